@@ -1,0 +1,34 @@
+// One build script for the four bundles: extension host, language server, webview, CLI.
+// `--production` minifies, `--watch` rebuilds on change. Types are checked separately (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
+
+const builds = [
+  { ...node, entryPoints: ['extension/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['extension/src/server/server.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['extension/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
+];
+
+const present = (await Promise.all(builds.map(async (b) => {
+  const { existsSync } = await import('node:fs');
+  return existsSync(b.entryPoints[0]) ? b : undefined;
+}))).filter(Boolean);
+
+if (watch) {
+  for (const b of present) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(present.map((b) => esbuild.build(b)));
+}
