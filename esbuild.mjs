@@ -1,4 +1,4 @@
-// One build script for the four bundles: extension host, language server, webview, CLI.
+// One build script for the bundles: extension host, language server, CLI (the webview joins with the builder).
 // `--production` minifies, `--watch` rebuilds on change. Types are checked separately (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 
@@ -19,16 +19,10 @@ const builds = [
   { ...node, entryPoints: ['extension/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['extension/src/server/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
 ];
 
-const present = (await Promise.all(builds.map(async (b) => {
-  const { existsSync } = await import('node:fs');
-  return existsSync(b.entryPoints[0]) ? b : undefined;
-}))).filter(Boolean);
-
 if (watch) {
-  for (const b of present) await (await esbuild.context(b)).watch();
+  for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(present.map((b) => esbuild.build(b)));
+  await Promise.all(builds.map((b) => esbuild.build(b)));
 }

@@ -98,6 +98,8 @@ export interface MessageDef {
   /** Separate request/reply layouts where a spec gives them (replies use `reply*` when present). */
   readonly replyHeader?: string;
   readonly replyAttrSet?: string;
+  /** Name of the message when the kernel sends this number (directional specs reuse numbers across ops). */
+  readonly replyName?: string;
 }
 
 export interface FamilyDef {
@@ -131,6 +133,8 @@ export type AttrValue = number | string | boolean;
 export interface DecodedAttr {
   readonly type: number;
   readonly name: string;
+  /** How the payload was read: the definition's kind, `unspec` when the type is unknown. */
+  readonly kind: AttrKind;
   readonly offset: number;
   /** nla_len as read (header included, padding excluded). */
   readonly length: number;

@@ -1,0 +1,104 @@
+// Enumerations and flag sets used by rtnetlink headers and attributes (uapi rtnetlink.h, if.h, if_arp.h,
+// neighbour.h, if_addr.h, socket.h). Facts of the ABI, named as in the kernel headers.
+import { enumDef } from '../define';
+
+export const addressFamily = enumDef('address-family', {
+  0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 3: 'AF_AX25', 4: 'AF_IPX', 5: 'AF_APPLETALK', 7: 'AF_BRIDGE',
+  10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET', 28: 'AF_MPLS', 29: 'AF_CAN', 128: 'RTNL_FAMILY_IPMR',
+  129: 'RTNL_FAMILY_IP6MR',
+});
+
+export const arphrd = enumDef('arphrd', {
+  0: 'ARPHRD_NETROM', 1: 'ARPHRD_ETHER', 2: 'ARPHRD_EETHER', 3: 'ARPHRD_AX25', 4: 'ARPHRD_PRONET',
+  5: 'ARPHRD_CHAOS', 6: 'ARPHRD_IEEE802', 7: 'ARPHRD_ARCNET', 15: 'ARPHRD_DLCI', 19: 'ARPHRD_ATM',
+  23: 'ARPHRD_METRICOM', 24: 'ARPHRD_IEEE1394', 27: 'ARPHRD_EUI64', 32: 'ARPHRD_INFINIBAND', 256: 'ARPHRD_SLIP',
+  257: 'ARPHRD_CSLIP', 260: 'ARPHRD_RSRVD', 512: 'ARPHRD_PPP', 513: 'ARPHRD_CISCO', 516: 'ARPHRD_LAPB',
+  517: 'ARPHRD_DDCMP', 518: 'ARPHRD_RAWHDLC', 519: 'ARPHRD_RAWIP', 768: 'ARPHRD_TUNNEL', 769: 'ARPHRD_TUNNEL6',
+  770: 'ARPHRD_FRAD', 771: 'ARPHRD_SKIP', 772: 'ARPHRD_LOOPBACK', 773: 'ARPHRD_LOCALTLK', 774: 'ARPHRD_FDDI',
+  775: 'ARPHRD_BIF', 776: 'ARPHRD_SIT', 777: 'ARPHRD_IPDDP', 778: 'ARPHRD_IPGRE', 779: 'ARPHRD_PIMREG',
+  780: 'ARPHRD_HIPPI', 781: 'ARPHRD_ASH', 782: 'ARPHRD_ECONET', 783: 'ARPHRD_IRDA', 784: 'ARPHRD_FCPP',
+  800: 'ARPHRD_IEEE802_TR', 801: 'ARPHRD_IEEE80211', 802: 'ARPHRD_IEEE80211_PRISM', 803: 'ARPHRD_IEEE80211_RADIOTAP',
+  804: 'ARPHRD_IEEE802154', 805: 'ARPHRD_IEEE802154_MONITOR', 820: 'ARPHRD_PHONET', 821: 'ARPHRD_PHONET_PIPE',
+  822: 'ARPHRD_CAIF', 823: 'ARPHRD_IP6GRE', 824: 'ARPHRD_NETLINK', 825: 'ARPHRD_6LOWPAN', 826: 'ARPHRD_VSOCKMON',
+  0xfffe: 'ARPHRD_NONE', 0xffff: 'ARPHRD_VOID',
+});
+
+export const ifFlags = enumDef('iff-flags', {
+  0x1: 'IFF_UP', 0x2: 'IFF_BROADCAST', 0x4: 'IFF_DEBUG', 0x8: 'IFF_LOOPBACK', 0x10: 'IFF_POINTOPOINT',
+  0x20: 'IFF_NOTRAILERS', 0x40: 'IFF_RUNNING', 0x80: 'IFF_NOARP', 0x100: 'IFF_PROMISC', 0x200: 'IFF_ALLMULTI',
+  0x400: 'IFF_MASTER', 0x800: 'IFF_SLAVE', 0x1000: 'IFF_MULTICAST', 0x2000: 'IFF_PORTSEL',
+  0x4000: 'IFF_AUTOMEDIA', 0x8000: 'IFF_DYNAMIC', 0x10000: 'IFF_LOWER_UP', 0x20000: 'IFF_DORMANT',
+  0x40000: 'IFF_ECHO',
+}, true);
+
+export const operState = enumDef('operstate', {
+  0: 'IF_OPER_UNKNOWN', 1: 'IF_OPER_NOTPRESENT', 2: 'IF_OPER_DOWN', 3: 'IF_OPER_LOWERLAYERDOWN',
+  4: 'IF_OPER_TESTING', 5: 'IF_OPER_DORMANT', 6: 'IF_OPER_UP',
+});
+
+export const linkMode = enumDef('linkmode', { 0: 'IF_LINK_MODE_DEFAULT', 1: 'IF_LINK_MODE_DORMANT', 2: 'IF_LINK_MODE_TESTING' });
+
+export const ifaFlags = enumDef('ifa-flags', {
+  0x1: 'IFA_F_SECONDARY', 0x2: 'IFA_F_NODAD', 0x4: 'IFA_F_OPTIMISTIC', 0x8: 'IFA_F_DADFAILED',
+  0x10: 'IFA_F_HOMEADDRESS', 0x20: 'IFA_F_DEPRECATED', 0x40: 'IFA_F_TENTATIVE', 0x80: 'IFA_F_PERMANENT',
+  0x100: 'IFA_F_MANAGETEMPADDR', 0x200: 'IFA_F_NOPREFIXROUTE', 0x400: 'IFA_F_MCAUTOJOIN',
+  0x800: 'IFA_F_STABLE_PRIVACY',
+}, true);
+
+export const rtScope = enumDef('rt-scope', {
+  0: 'RT_SCOPE_UNIVERSE', 200: 'RT_SCOPE_SITE', 253: 'RT_SCOPE_LINK', 254: 'RT_SCOPE_HOST', 255: 'RT_SCOPE_NOWHERE',
+});
+
+export const rtTable = enumDef('rt-table', {
+  0: 'RT_TABLE_UNSPEC', 252: 'RT_TABLE_COMPAT', 253: 'RT_TABLE_DEFAULT', 254: 'RT_TABLE_MAIN', 255: 'RT_TABLE_LOCAL',
+});
+
+export const rtProtocol = enumDef('rt-protocol', {
+  0: 'RTPROT_UNSPEC', 1: 'RTPROT_REDIRECT', 2: 'RTPROT_KERNEL', 3: 'RTPROT_BOOT', 4: 'RTPROT_STATIC',
+  8: 'RTPROT_GATED', 9: 'RTPROT_RA', 10: 'RTPROT_MRT', 11: 'RTPROT_ZEBRA', 12: 'RTPROT_BIRD', 13: 'RTPROT_DNROUTED',
+  14: 'RTPROT_XORP', 15: 'RTPROT_NTK', 16: 'RTPROT_DHCP', 17: 'RTPROT_MROUTED', 18: 'RTPROT_KEEPALIVED',
+  42: 'RTPROT_BABEL', 99: 'RTPROT_OPENR', 186: 'RTPROT_BGP', 187: 'RTPROT_ISIS', 188: 'RTPROT_OSPF',
+  189: 'RTPROT_RIP', 192: 'RTPROT_EIGRP',
+});
+
+export const rtType = enumDef('rtn-type', {
+  0: 'RTN_UNSPEC', 1: 'RTN_UNICAST', 2: 'RTN_LOCAL', 3: 'RTN_BROADCAST', 4: 'RTN_ANYCAST', 5: 'RTN_MULTICAST',
+  6: 'RTN_BLACKHOLE', 7: 'RTN_UNREACHABLE', 8: 'RTN_PROHIBIT', 9: 'RTN_THROW', 10: 'RTN_NAT', 11: 'RTN_XRESOLVE',
+});
+
+export const rtmFlags = enumDef('rtm-flags', {
+  0x1: 'RTNH_F_DEAD', 0x2: 'RTNH_F_PERVASIVE', 0x4: 'RTNH_F_ONLINK', 0x8: 'RTNH_F_OFFLOAD', 0x10: 'RTNH_F_LINKDOWN',
+  0x20: 'RTNH_F_UNRESOLVED', 0x40: 'RTNH_F_TRAP', 0x100: 'RTM_F_NOTIFY', 0x200: 'RTM_F_CLONED',
+  0x400: 'RTM_F_EQUALIZE', 0x800: 'RTM_F_PREFIX', 0x1000: 'RTM_F_LOOKUP_TABLE', 0x2000: 'RTM_F_FIB_MATCH',
+  0x4000: 'RTM_F_OFFLOAD', 0x8000: 'RTM_F_TRAP', 0x20000000: 'RTM_F_OFFLOAD_FAILED',
+}, true);
+
+export const nudState = enumDef('nud-state', {
+  0x1: 'NUD_INCOMPLETE', 0x2: 'NUD_REACHABLE', 0x4: 'NUD_STALE', 0x8: 'NUD_DELAY', 0x10: 'NUD_PROBE',
+  0x20: 'NUD_FAILED', 0x40: 'NUD_NOARP', 0x80: 'NUD_PERMANENT',
+}, true);
+
+export const ntfFlags = enumDef('ntf-flags', {
+  0x1: 'NTF_USE', 0x2: 'NTF_SELF', 0x4: 'NTF_MASTER', 0x8: 'NTF_PROXY', 0x10: 'NTF_EXT_LEARNED',
+  0x20: 'NTF_OFFLOADED', 0x40: 'NTF_STICKY', 0x80: 'NTF_ROUTER',
+}, true);
+
+export const frAction = enumDef('fr-action', {
+  0: 'FR_ACT_UNSPEC', 1: 'FR_ACT_TO_TBL', 2: 'FR_ACT_GOTO', 3: 'FR_ACT_NOP', 6: 'FR_ACT_BLACKHOLE',
+  7: 'FR_ACT_UNREACHABLE', 8: 'FR_ACT_PROHIBIT',
+});
+
+export const fibRuleFlags = enumDef('fib-rule-flags', {
+  0x1: 'FIB_RULE_PERMANENT', 0x2: 'FIB_RULE_INVERT', 0x4: 'FIB_RULE_UNRESOLVED', 0x8: 'FIB_RULE_IIF_DETACHED',
+  0x10: 'FIB_RULE_OIF_DETACHED', 0x10000: 'FIB_RULE_FIND_SADDR',
+}, true);
+
+export const in6AddrGenMode = enumDef('in6-addr-gen-mode', {
+  0: 'IN6_ADDR_GEN_MODE_EUI64', 1: 'IN6_ADDR_GEN_MODE_NONE', 2: 'IN6_ADDR_GEN_MODE_STABLE_PRIVACY',
+  3: 'IN6_ADDR_GEN_MODE_RANDOM',
+});
+
+export const ROUTE_ENUMS = [
+  addressFamily, arphrd, ifFlags, operState, linkMode, ifaFlags, rtScope, rtTable, rtProtocol, rtType, rtmFlags,
+  nudState, ntfFlags, frAction, fibRuleFlags, in6AddrGenMode,
+];

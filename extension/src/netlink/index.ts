@@ -1,0 +1,15 @@
+// The codec's public surface: import from here, not from the files behind it.
+export * from './types';
+export * from './constants';
+export { decodeMessages } from './decode';
+export type { DecodeOptions } from './decode';
+export { FamilyRegistry, createRegistry, builtinFamilies } from './registry';
+export { errnoName, errnoValue } from './errno';
+export { flagNames, flagChoices, parseFlags } from './flags';
+export type { FlagTable } from './flags';
+export { toHex, fromHex } from './bytes';
+export { encodeMessage, encodeAttrs, encodeAttr, encodeScalar, encodeString, concatBytes } from './encode';
+export type { HeaderInput, AttrInput } from './encode';
+export { parseProtocol, protocolName } from './protocols';
+export { renderText } from './render/text';
+export { renderMarkdown } from './render/markdown';

@@ -1,0 +1,456 @@
+// Joins line segments into runs. The same assembler serves findHexRuns (every line of the document, in order) and
+// findHexRunAt (only the lines around the hovered one), so both find the same runs.
+//
+// Continuation rules, per family:
+// - dump forms with offsets (hexdump, xxd, od -A): the next line's offset must equal this line's offset plus its
+//   byte count (od's radix, octal/decimal/hex, is inferred); a `*` line repeats the line above until the next
+//   offset; the closing offset-only line ends the run. A gap in offsets ends the run.
+// - mnl_nlmsg_fprintf rows: every consecutive row belongs to the run; messages are rebuilt from header fields.
+// - everything else: the segment must end its line (only its own trailing syntax after it) and the next line's
+//   segment of the same family must start at that line's first non-blank character or at the same column (log
+//   lines whose prefixes have the same width). A blank line, or any other line, ends the run.
+import { ByteSink } from './byteSink';
+import { MNL_FLAGS_NOTE } from './mnl';
+import { offsetDelta } from './offsetDump';
+import type { Family, HexForm, LineScan, MnlRow, Segment } from './types';
+
+/** A squeezed dump line never expands to more than this, whatever the offsets claim. */
+export const SQUEEZE_LIMIT = 1 << 20;
+
+export interface DraftRun {
+  readonly form: HexForm;
+  readonly family: Family | 'mnl';
+  readonly bytes: Uint8Array;
+  readonly byteStart: Uint32Array;
+  readonly byteEnd: Uint32Array;
+  readonly start: number;
+  readonly end: number;
+  readonly truncated: boolean;
+  readonly notes: readonly string[];
+  /** Text ranges (flat start/end pairs) the run's syntax covers, for the strict parser's leftover check. */
+  readonly spans: readonly number[];
+  readonly decimalDigits: number;
+  readonly letterDigits: number;
+  readonly prefixed: boolean;
+}
+
+function isDumpFamily(f: Family | 'mnl'): boolean {
+  return f === 'hexdump' || f === 'xxd' || f === 'od';
+}
+
+/**
+ * Radices an od offset column may be in, most likely first: `od -Ax` pads hex offsets to 6 digits, plain `od`
+ * (octal) and `od -Ad` (decimal) to 7. Consecutive lines narrow the choice; a `*` right after the first line cannot,
+ * so the likeliest radix decides then.
+ */
+function odRadices(digits: string): number[] {
+  return digits.length <= 6 ? [16] : digits.length === 7 ? [8, 10, 16] : [16, 8, 10];
+}
+
+interface MnlHeaderRow {
+  readonly row: MnlRow;
+}
+
+/** What the run-level rules look at; known before a run's bytes are copied anywhere. */
+export interface RunStats {
+  readonly family: Family | 'mnl';
+  readonly byteCount: number;
+  readonly decimalDigits: number;
+  readonly letterDigits: number;
+  readonly prefixed: boolean;
+}
+
+/** Decides which finished runs are kept; the others are dropped at once (most lines of prose hold tiny ones). */
+export type RunFilter = (stats: RunStats) => boolean;
+
+class RunBuilder {
+  readonly sink: ByteSink;
+  readonly spans: number[] = [];
+  readonly notes: string[] = [];
+  start: number;
+  end: number;
+  truncated = false;
+  /** maxBytes reached: nothing more is added. */
+  full = false;
+  decimalDigits = 0;
+  letterDigits = 0;
+  prefixed = false;
+  tailOpen = false;
+  lastColumn = 0;
+  // Dump state.
+  lastOffset = '';
+  lastSegment: Segment | undefined;
+  radices: number[];
+  squeezeStart = -1;
+  // mnl state.
+  private header: MnlHeaderRow[] = [];
+  private messageStart = -1;
+  private messageLen = 0;
+
+  constructor(
+    readonly form: HexForm,
+    readonly family: Family | 'mnl',
+    start: number,
+    private readonly maxBytes: number,
+    capacity: number,
+  ) {
+    this.sink = new ByteSink(Math.min(capacity, maxBytes));
+    this.start = start;
+    this.end = start;
+    this.radices = [16];
+  }
+
+  private push(value: number, start: number, end: number): void {
+    if (this.full) return;
+    if (this.sink.length >= this.maxBytes) {
+      this.full = true;
+      this.truncated = true;
+      return;
+    }
+    this.sink.push(value, start, end);
+  }
+
+  private note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+
+  append(seg: Segment, line: LineScan): void {
+    for (let k = 0; k < seg.values.length; k++) {
+      this.push(seg.values[k] as number, seg.starts[k] as number, seg.ends[k] as number);
+    }
+    this.end = seg.end;
+    this.spans.push(seg.start, seg.tailEnd);
+    this.decimalDigits += seg.decimalDigits;
+    this.letterDigits += seg.letterDigits;
+    if (seg.truncated) this.truncated = true;
+    this.tailOpen = seg.tailOpen;
+    this.lastColumn = seg.start - line.start;
+    if (seg.offsetDigits !== undefined) {
+      if (!this.lastSegment && seg.family === 'od') this.radices = odRadices(seg.offsetDigits);
+      this.lastOffset = seg.offsetDigits;
+      this.lastSegment = seg;
+    }
+  }
+
+  /** Joins the dump line `seg` if its offset follows (after a pending `*`, by whole repeats of the line above). */
+  continueDump(seg: Segment, line: LineScan): boolean {
+    const step = this.offsetStep(seg.offsetDigits as string);
+    if (!step) return false;
+    if (!this.expandSqueeze(step)) return false;
+    this.append(seg, line);
+    return true;
+  }
+
+  /** The closing offset-only line (under the offsets, or alone): accepted when it is where the data ends. */
+  terminate(line: LineScan): boolean {
+    const word = line.lastWord;
+    if (!word || (word.start !== line.contentStart && word.start - line.start !== this.lastColumn)) return false;
+    const step = this.offsetStep(word.digits);
+    if (!step) return false;
+    if (!this.expandSqueeze(step)) return true;
+    this.spans.push(word.start, line.contentEnd);
+    return true;
+  }
+
+  squeeze(line: LineScan): boolean {
+    if (this.squeezeStart >= 0 || !this.lastSegment) return false;
+    this.squeezeStart = line.contentStart;
+    this.spans.push(line.contentStart, line.contentEnd);
+    return true;
+  }
+
+  /** Lines repeated by a pending `*`, or undefined when the offset does not follow. Narrows od's radix. */
+  private offsetStep(next: string): { repeats: number } | undefined {
+    const count = this.lastSegment?.values.length ?? 0;
+    if (count === 0) return undefined;
+    const kept: number[] = [];
+    let repeats = -1;
+    for (const radix of this.radices) {
+      const d = offsetDelta(this.lastOffset, next, radix);
+      if (Number.isNaN(d)) continue;
+      let r: number;
+      if (this.squeezeStart < 0) {
+        if (d !== count) continue;
+        r = 0;
+      } else {
+        if (d % count !== 0 || d / count < 2) continue;
+        r = d / count - 1;
+      }
+      if (repeats < 0) repeats = r;
+      if (r === repeats) kept.push(radix);
+    }
+    if (kept.length === 0) return undefined;
+    this.radices = kept;
+    return { repeats };
+  }
+
+  private expandSqueeze(step: { repeats: number }): boolean {
+    if (this.squeezeStart < 0) return true;
+    const seg = this.lastSegment as Segment;
+    const total = step.repeats * seg.values.length;
+    const star = this.squeezeStart;
+    this.squeezeStart = -1;
+    if (total > SQUEEZE_LIMIT || this.sink.length + total > this.maxBytes) {
+      this.truncated = true;
+      this.note(`a squeezed line (*) stands for ${total} bytes, more than the scanner expands`);
+      return false;
+    }
+    for (let r = 0; r < step.repeats; r++) {
+      for (const v of seg.values) this.push(v, star, star + 1);
+    }
+    this.end = star + 1;
+    return true;
+  }
+
+  addMnl(line: LineScan): void {
+    const row = line.mnl as MnlRow;
+    this.spans.push(line.contentStart, line.contentEnd);
+    this.end = line.contentEnd;
+    switch (row.kind) {
+      case 'rule':
+        return;
+      case 'len':
+        this.finishMnlMessage();
+        this.header = [{ row }];
+        return;
+      case 'type':
+      case 'seq':
+      case 'pid': {
+        const expected = ['len', 'type', 'seq', 'pid'][this.header.length];
+        if (expected !== row.kind) {
+          this.header = [];
+          this.note('an mnl header is incomplete; its fields were left out');
+          return;
+        }
+        this.header.push({ row });
+        if (row.kind === 'pid') this.emitMnlHeader();
+        return;
+      }
+      case 'data':
+        this.checkMnlOrphan();
+        for (let k = 0; k < 4; k++) this.push(row.values[k] as number, row.starts[k] as number, row.ends[k] as number);
+        return;
+      case 'attr':
+        this.checkMnlOrphan();
+        this.push(row.len & 0xff, row.lenStart, row.lenEnd);
+        this.push(row.len >> 8, row.lenStart, row.lenEnd);
+        this.push(row.type & 0xff, row.typeStart, row.typeEnd);
+        this.push(row.type >> 8, row.typeStart, row.typeEnd);
+        return;
+    }
+  }
+
+  private checkMnlOrphan(): void {
+    if (this.header.length > 0 && this.header.length < 4) {
+      this.header = [];
+      this.note('an mnl header is incomplete; its fields were left out');
+    }
+    if (this.messageStart < 0) this.note('mnl rows before the first header are read as bytes without a header');
+  }
+
+  private pushLe(value: number, size: number, start: number, end: number): void {
+    for (let k = 0; k < size; k++) this.push(Math.floor(value / 2 ** (8 * k)) & 0xff, start, end);
+  }
+
+  private emitMnlHeader(): void {
+    const [len, type, seq, pid] = this.header.map((h) => h.row);
+    this.header = [];
+    if (len?.kind !== 'len' || type?.kind !== 'type' || seq?.kind !== 'seq' || pid?.kind !== 'pid') return;
+    this.messageStart = this.sink.length;
+    this.messageLen = len.value;
+    this.pushLe(len.value, 4, len.start, len.end);
+    this.pushLe(type.type, 2, type.typeStart, type.typeEnd);
+    this.pushLe(type.flags, 2, type.flagsStart, type.flagsEnd);
+    this.pushLe(seq.value, 4, seq.start, seq.end);
+    this.pushLe(pid.value, 4, pid.start, pid.end);
+    this.note(MNL_FLAGS_NOTE);
+  }
+
+  finishMnlMessage(): void {
+    if (this.messageStart < 0) return;
+    const shown = this.sink.length - this.messageStart;
+    const aligned = (this.messageLen + 3) & ~3;
+    if (shown !== aligned && !this.full) {
+      this.note(
+        `the message at byte ${this.messageStart} says ${this.messageLen} bytes but the output shows ${shown} ` +
+          '(mnl_nlmsg_fprintf skips attribute headers of type 0)',
+      );
+    }
+    this.messageStart = -1;
+  }
+
+  stats(): RunStats {
+    return {
+      family: this.family,
+      byteCount: this.sink.length,
+      decimalDigits: this.decimalDigits,
+      letterDigits: this.letterDigits,
+      prefixed: this.prefixed,
+    };
+  }
+
+  draft(): DraftRun {
+    if (this.family === 'mnl') {
+      this.finishMnlMessage();
+      if (this.header.length > 0) this.note('an mnl header is incomplete; its fields were left out');
+    }
+    if (this.squeezeStart >= 0) {
+      this.truncated = true;
+      this.note('a squeezed line (*) has no offset after it, so its repeats are unknown');
+    }
+    return {
+      form: this.form,
+      family: this.family,
+      ...this.sink.finish(),
+      start: this.start,
+      end: this.end,
+      truncated: this.truncated,
+      notes: this.notes,
+      spans: this.spans,
+      decimalDigits: this.decimalDigits,
+      letterDigits: this.letterDigits,
+      prefixed: this.prefixed,
+    };
+  }
+}
+
+/**
+ * Can segment `s` continue a run of `family`? The same family, or the last piece of a wrapped contiguous blob that
+ * happens to be two digits long (which alone reads as a spaced token).
+ */
+function familyFits(family: Family | 'mnl', s: Segment, line: LineScan): boolean {
+  if (s.family === family) return true;
+  return (
+    family === 'contiguous' &&
+    s.family === 'spaced' &&
+    s.values.length === 1 &&
+    s.start === line.contentStart &&
+    s.end === line.contentEnd
+  );
+}
+
+/** Index of the segment of `line` that continues a run whose last segment ended its line, or -1. */
+function continuingIndex(family: Family | 'mnl', column: number, line: LineScan): number {
+  for (let k = 0; k < line.segments.length; k++) {
+    const s = line.segments[k] as Segment;
+    if (!familyFits(family, s, line) || s.headClosed || s.offsetDigits !== undefined) continue;
+    if (s.start === line.contentStart || s.start - line.start === column) return k;
+  }
+  return -1;
+}
+
+/**
+ * Could line `b` continue a run that goes through line `a` (the line above)? A superset of what the assembler
+ * accepts, and only from the two lines, so the hover can stop expanding exactly where the assembler would split.
+ */
+export function linesJoin(a: LineScan, b: LineScan): boolean {
+  if (a.mnl && b.mnl) return true;
+  const aLast = a.segments[a.segments.length - 1];
+  if (a.squeeze || aLast?.offsetDigits !== undefined) {
+    const bLast = b.segments[b.segments.length - 1];
+    return b.squeeze === true || b.lastWord !== undefined || bLast?.offsetDigits !== undefined;
+  }
+  if (!aLast || !aLast.tailOpen) return false;
+  return continuingIndex(aLast.family, aLast.start - a.start, b) >= 0;
+}
+
+export class RunAssembler {
+  private current: RunBuilder | undefined;
+  private readonly drafts: DraftRun[] = [];
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly keep: RunFilter,
+  ) {}
+
+  feed(line: LineScan): void {
+    const cur = this.current;
+    if (line.mnl) {
+      if (!cur || cur.family !== 'mnl') {
+        this.close();
+        this.current = new RunBuilder('mnl', 'mnl', line.contentStart, this.maxBytes, 256);
+      }
+      (this.current as RunBuilder).addMnl(line);
+      return;
+    }
+    if (cur && !cur.full) {
+      if (isDumpFamily(cur.family)) {
+        if (line.squeeze && cur.squeeze(line)) return;
+        const last = line.segments[line.segments.length - 1];
+        if (last && last.offsetDigits !== undefined && last.family === cur.family && cur.continueDump(last, line)) {
+          this.emitEach(line, 0, line.segments.length - 1);
+          return;
+        }
+        if (cur.terminate(line)) {
+          this.close();
+          // The offset itself may have read as contiguous hex; what comes before it (a log prefix) is its own.
+          const wordStart = (line.lastWord as { start: number }).start;
+          this.emitEach(line, 0, line.segments.filter((s) => s.start < wordStart).length);
+          return;
+        }
+      } else if (cur.family !== 'mnl' && cur.tailOpen) {
+        const idx = continuingIndex(cur.family, cur.lastColumn, line);
+        if (idx >= 0) {
+          this.emitEach(line, 0, idx);
+          cur.append(line.segments[idx] as Segment, line);
+          if (idx < line.segments.length - 1 || !cur.tailOpen) {
+            this.close();
+            this.fresh(line, idx + 1);
+          }
+          return;
+        }
+      }
+    }
+    this.close();
+    this.fresh(line, 0);
+  }
+
+  /** Closes the open run and returns every run, in text order. */
+  finish(): DraftRun[] {
+    this.close();
+    return this.drafts.sort((x, y) => x.start - y.start);
+  }
+
+  private fresh(line: LineScan, from: number): void {
+    const n = line.segments.length;
+    for (let k = from; k < n; k++) {
+      const seg = line.segments[k] as Segment;
+      if (k === n - 1 && !seg.weak && (seg.tailOpen || seg.offsetDigits !== undefined)) {
+        this.current = this.builderFor(seg, line);
+      } else {
+        this.emitAlone(seg, line);
+      }
+    }
+  }
+
+  /** Segments [from, to) of a line that belong to no open run, each a run of its own. */
+  private emitEach(line: LineScan, from: number, to: number): void {
+    for (let k = from; k < to; k++) this.emitAlone(line.segments[k] as Segment, line);
+  }
+
+  private emitAlone(seg: Segment, line: LineScan): void {
+    if (seg.weak) return;
+    const stats: RunStats = {
+      family: seg.family,
+      byteCount: Math.min(seg.values.length, this.maxBytes),
+      decimalDigits: seg.decimalDigits,
+      letterDigits: seg.letterDigits,
+      prefixed: seg.prefixed === true,
+    };
+    if (!this.keep(stats)) return;
+    this.drafts.push(this.builderFor(seg, line).draft());
+  }
+
+  private builderFor(seg: Segment, line: LineScan): RunBuilder {
+    const builder = new RunBuilder(seg.form, seg.family, seg.start, this.maxBytes, seg.values.length);
+    builder.prefixed = seg.prefixed === true;
+    builder.append(seg, line);
+    return builder;
+  }
+
+  private close(): void {
+    const cur = this.current;
+    this.current = undefined;
+    if (cur && this.keep(cur.stats())) this.drafts.push(cur.draft());
+  }
+}

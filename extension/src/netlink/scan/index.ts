@@ -1,0 +1,206 @@
+// The hex scanner: finds bytes written as text (spaced or contiguous hex, C arrays, escaped strings, hexdump/xxd/od
+// dumps, libmnl's mnl_nlmsg_fprintf output, colon-separated hex) and maps each byte back to where it is written.
+// Pure TypeScript: no vscode, no node built-ins.
+import { linesJoin, RunAssembler, type DraftRun } from './assemble';
+import { isBlankCode, isWordCode } from './chars';
+import { lineEndOf, lineStartOf, scanLine } from './line';
+import { scanFilter } from './rules';
+import { parseHexStrict, type ParseHexResult } from './strict';
+import type { HexRun, LineScan } from './types';
+
+export type { HexForm, HexRun } from './types';
+export type { ParseHexResult } from './strict';
+
+export const DEFAULT_MAX_BYTES = 1 << 20;
+export const DEFAULT_MAX_LINES = 4096;
+export const DEFAULT_MIN_BYTES = 4;
+
+export interface HexScanLimits {
+  /** Bytes read around the hover before giving up (default 1 MiB); the run is then marked truncated. */
+  readonly maxBytes?: number;
+  /** Lines read around the hover (default 4096). */
+  readonly maxLines?: number;
+  /** Shorter runs are not returned (default 4). */
+  readonly minBytes?: number;
+}
+
+const SCAN = { relaxed: false } as const;
+
+function toHexRun(draft: DraftRun, truncated: boolean): HexRun {
+  return {
+    form: draft.form,
+    bytes: draft.bytes,
+    byteStart: draft.byteStart,
+    byteEnd: draft.byteEnd,
+    start: draft.start,
+    end: draft.end,
+    ...(draft.truncated || truncated ? { truncated: true } : {}),
+    ...(draft.notes.length > 0 ? { notes: draft.notes } : {}),
+  };
+}
+
+/** Rough byte count of a line, for the expansion budget. */
+function lineBytes(line: LineScan): number {
+  let n = line.mnl ? 4 : 0;
+  for (const s of line.segments) n += s.values.length;
+  return n;
+}
+
+/** Start of the line holding `at`, or -1 when it is more than `limit` characters back. */
+function lineStartWithin(text: string, at: number, limit: number): number {
+  const stop = Math.max(0, at - limit);
+  for (let k = at - 1; k >= stop; k--) if (text.charCodeAt(k) === 10) return k + 1;
+  return stop === 0 ? 0 : -1;
+}
+
+/** End of the line holding `at` (its '\n' or the text end), or -1 when it is more than `limit` characters on. */
+function lineEndWithin(text: string, at: number, limit: number): number {
+  const stop = Math.min(text.length, at + limit);
+  for (let k = at; k < stop; k++) if (text.charCodeAt(k) === 10) return k;
+  return stop === text.length ? text.length : -1;
+}
+
+/**
+ * Start of the scan window inside a very long line: the first blank after `at` if one is near, so no token is cut;
+ * otherwise an even distance from the line start, which keeps the byte pairs of a contiguous blob aligned.
+ */
+function windowStart(text: string, at: number, lineStart: number): number {
+  for (let k = at; k < at + 256 && k < text.length; k++) {
+    if (isBlankCode(text.charCodeAt(k)) || !isWordCode(text.charCodeAt(k))) return k + 1;
+  }
+  return at - ((at - lineStart) % 2);
+}
+
+function windowEnd(text: string, at: number, from: number): number {
+  for (let k = at; k > at - 256 && k > from; k--) {
+    if (isBlankCode(text.charCodeAt(k - 1))) return k - 1;
+  }
+  return at - ((at - from) % 2);
+}
+
+/** The run that covers `offset` or, failing that, the nearest one on the same line. */
+function pickRun(drafts: DraftRun[], offset: number, lineStart: number, lineEnd: number): DraftRun | undefined {
+  let best: DraftRun | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const d of drafts) {
+    if (d.start > lineEnd || d.end < lineStart) continue;
+    const distance = offset < d.start ? d.start - offset : offset >= d.end ? offset - d.end + 1 : 0;
+    if (distance < bestDistance || (distance === bestDistance && best && d.bytes.length > best.bytes.length)) {
+      best = d;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * The run that covers `offset` (or is on the same line), reading only the lines of that run: never the whole
+ * document. Starting at the hovered line it reads line by line up and down while the lines continue the run, at
+ * most `maxLines` lines and about `maxBytes` bytes; a run cut by those limits is marked `truncated`.
+ * Returns undefined when no run of at least `minBytes` bytes touches the line, or when `offset` is outside the text.
+ */
+export function findHexRunAt(text: string, offset: number, limits: HexScanLimits = {}): HexRun | undefined {
+  const maxBytes = Math.max(1, limits.maxBytes ?? DEFAULT_MAX_BYTES);
+  const maxLines = Math.max(1, limits.maxLines ?? DEFAULT_MAX_LINES);
+  const minBytes = limits.minBytes ?? DEFAULT_MIN_BYTES;
+  if (!(offset >= 0 && offset <= text.length)) return undefined;
+  // A huge single line (minified data, a long blob) is read only in a window around the hover: 256 Ki characters
+  // hold a run of over 40 KiB even in C-array form, and reading more would make the hover cost grow with the line.
+  // Even its ends are searched for only that far.
+  const maxLineChars = Math.max(1 << 16, Math.min(maxBytes * 8, 1 << 18));
+  const lineStart = lineStartWithin(text, offset, maxLineChars);
+  const lineEnd = lineEndWithin(text, offset, maxLineChars);
+  if (lineStart < 0 || lineEnd < 0 || lineEnd - lineStart > maxLineChars) {
+    const half = maxLineChars >> 1;
+    const knownStart = lineStart < 0 ? 0 : lineStart;
+    const knownEnd = lineEnd < 0 ? text.length : lineEnd;
+    const from = offset - half > knownStart ? windowStart(text, offset - half, knownStart) : knownStart;
+    const to = offset + half < knownEnd ? windowEnd(text, offset + half, from) : knownEnd;
+    const assembler = new RunAssembler(maxBytes, scanFilter(minBytes));
+    assembler.feed(scanLine(text, from, Math.max(from, to), SCAN));
+    const pick = pickRun(assembler.finish(), offset, from, to);
+    if (!pick) return undefined;
+    // Only a run that reaches an edge of the window may go on beyond it.
+    const cut = (from > knownStart && pick.start <= from + 1) || (to < knownEnd && pick.end >= to - 1);
+    return toHexRun(pick, cut);
+  }
+
+  const hovered = scanLine(text, lineStart, lineEnd, SCAN);
+  if (hovered.segments.length === 0 && !hovered.mnl && !hovered.squeeze && hovered.lastWord === undefined) return undefined;
+
+  const upLines = (maxLines - 1) >> 1;
+  const upBudget = maxBytes >> 1;
+  const above: LineScan[] = [];
+  let top = hovered;
+  let bytes = lineBytes(hovered);
+  let cutAbove = false;
+  while (top.start > 0) {
+    const prevEnd = top.start - 1;
+    const prev = scanLine(text, lineStartOf(text, prevEnd), prevEnd, SCAN);
+    if (!linesJoin(prev, top)) break;
+    if (above.length >= upLines || bytes + lineBytes(prev) > upBudget) {
+      cutAbove = true;
+      break;
+    }
+    above.push(prev);
+    bytes += lineBytes(prev);
+    top = prev;
+  }
+  const below: LineScan[] = [];
+  let bottom = hovered;
+  let cutBelow = false;
+  const downLines = maxLines - 1 - above.length;
+  // The line end of `bottom` in the text: scanLine may have dropped a '\r'.
+  let bottomEnd = lineEnd;
+  while (bottomEnd < text.length) {
+    const nextStart = bottomEnd + 1;
+    const nextEnd = lineEndOf(text, nextStart);
+    const next = scanLine(text, nextStart, nextEnd, SCAN);
+    if (!linesJoin(bottom, next)) break;
+    if (below.length >= downLines || bytes + lineBytes(next) > maxBytes) {
+      cutBelow = true;
+      break;
+    }
+    below.push(next);
+    bytes += lineBytes(next);
+    bottom = next;
+    bottomEnd = nextEnd;
+  }
+
+  const assembler = new RunAssembler(maxBytes, scanFilter(minBytes));
+  for (let k = above.length - 1; k >= 0; k--) assembler.feed(above[k] as LineScan);
+  assembler.feed(hovered);
+  for (const line of below) assembler.feed(line);
+  const pick = pickRun(assembler.finish(), offset, lineStart, lineEnd);
+  if (!pick) return undefined;
+  const cut = (cutAbove && pick.start <= top.end) || (cutBelow && pick.end >= bottom.start);
+  return toHexRun(pick, cut);
+}
+
+/**
+ * All runs in `text` (for the CLI and "decode file"), in order, in one pass over the lines (linear time).
+ * Runs shorter than `minBytes` (default 4) are skipped.
+ */
+export function findHexRuns(text: string, minBytes: number = DEFAULT_MIN_BYTES): HexRun[] {
+  const assembler = new RunAssembler(Number.POSITIVE_INFINITY, scanFilter(minBytes));
+  for (let s = 0; ; ) {
+    const nl = text.indexOf('\n', s);
+    const e = nl < 0 ? text.length : nl;
+    assembler.feed(scanLine(text, s, e, SCAN));
+    if (nl < 0) break;
+    s = nl + 1;
+  }
+  const runs: HexRun[] = [];
+  for (const d of assembler.finish()) runs.push(toHexRun(d, false));
+  return runs;
+}
+
+/**
+ * Strict parse of a whole user-given hex string (CLI args, builder input) in any of the forms above. Every
+ * non-blank character must belong to the bytes' syntax (a C declaration around an array is allowed). Never throws:
+ * returns `{ error, offset }` at the first character that is not part of a byte (odd digit counts, stray
+ * characters), or `{ error: 'no hex bytes found', offset: 0 }` for blank input.
+ */
+export function parseHexText(text: string): ParseHexResult {
+  return parseHexStrict(text);
+}

@@ -1,0 +1,130 @@
+// Dump lines with an offset column:
+//   hexdump -C  `00000000  3c 00 00 00 10 00 05 03  00 00 00 00 00 00 00 00  |<...............|`
+//   od -Ax -tx1 `000000 3c 00 00 00 ...`  (plain `od -tx1` prints octal offsets, -Ad decimal ones)
+//   xxd         `00000000: 3c00 0000 1000 0503 0000 0000 0000 0000  <...............`
+//               (also the kernel's print_hex_dump with DUMP_PREFIX_OFFSET/ADDRESS, after any log prefix)
+// The offset and ASCII columns are never bytes; the assembler joins lines only while offsets are consecutive.
+// xxd groups (and print_hex_dump groups) are read in text order, as xxd prints them; little-endian groups
+// (xxd -e, print_hex_dump groupsize > 1 on little-endian machines) are not reordered.
+import { hexPairValue, hexWordEnd, isBlankCode, isHexPairAt, skipBlanks } from './chars';
+import { tokenEndOk, tokenStartOk } from './plainHex';
+import type { HexForm, Segment } from './types';
+
+function dumpSegment(
+  form: HexForm,
+  offsetStart: number,
+  offsetEnd: number,
+  text: string,
+  values: number[],
+  starts: number[],
+  ends: number[],
+  lineEnd: number,
+): Segment {
+  return {
+    form,
+    family: form === 'hexdump' ? 'hexdump' : form === 'xxd' ? 'xxd' : 'od',
+    start: offsetStart,
+    end: ends[ends.length - 1] as number,
+    // The ASCII column and padding belong to the line; dump lines join by offsets, not by what ends them.
+    tailEnd: lineEnd,
+    tailOpen: true,
+    headClosed: false,
+    values,
+    starts,
+    ends,
+    decimalDigits: 0,
+    letterDigits: 0,
+    offsetDigits: text.slice(offsetStart, offsetEnd),
+  };
+}
+
+/**
+ * hexdump -C (offset of 8+ digits, two blanks) or od (6 to 8 digits, one blank) with the offset at `at`.
+ * `odAllowed` is false mid-line, where one blank after a number is too weak a sign.
+ */
+export function parseHexdumpOrOd(text: string, at: number, lineEnd: number, odAllowed: boolean): Segment | undefined {
+  const w = hexWordEnd(text, at, lineEnd);
+  const n = w - at;
+  if (n < 6 || n > 16) return undefined;
+  const first = skipBlanks(text, w, lineEnd);
+  const gap = first - w;
+  let form: HexForm;
+  let maxGap: number;
+  if (n >= 8 && gap === 2) {
+    form = 'hexdump';
+    maxGap = 2; // hexdump -C puts two blanks after the eighth byte
+  } else if (odAllowed && n <= 8 && gap === 1) {
+    form = 'od';
+    maxGap = 1;
+  } else {
+    return undefined;
+  }
+  const values: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let j = first;
+  while (isHexPairAt(text, j, lineEnd) && tokenEndOk(text, j + 2, lineEnd)) {
+    values.push(hexPairValue(text, j));
+    starts.push(j);
+    ends.push(j + 2);
+    const k = skipBlanks(text, j + 2, lineEnd);
+    if (k === j + 2 || k - (j + 2) > maxGap) break;
+    j = k;
+  }
+  if (values.length === 0) return undefined;
+  return dumpSegment(form, at, w, text, values, starts, ends, lineEnd);
+}
+
+/**
+ * xxd / print_hex_dump: `OFFSET: ` then groups of an even number of hex digits separated by single blanks; two
+ * blanks start the ASCII column. `at` is the start of a 4-to-16-digit word.
+ */
+export function parseXxd(text: string, at: number, lineStart: number, lineEnd: number): Segment | undefined {
+  if (!tokenStartOk(text, at, lineStart)) return undefined;
+  const w = hexWordEnd(text, at, lineEnd);
+  const n = w - at;
+  if (n < 4 || n > 16 || w + 2 >= lineEnd || text.charCodeAt(w) !== 58 || text.charCodeAt(w + 1) !== 32) {
+    return undefined;
+  }
+  const values: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let j = w + 2;
+  for (;;) {
+    const g = hexWordEnd(text, j, lineEnd);
+    const len = g - j;
+    if (len < 2 || len % 2 !== 0 || (g < lineEnd && !isBlankCode(text.charCodeAt(g)))) break;
+    for (let p = j; p < g; p += 2) {
+      values.push(hexPairValue(text, p));
+      starts.push(p);
+      ends.push(p + 2);
+    }
+    if (g + 1 >= lineEnd || text.charCodeAt(g) !== 32 || isBlankCode(text.charCodeAt(g + 1))) break;
+    j = g + 1;
+  }
+  if (values.length === 0) return undefined;
+  return dumpSegment('xxd', at, w, text, values, starts, ends, lineEnd);
+}
+
+const OFFSET_MASK = 2 ** 48;
+
+/** Offset value in `radix`, from its last 12 digits (addresses from print_hex_dump exceed 2^53); NaN if invalid. */
+export function offsetValue(digits: string, radix: number): number {
+  const tail = digits.length > 12 ? digits.slice(-12) : digits;
+  for (let k = 0; k < tail.length; k++) {
+    const c = tail.charCodeAt(k);
+    const v = c <= 57 ? c - 48 : (c | 32) - 87;
+    if (v < 0 || v >= radix) return NaN;
+  }
+  return parseInt(tail, radix);
+}
+
+/** Distance from offset a to offset b in `radix` (modulo 2^48 so wrapping addresses still compare). */
+export function offsetDelta(a: string, b: string, radix: number): number {
+  const va = offsetValue(a, radix);
+  const vb = offsetValue(b, radix);
+  if (Number.isNaN(va) || Number.isNaN(vb)) return NaN;
+  let d = vb - va;
+  if (radix === 16 && d < 0 && (a.length > 12 || b.length > 12)) d += OFFSET_MASK;
+  return d;
+}

@@ -1,0 +1,49 @@
+// What the server answers for a position: the hex run around it (found by reading only nearby lines), its
+// messages decoded and rendered. Kept free of LSP types so tests and the benchmark call it directly.
+import type { FamilyRegistry } from '../netlink/index';
+import { decodeMessages } from '../netlink/index';
+import { protocolName } from '../netlink/protocols';
+import { renderMarkdown } from '../netlink/render/markdown';
+import type { HexRun } from '../netlink/scan/index';
+import { findHexRunAt } from '../netlink/scan/index';
+import type { DecodedMessage } from '../netlink/types';
+
+export interface HoverAnswer {
+  readonly markdown: string;
+  /** Text offsets of the run, for the hover's range. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Fewer bytes than a netlink header is not worth a hover: too many false positives in ordinary text. */
+const MIN_BYTES = 16;
+
+export function hoverAt(text: string, offset: number, protocol: number, registry: FamilyRegistry): HoverAnswer | undefined {
+  const run = findHexRunAt(text, offset);
+  if (!run || run.bytes.length < MIN_BYTES) return undefined;
+  if (!plausible(run)) return undefined;
+  const messages = decodeMessages(run.bytes, { protocol, registry, maxMessages: 10_000 });
+  const markdown = renderMarkdown(messages, `${protocolName(protocol)}, ${run.form}${run.truncated ? ', run cut at the scan limit' : ''}`);
+  return { markdown, start: run.start, end: run.end };
+}
+
+/** The first header must be able to frame a message, or the hex is something else (a hash, a key, a MAC list). */
+function plausible(run: HexRun): boolean {
+  const b = run.bytes;
+  const len = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+  return len >= 16 && len >>> 0 <= 0x100000;
+}
+
+/** Per message start: [text offset of its first byte, a short label] for inlay hints. */
+export function messageStarts(run: HexRun, messages: readonly DecodedMessage[]): [number, string][] {
+  return messages
+    .filter((m) => m.offset < run.bytes.length)
+    .map((m) => [run.byteStart[m.offset]!, shortLabel(m)]);
+}
+
+export function shortLabel(m: DecodedMessage): string {
+  const type = m.command ?? m.typeName;
+  const err = m.error && m.error.code !== 0 ? ` ${m.error.name}` : m.error && m.type === 2 ? ' ACK' : '';
+  const warn = m.problems.length > 0 ? ' ⚠' : '';
+  return `${type}${err} ${m.length}B${warn}`;
+}

@@ -1,0 +1,44 @@
+// Custom LSP messages between the extension (client) and the language server, declared once for both sides.
+import { RequestType } from 'vscode-languageserver-protocol';
+
+/** Client → server: decode hex text (a selection or a whole document) into the plain-text report. */
+export interface DecodeParams {
+  readonly text: string;
+  /** Protocol override ("route", "generic", "module", a number); the setting's default when absent. */
+  readonly protocol?: string;
+  /** Where the text came from, shown in the report's first line. */
+  readonly source: string;
+}
+
+export interface DecodeResult {
+  readonly report: string;
+  readonly messages: number;
+  readonly runs: number;
+}
+
+export const DecodeRequest = new RequestType<DecodeParams, DecodeResult, void>('netlink/decode');
+
+/** Settings the server reads, with defaults; sent as initializationOptions and on every change. */
+export interface ServerSettings {
+  readonly defaultProtocol: string;
+  readonly specFolders: readonly string[];
+  readonly genlFamilyIds: Readonly<Record<string, number>>;
+  readonly hoverLanguages: readonly string[];
+  readonly inlayHintsEnabled: boolean;
+  readonly inlayHintLanguages: readonly string[];
+  /** Workspace folders (file paths): `Documentation/netlink/specs` of a kernel tree among them is loaded. */
+  readonly workspaceFolders: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  defaultProtocol: 'route',
+  specFolders: [],
+  genlFamilyIds: {},
+  hoverLanguages: ['*'],
+  inlayHintsEnabled: true,
+  inlayHintLanguages: ['log', 'c', 'cpp', 'plaintext'],
+  workspaceFolders: [],
+};
+
+/** Client → server notification carrying the current settings. */
+export const SettingsNotification = 'netlink/settings';

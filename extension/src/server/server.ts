@@ -1,0 +1,122 @@
+// The language server: hovers over hex anywhere, inlay hints where messages start, and decode requests for
+// the "decode selection / file" commands. Imports the codec only (no vscode, no target code).
+import {
+  createConnection, InlayHint, InlayHintKind, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FamilyRegistry } from '../netlink/index';
+import { decodeMessages } from '../netlink/index';
+import { parseProtocol, protocolName } from '../netlink/protocols';
+import { renderText } from '../netlink/render/text';
+import { findHexRuns } from '../netlink/scan/index';
+import { hoverAt, messageStarts } from './hover';
+import type { DecodeParams, DecodeResult, ServerSettings } from './protocol';
+import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from './protocol';
+import { languageMatches, registryFor, validateSettings } from './settings';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+let settings: ServerSettings = DEFAULT_SETTINGS;
+let registry: FamilyRegistry | undefined;
+
+function currentRegistry(): FamilyRegistry {
+  if (!registry) {
+    const loaded = registryFor(settings, __dirname);
+    registry = loaded.registry;
+    for (const p of loaded.problems) connection.console.warn(`spec: ${p}`);
+    connection.console.info(`decoder ready: ${loaded.specCount} YNL spec(s) loaded`);
+  }
+  return registry;
+}
+
+function applySettings(raw: unknown): void {
+  const { settings: next, warnings } = validateSettings(raw);
+  for (const w of warnings) connection.console.warn(w);
+  if (warnings.length > 0) void connection.window.showWarningMessage(`Netlink: ${warnings.join('; ')}`);
+  settings = next;
+  registry = undefined; // reloaded lazily with the new spec folders
+}
+
+function protocolOf(override?: string): number {
+  const p = parseProtocol(override ?? settings.defaultProtocol);
+  return 'error' in p ? 0 : p.protocol;
+}
+
+connection.onInitialize((params) => {
+  applySettings(params.initializationOptions);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      inlayHintProvider: true,
+    },
+  };
+});
+
+connection.onNotification(SettingsNotification, (raw: unknown) => {
+  applySettings(raw);
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc || !languageMatches(settings.hoverLanguages, doc.languageId)) return null;
+  try {
+    const answer = hoverAt(doc.getText(), doc.offsetAt(params.position), protocolOf(), currentRegistry());
+    if (!answer) return null;
+    return {
+      contents: { kind: MarkupKind.Markdown, value: answer.markdown },
+      range: { start: doc.positionAt(answer.start), end: doc.positionAt(answer.end) },
+    };
+  } catch (e) {
+    // A decoder bug must not kill hovers for the session: log it with the position.
+    connection.console.error(`hover at ${params.textDocument.uri}:${params.position.line + 1}: ${String((e as Error).stack ?? e)}`);
+    return null;
+  }
+});
+
+/** Most bytes of visible text scanned for inlay hints: the visible range is small, this bounds a huge one. */
+const INLAY_SCAN_LIMIT = 2 * 1024 * 1024;
+
+connection.languages.inlayHint.on((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc || !settings.inlayHintsEnabled || !languageMatches(settings.inlayHintLanguages, doc.languageId)) return [];
+  const start = doc.offsetAt({ line: params.range.start.line, character: 0 });
+  const end = Math.min(doc.offsetAt({ line: params.range.end.line + 1, character: 0 }), start + INLAY_SCAN_LIMIT);
+  const text = doc.getText().slice(start, end);
+  const hints: InlayHint[] = [];
+  const reg = currentRegistry();
+  const protocol = protocolOf();
+  for (const run of findHexRuns(text, 16)) {
+    const messages = decodeMessages(run.bytes, { protocol, registry: reg, maxMessages: 256 });
+    if (messages.length === 0 || messages[0]!.length < 16) continue;
+    const seenLines = new Set<number>();
+    for (const [offset, label] of messageStarts(run, messages)) {
+      const line = doc.positionAt(start + offset).line;
+      if (seenLines.has(line)) continue;
+      seenLines.add(line);
+      const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+      hints.push({ position: { line, character: lineText.length }, label: label, kind: InlayHintKind.Type, paddingLeft: true });
+    }
+  }
+  return hints;
+});
+
+connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult => {
+  const protocol = protocolOf(params.protocol);
+  const runs = findHexRuns(params.text, 4);
+  const reg = currentRegistry();
+  const blocks: string[] = [`# ${params.source} — decoded as ${protocolName(protocol)}`];
+  let count = 0;
+  runs.forEach((run, i) => {
+    const messages = decodeMessages(run.bytes, { protocol, registry: reg });
+    count += messages.length;
+    blocks.push(`\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}) at text offset ${run.start}\n${renderText(messages)}`);
+  });
+  if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');
+  return { report: blocks.join('\n'), messages: count, runs: runs.length };
+});
+
+documents.listen(connection);
+connection.listen();

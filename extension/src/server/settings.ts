@@ -1,0 +1,67 @@
+// Settings as the server uses them: validated against their types (bad values fall back to the default with a
+// located warning), and turned into a family registry with the YNL specs they name.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FamilyRegistry } from '../netlink/index';
+import { createRegistry } from '../netlink/index';
+import { parseProtocol } from '../netlink/protocols';
+import { bundledSpecFiles, loadSpecFiles } from '../specFiles';
+import type { ServerSettings } from './protocol';
+import { DEFAULT_SETTINGS } from './protocol';
+
+function stringArray(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/** Reads a raw settings object; every wrong-typed value is reported as "netlink.x.y: reason" and defaulted. */
+export function validateSettings(raw: unknown): { settings: ServerSettings; warnings: string[] } {
+  const warnings: string[] = [];
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const pick = <T>(key: keyof ServerSettings, setting: string, check: (v: unknown) => T | undefined): T => {
+    const v = r[key];
+    if (v === undefined) return DEFAULT_SETTINGS[key] as T;
+    const ok = check(v);
+    if (ok === undefined) {
+      warnings.push(`${setting}: ${JSON.stringify(v)} is not valid here; using the default`);
+      return DEFAULT_SETTINGS[key] as T;
+    }
+    return ok;
+  };
+  const defaultProtocol = pick('defaultProtocol', 'netlink.decoder.defaultProtocol', (v) => {
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    return 'error' in parseProtocol(String(v)) ? undefined : String(v);
+  });
+  const genlFamilyIds = pick('genlFamilyIds', 'netlink.decoder.genlFamilyIds', (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    const entries = Object.entries(v as Record<string, unknown>);
+    return entries.every(([, id]) => Number.isInteger(id) && (id as number) >= 16 && (id as number) <= 0xffff)
+      ? (v as Record<string, number>) : undefined;
+  });
+  return {
+    settings: {
+      defaultProtocol,
+      specFolders: pick('specFolders', 'netlink.decoder.specFolders', stringArray),
+      genlFamilyIds,
+      hoverLanguages: pick('hoverLanguages', 'netlink.hover.languages', stringArray),
+      inlayHintsEnabled: pick('inlayHintsEnabled', 'netlink.inlayHints.enabled', (v) => (typeof v === 'boolean' ? v : undefined)),
+      inlayHintLanguages: pick('inlayHintLanguages', 'netlink.inlayHints.languages', stringArray),
+      workspaceFolders: pick('workspaceFolders', 'workspace folders', stringArray),
+    },
+    warnings,
+  };
+}
+
+/** Families from the settings' spec folders, a kernel tree's specs in the workspace, and the bundled module spec. */
+export function registryFor(settings: ServerSettings, distDir: string): { registry: FamilyRegistry; problems: string[]; specCount: number } {
+  const kernelSpecDirs = settings.workspaceFolders
+    .map((f) => join(f, 'Documentation', 'netlink', 'specs'))
+    .filter((d) => existsSync(d));
+  const report = loadSpecFiles([...settings.specFolders, ...kernelSpecDirs], bundledSpecFiles(distDir));
+  const registry = createRegistry(report.families);
+  for (const [name, id] of Object.entries(settings.genlFamilyIds)) registry.bindGenlId(id, name);
+  return { registry, problems: report.problems, specCount: report.families.length };
+}
+
+export function languageMatches(languages: readonly string[], languageId: string): boolean {
+  return languages.includes('*') || languages.includes(languageId);
+}
