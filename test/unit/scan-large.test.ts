@@ -75,3 +75,13 @@ test('a contiguous blob longer than the window is returned in part, marked trunc
     assert.equal(run.bytes[i], (run.byteStart[i] as number) % 4 === 0 ? 0x3c : 0);
   }
 });
+
+test('a run next to a 20 MB line: the long neighbour is not read, the run is whole', () => {
+  const huge = 'word '.repeat(4_000_000);
+  const small = `${RUN}tail`;
+  const big = `${huge}\n${RUN}${huge}`;
+  const at = small.indexOf('12 00');
+  const shift = huge.length + 1;
+  assert.deepEqual(shifted(findHexRunAt(big, at + shift), shift), shifted(findHexRunAt(small, at), 0));
+});
+

@@ -297,3 +297,36 @@ test('findHexRuns returns runs of all forms in text order', () => {
   for (let i = 1; i < runs.length; i++) assert.ok(runs[i]!.start >= runs[i - 1]!.end);
   assert.equal(findHexRuns(text, 8).length, 3);
 });
+
+describe('more real tool output for the same 31 bytes', () => {
+  test('xxd -i (a C array with its length variable after it)', () => {
+    const text = [
+      'unsigned char p_bin[] = {',
+      '  0x14, 0x00, 0x00, 0x00, 0x12, 0x00, 0x01, 0x03, 0x07, 0x00, 0x00, 0x00,',
+      '  0x00, 0x00, 0x00, 0x00, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,',
+      '  0x09, 0x0a, 0x22, 0x5c, 0x20, 0x7f, 0xff',
+      '};',
+      'unsigned int p_bin_len = 31;',
+    ].join('\n');
+    const run = only(text);
+    assert.equal(hex(run.bytes), P);
+    assert.equal(text.slice(run.byteStart[30], run.byteEnd[30]), '0xff');
+  });
+
+  test('xxd -p (wrapped contiguous hex)', () => {
+    const run = only('140000001200010307000000000000006162636465666768090a225c207f\nff\n');
+    assert.equal(hex(run.bytes), P);
+  });
+
+  test('hexdump -C under a syslog prefix, closing offset line included', () => {
+    const text = [
+      'Mar 12 10:00:01 host dbg: 00000000  14 00 00 00 12 00 01 03  07 00 00 00 00 00 00 00  |................|',
+      'Mar 12 10:00:01 host dbg: 00000010  61 62 63 64 65 66 67 68  09 0a 22 5c 20 7f ff     |abcdefgh.."\\ ..|',
+      'Mar 12 10:00:01 host dbg: 0000001f',
+    ].join('\n');
+    const run = only(text);
+    assert.equal(run.form, 'hexdump');
+    assert.equal(hex(run.bytes), P);
+  });
+});
+

@@ -10,7 +10,7 @@ import type { ByteSource } from './bytes';
 import { readString, toHex } from './bytes';
 import { MAX_ATTR_DEPTH, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, nlAlign } from './constants';
 import { decodeStruct } from './struct';
-import type { AttrDef, AttrKind, AttrValue, DecodedAttr, FamilyDef, Problem } from './types';
+import type { AttrDef, AttrKind, AttrSetDef, AttrValue, DecodedAttr, FamilyDef, Problem } from './types';
 import {
   displayName, enumValueName, formatBinary, isScalar, lookupEnum, readScalar, readVariableInt, scalarWidth,
 } from './values';
@@ -21,12 +21,11 @@ export interface AttrContext {
   readonly problems: Problem[];
   /** The attribute set each decoded nest was read with, for naming ext-ack MISS_TYPE inside a nest. */
   readonly nestSets: WeakMap<DecodedAttr, string>;
-  /** Attribute lists enclosing the current one, innermost first: a sub-message selector may live there. */
-  readonly enclosing?: readonly (readonly DecodedAttr[])[];
-}
-
-function inside(ctx: AttrContext, siblings: readonly DecodedAttr[]): AttrContext {
-  return { ...ctx, enclosing: [siblings, ...(ctx.enclosing ?? [])] };
+  /**
+   * Attribute lists enclosing the one being decoded, outermost first: a sub-message selector may live there.
+   * A stack pushed and popped around each nest (one array per decode, not one per nest).
+   */
+  readonly enclosing: (readonly DecodedAttr[])[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -34,13 +33,17 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Decodes the attributes in [start, end) with `setName` of the context's family (unknown names if absent). */
 export function decodeAttrs(ctx: AttrContext, start: number, end: number, setName: string | undefined, depth: number): DecodedAttr[] {
   const set = setName === undefined ? undefined : ctx.family?.attrSets.get(setName);
-  return walkAttrs(ctx, start, end, (type) => set?.byType.get(type), set?.name ?? 'attr', depth);
+  return walkAttrs(ctx, start, end, set, undefined, depth);
 }
 
-/** Frames each TLV in [start, end) and decodes it with the definition `defFor` gives its type. */
+/**
+ * Frames each TLV in [start, end) and decodes it with its definition: from `set` by type, or, for the entries
+ * of an indexed array, `entry` named by the index.
+ */
 function walkAttrs(
-  ctx: AttrContext, start: number, end: number, defFor: (type: number) => AttrDef | undefined, label: string, depth: number,
+  ctx: AttrContext, start: number, end: number, set: AttrSetDef | undefined, entry: AttrDef | undefined, depth: number,
 ): DecodedAttr[] {
+  const label = entry?.name ?? set?.name ?? 'attr';
   const out: DecodedAttr[] = [];
   const view = ctx.src.view;
   let pos = start;
@@ -55,7 +58,9 @@ function walkAttrs(
       ctx.problems.push({ offset: pos, message: `attribute type ${rawType & NLA_TYPE_MASK} claims ${len} bytes but only ${end - pos} remain in its container` });
       return out;
     }
-    out.push(decodeAttr(ctx, pos, len, rawType, defFor(rawType & NLA_TYPE_MASK), label, depth, out));
+    const type = rawType & NLA_TYPE_MASK;
+    const def = entry !== undefined ? { ...entry, name: `[${type}]` } : set?.byType.get(type);
+    out.push(decodeAttr(ctx, pos, len, rawType, def, label, depth, out));
     pos += nlAlign(len);
   }
   if (pos < end) {
@@ -91,15 +96,21 @@ function decodeAttr(
         attr.value = toHex(ctx.src.bytes, start, end);
         break;
       }
-      attr.attrs = decodeAttrs(inside(ctx, siblings), start, end, def?.nested, depth + 1);
+      ctx.enclosing.push(siblings);
+      attr.attrs = decodeAttrs(ctx, start, end, def?.nested, depth + 1);
+      ctx.enclosing.pop();
       if (def?.nested) ctx.nestSets.set(attr, def.nested);
       break;
     }
     case 'indexed-array':
-      attr.attrs = decodeIndexedArray(inside(ctx, siblings), start, end, def!, depth + 1);
+      ctx.enclosing.push(siblings);
+      attr.attrs = decodeIndexedArray(ctx, start, end, def!, depth + 1);
+      ctx.enclosing.pop();
       break;
     case 'sub-message':
-      decodeSubMessage(inside(ctx, siblings), attr, start, end, def!, depth + 1);
+      ctx.enclosing.push(siblings);
+      decodeSubMessage(ctx, attr, start, end, def!, depth + 1);
+      ctx.enclosing.pop();
       break;
     case 'struct': {
       const structDef = def?.struct === undefined ? undefined : ctx.family?.structs.get(def.struct);
@@ -195,7 +206,7 @@ function decodeIndexedArray(ctx: AttrContext, start: number, end: number, def: A
     ...(def.enumName !== undefined ? { enumName: def.enumName } : {}),
     ...(def.display !== undefined ? { display: def.display } : {}),
   };
-  return walkAttrs(ctx, start, end, (index) => ({ ...entry, name: `[${index}]` }), def.name, depth);
+  return walkAttrs(ctx, start, end, undefined, entry, depth);
 }
 
 /** Sub-message: the selector sibling's value picks the fixed header and attribute set of the payload. */
@@ -205,9 +216,8 @@ function decodeSubMessage(
   const table = def.subMessage === undefined ? undefined : ctx.family?.subMessages.get(def.subMessage);
   // The selector is a sibling (IFLA_INFO_KIND beside IFLA_INFO_DATA) or in an enclosing list (tc's TCA_KIND).
   let selectorAttr: DecodedAttr | undefined;
-  for (const scope of ctx.enclosing ?? []) {
-    selectorAttr = def.selector === undefined ? undefined : scope.find((s) => s.name === def.selector);
-    if (selectorAttr) break;
+  for (let i = ctx.enclosing.length - 1; i >= 0 && def.selector !== undefined && !selectorAttr; i--) {
+    selectorAttr = ctx.enclosing[i]!.find((s) => s.name === def.selector);
   }
   const variant = selectorAttr?.value === undefined ? undefined : table?.variants.get(String(selectorAttr.value));
   if (!variant) {

@@ -17,12 +17,12 @@ import { genlmsghdr } from './families/nlctrl';
 import type { FamilyRegistry } from './registry';
 import { createRegistry } from './registry';
 import { decodeStruct } from './struct';
-import type { AttrValue, DecodedAttr, DecodedError, DecodedMessage, FamilyDef, MessageDef, Problem } from './types';
+import type { DecodedAttr, DecodedError, DecodedMessage, FamilyDef, MessageDef, Problem } from './types';
 
 export interface DecodeOptions {
   /** Netlink protocol the bytes were sent on (0 route, 16 generic, 31 the reference module, ...). */
   readonly protocol: number;
-  /** Families to decode with; rtnetlink and nlctrl when absent. Not modified: genl ids seen are bound in a fork. */
+  /** Families to decode with; rtnetlink and nlctrl when absent. Not modified: genl ids seen are bound in a copy. */
   readonly registry?: FamilyRegistry;
   /** Most messages to decode from one buffer; the rest is summarised as a problem. */
   readonly maxMessages?: number;
@@ -37,7 +37,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export interface MessageContext {
   readonly src: ByteSource;
   readonly protocol: number;
-  readonly registry: FamilyRegistry;
+  /** The caller's registry until a genl id is bound; then a fork, so the caller's stays as it was. */
+  registry: FamilyRegistry;
+  forked: boolean;
   readonly nestSets: WeakMap<DecodedAttr, string>;
 }
 
@@ -49,7 +51,8 @@ export function decodeMessages(bytes: Uint8Array, options: DecodeOptions): Decod
   const ctx: MessageContext = {
     src: byteSource(bytes),
     protocol: options.protocol,
-    registry: (options.registry ?? createRegistry()).fork(),
+    registry: options.registry ?? createRegistry(),
+    forked: options.registry === undefined,
     nestSets: new WeakMap(),
   };
   const max = options.maxMessages ?? Number.POSITIVE_INFINITY;
@@ -103,7 +106,7 @@ export function decodeMessage(ctx: MessageContext, pos: number, end: number, ech
   }
   const payloadStart = pos + NLMSG_HDRLEN;
   const payloadEnd = Math.max(payloadStart, Math.min(end, pos + length));
-  const attrCtx: AttrContext = { src: ctx.src, family: undefined, problems, nestSets: ctx.nestSets };
+  const attrCtx: AttrContext = { src: ctx.src, family: undefined, problems, nestSets: ctx.nestSets, enclosing: [] };
 
   if (type < NLMSG_MIN_TYPE) {
     decodeControl(ctx, msg, attrCtx, payloadStart, payloadEnd);
@@ -158,7 +161,7 @@ function resolveGenl(ctx: MessageContext, msg: Mutable<DecodedMessage>, start: n
   const cmd = hdr.fields['cmd'] as number;
   const def = family?.messages.get(cmd);
   msg.command = (isReply(msg) ? def?.replyName ?? def?.name : def?.name) ?? `cmd ${cmd}`;
-  msg.header = { ...hdr.fields };
+  msg.header = hdr.fields;
   const table = def?.kind ?? (def ? kindFromName(def.name) : 'other');
   return { family, def, table, headerStart: start + GENL_HDRLEN };
 }
@@ -179,18 +182,11 @@ function decodePayload(
   const structDef = headerName === undefined ? undefined : attrCtx.family.structs.get(headerName);
   if (structDef) {
     const r = decodeStruct(ctx.src, pos, end - pos, structDef, attrCtx.family, msg.problems as Problem[]);
-    msg.header = { ...(msg.header ?? {}), ...withNames(r.fields, r.names) };
+    msg.header = msg.header ? { ...msg.header, ...r.fields } : r.fields;
     pos += r.size;
   }
   const setName = reply ? def.replyAttrSet ?? def.attrSet : def.attrSet;
   if (pos < end) msg.attrs = decodeAttrs(attrCtx, pos, end, setName, 0);
-}
-
-/** Header fields by name; a field with a name for its value gets a sibling "<field>Name". */
-function withNames(fields: Record<string, AttrValue>, names: Record<string, string>): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = { ...fields };
-  for (const [k, n] of Object.entries(names)) out[`${k}Name`] = n;
-  return out;
 }
 
 function decodeControl(ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCtx: AttrContext, start: number, end: number): void {
@@ -232,5 +228,10 @@ function decodeControl(ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCt
 function bindFamily(ctx: MessageContext, attrs: readonly DecodedAttr[]): void {
   const id = attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_ID')?.value;
   const name = attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_NAME')?.value;
-  if (typeof id === 'number' && typeof name === 'string') ctx.registry.bindGenlId(id, name);
+  if (typeof id !== 'number' || typeof name !== 'string') return;
+  if (!ctx.forked) {
+    ctx.registry = ctx.registry.fork();
+    ctx.forked = true;
+  }
+  ctx.registry.bindGenlId(id, name);
 }

@@ -16,11 +16,22 @@ export function structSize(def: StructDef): number {
 }
 
 export interface StructResult {
+  /** Values by field name; a field whose value has a name (enum entry, flags, address) also gets "<field>Name". */
   readonly fields: Record<string, AttrValue>;
-  /** Names of values (enum entries, flags, addresses) by field. */
-  readonly names: Record<string, string>;
   /** Bytes the struct occupies (its declared size, or less when the payload is short). */
   readonly size: number;
+}
+
+/** "<field>Name" keys, made once per struct: headers are decoded for every message of a dump. */
+const nameKeys = new WeakMap<StructDef, readonly string[]>();
+
+function nameKeysOf(def: StructDef): readonly string[] {
+  let keys = nameKeys.get(def);
+  if (!keys) {
+    keys = def.fields.map((f) => `${f.name}Name`);
+    nameKeys.set(def, keys);
+  }
+  return keys;
 }
 
 /** Decodes `def` at `offset` with `available` bytes; problems name the struct and the offset. */
@@ -28,32 +39,35 @@ export function decodeStruct(
   src: ByteSource, offset: number, available: number, def: StructDef, family: FamilyDef | undefined, problems: Problem[],
 ): StructResult {
   const fields: Record<string, AttrValue> = {};
-  const names: Record<string, string> = {};
+  const keys = nameKeysOf(def);
   let pos = offset;
   const end = offset + available;
-  for (const f of def.fields) {
+  for (let i = 0; i < def.fields.length; i++) {
+    const f = def.fields[i]!;
     const size = fieldSize(f);
     if (pos + size > end) {
       problems.push({ offset: pos, message: `${def.name} ends after ${pos - offset} bytes, inside field ${f.name} (needs ${structSize(def)})` });
-      return { fields, names, size: end - offset };
+      return { fields, size: end - offset };
     }
     if (f.kind !== 'pad') {
       if (isScalar(f.kind)) {
         const value = readScalar(src, pos, f.kind, f.bigEndian === true);
         fields[f.name] = value;
-        const name = enumValueName(lookupEnum(family, f.enumName), value) ?? displayName(value, f.display);
-        if (name !== undefined) names[f.name] = name;
+        if (f.enumName !== undefined || f.display !== undefined) {
+          const name = enumValueName(lookupEnum(family, f.enumName), value) ?? displayName(value, f.display);
+          if (name !== undefined) fields[keys[i]!] = name;
+        }
       } else if (f.kind === 'string') {
         fields[f.name] = readString(src.bytes, pos, pos + size);
       } else {
         fields[f.name] = toHex(src.bytes, pos, pos + size);
         const shown = formatBinary(src, pos, pos + size, f.display);
-        if (shown !== undefined) names[f.name] = shown;
+        if (shown !== undefined) fields[keys[i]!] = shown;
       }
     }
     pos += size;
   }
-  return { fields, names, size: pos - offset };
+  return { fields, size: pos - offset };
 }
 
 /** The field of `def` that byte `relative` (from the struct's start) falls in, for ext-ack offsets. */

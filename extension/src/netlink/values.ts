@@ -11,7 +11,10 @@ const WIDTH: Readonly<Record<ScalarKind, number>> = {
 };
 
 export function isScalar(kind: string): kind is ScalarKind {
-  return Object.prototype.hasOwnProperty.call(WIDTH, kind);
+  switch (kind) {
+    case 'u8': case 'u16': case 'u32': case 'u64': case 's8': case 's16': case 's32': case 's64': return true;
+    default: return false;
+  }
 }
 
 /** Bytes of a fixed-width scalar kind, undefined for every other kind. */
@@ -30,7 +33,12 @@ export function readScalar(src: ByteSource, offset: number, kind: ScalarKind, bi
     case 's16': return v.getInt16(offset, le);
     case 'u32': return v.getUint32(offset, le);
     case 's32': return v.getInt32(offset, le);
-    case 'u64': return v.getBigUint64(offset, le).toString();
+    case 'u64': {
+      // Most counters fit in 53 bits: two u32 reads and one multiply are much cheaper than a BigInt.
+      const hi = v.getUint32(le ? offset + 4 : offset, le);
+      if (hi < 0x200000) return String(hi * 0x100000000 + v.getUint32(le ? offset : offset + 4, le));
+      return v.getBigUint64(offset, le).toString();
+    }
     case 's64': return v.getBigInt64(offset, le).toString();
   }
 }

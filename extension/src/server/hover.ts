@@ -23,7 +23,7 @@ export function hoverAt(text: string, offset: number, protocol: number, registry
   if (!run || run.bytes.length < MIN_BYTES) return undefined;
   if (!plausible(run)) return undefined;
   const messages = decodeMessages(run.bytes, { protocol, registry, maxMessages: 10_000 });
-  const markdown = renderMarkdown(messages, `${protocolName(protocol)}, ${run.form}${run.truncated ? ', run cut at the scan limit' : ''}`);
+  const markdown = renderMarkdown(messages, `${protocolName(protocol)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`);
   return { markdown, start: run.start, end: run.end };
 }
 

@@ -40,14 +40,19 @@ function attrValueText(a: DecodedAttr, options: LineOptions): string {
   return a.valueName ?? hexText(v, options);
 }
 
-export function fieldsText(fields: Readonly<Record<string, AttrValue>>): string {
+/** "field=value (name)" for each field; the "<field>Name" companions are folded into their field. */
+function fieldParts(fields: Readonly<Record<string, AttrValue>>, separator: string): string[] {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(fields)) {
     if (k.endsWith('Name') && k.slice(0, -4) in fields) continue;
     const name = fields[`${k}Name`];
-    parts.push(`${k}=${String(v)}${name !== undefined ? ` (${String(name)})` : ''}`);
+    parts.push(`${k}${separator}${String(v)}${name !== undefined ? ` (${String(name)})` : ''}`);
   }
-  return parts.join(' ');
+  return parts;
+}
+
+export function fieldsText(fields: Readonly<Record<string, AttrValue>>): string {
+  return fieldParts(fields, '=').join(' ');
 }
 
 function cut(s: string, n: number): string {
@@ -68,7 +73,7 @@ export function attrLines(attrs: readonly DecodedAttr[], indent: string, options
     } else if (a.fields && a.kind !== 'bitfield32') {
       if (options.expandStructs) {
         out.push(`${indent}${a.name}${at}`);
-        for (const [k, v] of Object.entries(a.fields)) out.push(`${indent}    ${k} = ${String(v)}`);
+        for (const part of fieldParts(a.fields, ' = ')) out.push(`${indent}    ${part}`);
       } else {
         out.push(`${indent}${a.name} = ${cut(fieldsText(a.fields), 100)}${at}`);
       }

@@ -2,8 +2,8 @@
 // dumps, libmnl's mnl_nlmsg_fprintf output, colon-separated hex) and maps each byte back to where it is written.
 // Pure TypeScript: no vscode, no node built-ins.
 import { linesJoin, RunAssembler, type DraftRun } from './assemble';
-import { isBlankCode, isWordCode } from './chars';
-import { lineEndOf, lineStartOf, scanLine } from './line';
+import { isBlankCode, isHexCode, isWordCode } from './chars';
+import { scanLine } from './line';
 import { scanFilter } from './rules';
 import { parseHexStrict, type ParseHexResult } from './strict';
 import type { HexRun, LineScan } from './types';
@@ -61,14 +61,18 @@ function lineEndWithin(text: string, at: number, limit: number): number {
 }
 
 /**
- * Start of the scan window inside a very long line: the first blank after `at` if one is near, so no token is cut;
- * otherwise an even distance from the line start, which keeps the byte pairs of a contiguous blob aligned.
+ * Start of the scan window inside a very long line: just after the first non-word character following `at` if one
+ * is near, so no token is cut; otherwise (inside a huge contiguous blob) an even distance from where the blob's
+ * digits begin, found within 4 Mi characters back, which keeps its byte pairs aligned.
  */
 function windowStart(text: string, at: number, lineStart: number): number {
   for (let k = at; k < at + 256 && k < text.length; k++) {
-    if (isBlankCode(text.charCodeAt(k)) || !isWordCode(text.charCodeAt(k))) return k + 1;
+    if (!isWordCode(text.charCodeAt(k))) return k + 1;
   }
-  return at - ((at - lineStart) % 2);
+  const stop = Math.max(lineStart, at - (1 << 22));
+  let wordStart = at;
+  while (wordStart > stop && isHexCode(text.charCodeAt(wordStart - 1))) wordStart--;
+  return at - ((at - wordStart) % 2);
 }
 
 function windowEnd(text: string, at: number, from: number): number {
@@ -136,7 +140,13 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
   let cutAbove = false;
   while (top.start > 0) {
     const prevEnd = top.start - 1;
-    const prev = scanLine(text, lineStartOf(text, prevEnd), prevEnd, SCAN);
+    const prevStart = lineStartWithin(text, prevEnd, maxLineChars);
+    if (prevStart < 0) {
+      // A neighbour too long to read is left out; the run may have gone on into it only if it starts its line.
+      cutAbove = top.mnl !== undefined || top.segments[0]?.start === top.contentStart;
+      break;
+    }
+    const prev = scanLine(text, prevStart, prevEnd, SCAN);
     if (!linesJoin(prev, top)) break;
     if (above.length >= upLines || bytes + lineBytes(prev) > upBudget) {
       cutAbove = true;
@@ -154,7 +164,11 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
   let bottomEnd = lineEnd;
   while (bottomEnd < text.length) {
     const nextStart = bottomEnd + 1;
-    const nextEnd = lineEndOf(text, nextStart);
+    const nextEnd = lineEndWithin(text, nextStart, maxLineChars);
+    if (nextEnd < 0) {
+      cutBelow = bottom.mnl !== undefined || bottom.segments[bottom.segments.length - 1]?.tailOpen === true;
+      break;
+    }
     const next = scanLine(text, nextStart, nextEnd, SCAN);
     if (!linesJoin(bottom, next)) break;
     if (below.length >= downLines || bytes + lineBytes(next) > maxBytes) {

@@ -10,17 +10,6 @@ import type { LineScan, MnlRow, ScanMode, Segment } from './types';
 
 const NO_SEGMENTS: readonly Segment[] = [];
 
-/** End of the line that contains `at` (index of its '\n', or text.length). */
-export function lineEndOf(text: string, at: number): number {
-  const nl = text.indexOf('\n', at);
-  return nl < 0 ? text.length : nl;
-}
-
-/** Start of the line that contains `at`. */
-export function lineStartOf(text: string, at: number): number {
-  return at <= 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
-}
-
 function trimEnd(text: string, start: number, end: number): number {
   while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
   return end;

@@ -1,0 +1,164 @@
+// A Debian kernel with matching headers, downloaded with `apt-get download` and unpacked with `dpkg-deb -x`
+// (never installed) into ${cache}/kernels/<release>/. The layout and the lock are shared with
+// test/native/fetch-kernel-headers.sh (the module's build tier), which unpacks the header packages there:
+//   kernels/<release>/            dpkg-deb -x root of image + headers (+ .lab-image-ok / .nlreply-headers-ok)
+//   kernels/<release>.lock        flock(1) lock serialising writers
+//   kernels/debs/                 downloaded .deb files
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compareVersions } from './debVersion';
+import { LabError } from './errors';
+import { runChecked, runProcess } from './runProcess';
+
+export interface DebianKernelFiles {
+  release: string;
+  root: string;
+  bzImage: string;
+  modulesDir: string;
+  headersDir: string;
+}
+
+type Log = (line: string) => void;
+
+const IMAGE_MARKER = '.lab-image-ok';
+const HEADERS_MARKER = '.nlreply-headers-ok';
+
+async function aptListsPresent(): Promise<boolean> {
+  const r = await runProcess(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
+  return r.code === 0 && r.stdout.trim().length > 0;
+}
+
+async function ensureAptLists(log: Log): Promise<void> {
+  if (await aptListsPresent()) return;
+  log('apt-get update (no package lists yet)');
+  await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
+}
+
+/** True for each name that apt has a download candidate for. */
+async function candidates(names: readonly string[]): Promise<Map<string, boolean>> {
+  const r = await runProcess(['apt-cache', 'policy', ...names], { timeoutMs: 60_000 });
+  const found = new Map<string, boolean>(names.map((n) => [n, false]));
+  let current: string | undefined;
+  for (const line of r.stdout.split('\n')) {
+    const head = /^(\S+):$/.exec(line);
+    if (head) current = head[1];
+    const cand = /^\s+Candidate:\s+(\S+)/.exec(line);
+    if (cand && current && found.has(current)) found.set(current, cand[1] !== '(none)');
+  }
+  return found;
+}
+
+/** Newest release of `series` (e.g. "6.1") whose image and headers are both downloadable. */
+export async function pickDebianRelease(series: string, log: Log): Promise<string> {
+  if (!/^\d+\.\d+$/.test(series)) throw new LabError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
+  await ensureAptLists(log);
+  const r = await runChecked('kernel', ['apt-cache', 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 });
+  const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-amd64)$`);
+  const releases = r.stdout
+    .split('\n')
+    .map((n) => re.exec(n.trim())?.[1])
+    .filter((rel): rel is string => rel !== undefined && !/-(rt|cloud)-amd64$/.test(rel))
+    .sort((a, b) => compareVersions(b, a));
+  for (const rel of releases) {
+    const c = await candidates([`linux-image-${rel}`, `linux-headers-${rel}`]);
+    if ([...c.values()].every(Boolean)) return rel;
+  }
+  throw new LabError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
+}
+
+function newestDeb(debsDir: string, pkg: string): string {
+  const files = readdirSync(debsDir)
+    .filter((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
+    .map((f) => path.join(debsDir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!files[0]) throw new LabError('kernel download', `apt-get download left no ${pkg}_*.deb in ${debsDir}`);
+  return files[0];
+}
+
+async function downloadAndUnpack(kernels: string, release: string, pkgs: string[], log: Log): Promise<void> {
+  const debsDir = path.join(kernels, 'debs');
+  const lock = path.join(kernels, `${release}.lock`);
+  await mkdir(debsDir, { recursive: true });
+  log(`downloading ${pkgs.join(' ')}`);
+  // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
+  const sandbox = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
+  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...sandbox, 'download', ...pkgs], {
+    cwd: debsDir,
+    timeoutMs: 900_000,
+  });
+  const root = path.join(kernels, release);
+  await mkdir(root, { recursive: true });
+  for (const pkg of pkgs) {
+    await runChecked('kernel unpack', ['flock', '-w', '600', lock, 'dpkg-deb', '-x', newestDeb(debsDir, pkg), root], {
+      timeoutMs: 300_000,
+    });
+  }
+}
+
+/**
+ * The headers' arch Makefile says `include /usr/src/linux-headers-<x>-common/Makefile`, which does not exist
+ * outside an installed system: point it at the sibling folder, relative to the Makefile itself (the same edit
+ * fetch-kernel-headers.sh makes, so both writers agree).
+ */
+async function fixHeadersMakefile(headersDir: string): Promise<void> {
+  const makefile = path.join(headersDir, 'Makefile');
+  const text = await readFile(makefile, 'utf8');
+  const fixed = text.replace(/^include \/usr\/src\//m, 'include $(dir $(realpath $(lastword $(MAKEFILE_LIST))))../');
+  if (fixed !== text) await writeFile(makefile, fixed);
+}
+
+/** Newest release of `series` already unpacked in full (image and headers) in the cache. */
+function newestCached(kernels: string, series: string): string | undefined {
+  return readdirSync(kernels, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name.startsWith(`${series}.`) && d.name.endsWith('-amd64'))
+    .map((d) => d.name)
+    .filter((rel) => [IMAGE_MARKER, HEADERS_MARKER].every((m) => existsSync(path.join(kernels, rel, m))))
+    .sort((a, b) => compareVersions(b, a))[0];
+}
+
+export async function prepareDebianKernel(cacheDir: string, series: string, log: Log): Promise<DebianKernelFiles> {
+  const kernels = path.join(cacheDir, 'kernels');
+  await mkdir(kernels, { recursive: true });
+  let release: string;
+  try {
+    release = await pickDebianRelease(series, log);
+  } catch (e) {
+    // Offline, or apt's lists are gone: a kernel unpacked earlier still boots.
+    const cached = newestCached(kernels, series);
+    if (!cached) throw e;
+    log(`apt cannot name a kernel (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using cached ${cached}`);
+    release = cached;
+  }
+  const root = path.join(kernels, release);
+  const files: DebianKernelFiles = {
+    release,
+    root,
+    bzImage: path.join(root, 'boot', `vmlinuz-${release}`),
+    modulesDir: path.join(root, 'lib', 'modules', release),
+    headersDir: path.join(root, 'usr', 'src', `linux-headers-${release}`),
+  };
+  if (!existsSync(path.join(root, IMAGE_MARKER)) || !existsSync(files.bzImage)) {
+    await downloadAndUnpack(kernels, release, [`linux-image-${release}`], log);
+    await writeFile(path.join(root, IMAGE_MARKER), `${release}\n`);
+  }
+  if (!existsSync(path.join(root, HEADERS_MARKER)) || !existsSync(path.join(files.headersDir, 'Makefile'))) {
+    const deps = await runChecked('kernel', ['apt-cache', 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
+    const pkgs = [
+      ...new Set(
+        deps.stdout
+          .split('\n')
+          .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
+          .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p)),
+      ),
+      `linux-headers-${release}`,
+    ];
+    await downloadAndUnpack(kernels, release, pkgs, log);
+    await writeFile(path.join(root, HEADERS_MARKER), '');
+  }
+  await fixHeadersMakefile(files.headersDir);
+  for (const needed of [files.bzImage, path.join(files.modulesDir, 'modules.order'), path.join(files.headersDir, 'scripts')]) {
+    if (!existsSync(needed)) throw new LabError('kernel', `${needed} is missing after unpacking ${release}`);
+  }
+  return files;
+}

@@ -1,0 +1,34 @@
+// Installs the host packages the lab needs, only those missing, without recommends (LAB.md: ~190 otherwise).
+import { LabError } from './errors';
+import { runChecked, runProcess } from './runProcess';
+
+export const LAB_HOST_PACKAGES = [
+  'qemu-system-x86',
+  'busybox-static',
+  'dropbear-bin',
+  'cpio',
+  'openssh-client',
+  'openssh-sftp-server',
+  'xz-utils',
+] as const;
+
+export async function missingPackages(pkgs: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const p of pkgs) {
+    const r = await runProcess(['dpkg-query', '-W', '-f=${Status}', p], { timeoutMs: 30_000 });
+    if (r.code !== 0 || !r.stdout.includes('install ok installed')) missing.push(p);
+  }
+  return missing;
+}
+
+export async function ensurePackages(pkgs: readonly string[], log: (l: string) => void): Promise<void> {
+  const missing = await missingPackages(pkgs);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new LabError('packages', `missing Debian packages; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+  }
+  log(`installing ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await runChecked('packages', ['apt-get', 'update'], { timeoutMs: 300_000, env });
+  await runChecked('packages', ['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { timeoutMs: 900_000, env });
+}

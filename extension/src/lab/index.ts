@@ -1,0 +1,6 @@
+// The lab's public surface for the extension (which adds the VS Code side: commands, status, the `lab` target).
+export { LabError } from './errors';
+export { LabState, LabVm, type ExecOptions, type ExecResult, type LabStartOptions } from './labVm';
+export { LAB_HOST_PACKAGES, ensurePackages, missingPackages } from './debianPackages';
+export { quoteArgv, quoteWord } from './shellQuote';
+export type { LabKernel } from './kernel';

@@ -1,0 +1,172 @@
+// Builds the guest's initramfs (busybox, dropbear, sftp-server, the NIC module chain, /init) and caches it in
+// ${cache}/lab/initramfs/<hash of all inputs>/ with the known_hosts line of the host key generated for it.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { LabError } from './errors';
+import { GROUP, HOST_KEY_PATH, PASSWD, SHELLS, initScript } from './guestFiles';
+import { modulesDep, resolveModuleChain } from './moduleChain';
+import { runChecked, runProcess } from './runProcess';
+import { HOST_KEY_ALIAS } from './sshArgs';
+import { generateDropbearHostKey } from './sshKeys';
+
+/** Bump when the layout changes in a way the inputs below do not capture. */
+const FORMAT = 'netlink-lab-initramfs-1';
+/** The NIC: virtio-net on PCI (-device virtio-net-pci); virtio_pci brings the transport. */
+export const NIC_MODULES = ['virtio_pci', 'virtio_net'] as const;
+
+type Entry =
+  | { kind: 'dir'; dest: string; mode: number }
+  | { kind: 'file'; dest: string; mode: number; content: Buffer }
+  | { kind: 'symlink'; dest: string; target: string };
+
+export interface InitramfsOptions {
+  labDir: string;
+  kernelRelease: string;
+  modulesDir: string;
+  authorizedKey: string;
+  log: (line: string) => void;
+}
+
+export interface Initramfs {
+  file: string;
+  /** known_hosts file with the guest's host key under HOST_KEY_ALIAS. */
+  knownHosts: string;
+}
+
+const HOST_BINARIES = [
+  { dest: 'bin/busybox', candidates: ['/bin/busybox', '/usr/bin/busybox'], pkg: 'busybox-static' },
+  { dest: 'usr/sbin/dropbear', candidates: ['/usr/sbin/dropbear'], pkg: 'dropbear-bin' },
+  // dropbear runs /usr/lib/sftp-server for the sftp subsystem (OpenSSH 9's scp speaks SFTP).
+  { dest: 'usr/lib/sftp-server', candidates: ['/usr/lib/openssh/sftp-server', '/usr/libexec/sftp-server'], pkg: 'openssh-sftp-server' },
+] as const;
+
+function hostBinary(b: (typeof HOST_BINARIES)[number]): string {
+  const found = b.candidates.find((c) => existsSync(c));
+  if (!found) throw new LabError('initramfs', `${b.candidates.join(' or ')} not found: install the Debian package ${b.pkg}`);
+  return found;
+}
+
+/** Shared libraries (and the ELF interpreter) `ldd` lists; none for a static binary. */
+async function sharedLibraries(binary: string): Promise<string[]> {
+  const r = await runProcess(['ldd', binary], { timeoutMs: 30_000 });
+  if (r.code !== 0) {
+    if (/not a dynamic executable/.test(r.stdout + r.stderr)) return [];
+    throw new LabError('initramfs', `ldd ${binary} failed`, r.stderr);
+  }
+  const libs: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m?.[1]) libs.push(m[1]);
+  }
+  return libs;
+}
+
+async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'lib', 'lib64', 'etc', 'etc/dropbear', 'proc',
+    'sys', 'dev', 'tmp', 'run', 'var', 'mnt'];
+  for (const d of dirs) entries.push({ kind: 'dir', dest: d, mode: 0o755 });
+  entries.push({ kind: 'dir', dest: 'root', mode: 0o700 }, { kind: 'dir', dest: 'root/.ssh', mode: 0o700 });
+
+  const libs = new Set<string>();
+  for (const b of HOST_BINARIES) {
+    const src = hostBinary(b);
+    entries.push({ kind: 'file', dest: b.dest, mode: 0o755, content: await readFile(src) });
+    for (const lib of await sharedLibraries(src)) libs.add(lib);
+  }
+  for (const lib of libs) {
+    // Copied under the path the loader asks for; readFile follows symlinks to the real library.
+    entries.push({ kind: 'file', dest: lib.replace(/^\/+/, ''), mode: 0o755, content: await readFile(lib) });
+  }
+  const busybox = hostBinary(HOST_BINARIES[0]);
+  const applets = await runChecked('initramfs', [busybox, '--list-full'], { timeoutMs: 30_000 });
+  const taken = new Set(entries.map((e) => e.dest));
+  for (const applet of applets.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    if (!taken.has(applet) && applet !== 'linuxrc') entries.push({ kind: 'symlink', dest: applet, target: '/bin/busybox' });
+  }
+
+  const chain = await resolveModuleChain(opts.modulesDir, NIC_MODULES);
+  const modRoot = `lib/modules/${opts.kernelRelease}`;
+  for (const m of chain) entries.push({ kind: 'file', dest: `${modRoot}/${m.relPath}`, mode: 0o644, content: m.content });
+  entries.push({ kind: 'file', dest: `${modRoot}/modules.dep`, mode: 0o644, content: Buffer.from(modulesDep(chain)) });
+
+  const text = (dest: string, s: string, mode = 0o644): Entry => ({ kind: 'file', dest, mode, content: Buffer.from(s) });
+  entries.push(
+    text('init', initScript(NIC_MODULES), 0o755),
+    text('etc/passwd', PASSWD),
+    text('etc/group', GROUP),
+    text('etc/shells', SHELLS),
+    text('root/.ssh/authorized_keys', `${opts.authorizedKey.trim()}\n`, 0o600),
+  );
+  return entries;
+}
+
+function hashEntries(entries: readonly Entry[]): string {
+  const h = createHash('sha256').update(FORMAT);
+  for (const e of [...entries].sort((a, b) => (a.dest < b.dest ? -1 : 1))) {
+    h.update(`\0${e.kind}\0${e.dest}\0`);
+    if (e.kind === 'file') h.update(`${e.mode}\0`).update(e.content);
+    else if (e.kind === 'dir') h.update(`${e.mode}`);
+    else h.update(e.target);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+async function writeStaging(staging: string, entries: readonly Entry[]): Promise<void> {
+  for (const e of entries) {
+    const p = path.join(staging, e.dest);
+    await mkdir(path.dirname(p), { recursive: true });
+    if (e.kind === 'dir') {
+      await mkdir(p, { recursive: true });
+      await chmod(p, e.mode);
+    } else if (e.kind === 'file') {
+      await writeFile(p, e.content);
+      await chmod(p, e.mode);
+    } else {
+      await symlink(e.target, p);
+    }
+  }
+}
+
+async function listTree(root: string, rel = ''): Promise<string[]> {
+  const names: string[] = [];
+  for (const d of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${d.name}` : d.name;
+    names.push(r);
+    if (d.isDirectory()) names.push(...(await listTree(root, r)));
+  }
+  return names.sort();
+}
+
+export async function buildInitramfs(opts: InitramfsOptions): Promise<Initramfs> {
+  const entries = await collectEntries(opts);
+  const dir = path.join(opts.labDir, 'initramfs', hashEntries(entries));
+  const result: Initramfs = { file: path.join(dir, 'initramfs.cpio.gz'), knownHosts: path.join(dir, 'known_hosts') };
+  if (existsSync(result.file) && existsSync(result.knownHosts)) return result;
+
+  opts.log(`building initramfs ${path.basename(dir)}`);
+  const build = `${dir}.build-${process.pid}`;
+  const staging = path.join(build, 'root');
+  await rm(build, { recursive: true, force: true });
+  await writeStaging(staging, entries);
+  const hostKey = await generateDropbearHostKey(path.join(staging, HOST_KEY_PATH));
+  const cpio = await runChecked('initramfs', ['cpio', '-o', '-H', 'newc', '-R', '0:0', '--quiet'], {
+    cwd: staging,
+    input: `${(await listTree(staging)).join('\n')}\n`,
+    timeoutMs: 120_000,
+  });
+  await writeFile(path.join(build, 'initramfs.cpio.gz'), gzipSync(cpio.stdoutBytes, { level: 6 }));
+  await writeFile(path.join(build, 'known_hosts'), `${HOST_KEY_ALIAS} ${hostKey}\n`);
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await rename(build, dir);
+  } catch (e) {
+    // Another start built the same inputs meanwhile: theirs is as good as ours.
+    await rm(build, { recursive: true, force: true });
+    if (!existsSync(result.file)) throw e;
+  }
+  return result;
+}

@@ -1,0 +1,49 @@
+// How the host reaches the guest: the system OpenSSH client with the lab's key and its own pinned known_hosts.
+// ~/.ssh/config is ignored (-F none) so a user's "Host *" settings cannot redirect or weaken the lab connection.
+import { quoteArgv } from './shellQuote';
+
+export interface SshEndpoint {
+  port: number;
+  privateKey: string;
+  knownHosts: string;
+}
+
+export const GUEST_USER_HOST = 'root@127.0.0.1';
+/** The name the lab's known_hosts pins the guest key under (ssh -o HostKeyAlias=...): the port changes per boot. */
+export const HOST_KEY_ALIAS = 'netlink-lab';
+
+/** Options both ssh and scp accept (the port as -o Port=, since ssh says -p and scp -P). */
+export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[] {
+  return [
+    '-F', 'none',
+    '-i', e.privateKey,
+    '-o', `Port=${e.port}`,
+    '-o', `UserKnownHostsFile=${e.knownHosts}`,
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    // The port differs per boot; the pinned key is stored under this alias instead of [127.0.0.1]:PORT.
+    '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'BatchMode=yes',
+    '-o', `ConnectTimeout=${connectTimeoutS}`,
+    '-o', 'LogLevel=ERROR',
+  ];
+}
+
+/** argv prefix: append ONE already-quoted remote command string (see shellQuote.ts). "--" stops option parsing. */
+export function sshArgv(e: SshEndpoint): string[] {
+  return ['ssh', ...commonSshOptions(e), '--', GUEST_USER_HOST];
+}
+
+export function scpArgv(e: SshEndpoint, localPath: string, remotePath: string): string[] {
+  return ['scp', '-q', ...commonSshOptions(e), '--', localPath, `${GUEST_USER_HOST}:${remotePath}`];
+}
+
+/** The command line a person pastes into a terminal to log in. */
+export function sshCommandLine(e: SshEndpoint): string {
+  return quoteArgv([
+    'ssh', '-F', 'none', '-i', e.privateKey, '-p', String(e.port),
+    '-o', `UserKnownHostsFile=${e.knownHosts}`, '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
+    '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes', GUEST_USER_HOST,
+  ]);
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "nlh_cli.h"
+#include "nlh_errno.h"
+#include "nlh_exchange.h"
+#include "nlh_hex.h"
+#include "nlh_info.h"
+#include "nlh_line.h"
+#include "nlh_out.h"
+#include "nlh_socket.h"
+
+#define NLH_DEFAULT_TIMEOUT_MS 1000
+
+/* Which options a command takes. */
+enum {
+	NLH_ARG_PROTOCOL = 1 << 0,
+	NLH_ARG_TIMEOUT = 1 << 1,
+	NLH_ARG_GROUPS = 1 << 2,
+	NLH_ARG_COUNT = 1 << 3,
+	NLH_ARG_NO_READ = 1 << 4,
+	NLH_ARG_RCVBUF = 1 << 5,
+	NLH_ARG_HEX = 1 << 6,
+};
+
+struct nlh_cli_args {
+	const char *command;
+	unsigned int seen;
+	int protocol;
+	int timeout_ms;
+	unsigned int groups[NLH_GROUPS_MAX];
+	size_t group_count;
+	unsigned long count;
+	int no_read;
+	int rcvbuf;
+	uint8_t *msg;
+	size_t msg_len;
+};
+
+void nlh_cli_usage(FILE *out)
+{
+	fputs("usage:\n"
+	      "  nlhelper xchg --protocol N [--timeout MS] [--groups G[,G...]] HEX\n"
+	      "      send HEX (netlink messages, bytes as given) and print each reply message as hex, one a line;\n"
+	      "      prints \"timeout\" on stderr when the answers are not complete within MS (default 1000)\n"
+	      "  nlhelper bench --protocol N --count N [--timeout MS] HEX\n"
+	      "      time N exchanges of HEX; prints {\"count\",\"seconds\",\"perSecond\",...} as JSON\n"
+	      "  nlhelper send --protocol N --count N [--no-read] [--rcvbuf BYTES] HEX\n"
+	      "      send HEX N times on one socket; with --no-read never read the replies, so the receive\n"
+	      "      buffer fills and the kernel's replies fail; prints {\"sent\",\"failed\",...} as JSON\n"
+	      "  nlhelper monitor --protocol N --groups G[,G...] --timeout MS [--count N]\n"
+	      "      print multicast messages as hex until MS passed (or N messages came); stderr says\n"
+	      "      \"monitoring protocol N (port id P)\" once the groups are joined\n"
+	      "  nlhelper info\n"
+	      "      print uname and /proc/net/netlink as JSON\n"
+	      "  nlhelper serve\n"
+	      "      answer the line protocol of native/PROTOCOL.md on stdin/stdout\n"
+	      "  nlhelper --version | help\n"
+	      "N protocol 0-31; HEX lowercase or uppercase digits without separators. Exit status: 0 done, 1 a system\n"
+	      "call failed, 2 bad arguments.\n",
+	      out);
+}
+
+static int nlh_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int nlh_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nlhelper %s: ", command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(nlhelper help shows the usage)\n", stderr);
+	return NLH_EXIT_USAGE;
+}
+
+static int nlh_cli_number(const char *command, const char *option, const char *value, unsigned long min,
+			  unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*value || strlen(value) > 20)
+		goto bad;
+	for (p = value; *p; p++) {
+		unsigned long digit = (unsigned long)(*p - '0');
+
+		if (*p < '0' || *p > '9' || digit > max || v > (max - digit) / 10)
+			goto bad;
+		v = v * 10 + digit;
+	}
+	if (v < min)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return nlh_usage_error(command, "%s \"%s\" is not a number %lu-%lu", option, value, min, max);
+}
+
+static int nlh_cli_groups(struct nlh_cli_args *a, const char *value)
+{
+	char copy[512];
+	char *tok = copy;
+	unsigned long g;
+
+	if (strlen(value) >= sizeof(copy))
+		return nlh_usage_error(a->command, "--groups \"%.40s...\" is too long", value);
+	strcpy(copy, value);
+	a->group_count = 0;
+	/* Split by hand: strtok would skip empty entries ("1,,2") instead of reporting them. */
+	for (;;) {
+		char *comma = strchr(tok, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (a->group_count == NLH_GROUPS_MAX)
+			return nlh_usage_error(a->command, "--groups: more than %d groups", NLH_GROUPS_MAX);
+		if (nlh_cli_number(a->command, "--groups", tok, 1, NLH_GROUP_MAX, &g))
+			return NLH_EXIT_USAGE;
+		a->groups[a->group_count++] = (unsigned int)g;
+		if (!comma)
+			return 0;
+		tok = comma + 1;
+	}
+}
+
+static int nlh_cli_hex(struct nlh_cli_args *a, char *hex)
+{
+	size_t len = strlen(hex);
+	size_t bad_at = 0;
+	long n;
+
+	if (len == 0)
+		return nlh_usage_error(a->command, "HEX is empty");
+	n = nlh_hex_decode(hex, len, (uint8_t *)hex, &bad_at);
+	if (n < 0) {
+		if (bad_at == len)
+			return nlh_usage_error(a->command, "HEX has an odd number of digits (%zu)", len);
+		return nlh_usage_error(a->command, "HEX: '%c' at digit %zu is not a hex digit", hex[bad_at],
+				       bad_at + 1);
+	}
+	a->msg = (uint8_t *)hex;
+	a->msg_len = (size_t)n;
+	return 0;
+}
+
+/* Parse argv[1..] for a command that takes @allowed and needs @required. Returns 0 or NLH_EXIT_USAGE. */
+static int nlh_cli_parse(int argc, char **argv, unsigned int allowed, unsigned int required, struct nlh_cli_args *a)
+{
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} options[] = {
+		{ "--protocol", NLH_ARG_PROTOCOL }, { "--timeout", NLH_ARG_TIMEOUT }, { "--groups", NLH_ARG_GROUPS },
+		{ "--count", NLH_ARG_COUNT }, { "--no-read", NLH_ARG_NO_READ }, { "--rcvbuf", NLH_ARG_RCVBUF },
+	};
+	unsigned long v;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->command = argv[0];
+	a->timeout_ms = NLH_DEFAULT_TIMEOUT_MS;
+	for (i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		char *value = NULL;
+		char *eq;
+		size_t o;
+
+		if (strncmp(arg, "--", 2) != 0) {
+			if (!(allowed & NLH_ARG_HEX))
+				return nlh_usage_error(a->command, "unexpected argument \"%s\"", arg);
+			if (a->seen & NLH_ARG_HEX)
+				return nlh_usage_error(a->command, "one HEX argument only (second: \"%.40s\")", arg);
+			a->seen |= NLH_ARG_HEX;
+			if (nlh_cli_hex(a, arg))
+				return NLH_EXIT_USAGE;
+			continue;
+		}
+		eq = strchr(arg, '=');
+		if (eq) {
+			*eq = '\0';
+			value = eq + 1;
+		}
+		for (o = 0; o < sizeof(options) / sizeof(options[0]); o++)
+			if (strcmp(arg, options[o].name) == 0)
+				break;
+		if (o == sizeof(options) / sizeof(options[0]) || !(allowed & options[o].bit))
+			return nlh_usage_error(a->command, "unknown option \"%s\"", arg);
+		if (a->seen & options[o].bit)
+			return nlh_usage_error(a->command, "%s given twice", arg);
+		a->seen |= options[o].bit;
+		if (options[o].bit == NLH_ARG_NO_READ) {
+			if (value)
+				return nlh_usage_error(a->command, "--no-read takes no value");
+			a->no_read = 1;
+			continue;
+		}
+		if (!value) {
+			if (i + 1 >= argc)
+				return nlh_usage_error(a->command, "%s needs a value", arg);
+			value = argv[++i];
+		}
+		switch (options[o].bit) {
+		case NLH_ARG_PROTOCOL:
+			if (nlh_cli_number(a->command, arg, value, 0, NLH_PROTOCOL_COUNT - 1, &v))
+				return NLH_EXIT_USAGE;
+			a->protocol = (int)v;
+			break;
+		case NLH_ARG_TIMEOUT:
+			if (nlh_cli_number(a->command, arg, value, 0, NLH_TIMEOUT_MAX, &v))
+				return NLH_EXIT_USAGE;
+			a->timeout_ms = (int)v;
+			break;
+		case NLH_ARG_GROUPS:
+			if (nlh_cli_groups(a, value))
+				return NLH_EXIT_USAGE;
+			break;
+		case NLH_ARG_COUNT:
+			if (nlh_cli_number(a->command, arg, value, 1, NLH_COUNT_MAX, &a->count))
+				return NLH_EXIT_USAGE;
+			break;
+		case NLH_ARG_RCVBUF:
+			if (nlh_cli_number(a->command, arg, value, 1, NLH_RCVBUF_MAX, &v))
+				return NLH_EXIT_USAGE;
+			a->rcvbuf = (int)v;
+			break;
+		}
+	}
+	if ((required & NLH_ARG_PROTOCOL) && !(a->seen & NLH_ARG_PROTOCOL))
+		return nlh_usage_error(a->command, "--protocol is required");
+	if ((required & NLH_ARG_COUNT) && !(a->seen & NLH_ARG_COUNT))
+		return nlh_usage_error(a->command, "--count is required");
+	if ((required & NLH_ARG_GROUPS) && !(a->seen & NLH_ARG_GROUPS))
+		return nlh_usage_error(a->command, "--groups is required");
+	if ((required & NLH_ARG_TIMEOUT) && !(a->seen & NLH_ARG_TIMEOUT))
+		return nlh_usage_error(a->command, "--timeout is required");
+	if ((required & NLH_ARG_HEX) && !(a->seen & NLH_ARG_HEX))
+		return nlh_usage_error(a->command, "the HEX argument (the message bytes) is missing");
+	return 0;
+}
+
+static int nlh_cli_open(const struct nlh_cli_args *a, struct nlh_socket *s, int rcvbuf)
+{
+	size_t i;
+	int err;
+
+	err = nlh_socket_open(s, a->protocol, rcvbuf);
+	if (err < 0) {
+		fprintf(stderr, "nlhelper %s: socket(AF_NETLINK, protocol %d): %s\n", a->command, a->protocol,
+			strerror(-err));
+		return NLH_EXIT_FAILURE;
+	}
+	for (i = 0; i < a->group_count; i++) {
+		err = nlh_socket_join(s, a->groups[i]);
+		if (err < 0) {
+			fprintf(stderr, "nlhelper %s: join group %u on protocol %d: %s\n", a->command, a->groups[i],
+				a->protocol, strerror(-err));
+			nlh_socket_close(s);
+			return NLH_EXIT_FAILURE;
+		}
+	}
+	return NLH_EXIT_OK;
+}
+
+static void nlh_cli_print_reply(void *ctx, const struct nlh_msg *msg)
+{
+	nlh_out_hex_line(ctx, "", msg->bytes, msg->len);
+}
+
+static int nlh_cli_xchg(int argc, char **argv)
+{
+	struct nlh_exchange_result res;
+	struct nlh_cli_args a;
+	struct nlh_socket s;
+	int status;
+
+	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_GROUPS | NLH_ARG_HEX,
+			       NLH_ARG_PROTOCOL | NLH_ARG_HEX, &a);
+	if (status)
+		return status;
+	status = nlh_cli_open(&a, &s, 0);
+	if (status)
+		return status;
+	nlh_exchange(&s, a.msg, a.msg_len, a.timeout_ms, nlh_cli_print_reply, stdout, NULL, &res);
+	nlh_socket_close(&s);
+	nlh_out_flush(stdout);
+	switch (res.end) {
+	case NLH_END_DONE:
+		return NLH_EXIT_OK;
+	case NLH_END_TIMEOUT:
+		fputs("timeout\n", stderr);
+		return NLH_EXIT_OK;
+	case NLH_END_KERNEL_ERROR:
+		/* The kernel answered: the error is in the printed replies; this line is for people. */
+		fprintf(stderr, "error %d %s%s%s\n", res.error, nlh_errno_name(res.error), res.text[0] ? " " : "",
+			res.text);
+		return NLH_EXIT_OK;
+	case NLH_END_SYSTEM_ERROR:
+		break;
+	}
+	fprintf(stderr, "nlhelper xchg: %s\n", res.text);
+	return NLH_EXIT_FAILURE;
+}
+
+static double nlh_cli_seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int nlh_cli_bench(int argc, char **argv)
+{
+	unsigned long timeouts = 0, errors = 0, replies = 0, i;
+	struct nlh_exchange_result res;
+	struct nlh_cli_args a;
+	struct nlh_socket s;
+	struct timespec t0;
+	double seconds;
+	int status;
+
+	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_COUNT | NLH_ARG_HEX,
+			       NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
+	if (status)
+		return status;
+	status = nlh_cli_open(&a, &s, 0);
+	if (status)
+		return status;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < a.count; i++) {
+		nlh_exchange(&s, a.msg, a.msg_len, a.timeout_ms, NULL, NULL, NULL, &res);
+		replies += res.replies;
+		if (res.end == NLH_END_SYSTEM_ERROR) {
+			fprintf(stderr, "nlhelper bench: round %lu: %s\n", i + 1, res.text);
+			nlh_socket_close(&s);
+			return NLH_EXIT_FAILURE;
+		}
+		if (res.end == NLH_END_KERNEL_ERROR)
+			errors++;
+		if (res.end == NLH_END_TIMEOUT) {
+			timeouts++;
+			/* A late answer must not be taken for the next round's. */
+			(void)nlh_exchange_drain(&s, NULL, NULL);
+		}
+	}
+	seconds = nlh_cli_seconds_since(&t0);
+	nlh_socket_close(&s);
+	printf("{\"count\":%lu,\"seconds\":%.6f,\"perSecond\":%.1f,\"replies\":%lu,\"timeouts\":%lu,\"kernelErrors\":%lu}\n",
+	       a.count, seconds, seconds > 0 ? (double)a.count / seconds : 0.0, replies, timeouts, errors);
+	nlh_out_flush(stdout);
+	return NLH_EXIT_OK;
+}
+
+static int nlh_cli_send(int argc, char **argv)
+{
+	unsigned long sent = 0, failed = 0, read_back = 0, i;
+	struct nlh_cli_args a;
+	struct nlh_socket s;
+	struct timespec t0;
+	int first_error = 0;
+	int status;
+	int err;
+
+	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF |
+			       NLH_ARG_HEX, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
+	if (status)
+		return status;
+	status = nlh_cli_open(&a, &s, a.rcvbuf);
+	if (status)
+		return status;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < a.count; i++) {
+		err = nlh_socket_send(&s, a.msg, a.msg_len, 0);
+		if (err < 0) {
+			failed++;
+			if (!first_error)
+				first_error = -err;
+		} else {
+			sent++;
+		}
+		if (!a.no_read) {
+			long n = nlh_exchange_drain(&s, NULL, NULL);
+
+			if (n > 0)
+				read_back += (unsigned long)n;
+		}
+	}
+	printf("{\"sent\":%lu,\"failed\":%lu,\"firstError\":\"%s\",\"repliesRead\":%lu,\"portid\":%lu,\"seconds\":%.6f}\n",
+	       sent, failed, first_error ? nlh_errno_name(first_error) : "", read_back, (unsigned long)s.portid,
+	       nlh_cli_seconds_since(&t0));
+	nlh_socket_close(&s);
+	nlh_out_flush(stdout);
+	return NLH_EXIT_OK;
+}
+
+static int nlh_cli_monitor(int argc, char **argv)
+{
+	struct timespec t0;
+	struct nlh_cli_args a;
+	struct nlh_socket s;
+	unsigned long seen = 0;
+	int status;
+
+	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT | NLH_ARG_COUNT,
+			       NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT, &a);
+	if (status)
+		return status;
+	status = nlh_cli_open(&a, &s, 0);
+	if (status)
+		return status;
+	/* Tells a caller that the groups are joined: changes made from now on are seen. */
+	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a.protocol, (unsigned long)s.portid);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!a.count || seen < a.count) {
+		long long left = a.timeout_ms - (long long)(nlh_cli_seconds_since(&t0) * 1000);
+		struct pollfd pfd = { .fd = s.fd, .events = POLLIN };
+		struct nlh_msg_iter it;
+		struct nlh_msg msg;
+		ssize_t len;
+
+		if (left <= 0)
+			break;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		len = nlh_socket_recv(&s, MSG_DONTWAIT);
+		if (len == -EAGAIN)
+			continue;
+		if (len == -ENOBUFS) {
+			fputs("overrun\n", stderr);
+			continue;
+		}
+		if (len < 0) {
+			fprintf(stderr, "nlhelper monitor: recv: %s\n", strerror((int)-len));
+			nlh_socket_close(&s);
+			return NLH_EXIT_FAILURE;
+		}
+		nlh_msg_iter_init(&it, s.buf, (size_t)len);
+		while (nlh_msg_next(&it, &msg)) {
+			nlh_out_hex_line(stdout, "", msg.bytes, msg.len);
+			seen++;
+		}
+		nlh_out_flush(stdout);
+	}
+	nlh_socket_close(&s);
+	return NLH_EXIT_OK;
+}
+
+static int nlh_cli_info(int argc, char **argv)
+{
+	if (argc > 1)
+		return nlh_usage_error(argv[0], "takes no arguments");
+	nlh_info_write(stdout, NULL, 0);
+	fputc('\n', stdout);
+	nlh_out_flush(stdout);
+	return NLH_EXIT_OK;
+}
+
+int nlh_cli_run(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = {
+		{ "xchg", nlh_cli_xchg }, { "bench", nlh_cli_bench }, { "send", nlh_cli_send },
+		{ "monitor", nlh_cli_monitor }, { "info", nlh_cli_info },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].run(argc, argv);
+	fprintf(stderr, "nlhelper: unknown command \"%s\"\n", argv[0]);
+	nlh_cli_usage(stderr);
+	return NLH_EXIT_USAGE;
+}

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nlh_errno.h"
+#include "nlh_exchange.h"
+#include "nlh_info.h"
+#include "nlh_line.h"
+#include "nlh_out.h"
+#include "nlh_serve.h"
+#include "nlh_socket.h"
+
+#define NLH_READ_CHUNK 65536
+
+struct nlh_server {
+	FILE *out;
+	/* Sockets stay open across requests, one of each kind per protocol; fd -1 when closed. */
+	struct nlh_socket xchg[NLH_PROTOCOL_COUNT];
+	struct nlh_socket monitor[NLH_PROTOCOL_COUNT];
+	/* Subscriptions watched while an exchange waits (index -> protocol). */
+	struct pollfd watch[NLH_PROTOCOL_COUNT];
+	int watch_protocol[NLH_PROTOCOL_COUNT];
+	nfds_t watch_count;
+	/* Input: one request line at most NLH_LINE_MAX bytes, plus its newline. */
+	char *line;
+	size_t line_len;
+	int discarding;		/* inside an over-long line: drop bytes up to its newline */
+	char discard_id[NLH_ID_MAX + 1];
+	int quit;
+	const char *id;		/* request being answered, for the reply callbacks */
+};
+
+static void nlh_serve_error(struct nlh_server *srv, const char *id, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* `<id> error <errno> <ENAME> <text>`; the text is one line of printable ASCII (may be empty). */
+static void nlh_serve_error(struct nlh_server *srv, const char *id, int err, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	for (i = 0; text[i]; i++)
+		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
+			text[i] = '?';
+	fprintf(srv->out, "%s error %d %s%s%s\n", id, err, nlh_errno_name(err), text[0] ? " " : "", text);
+}
+
+static void nlh_serve_rebuild_watch(struct nlh_server *srv)
+{
+	int p;
+
+	srv->watch_count = 0;
+	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
+		if (srv->monitor[p].fd < 0)
+			continue;
+		srv->watch[srv->watch_count].fd = srv->monitor[p].fd;
+		srv->watch[srv->watch_count].events = POLLIN;
+		srv->watch[srv->watch_count].revents = 0;
+		srv->watch_protocol[srv->watch_count] = p;
+		srv->watch_count++;
+	}
+}
+
+/* Deliver what a subscription socket has queued as `* event` lines. */
+static void nlh_serve_events(struct nlh_server *srv, int protocol)
+{
+	struct nlh_socket *s = &srv->monitor[protocol];
+	struct nlh_msg_iter it;
+	struct nlh_msg msg;
+	char prefix[32];
+
+	if (s->fd < 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "* event %d ", protocol);
+	for (;;) {
+		ssize_t len = nlh_socket_recv(s, MSG_DONTWAIT);
+
+		if (len == -EAGAIN)
+			break;
+		if (len == -ENOBUFS) {
+			/* Events came faster than we read them; some are lost, later ones still arrive. */
+			fprintf(srv->out, "* overrun %d\n", protocol);
+			continue;
+		}
+		if (len < 0) {
+			nfds_t i;
+
+			/*
+			 * Anything else would repeat on every poll: give the subscription up. Clearing the fd in
+			 * the watch list also stops a running exchange from polling it (poll skips fd -1).
+			 */
+			fprintf(srv->out, "* event-error %d %d %s\n", protocol, (int)-len,
+				nlh_errno_name((int)-len));
+			nlh_socket_close(s);
+			for (i = 0; i < srv->watch_count; i++)
+				if (srv->watch_protocol[i] == protocol)
+					srv->watch[i].fd = -1;
+			break;
+		}
+		nlh_msg_iter_init(&it, s->buf, (size_t)len);
+		while (nlh_msg_next(&it, &msg))
+			nlh_out_hex_line(srv->out, prefix, msg.bytes, msg.len);
+	}
+	nlh_out_flush(srv->out);
+}
+
+static void nlh_serve_watch_ready(void *ctx, nfds_t index)
+{
+	struct nlh_server *srv = ctx;
+
+	nlh_serve_events(srv, srv->watch_protocol[index]);
+}
+
+/* The socket of @kind for @protocol, opened on first use. Returns NULL after replying with the error. */
+static struct nlh_socket *nlh_serve_socket(struct nlh_server *srv, struct nlh_socket *table, int protocol,
+					   const char *id)
+{
+	struct nlh_socket *s = &table[protocol];
+	int err;
+
+	if (s->fd >= 0)
+		return s;
+	err = nlh_socket_open(s, protocol, 0);
+	if (err < 0) {
+		nlh_serve_error(srv, id, -err, "socket(AF_NETLINK, protocol %d): %s", protocol, strerror(-err));
+		return NULL;
+	}
+	if (table == srv->monitor)
+		nlh_serve_rebuild_watch(srv);
+	return s;
+}
+
+static void nlh_serve_reply(void *ctx, const struct nlh_msg *msg)
+{
+	struct nlh_server *srv = ctx;
+
+	fprintf(srv->out, "%s reply ", srv->id);
+	nlh_out_hex_line(srv->out, "", msg->bytes, msg->len);
+}
+
+struct nlh_late_ctx {
+	FILE *out;
+	char prefix[32];
+};
+
+static void nlh_serve_late(void *ctx, const struct nlh_msg *msg)
+{
+	struct nlh_late_ctx *late = ctx;
+
+	nlh_out_hex_line(late->out, late->prefix, msg->bytes, msg->len);
+}
+
+/* Answers to earlier requests that arrived after their timeout go out as `* late`, not as this request's. */
+static void nlh_serve_drain(struct nlh_server *srv, struct nlh_socket *s)
+{
+	struct nlh_late_ctx late = { .out = srv->out };
+
+	snprintf(late.prefix, sizeof(late.prefix), "* late %d ", s->protocol);
+	(void)nlh_exchange_drain(s, nlh_serve_late, &late);
+}
+
+static void nlh_serve_end(struct nlh_server *srv, const char *id, const struct nlh_exchange_result *res)
+{
+	switch (res->end) {
+	case NLH_END_DONE:
+		fprintf(srv->out, "%s done\n", id);
+		break;
+	case NLH_END_TIMEOUT:
+		fprintf(srv->out, "%s timeout\n", id);
+		break;
+	case NLH_END_KERNEL_ERROR:
+	case NLH_END_SYSTEM_ERROR:
+		nlh_serve_error(srv, id, res->error, "%s", res->text);
+		break;
+	}
+}
+
+static void nlh_serve_xchg(struct nlh_server *srv, const struct nlh_request *req)
+{
+	struct nlh_exchange_watch watch = {
+		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready, .ctx = srv,
+	};
+	struct nlh_exchange_result res;
+	struct nlh_socket *s;
+
+	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
+	if (!s)
+		return;
+	nlh_serve_drain(srv, s);
+	srv->id = req->id;
+	nlh_exchange(s, req->msg, req->msg_len, req->timeout_ms, nlh_serve_reply, srv, &watch, &res);
+	nlh_serve_end(srv, req->id, &res);
+}
+
+static double nlh_seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void nlh_serve_bench(struct nlh_server *srv, const struct nlh_request *req)
+{
+	struct nlh_exchange_watch watch = {
+		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready, .ctx = srv,
+	};
+	unsigned long timeouts = 0, errors = 0, replies = 0, i;
+	struct nlh_exchange_result res;
+	struct nlh_socket *s;
+	struct timespec t0;
+	double seconds;
+
+	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
+	if (!s)
+		return;
+	nlh_serve_drain(srv, s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < req->count; i++) {
+		nlh_exchange(s, req->msg, req->msg_len, req->timeout_ms, NULL, NULL, &watch, &res);
+		replies += res.replies;
+		if (res.end == NLH_END_TIMEOUT) {
+			timeouts++;
+			/* A late answer must not be taken for the next round's. */
+			nlh_serve_drain(srv, s);
+		} else if (res.end == NLH_END_SYSTEM_ERROR) {
+			nlh_serve_error(srv, req->id, res.error, "bench round %lu: %s", i + 1, res.text);
+			return;
+		} else if (res.end == NLH_END_KERNEL_ERROR) {
+			errors++;
+		}
+	}
+	seconds = nlh_seconds_since(&t0);
+	fprintf(srv->out,
+		"%s result {\"count\":%lu,\"seconds\":%.6f,\"perSecond\":%.1f,\"replies\":%lu,\"timeouts\":%lu,\"kernelErrors\":%lu}\n",
+		req->id, req->count, seconds, seconds > 0 ? (double)req->count / seconds : 0.0, replies, timeouts,
+		errors);
+	fprintf(srv->out, "%s done\n", req->id);
+}
+
+static void nlh_serve_send(struct nlh_server *srv, const struct nlh_request *req)
+{
+	unsigned long sent = 0, failed = 0, i;
+	struct nlh_socket s;
+	struct timespec t0;
+	int first_error = 0;
+	int err;
+
+	/* A socket of its own that never reads, so its receive buffer fills and the kernel's unicasts fail. */
+	err = nlh_socket_open(&s, req->protocol, req->rcvbuf);
+	if (err < 0) {
+		nlh_serve_error(srv, req->id, -err, "socket(AF_NETLINK, protocol %d): %s", req->protocol,
+				strerror(-err));
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < req->count; i++) {
+		err = nlh_socket_send(&s, req->msg, req->msg_len, 0);
+		if (err < 0) {
+			failed++;
+			if (!first_error)
+				first_error = -err;
+		} else {
+			sent++;
+		}
+	}
+	fprintf(srv->out,
+		"%s result {\"sent\":%lu,\"failed\":%lu,\"firstError\":\"%s\",\"portid\":%lu,\"seconds\":%.6f}\n",
+		req->id, sent, failed, first_error ? nlh_errno_name(first_error) : "", (unsigned long)s.portid,
+		nlh_seconds_since(&t0));
+	nlh_socket_close(&s);
+	fprintf(srv->out, "%s done\n", req->id);
+}
+
+static void nlh_serve_subscribe(struct nlh_server *srv, const struct nlh_request *req)
+{
+	struct nlh_socket *s;
+	size_t i;
+	int err;
+
+	if (req->command == NLH_CMD_UNSUBSCRIBE && srv->monitor[req->protocol].fd < 0) {
+		nlh_serve_error(srv, req->id, ENOENT, "no subscription on protocol %d", req->protocol);
+		return;
+	}
+	s = nlh_serve_socket(srv, srv->monitor, req->protocol, req->id);
+	if (!s)
+		return;
+	for (i = 0; i < req->group_count; i++) {
+		err = req->command == NLH_CMD_SUBSCRIBE ? nlh_socket_join(s, req->groups[i]) :
+							    nlh_socket_leave(s, req->groups[i]);
+		if (err < 0) {
+			nlh_serve_error(srv, req->id, -err, "group %u on protocol %d: %s%s", req->groups[i],
+					req->protocol, strerror(-err),
+					i ? " (the groups before it are done)" : "");
+			return;
+		}
+	}
+	fprintf(srv->out, "%s done\n", req->id);
+}
+
+static void nlh_serve_option(struct nlh_server *srv, const struct nlh_request *req)
+{
+	struct nlh_socket *s;
+	int err;
+
+	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
+	if (!s)
+		return;
+	err = nlh_socket_set_option(s, req->option, req->option_on);
+	if (err < 0) {
+		nlh_serve_error(srv, req->id, -err, "%s on protocol %d: %s", nlh_socket_option_name(req->option),
+				req->protocol, strerror(-err));
+		return;
+	}
+	fprintf(srv->out, "%s done\n", req->id);
+}
+
+static void nlh_serve_info(struct nlh_server *srv, const struct nlh_request *req)
+{
+	struct nlh_info_socket sockets[2 * NLH_PROTOCOL_COUNT];
+	size_t n = 0;
+	int p;
+
+	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
+		if (srv->xchg[p].fd >= 0)
+			sockets[n++] = (struct nlh_info_socket){ p, srv->xchg[p].portid, "xchg" };
+		if (srv->monitor[p].fd >= 0)
+			sockets[n++] = (struct nlh_info_socket){ p, srv->monitor[p].portid, "monitor" };
+	}
+	fprintf(srv->out, "%s info ", req->id);
+	nlh_info_write(srv->out, sockets, n);
+	fprintf(srv->out, "\n%s done\n", req->id);
+}
+
+static void nlh_serve_close(struct nlh_server *srv, const struct nlh_request *req)
+{
+	int p;
+
+	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
+		if (req->protocol >= 0 && p != req->protocol)
+			continue;
+		nlh_socket_close(&srv->xchg[p]);
+		nlh_socket_close(&srv->monitor[p]);
+	}
+	nlh_serve_rebuild_watch(srv);
+	fprintf(srv->out, "%s done\n", req->id);
+}
+
+static void nlh_serve_line(struct nlh_server *srv, char *line)
+{
+	struct nlh_request req;
+	char why[256];
+
+	if (nlh_line_parse(line, &req, why, sizeof(why)) < 0) {
+		nlh_serve_error(srv, req.id, EINVAL, "%s", why);
+		nlh_out_flush(srv->out);
+		return;
+	}
+	switch (req.command) {
+	case NLH_CMD_XCHG:
+		nlh_serve_xchg(srv, &req);
+		break;
+	case NLH_CMD_SUBSCRIBE:
+	case NLH_CMD_UNSUBSCRIBE:
+		nlh_serve_subscribe(srv, &req);
+		break;
+	case NLH_CMD_OPTION:
+		nlh_serve_option(srv, &req);
+		break;
+	case NLH_CMD_INFO:
+		nlh_serve_info(srv, &req);
+		break;
+	case NLH_CMD_BENCH:
+		nlh_serve_bench(srv, &req);
+		break;
+	case NLH_CMD_SEND:
+		nlh_serve_send(srv, &req);
+		break;
+	case NLH_CMD_CLOSE:
+		nlh_serve_close(srv, &req);
+		break;
+	case NLH_CMD_PING:
+		fprintf(srv->out, "%s done\n", req.id);
+		break;
+	case NLH_CMD_QUIT:
+		fprintf(srv->out, "%s done\n", req.id);
+		srv->quit = 1;
+		break;
+	}
+	nlh_out_flush(srv->out);
+}
+
+/* Handle every complete line in the input buffer; keep the rest for the next read. */
+static void nlh_serve_lines(struct nlh_server *srv, size_t scan_from)
+{
+	size_t start = 0;
+	char *nl;
+
+	while (!srv->quit &&
+	       (nl = memchr(srv->line + scan_from, '\n', srv->line_len - scan_from)) != NULL) {
+		size_t end = (size_t)(nl - srv->line);
+
+		*nl = '\0';
+		if (srv->discarding) {
+			srv->discarding = 0;
+			nlh_serve_error(srv, srv->discard_id, EMSGSIZE, "request line longer than %d bytes",
+					NLH_LINE_MAX);
+			nlh_out_flush(srv->out);
+		} else {
+			nlh_serve_line(srv, srv->line + start);
+		}
+		start = end + 1;
+		scan_from = start;
+	}
+	memmove(srv->line, srv->line + start, srv->line_len - start);
+	srv->line_len -= start;
+	if (srv->line_len > NLH_LINE_MAX) {
+		/* No newline within the limit: remember the id for the error, drop the bytes up to the newline. */
+		if (!srv->discarding)
+			nlh_line_peek_id(srv->line, srv->line_len, srv->discard_id);
+		srv->discarding = 1;
+		srv->line_len = 0;
+	}
+}
+
+/* Returns 1 to go on, 0 at end of input, -1 on a read error. */
+static int nlh_serve_read(struct nlh_server *srv, int in_fd)
+{
+	size_t before = srv->line_len;
+	ssize_t n;
+
+	n = read(in_fd, srv->line + srv->line_len, NLH_LINE_MAX + 1 - srv->line_len);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : -1;
+	if (n == 0) {
+		/* A last line without its newline is still a request. */
+		if (srv->line_len > 0 && !srv->discarding) {
+			srv->line[srv->line_len++] = '\n';
+			nlh_serve_lines(srv, before);
+		} else if (srv->discarding) {
+			srv->line[0] = '\n';
+			srv->line_len = 1;
+			nlh_serve_lines(srv, 0);
+		}
+		return 0;
+	}
+	srv->line_len += (size_t)n;
+	nlh_serve_lines(srv, before);
+	return 1;
+}
+
+int nlh_serve(int in_fd, FILE *out)
+{
+	struct nlh_server *srv;
+	int status = 0;
+	int p;
+
+	/* A client that goes away must end us through a write error, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	srv = calloc(1, sizeof(*srv));
+	if (!srv || !(srv->line = malloc(NLH_LINE_MAX + 2))) {
+		fprintf(stderr, "nlhelper: serve: out of memory\n");
+		free(srv);
+		return 1;
+	}
+	srv->out = out;
+	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
+		srv->xchg[p].fd = -1;
+		srv->monitor[p].fd = -1;
+	}
+	fprintf(out, "nlhelper %d ready\n", NLH_PROTOCOL_VERSION);
+	nlh_out_flush(out);
+
+	while (!srv->quit) {
+		struct pollfd fds[1 + NLH_PROTOCOL_COUNT];
+		nfds_t i;
+		int r;
+
+		fds[0].fd = in_fd;
+		fds[0].events = POLLIN;
+		for (i = 0; i < srv->watch_count; i++)
+			fds[1 + i] = srv->watch[i];
+		if (poll(fds, 1 + srv->watch_count, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "nlhelper: serve: poll: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		for (i = 0; i < srv->watch_count; i++)
+			if (fds[1 + i].revents)
+				nlh_serve_events(srv, srv->watch_protocol[i]);
+		if (!fds[0].revents)
+			continue;
+		r = nlh_serve_read(srv, in_fd);
+		if (r <= 0) {
+			if (r < 0) {
+				fprintf(stderr, "nlhelper: serve: read: %s\n", strerror(errno));
+				status = 1;
+			}
+			break;
+		}
+	}
+	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
+		nlh_socket_close(&srv->xchg[p]);
+		nlh_socket_close(&srv->monitor[p]);
+	}
+	free(srv->line);
+	free(srv);
+	return status;
+}

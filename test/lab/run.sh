@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Lab tier: boots the QEMU lab VM (a real Debian kernel) and tests the nlreply module and nlhelper inside it.
+#   bash test/lab/run.sh            (npm run test:lab)
+# Installs the Debian packages it needs, fetches and unpacks the lab kernel and its headers into
+# ${NETLINK_CACHE:-<repo>/.cache}/kernels/, builds the module against those headers and the static helper.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export NETLINK_CACHE=${NETLINK_CACHE:-$repo/.cache}
+cd "$repo"
+
+packages=(qemu-system-x86 busybox-static dropbear-bin cpio openssh-client openssh-sftp-server xz-utils
+  gcc make libc6-dev linux-libc-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "lab tier: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 600 apt-get update -qq
+  timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for need in kmod/Kbuild kmod/nlreply.c native/Makefile; do
+  if [[ ! -e $need ]]; then
+    echo "lab tier: $need is missing: the module and the helper are built from kmod/ and native/" >&2
+    exit 1
+  fi
+done
+
+# The kernel the lab boots (downloaded and unpacked once), and where its headers are.
+info=$(timeout 900 node --import tsx extension/src/lab/main.ts --kernel-info)
+release=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).release)' "$info")
+headers=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).headersDir)' "$info")
+echo "lab tier: kernel $release, headers $headers" >&2
+
+# The module is built in a copy per kernel release: kmod/ itself may hold a build for another kernel.
+kbuild=$NETLINK_CACHE/lab/build/kmod-$release
+mkdir -p "$kbuild"
+cp kmod/Kbuild kmod/Makefile kmod/*.c "$kbuild/"
+if compgen -G 'kmod/*.h' >/dev/null; then cp kmod/*.h "$kbuild/"; fi
+timeout 300 make -s -C "$kbuild" KDIR="$headers" >&2
+timeout 300 make -s -C native STATIC=1 >&2
+
+export NETLINK_LAB_NLREPLY_KO=$kbuild/nlreply.ko
+export NETLINK_LAB_NLHELPER=$repo/native/build/static/nlhelper
+exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/lab/*.test.ts
