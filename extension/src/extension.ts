@@ -1,11 +1,13 @@
 // activate(): wiring only. Each feature lives in its own folder and registers its own disposables.
 import * as vscode from 'vscode';
 import { startDecoder } from './decoder/client';
+import { LabController } from './lab/vscodeLab';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Netlink', { log: true });
   context.subscriptions.push(log);
   try {
+    LabController.register(context, log);
     await startDecoder(context, log);
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
@@ -16,5 +18,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export function deactivate(): void {
-  // Disposables in context.subscriptions stop the language client.
+  // Disposables in context.subscriptions stop the language client and the lab VM.
 }

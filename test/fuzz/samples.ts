@@ -1,10 +1,12 @@
-// Real-shaped messages to mutate: a link dump reply with nests and stats, an address, a route with metrics,
-// an error with ext-ack and the echoed request, a genl NEWFAMILY with ops and groups, a module text reply.
+// Messages to mutate: every buffer the kernel fixtures captured (link/addr/route/neigh/rule dumps, nlctrl,
+// errors with ext-ack, capped and uncapped), plus built ones for what the kernel here does not send (a link
+// with IFLA_LINKINFO, a genl NEWFAMILY with a bound id, the reference module's text reply).
 import fc from 'fast-check';
 import {
   concatBytes, encodeAttrs, encodeMessage, encodeScalar, encodeString,
 } from '../../extension/src/netlink/index';
 import type { AttrInput } from '../../extension/src/netlink/index';
+import { fixtureNames, loadFixture } from '../fixtures/load';
 
 const u32 = (type: number, v: number): AttrInput => ({ type, payload: encodeScalar('u32', v) });
 const str = (type: number, s: string): AttrInput => ({ type, payload: encodeString(s) });
@@ -13,6 +15,8 @@ export interface Sample {
   readonly name: string;
   readonly bytes: Uint8Array;
   readonly protocol: number;
+  /** From the kernel fixtures, as received (some are deliberately refused requests echoed back). */
+  readonly captured?: boolean;
 }
 
 export function sampleMessages(): Sample[] {
@@ -39,7 +43,10 @@ export function sampleMessages(): Sample[] {
   ])]));
   const done = encodeMessage({ type: 3, flags: 2, seq: 1, pid: 99 }, encodeScalar('s32', 0));
   const moduleReply = encodeMessage({ type: 3, flags: 0, seq: 6, pid: 0 }, encodeString('message from port 77 processed by kernel'));
+  const captured = fixtureNames().map(loadFixture)
+    .flatMap((f) => f.buffers.map((bytes, i) => ({ name: `${f.name}[${i}]`, bytes, protocol: f.protocol, captured: true })));
   return [
+    ...captured,
     { name: 'link dump', bytes: concatBytes([link, link, done]), protocol: 0 },
     { name: 'addr', bytes: addr, protocol: 0 },
     { name: 'route', bytes: routeMsg, protocol: 0 },

@@ -29,8 +29,8 @@ describe('decoder properties', () => {
     fc.assert(fc.property(mutatedMessage(), ({ bytes, protocol }) => check(bytes, protocol)), { numRuns: RUNS });
   });
 
-  it('decodes every unmutated sample without problems', () => {
-    for (const { name, bytes, protocol } of sampleMessages()) {
+  it('decodes every built sample without problems', () => {
+    for (const { name, bytes, protocol } of sampleMessages().filter((s) => !s.captured)) {
       const problems = decodeMessages(bytes, { protocol }).flatMap((m) => m.problems);
       assert.deepEqual(problems, [], name);
     }

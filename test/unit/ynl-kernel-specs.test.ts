@@ -36,6 +36,10 @@ function family(name: string): FamilyDef {
   return f;
 }
 
+if (!present && process.env.NETLINK_REQUIRE_KERNEL_SPECS === '1') {
+  it('has the kernel specs (NETLINK_REQUIRE_KERNEL_SPECS=1)', () => assert.fail(`no specs in ${SPECS}`));
+}
+
 describe('YNL loader on the kernel specs (linux-source-6.12)', { skip }, () => {
   it('finds all 19 specs and loads each without problems', () => {
     assert.deepEqual([...loaded.keys()], EXPECTED);

@@ -13,7 +13,7 @@ const hex32 = (name: string): StructFieldDef => ({ name, kind: 'u32', display: '
 
 export const ifinfomsg = struct('ifinfomsg', [
   u8('ifi_family', 'address-family'), pad('__ifi_pad', 1), u16('ifi_type', 'arphrd'), s32('ifi_index'),
-  u32('ifi_flags', 'iff-flags'), { name: 'ifi_change', kind: 'u32', display: 'hex', enumName: 'iff-flags' },
+  u32('ifi_flags', 'iff-flags'), { name: 'ifi_change', kind: 'u32', enumName: 'iff-flags' },
 ]);
 
 export const ifaddrmsg = struct('ifaddrmsg', [

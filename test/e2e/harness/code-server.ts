@@ -1,0 +1,201 @@
+// Starts code-server (under Node 24) on 127.0.0.1 with a throwaway HOME, user data and extensions folder, and
+// with everything that would reach the internet switched off. Stops it by process group.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { delay, onCleanup, trackGroup } from './cleanup';
+import { tail } from './exec';
+import { codeServerEntry, node24Bin, runsRoot } from './paths';
+
+/** The user settings that, with the flags and EXTENSIONS_GALLERY='{}', make code-server send nothing out. */
+export const offlineSettings: Readonly<Record<string, unknown>> = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  // Tests hover and read; a short delay keeps them fast. No tips, no trust prompts, no restored windows.
+  'editor.hover.delay': 100,
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'window.restoreWindows': 'none',
+  'workbench.enableExperiments': false,
+  'git.enabled': false,
+  // The secondary side bar (chat) takes a third of the window and covers long lines.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'editor.minimap.enabled': false,
+};
+
+export interface RunDirs {
+  root: string;
+  home: string;
+  userDataDir: string;
+  extensionsDir: string;
+  tmp: string;
+  log: string;
+}
+
+/** Fresh per-run folders under the cache: code-server writes under HOME, XDG_* and TMPDIR, so all point here. */
+export function makeRunDirs(name: string): RunDirs {
+  const root = join(runsRoot, name);
+  rmSync(root, { recursive: true, force: true });
+  const dirs: RunDirs = {
+    root,
+    home: join(root, 'home'),
+    userDataDir: join(root, 'user-data'),
+    extensionsDir: join(root, 'extensions'),
+    tmp: join(root, 'tmp'),
+    log: join(root, 'code-server.log'),
+  };
+  for (const d of [dirs.home, dirs.userDataDir, dirs.extensionsDir, dirs.tmp]) mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolvePort(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface CodeServerOptions {
+  dirs: RunDirs;
+  /** Folder opened by default (the URL's ?folder= overrides it). */
+  workspace: string;
+  port?: number;
+  /** Needed for in-host suites: lets the page receive the extension host's exit code. */
+  smokeTestDriver?: boolean;
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so for the extension host it starts. */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface CodeServer {
+  port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  dirs: RunDirs;
+  stop(): Promise<void>;
+  /** The end of code-server's log, for error messages. */
+  logTail(lines?: number): string;
+}
+
+export function childEnv(dirs: RunDirs, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: join(dirs.home, '.config'),
+    XDG_DATA_HOME: join(dirs.home, '.local', 'share'),
+    XDG_CACHE_HOME: join(dirs.home, '.cache'),
+    TMPDIR: dirs.tmp,
+    // An empty gallery: no marketplace queries at all.
+    EXTENSIONS_GALLERY: '{}',
+    ...extra,
+  };
+}
+
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  const { dirs } = opts;
+  const port = opts.port ?? (await freePort());
+  const settingsDir = join(dirs.userDataDir, 'User');
+  mkdirSync(settingsDir, { recursive: true });
+  writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ ...offlineSettings, ...opts.settings }, null, 2));
+
+  const args = [
+    codeServerEntry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', dirs.userDataDir,
+    '--extensions-dir', dirs.extensionsDir,
+    ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    opts.workspace,
+  ];
+  const logFd = openSync(dirs.log, 'a');
+  // Detached: its own process group, which also holds the extension host and the language server.
+  const child = spawn(node24Bin, args, {
+    env: childEnv(dirs, opts.env),
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
+  });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`code-server did not start (${node24Bin})`);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const untrack = trackGroup(pid);
+
+  const logTail = (lines = 30): string => {
+    try {
+      return tail(readFileSync(dirs.log, 'utf8'), lines);
+    } catch {
+      return '(no log)';
+    }
+  };
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    unregister();
+    signalGroup(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && groupAlive(pid); i++) await delay(100);
+    signalGroup(pid, 'SIGKILL');
+    untrack();
+  };
+  const unregister = onCleanup(stop);
+
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (exited !== undefined) {
+      await stop();
+      throw new Error(`code-server exited (code ${exited}) before it was ready; log ${dirs.log}:\n${logTail()}`);
+    }
+    if (await healthy(origin)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server not ready on ${origin}/healthz within the timeout; log ${dirs.log}:\n${logTail()}`);
+    }
+    await delay(200);
+  }
+  return { port, origin, dirs, stop, logTail };
+}
+
+async function healthy(origin: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* group already gone */
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

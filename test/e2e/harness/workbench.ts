@@ -1,0 +1,151 @@
+// A code-server with the extension installed plus a browser page showing its workbench: what the UI tests drive.
+import type { Page } from 'playwright-core';
+import { openBrowser, type BrowserSession } from './browser';
+import { cleanupAll, delay, withTimeout } from './cleanup';
+import { makeRunDirs, startCodeServer, type CodeServer } from './code-server';
+import { linkExtension } from './extension';
+
+export interface Workbench {
+  server: CodeServer;
+  browser: BrowserSession;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(opts: { extensionPath: string; workspace: string; runName: string }): Promise<Workbench> {
+  const dirs = makeRunDirs(opts.runName);
+  linkExtension(dirs.extensionsDir, opts.extensionPath);
+  try {
+    const server = await startCodeServer({ dirs, workspace: opts.workspace });
+    const browser = await openBrowser();
+    const { page } = browser;
+    await withTimeout('opening the workbench', 60_000, page.goto(`${server.origin}/?folder=${encodeURIComponent(opts.workspace)}`));
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    return { server, browser, page, close: cleanupAll };
+  } catch (err) {
+    await cleanupAll();
+    throw err;
+  }
+}
+
+/** Quick open (Ctrl+P) a file of the workspace by name and wait until its editor is the active one. */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await pick(page, 'Control+P', fileName, fileName);
+  await page.locator(`.editor-group-container.active .tab.active[aria-label*="${fileName}"]`).first().waitFor({ state: 'visible' });
+}
+
+/** Run a command from the F1 palette by its title ("Netlink: Decode ..."). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await pick(page, 'F1', `>${title}`, title);
+}
+
+/**
+ * Open the quick input with `key`, type `query` and press Enter once the focused row shows `rowText`: the list
+ * filters asynchronously, and Enter before that picks whatever was first (e.g. the most recent file).
+ */
+async function pick(page: Page, key: string, query: string, rowText: string): Promise<void> {
+  await page.keyboard.press(key);
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(query);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: rowText }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/**
+ * The screen centre of the first `needle` on the first rendered editor line at or after the line containing
+ * `anchor` (a DOM Range over the text node, as Monaco renders each token in its own span). Undefined when it is
+ * not rendered or not visible. The needle must lie within one token (e.g. "0x10", or text without numbers).
+ */
+export async function textPoint(page: Page, anchor: string, needle: string): Promise<Point | undefined> {
+  return page.evaluate(
+    ({ anchor, needle }) => {
+      const top = (el: Element): number => parseFloat((el as HTMLElement).style.top || '0');
+      const lines = Array.from(document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')).sort((a, b) => top(a) - top(b));
+      const norm = (s: string | null): string => (s ?? '').replace(/\u00a0/g, ' ');
+      const from = lines.findIndex((l) => norm(l.textContent).includes(anchor));
+      if (from < 0) return undefined;
+      for (const line of lines.slice(from)) {
+        // On the anchor's own line only text after the anchor counts.
+        const after = line === lines[from] ? norm(line.textContent).indexOf(anchor) + anchor.length : 0;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = norm(n.textContent);
+          const at = text.indexOf(needle, Math.max(0, after - offset));
+          offset += text.length;
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(n, at);
+          range.setEnd(n, at + needle.length);
+          const r = range.getBoundingClientRect();
+          const point = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          // Rendered but scrolled or covered (e.g. past the editor's right edge) is not hoverable.
+          const hit = document.elementFromPoint(point.x, point.y);
+          return hit && line.contains(hit) ? point : undefined;
+        }
+      }
+      return undefined;
+    },
+    { anchor, needle },
+  );
+}
+
+/**
+ * Hover the text and return the hover widget's text once it has every expected piece. Moves away and back while
+ * waiting: a hover shown before the language server was ready does not update by itself.
+ */
+export async function hoverUntil(page: Page, anchor: string, needle: string, expected: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const p = await textPoint(page, anchor, needle);
+    if (p) {
+      await page.mouse.move(p.x, p.y, { steps: 2 });
+      const hover = page.locator('.monaco-hover:not(.hidden)');
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3_000) {
+        last = (await hover.allInnerTexts().catch(() => [])).join('\n');
+        if (expected.every((e) => last.includes(e))) return last;
+        await delay(200);
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`hover over "${needle}" after "${anchor}": ${p ? `missing ${expected.filter((e) => !last.includes(e)).join(', ')} in:\n${last || '(no hover)'}` : 'text not rendered or not visible in the editor'}`);
+    }
+    await page.mouse.move(2, 2);
+    await delay(500);
+  }
+}
+
+/**
+ * The rendered text of the first editor whose document URI passes `which` and whose text has every expected
+ * piece (only the lines Monaco renders, i.e. the visible ones). Fails with what the editors showed.
+ */
+export async function editorText(page: Page, which: (uri: string) => boolean, expected: readonly string[], timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: { uri: string; text: string }[] = [];
+  for (;;) {
+    seen = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.editor-group-container .monaco-editor[data-uri]')).map((e) => ({
+        uri: e.getAttribute('data-uri') ?? '',
+        text: Array.from(e.querySelectorAll('.view-line'))
+          .sort((a, b) => parseFloat((a as HTMLElement).style.top || '0') - parseFloat((b as HTMLElement).style.top || '0'))
+          .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+          .join('\n'),
+      })),
+    );
+    const hit = seen.find((e) => which(e.uri) && expected.every((x) => e.text.includes(x)));
+    if (hit) return hit.text;
+    if (Date.now() > deadline) {
+      throw new Error(`no editor shows ${expected.join(', ')}; editors:\n${seen.map((e) => `${e.uri}:\n${e.text.slice(0, 500)}`).join('\n---\n')}`);
+    }
+    await delay(300);
+  }
+}
