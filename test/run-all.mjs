@@ -33,6 +33,12 @@ if (build.code !== 0) {
 let passed = 0;
 let failed = 0;
 const report = [];
+// Types are checked apart from the build (esbuild strips them): a type error fails the run too.
+const types = await run('npx', ['tsc', '--noEmit', '-p', '.']);
+if (types.code !== 0) {
+  failed++;
+  report.push('typecheck: failed');
+}
 if (tiers.includes('unit')) {
   // The unit tier skips the kernel-spec tests when the specs are not cached (the edit loop stays offline);
   // the full run fetches them first and requires them.
