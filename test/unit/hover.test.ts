@@ -45,3 +45,21 @@ describe('hover', () => {
     assert.match(answer.markdown, /36 more message\(s\) not expanded/);
   });
 });
+
+describe('protocol hints near the hex', () => {
+  const genl = encodeMessage({ type: 0x10, flags: 5, seq: 1, pid: 0 }, concatBytes([Uint8Array.from([3, 1, 0, 0]), encodeAttrs([{ type: 2, payload: encodeString('nlctrl') }])]));
+  const hex = toHex(genl);
+
+  it('decodes as generic netlink when the line above names the protocol', () => {
+    for (const above of ['# protocol=16 request', 'socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) = 3', 'proto: generic']) {
+      const text = `${above}\n${hex}\n`;
+      const answer = hoverAt(text, text.indexOf(hex) + 4, 0, registry)!;
+      assert.match(answer.markdown, /nlctrl CTRL_CMD_GETFAMILY/, above);
+    }
+  });
+
+  it('uses the default without a hint, and reads no further than two lines up', () => {
+    const text = `protocol=16\nfirst\nsecond\n${hex}\n`;
+    assert.match(hoverAt(text, text.indexOf(hex) + 4, 0, registry)!.markdown, /rtnetlink|type 16|route \(0\)/);
+  });
+});

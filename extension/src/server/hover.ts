@@ -6,6 +6,7 @@ import { protocolName } from '../netlink/protocols';
 import { renderMarkdown } from '../netlink/render/markdown';
 import type { HexRun } from '../netlink/scan/index';
 import { findHexRunAt } from '../netlink/scan/index';
+import { protocolHint } from './protocolHint';
 import type { DecodedMessage } from '../netlink/types';
 
 export interface HoverAnswer {
@@ -18,10 +19,12 @@ export interface HoverAnswer {
 /** Fewer bytes than a netlink header is not worth a hover: too many false positives in ordinary text. */
 const MIN_BYTES = 16;
 
-export function hoverAt(text: string, offset: number, protocol: number, registry: FamilyRegistry): HoverAnswer | undefined {
+/** `protocol` is the default; a protocol named just before the run ("protocol=16", NETLINK_GENERIC) wins. */
+export function hoverAt(text: string, offset: number, defaultProtocol: number, registry: FamilyRegistry): HoverAnswer | undefined {
   const run = findHexRunAt(text, offset);
   if (!run || run.bytes.length < MIN_BYTES) return undefined;
   if (!plausible(run)) return undefined;
+  const protocol = protocolHint(text, run.start) ?? defaultProtocol;
   const messages = decodeMessages(run.bytes, { protocol, registry, maxMessages: 10_000 });
   const markdown = renderMarkdown(messages, `${protocolName(protocol)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`);
   return { markdown, start: run.start, end: run.end };

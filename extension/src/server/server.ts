@@ -10,6 +10,7 @@ import { parseProtocol, protocolName } from '../netlink/protocols';
 import { renderText } from '../netlink/render/text';
 import { findHexRuns } from '../netlink/scan/index';
 import { hoverAt, messageStarts } from './hover';
+import { protocolHint } from './protocolHint';
 import type { DecodeParams, DecodeResult, ServerSettings } from './protocol';
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from './protocol';
 import { languageMatches, registryFor, validateSettings } from './settings';
@@ -89,7 +90,7 @@ connection.languages.inlayHint.on((params) => {
   const reg = currentRegistry();
   const protocol = protocolOf();
   for (const run of findHexRuns(text, 16)) {
-    const messages = decodeMessages(run.bytes, { protocol, registry: reg, maxMessages: 256 });
+    const messages = decodeMessages(run.bytes, { protocol: protocolHint(text, run.start) ?? protocol, registry: reg, maxMessages: 256 });
     if (messages.length === 0 || messages[0]!.length < 16) continue;
     const seenLines = new Set<number>();
     for (const [offset, label] of messageStarts(run, messages)) {
@@ -110,9 +111,11 @@ connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult => {
   const blocks: string[] = [`# ${params.source} — decoded as ${protocolName(protocol)}`];
   let count = 0;
   runs.forEach((run, i) => {
-    const messages = decodeMessages(run.bytes, { protocol, registry: reg });
+    const hinted = params.protocol === undefined ? protocolHint(params.text, run.start) : undefined;
+    const messages = decodeMessages(run.bytes, { protocol: hinted ?? protocol, registry: reg });
     count += messages.length;
-    blocks.push(`\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}) at text offset ${run.start}\n${renderText(messages)}`);
+    const as = hinted !== undefined ? `, as ${protocolName(hinted)} said before it` : '';
+    blocks.push(`\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`);
   });
   if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');
   return { report: blocks.join('\n'), messages: count, runs: runs.length };

@@ -57,8 +57,11 @@ export async function ensureCodeServer(): Promise<string> {
   mkdirSync(codeServerPrefix, { recursive: true });
   // npm itself runs under whatever `node` is first on PATH: put Node 24 there so install scripts and node-gyp
   // build native modules for Node 24, with its headers (npm's default nodedir would be Node 20's).
+  // Started from `npm test`, the environment carries the outer npm's npm_* variables; npm_config_user_agent
+  // ("... node/v20 ...") would win over the inner npm's own and fail code-server's Node 24 check. Drop them all.
+  const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...outer,
     PATH: `${join(node24Dir, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
