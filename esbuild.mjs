@@ -1,4 +1,4 @@
-// One build script for the bundles: extension host, language server, CLI (the webview joins with the builder).
+// One build script for the four bundles: extension host, language server, CLI, the builder's webview.
 // `--production` minifies, `--watch` rebuilds on change. Types are checked separately (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 
@@ -19,6 +19,8 @@ const builds = [
   { ...node, entryPoints: ['extension/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['extension/src/server/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The builder's UI; its CSS import becomes dist/webview.css.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
 ];
 
 if (watch) {

@@ -1,8 +1,9 @@
 // Reading YNL spec files from disk for the node-side users of the codec (language server and CLI): each
 // folder's *.yaml loaded, problems kept with the file they came from, nothing thrown.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FamilyDef } from './netlink/index';
+import type { FamilyDef, FamilyRegistry } from './netlink/index';
+import { createRegistry } from './netlink/index';
 import { loadYnlSpec } from './netlink/ynl/index';
 
 export interface SpecLoadReport {
@@ -51,4 +52,22 @@ export function bundledSpecFiles(distDir: string): string[] {
   } catch {
     return [];
   }
+}
+
+export interface RegistrySources {
+  readonly specFolders: readonly string[];
+  readonly genlFamilyIds: Readonly<Record<string, number>>;
+  /** Workspace folders: `Documentation/netlink/specs` of a kernel tree among them is loaded. */
+  readonly workspaceFolders: readonly string[];
+}
+
+/** Families from the spec folders, a kernel tree's specs in the workspace, and the bundled module spec. */
+export function registryFor(sources: RegistrySources, distDir: string): { registry: FamilyRegistry; problems: string[]; specCount: number } {
+  const kernelSpecDirs = sources.workspaceFolders
+    .map((f) => join(f, 'Documentation', 'netlink', 'specs'))
+    .filter((d) => existsSync(d));
+  const report = loadSpecFiles([...sources.specFolders, ...kernelSpecDirs], bundledSpecFiles(distDir));
+  const registry = createRegistry(report.families);
+  for (const [name, id] of Object.entries(sources.genlFamilyIds)) registry.bindGenlId(id, name);
+  return { registry, problems: report.problems, specCount: report.families.length };
 }

@@ -13,7 +13,8 @@ import { hoverAt, messageStarts } from './hover';
 import { protocolHint } from './protocolHint';
 import type { DecodeParams, DecodeResult, ServerSettings } from './protocol';
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from './protocol';
-import { languageMatches, registryFor, validateSettings } from './settings';
+import { registryFor } from '../specFiles';
+import { languageMatches, validateSettings } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

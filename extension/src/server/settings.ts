@@ -1,11 +1,6 @@
 // Settings as the server uses them: validated against their types (bad values fall back to the default with a
-// located warning), and turned into a family registry with the YNL specs they name.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FamilyRegistry } from '../netlink/index';
-import { createRegistry } from '../netlink/index';
+// located warning).
 import { parseProtocol } from '../netlink/protocols';
-import { bundledSpecFiles, loadSpecFiles } from '../specFiles';
 import type { ServerSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './protocol';
 
@@ -49,17 +44,6 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
     },
     warnings,
   };
-}
-
-/** Families from the settings' spec folders, a kernel tree's specs in the workspace, and the bundled module spec. */
-export function registryFor(settings: ServerSettings, distDir: string): { registry: FamilyRegistry; problems: string[]; specCount: number } {
-  const kernelSpecDirs = settings.workspaceFolders
-    .map((f) => join(f, 'Documentation', 'netlink', 'specs'))
-    .filter((d) => existsSync(d));
-  const report = loadSpecFiles([...settings.specFolders, ...kernelSpecDirs], bundledSpecFiles(distDir));
-  const registry = createRegistry(report.families);
-  for (const [name, id] of Object.entries(settings.genlFamilyIds)) registry.bindGenlId(id, name);
-  return { registry, problems: report.problems, specCount: report.families.length };
 }
 
 export function languageMatches(languages: readonly string[], languageId: string): boolean {
