@@ -2,7 +2,7 @@
 // Prints one closing line "tests: N passed, N failed" summed over the tiers; exits non-zero if any tier failed.
 import { spawn } from 'node:child_process';
 
-const tiers = (process.env.NETLINK_TEST_TIERS ?? 'unit,native,lab,vscode,e2e').split(',').filter(Boolean);
+const tiers = (process.env.NETLINK_TEST_TIERS ?? 'unit,native,ssh,lab,vscode,e2e').split(',').filter(Boolean);
 
 function run(cmd, args) {
   return new Promise((resolve) => {

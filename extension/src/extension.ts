@@ -1,9 +1,30 @@
-// activate(): wiring only. Each feature lives in its own folder and registers its own disposables.
+// activate(): wiring only. Each feature lives in its own folder and registers its own disposables; features
+// reach each other only through the small services handed over here.
 import * as vscode from 'vscode';
 import { registerBuilder } from './builder/index';
+import type { MessageSender } from './builder/index';
 import { startDecoder } from './decoder/client';
 import { HostRegistry } from './decoder/registry';
 import { LabController } from './lab/vscodeLab';
+import type { TargetsService } from './target/vscodeTargets';
+import { registerTargets } from './target/vscodeTargets';
+
+/** The builder's way to the active target: the target's helper session, deployed on first use. */
+function senderFor(targets: TargetsService): MessageSender | undefined {
+  let session;
+  try {
+    session = targets.activeSession();
+  } catch {
+    return undefined; // no usable target (the lab stopped, a bad setting): the builder says so
+  }
+  return {
+    targetName: session.target.name,
+    exchange: async (protocol, bytes, timeoutMs) => {
+      if (!targets.requireTrust('Sending to a target')) throw new Error('the workspace is not trusted');
+      return (await session.helper()).exchange(protocol, bytes, timeoutMs);
+    },
+  };
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Netlink', { log: true });
@@ -11,15 +32,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   try {
     const registry = new HostRegistry(context.asAbsolutePath('dist'), log);
     context.subscriptions.push(registry);
-    LabController.register(context, log);
+    const lab = LabController.register(context, log);
+    const targets = registerTargets(context, {
+      extensionRoot: context.extensionPath,
+      lab: () => {
+        const vm = lab.current();
+        return vm ? { sshArgs: vm.sshArgs, headersDir: vm.headersDir } : undefined;
+      },
+      log,
+    });
     const builder = registerBuilder({
       extensionUri: context.extensionUri,
       workspaceState: context.workspaceState,
       log,
       registry: () => registry.get(),
-      sender: () => undefined,
+      sender: () => senderFor(targets),
     });
-    context.subscriptions.push(builder, registry.onDidChange(() => builder.refresh()));
+    context.subscriptions.push(
+      builder,
+      registry.onDidChange(() => builder.refresh()),
+      lab.onDidChangeState(() => {
+        targets.labChanged();
+        builder.refresh();
+      }),
+      { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
+    );
     await startDecoder(context, log);
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
@@ -30,5 +67,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export function deactivate(): void {
-  // Disposables in context.subscriptions stop the language client and the lab VM.
+  // Disposables in context.subscriptions stop the language client, the targets and the lab VM.
 }

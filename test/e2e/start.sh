@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npm run --silent build
+# The lab target has no compiler: the helper goes there as a static binary.
+npm run --silent build:native -- "$(uname -m)"
 exec node --import tsx test/e2e/start.ts

@@ -13,6 +13,15 @@ const screenshots = join(resultsRoot, 'screenshots');
 // NETLINK_E2E_EXTENSION lets the harness itself be checked against another extension folder.
 const extensionPath = process.env.NETLINK_E2E_EXTENSION ?? repoRoot;
 
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 describe('workbench UI', () => {
   let wb: Workbench;
 
@@ -68,6 +77,29 @@ describe('workbench UI', () => {
     assert.ok(text.indexOf('RTM_GETLINK') < text.indexOf('RTM_NEWLINK'), `messages in file order:\n${text}`);
     assert.equal(await page.locator('.editor-group-container').count(), 2, 'decoded text opens beside the source editor');
     await page.screenshot({ path: join(screenshots, 'decode-file.png') });
+  }));
+
+  it('the message builder composes a message from fields and shows its bytes live', { timeout: 90_000 }, shotOnFailure('builder', async (page) => {
+    await runCommand(page, 'Netlink: Focus on Message Builder View');
+    const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
+    const bytes = async (): Promise<string> => {
+      const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
+      // Rows are "OOOO" (offset) then the bytes: keep the bytes only.
+      return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
+    };
+    // The default form: an RTM_GETLINK dump request, seq 1 (the view renders after the host sends its state).
+    const dumpRequest = `2000000012000103${'01000000'}${'00'.repeat(4)}${'00'.repeat(16)}`;
+    await waitFor(async () => (await bytes()) === dumpRequest, 30_000, `the default RTM_GETLINK dump request ${dumpRequest}`);
+    await frame.locator('[data-testid=seq] input').fill('7');
+    await frame.locator('[data-testid=seq] input').press('Tab');
+    await waitFor(async () => (await bytes()).slice(16, 24) === '07000000', 10_000, 'seq 7 in the bytes');
+    await frame.locator('[data-testid="header.ifi_index"] input').fill('1');
+    await frame.locator('[data-testid="header.ifi_index"] input').press('Tab');
+    await waitFor(async () => (await bytes()).slice(40, 48) === '01000000', 10_000, 'ifi_index 1 in the bytes');
+    const decoded = await frame.locator('[data-testid=decoded-preview]').innerText();
+    assert.match(decoded, /RTM_GETLINK/);
+    await page.screenshot({ path: join(screenshots, 'builder.png') });
+    if (process.env.NETLINK_UPDATE_MEDIA === '1') copyFileSync(join(screenshots, 'builder.png'), join(repoRoot, 'media', 'builder.png'));
   }));
 
   it('the workbench sent no request outside 127.0.0.1', () => {

@@ -7,7 +7,7 @@ import { compareVersions } from '../../extension/src/lab/debVersion';
 import { LabError } from '../../extension/src/lab/errors';
 import { modulesDep, type ChainModule } from '../../extension/src/lab/moduleChain';
 import { qemuArgv } from '../../extension/src/lab/qemuArgs';
-import { quoteArgv, quoteWord } from '../../extension/src/lab/shellQuote';
+import { shellCommand as quoteArgv, quoteWord } from '../../extension/src/target/quote';
 import { findPayload } from '../../extension/src/lab/vmlinux';
 
 describe('shell quoting', () => {

@@ -2,5 +2,5 @@
 export { LabError } from './errors';
 export { LabState, LabVm, type ExecOptions, type ExecResult, type LabStartOptions } from './labVm';
 export { LAB_HOST_PACKAGES, ensurePackages, missingPackages } from './debianPackages';
-export { quoteArgv, quoteWord } from './shellQuote';
+export { shellCommand as quoteArgv, quoteWord } from '../target/quote';
 export type { LabKernel } from './kernel';

@@ -13,7 +13,7 @@ import { buildInitramfs } from './initramfs';
 import { prepareKernel, type LabKernel } from './kernel';
 import { qemuArgv, type Accel } from './qemuArgs';
 import { runProcess, type RunResult } from './runProcess';
-import { quoteArgv } from './shellQuote';
+import { shellCommand as quoteArgv } from '../target/quote';
 import { sshBannerSeen } from './sshBanner';
 import { ensureClientKey } from './sshKeys';
 import { scpArgv, sshArgv, sshCommandLine, type SshEndpoint } from './sshArgs';

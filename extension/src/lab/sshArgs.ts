@@ -1,6 +1,6 @@
 // How the host reaches the guest: the system OpenSSH client with the lab's key and its own pinned known_hosts.
 // ~/.ssh/config is ignored (-F none) so a user's "Host *" settings cannot redirect or weaken the lab connection.
-import { quoteArgv } from './shellQuote';
+import { shellCommand as quoteArgv } from '../target/quote';
 
 export interface SshEndpoint {
   port: number;

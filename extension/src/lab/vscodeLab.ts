@@ -36,6 +36,7 @@ export class LabController implements vscode.Disposable {
         void vscode.window.showInformationMessage(`Copied: ${vm.sshCommandLine}`);
       }),
     );
+    if (vscode.workspace.getConfiguration('netlink').get<boolean>('lab.autoStart', false)) void lab.startWithProgress();
     return lab;
   }
 

@@ -18,6 +18,8 @@ export interface ChildOptions {
 
 /** After SIGTERM, a process still there this long later gets SIGKILL. */
 const KILL_GRACE_MS = 2_000;
+/** How long output may still arrive after the process exited. */
+const EXIT_DRAIN_MS = 1_000;
 
 export function runChild(program: string, args: readonly string[], opts: ChildOptions): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
@@ -59,9 +61,22 @@ export function runChild(program: string, args: readonly string[], opts: ChildOp
       finish();
       reject(err);
     });
-    child.on('close', (code, signal) => {
+    let settled = false;
+    const settle = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
       finish();
       resolve({ code, signal, stdout: Buffer.concat(out), stderr, timedOut, aborted });
+    };
+    child.on('close', settle);
+    // An ssh multiplexing client hands its stdio to the master: after the client exits (killed on a timeout), the
+    // pipes stay open until the remote command ends. Output is drained for a moment, then the pipes are let go.
+    child.on('exit', (code, signal) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        settle(code, signal);
+      }, timedOut || aborted ? 0 : EXIT_DRAIN_MS).unref();
     });
   });
 }

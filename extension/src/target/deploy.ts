@@ -37,7 +37,7 @@ export interface DeployedHelper {
 /** `uname -m` → the dist/native/ folder of the static build that runs there. */
 const ARCH_DIRS: Record<string, string> = {
   x86_64: 'x86_64', amd64: 'x86_64',
-  aarch64: 'aarch64', arm64: 'aarch64', aarch64_be: '',
+  aarch64: 'aarch64', arm64: 'aarch64',
 };
 const SHIPPED_ARCHES = ['x86_64', 'aarch64'];
 /** The same characters validate.ts allows in a configured remote folder: make and its recipes need them. */

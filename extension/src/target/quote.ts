@@ -6,7 +6,7 @@
 /** Words made only of these characters mean the same quoted or not; they stay bare so logs stay readable. */
 const BARE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-function quoteWord(word: string): string {
+export function quoteWord(word: string): string {
   // A NUL cannot travel through an SSH command string (C strings end there): refuse rather than truncate.
   if (word.includes('\0')) throw new Error(`a command word contains a NUL byte: ${JSON.stringify(word)}`);
   // A leading `-` is left alone: quoting cannot stop a program from reading a word as an option, so callers put

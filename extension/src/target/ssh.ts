@@ -87,9 +87,11 @@ export class SshConnection {
     const s = this.spec;
     const o: string[] = [...(s.leadingOptions ?? [])];
     if (this.opts.configFile) o.push('-F', expandLocalHome(this.opts.configFile));
-    if (s.identityFile) o.push('-i', sshPercent(expandLocalHome(s.identityFile)));
+    // As -o values, quoted: ssh splits option values at blanks and expands %-tokens (%% is a literal %) when it
+    // loads the files. (-i would check the unexpanded name first and so cannot take a path with a %.)
+    // validate.ts rejects `"`, `\` and `${` in these paths.
+    if (s.identityFile) o.push('-o', `IdentityFile="${sshPercent(expandLocalHome(s.identityFile))}"`);
     if (s.knownHostsFile) {
-      // Quoted: ssh splits UserKnownHostsFile at blanks (it takes a list). validate.ts rejects `"` and `\`.
       o.push('-o', `UserKnownHostsFile="${sshPercent(expandLocalHome(s.knownHostsFile))}"`, '-o', 'StrictHostKeyChecking=yes');
     }
     if (s.port !== undefined) o.push('-p', String(s.port));

@@ -47,7 +47,11 @@ export function diagnoseSsh(stderr: string, ctx: DiagnoseContext): TargetError |
   if (lost) {
     return new TargetError('connection-lost', `${who}: the connection broke: ${lost[0].trim()}`, stderr);
   }
-  if (/^ssh: |Bad configuration option|command-line line \d+:|Can't open user config file|Pseudo-terminal|ProxyJump|stdio forwarding failed/m.test(stderr)) {
+  const config = /hostname contains invalid characters|Bad port[^\n]*|Bad owner or permissions on[^\n]*|Bad configuration option[^\n]*|command-line line \d+:[^\n]*|Can't open user config file[^\n]*|percent_expand: unknown key[^\n]*|[^\n]*: terminating, \d+ bad configuration options/.exec(stderr);
+  if (config) {
+    return new TargetError('config', `${who}: ssh refused its settings: ${config[0].trim()}`, stderr);
+  }
+  if (/^ssh: |Pseudo-terminal|ProxyJump|stdio forwarding failed/m.test(stderr)) {
     return new TargetError('unreachable', `${who}: ssh failed: ${lastLines(stderr, 3)}`, stderr);
   }
   return undefined;
@@ -64,11 +68,13 @@ export interface SudoContext {
 /** sudo -n's own refusals (exit 1); undefined when sudo ran the command. */
 export function diagnoseSudo(stderr: string, ctx: SudoContext): TargetError | undefined {
   const user = ctx.user ?? 'USER';
+  // sudoers wants full paths.
+  const rule = ctx.program.startsWith('/') ? ctx.program : `/full/path/of/${ctx.program}`;
   if (/sudo: (a )?password is required|sudo: a terminal is required/.test(stderr)) {
     return new TargetError('sudo-password',
       `target "${ctx.target}": sudo wants a password to run ${ctx.program}, and the extension never types one ` +
       '(it runs sudo -n). Allow the needed commands without a password, e.g. in /etc/sudoers.d/netlink-workbench: ' +
-      `"${user} ALL=(root) NOPASSWD: ${ctx.program}, /usr/sbin/insmod, /usr/sbin/rmmod, /usr/bin/dmesg" ` +
+      `"${user} ALL=(root) NOPASSWD: ${rule}, /usr/sbin/insmod, /usr/sbin/rmmod, /usr/bin/dmesg" ` +
       '(edit with visudo -f), or connect as root and turn useSudo off.',
       stderr);
   }

@@ -1,0 +1,179 @@
+// Building a module for a target. `remote`: upload the sources to <workFolder>/kmod-<hash>/ and run kbuild there
+// against the target's own build tree. `local-headers`: run kbuild here against a local copy of the target
+// kernel's headers (the lab's unpacked Debian headers) and upload the .ko to the same place. Either way the
+// result names the .ko on the target and carries kbuild's diagnostics mapped back to the local files.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseKbuildOutput, type KbuildDiagnostic } from './kbuild';
+import { runLocal, type LocalRunResult } from './localProcess';
+import { readModuleSources, type ModuleSources } from './moduleSources';
+import { checkRemotePath, execChecked, firstLine, KmodError, type BuildMode, type ModuleTarget } from './remote';
+
+export interface BuildOptions {
+  /** The local module folder (sources, Kbuild/Makefile). */
+  readonly moduleDir: string;
+  readonly log?: (line: string) => void;
+  readonly signal?: AbortSignal;
+  /** For the make run; default 10 minutes. */
+  readonly timeoutMs?: number;
+  /** Where local-headers builds happen (one subfolder per sources+headers); default <tmp>/netlink-kmod-build. */
+  readonly localBuildRoot?: string;
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  readonly mode: BuildMode;
+  readonly moduleName: string;
+  /** The .ko on the target (set when ok). */
+  readonly koPath?: string;
+  readonly diagnostics: KbuildDiagnostic[];
+  /** kbuild's output, stdout and stderr together. */
+  readonly output: string;
+  /** One sentence: what happened. */
+  readonly summary: string;
+}
+
+const MAKE_TIMEOUT_MS = 600_000;
+const PROBE_TIMEOUT_MS = 30_000;
+
+/** The folder on the target that holds a build of these sources, and the .ko in it. */
+export function remoteBuildPaths(target: Pick<ModuleTarget, 'workFolder'>, src: Pick<ModuleSources, 'hash' | 'moduleName'>): { dir: string; ko: string } {
+  const work = checkRemotePath(target.workFolder, 'the target work folder');
+  const dir = `${work === '/' ? '' : work}/kmod-${src.hash}`;
+  return { dir, ko: `${dir}/${src.moduleName}.ko` };
+}
+
+export async function buildModule(target: ModuleTarget, opts: BuildOptions): Promise<BuildResult> {
+  const src = await readModuleSources(opts.moduleDir);
+  const log = opts.log ?? ((): void => undefined);
+  log(`building ${src.moduleName} (${src.files.join(', ')}; sources ${src.hash}) for ${target.name ?? 'the target'}, mode ${target.buildMode}`);
+  return target.buildMode === 'local-headers' ? buildLocally(target, src, opts, log) : buildRemotely(target, src, opts, log);
+}
+
+// Fixed script, values as positional parameters: what the remote build needs, reported in one round trip.
+const PROBE = [
+  'kdir=$1',
+  '[ -n "$kdir" ] || kdir=/lib/modules/$(uname -r)/build',
+  'echo "release $(uname -r)"',
+  'echo "kdir $kdir"',
+  'command -v make >/dev/null 2>&1 || echo "missing make"',
+  '{ command -v gcc || command -v cc; } >/dev/null 2>&1 || echo "missing compiler"',
+  '[ -f "$kdir/Makefile" ] || echo "missing kdir"',
+].join('\n');
+
+interface Probe {
+  release: string;
+  kdir: string;
+  missing: Set<string>;
+}
+
+function parseProbe(out: string): Probe {
+  const p: Probe = { release: '', kdir: '', missing: new Set() };
+  for (const line of out.split('\n')) {
+    const [key, ...rest] = line.split(' ');
+    const value = rest.join(' ');
+    if (key === 'release') p.release = value;
+    else if (key === 'kdir') p.kdir = value;
+    else if (key === 'missing') p.missing.add(value);
+  }
+  return p;
+}
+
+async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
+  const kdirSetting = target.kernelBuildDir ? checkRemotePath(target.kernelBuildDir, 'the kernel build folder') : '';
+  const probeRun = await execChecked(target, ['sh', '-c', PROBE, 'sh', kdirSetting], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, 'probing the target for a compiler');
+  const probe = parseProbe(probeRun.stdout);
+  const tools = ['make', 'compiler'].filter((t) => probe.missing.has(t));
+  if (tools.length > 0) {
+    throw new KmodError(
+      `${target.name ?? 'the target'} has no ${tools.map((t) => (t === 'compiler' ? 'C compiler (gcc or cc)' : t)).join(' and no ')}: `
+        + 'build mode "remote" compiles on the target. Install make and gcc there, or use build mode "local-headers" '
+        + 'with a local copy of its kernel headers.',
+    );
+  }
+  if (probe.missing.has('kdir')) {
+    throw new KmodError(
+      `no kernel build tree at ${probe.kdir} on ${target.name ?? 'the target'} (kernel ${probe.release}): `
+        + `install the headers there (Debian: linux-headers-${probe.release}) or set the target's kernel build folder.`,
+    );
+  }
+  const { dir, ko } = remoteBuildPaths(target, src);
+  await execChecked(target, ['mkdir', '-p', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  for (const f of src.files) {
+    opts.signal?.throwIfAborted();
+    await target.copyTo(path.join(src.dir, f), `${dir}/${f}`);
+  }
+  log(`uploaded ${src.files.length} files to ${dir}; make -C ${probe.kdir} M=${dir} modules (kernel ${probe.release})`);
+  // C locale: the parser reads gcc's English words ("error:", "warning:"); 2>&1 keeps make's order.
+  const r = await target.exec(
+    ['sh', '-c', 'LC_ALL=C; export LC_ALL; exec make -C "$1" M="$2" modules 2>&1', 'sh', probe.kdir, dir],
+    { timeoutMs: opts.timeoutMs ?? MAKE_TIMEOUT_MS, signal: opts.signal },
+  );
+  const output = r.stdout + r.stderr;
+  for (const l of output.split('\n')) if (l) log(l);
+  opts.signal?.throwIfAborted();
+  const diagnostics = parseKbuildOutput(output, { buildDir: dir, localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
+  if (r.code !== 0) return failed('remote', src, diagnostics, output, `make exited ${r.code ?? 'by a signal'}`);
+  const exists = await target.exec(['test', '-f', ko], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal });
+  if (exists.code !== 0) return failed('remote', src, diagnostics, output, `make succeeded but ${ko} is not there`);
+  return done('remote', src, ko, diagnostics, output);
+}
+
+async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
+  const headers = target.headersDir;
+  if (!headers) throw new KmodError(`build mode "local-headers" needs a local copy of ${target.name ?? 'the target'}'s kernel headers, and none is set`);
+  if (!existsSync(path.join(headers, 'Makefile'))) {
+    throw new KmodError(`${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`);
+  }
+  const root = opts.localBuildRoot ?? path.join(os.tmpdir(), 'netlink-kmod-build');
+  // One folder per (sources, headers): objects of another kernel never mix in, and a rebuild is incremental.
+  const buildDir = path.join(root, `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`);
+  await mkdir(buildDir, { recursive: true });
+  for (const f of src.files) await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
+  log(`make -C ${headers} M=${buildDir} modules`);
+  let r: LocalRunResult;
+  try {
+    r = await runLocal(['make', '-C', headers, `M=${buildDir}`, 'modules'], {
+      timeoutMs: opts.timeoutMs ?? MAKE_TIMEOUT_MS,
+      signal: opts.signal,
+      env: { ...process.env, LC_ALL: 'C' },
+      onLine: (l) => l && log(l),
+    });
+  } catch (e) {
+    throw new KmodError(`${(e as Error).message}: build mode "local-headers" needs make and gcc on this machine (Debian: apt-get install make gcc)`);
+  }
+  opts.signal?.throwIfAborted();
+  if (r.aborted) throw new KmodError('the build was cancelled');
+  if (r.timedOut) throw new KmodError(`make did not finish within ${(opts.timeoutMs ?? MAKE_TIMEOUT_MS) / 1000} s`);
+  const diagnostics = parseKbuildOutput(r.output, { buildDir: buildDir.split(path.sep).join('/'), localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
+  const localKo = path.join(buildDir, `${src.moduleName}.ko`);
+  if (r.code !== 0) return failed('local-headers', src, diagnostics, r.output, `make exited ${r.code ?? 'by a signal'}`);
+  if (!existsSync(localKo)) return failed('local-headers', src, diagnostics, r.output, `make succeeded but ${localKo} is not there`);
+  const { dir, ko } = remoteBuildPaths(target, src);
+  await execChecked(target, ['mkdir', '-p', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  await target.copyTo(localKo, ko);
+  log(`uploaded ${localKo} to ${ko}`);
+  return done('local-headers', src, ko, diagnostics, r.output);
+}
+
+function count(ds: readonly KbuildDiagnostic[], severity: KbuildDiagnostic['severity']): number {
+  return ds.filter((d) => d.severity === severity).length;
+}
+
+function failed(mode: BuildMode, src: ModuleSources, diagnostics: KbuildDiagnostic[], output: string, why: string): BuildResult {
+  const errors = count(diagnostics, 'error');
+  const first = diagnostics.find((d) => d.severity === 'error' && d.source !== 'make') ?? diagnostics.find((d) => d.severity === 'error');
+  const detail = first ? `; first: ${first.file ? `${path.basename(first.file)}:${first.line}: ` : ''}${first.message}` : `; ${firstLine(output.split('\n').slice(-5).join('\n'))}`;
+  return { ok: false, mode, moduleName: src.moduleName, diagnostics, output, summary: `${src.moduleName} did not build (${why}, ${errors} error${errors === 1 ? '' : 's'}${detail})` };
+}
+
+function done(mode: BuildMode, src: ModuleSources, ko: string, diagnostics: KbuildDiagnostic[], output: string): BuildResult {
+  const warnings = count(diagnostics, 'warning');
+  return {
+    ok: true, mode, moduleName: src.moduleName, koPath: ko, diagnostics, output,
+    summary: `${src.moduleName} built: ${ko}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`,
+  };
+}

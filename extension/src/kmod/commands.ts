@@ -1,0 +1,270 @@
+// The module commands in VS Code: build (progress, cancellation, Problems), load (reload offered), unload, the
+// kernel log followed live, and "new module" from the reference module. Thin: the work is in the node modules
+// next to this file; the target comes from extension.ts through `getTarget`.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { buildModule, remoteBuildPaths, type BuildResult } from './build';
+import { diagnosticSpan } from './diagnosticRange';
+import { primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
+import { KernelLogFollower } from './kernelLog';
+import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from './module';
+import { resolveModuleFolder } from './moduleFolder';
+import { readModuleSources } from './moduleSources';
+import { KmodError, type ModuleTarget } from './remote';
+import { checkNewModuleName, copyModuleTemplate } from './template';
+
+export interface KmodCommandDeps {
+  /** The active target (the lab VM or an SSH target), connected. */
+  getTarget(): Promise<ModuleTarget>;
+  /** The "Netlink" log channel. */
+  readonly log: vscode.LogOutputChannel;
+  /** The extension's folder: the reference module is its `kmod/`. */
+  readonly extensionPath: string;
+}
+
+export const KMOD_COMMANDS = {
+  build: 'netlink.buildModule',
+  load: 'netlink.loadModule',
+  unload: 'netlink.unloadModule',
+  showKernelLog: 'netlink.showKernelLog',
+  stopKernelLog: 'netlink.stopKernelLog',
+  newModule: 'netlink.newModule',
+} as const;
+
+const KERNEL_LOG_CHANNEL = 'Netlink Kernel Log';
+
+/** The module folder from the settings, or a KmodError saying what to set. */
+export function moduleFolder(): string {
+  const setting = vscode.workspace.getConfiguration('netlink').get<string>('module.folder');
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const r = resolveModuleFolder(setting, folders);
+  if ('error' in r) throw new KmodError(r.error);
+  return r.dir;
+}
+
+export function registerKmodCommands(context: vscode.ExtensionContext, deps: KmodCommandDeps): void {
+  const { log } = deps;
+  const diagnostics = vscode.languages.createDiagnosticCollection('kbuild');
+  const kernelLog = new KernelLogView(deps);
+  context.subscriptions.push(diagnostics, kernelLog);
+
+  /** Runs a command body; errors become one message with a way to the log. */
+  const guarded = (name: string, body: () => Promise<void>) => async (): Promise<void> => {
+    try {
+      await body();
+    } catch (e) {
+      if (e instanceof vscode.CancellationError || (e as Error).name === 'AbortError') {
+        log.info(`${name}: cancelled`);
+        return;
+      }
+      const err = e as Error;
+      log.error(`${name}: ${err.message}${e instanceof KmodError && e.detail ? `\n${e.detail}` : ''}`);
+      const pick = await vscode.window.showErrorMessage(err.message, 'Show Log');
+      if (pick) log.show(true);
+    }
+  };
+
+  const build = async (): Promise<BuildResult | undefined> => {
+    const dir = moduleFolder();
+    // Build what the editor shows: unsaved edits in the module folder are saved first.
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.isDirty && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(dir + path.sep)) await doc.save();
+    }
+    const target = await deps.getTarget();
+    diagnostics.clear();
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Building the module in ${path.basename(dir)} for ${target.name ?? 'the target'}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return buildModule(target, {
+          moduleDir: dir,
+          signal: abort.signal,
+          log: (line) => {
+            log.info(line);
+            if (/^\s+(CC|LD|MODPOST|BTF)\b/.test(line)) progress.report({ message: line.trim() });
+          },
+        });
+      },
+    );
+    await publish(diagnostics, result.diagnostics, dir);
+    log.info(result.summary);
+    if (result.ok) {
+      void vscode.window.showInformationMessage(result.summary, 'Load Module').then((pick) => {
+        if (pick) void vscode.commands.executeCommand(KMOD_COMMANDS.load);
+      });
+    } else {
+      const pick = await vscode.window.showErrorMessage(result.summary, 'Show Problems', 'Show Log');
+      if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      if (pick === 'Show Log') log.show(true);
+    }
+    return result;
+  };
+
+  const load = async (): Promise<void> => {
+    const dir = moduleFolder();
+    const target = await deps.getTarget();
+    const src = await readModuleSources(dir);
+    const params = moduleParameterArgs(vscode.workspace.getConfiguration('netlink').get('module.parameters'));
+    let { ko } = remoteBuildPaths(target, src);
+    // The upload folder is named by the sources' hash: a .ko there is a build of exactly these sources.
+    const built = await target.exec(['test', '-f', ko], { timeoutMs: 30_000 });
+    if (built.code !== 0) {
+      log.info(`no build of the current sources on ${target.name ?? 'the target'}: building first`);
+      const r = await build();
+      if (!r?.ok || !r.koPath) return;
+      ko = r.koPath;
+    }
+    const state = await moduleState(target, src.moduleName);
+    if (state.loaded) {
+      const pick = await vscode.window.showWarningMessage(
+        `${src.moduleName} is already loaded on ${target.name ?? 'the target'}${state.refcount ? ` (used by ${state.refcount})` : ''}. Unload it and load the current build?`,
+        { modal: true },
+        'Reload',
+      );
+      if (pick !== 'Reload') return;
+      await rmmod(target, src.moduleName);
+      log.info(`rmmod ${src.moduleName}`);
+    }
+    await insmod(target, ko, params, src.moduleName);
+    log.info(`insmod ${ko}${params.length ? ` ${params.join(' ')}` : ''}`);
+    const values = await moduleParameters(target, src.moduleName).catch(() => new Map<string, string>());
+    const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');
+    if (shown) log.info(`${src.moduleName} parameters: ${shown}`);
+    void vscode.window.showInformationMessage(`${src.moduleName} loaded on ${target.name ?? 'the target'}${shown ? ` (${shown})` : ''}`);
+  };
+
+  const unload = async (): Promise<void> => {
+    const src = await readModuleSources(moduleFolder());
+    const target = await deps.getTarget();
+    const state = await moduleState(target, src.moduleName);
+    if (!state.loaded) {
+      void vscode.window.showInformationMessage(`${src.moduleName} is not loaded on ${target.name ?? 'the target'}`);
+      return;
+    }
+    await rmmod(target, src.moduleName);
+    log.info(`rmmod ${src.moduleName}`);
+    void vscode.window.showInformationMessage(`${src.moduleName} unloaded from ${target.name ?? 'the target'}`);
+  };
+
+  const newModule = async (): Promise<void> => {
+    const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    if (!root) throw new KmodError('open a folder first: the new module is created in it');
+    const template = path.join(deps.extensionPath, 'kmod');
+    const name = await vscode.window.showInputBox({
+      title: 'New netlink kernel module',
+      prompt: `Folder in ${root.name} for a copy of the reference module (nlreply)`,
+      value: 'mymodule',
+      validateInput: (v) => checkNewModuleName(v) ?? (existsSync(path.join(root.uri.fsPath, v)) ? `${v} already exists (nothing is ever overwritten)` : undefined),
+    });
+    if (!name) return;
+    const dest = path.join(root.uri.fsPath, name);
+    const written = await copyModuleTemplate(template, dest);
+    log.info(`new module in ${dest}: ${written.join(', ')}`);
+    const main = written.find((f) => f.endsWith('.c'));
+    if (main) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dest, main)));
+    const pick = await vscode.window.showInformationMessage(`Created ${name} from the reference module. Make it the module the commands build?`, 'Use It');
+    if (pick) await vscode.workspace.getConfiguration('netlink').update('module.folder', name, vscode.ConfigurationTarget.Workspace);
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(KMOD_COMMANDS.build, guarded('build module', async () => void (await build()))),
+    vscode.commands.registerCommand(KMOD_COMMANDS.load, guarded('load module', load)),
+    vscode.commands.registerCommand(KMOD_COMMANDS.unload, guarded('unload module', unload)),
+    vscode.commands.registerCommand(KMOD_COMMANDS.showKernelLog, guarded('kernel log', () => kernelLog.start())),
+    vscode.commands.registerCommand(KMOD_COMMANDS.stopKernelLog, () => kernelLog.stop('stopped')),
+    vscode.commands.registerCommand(KMOD_COMMANDS.newModule, guarded('new module', newModule)),
+  );
+}
+
+const SEVERITY: Record<KbuildDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  note: vscode.DiagnosticSeverity.Information,
+};
+
+/** Local diagnostics on their files; the rest (modpost on the .ko, make, kernel headers) on Kbuild's first line. */
+async function publish(collection: vscode.DiagnosticCollection, all: readonly KbuildDiagnostic[], moduleDir: string): Promise<void> {
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  const anchor = ['Kbuild', 'Makefile'].map((f) => path.join(moduleDir, f)).find((f) => existsSync(f)) ?? path.join(moduleDir, 'Kbuild');
+  const texts = new Map<string, string[]>();
+  for (const d of primaryDiagnostics(all)) {
+    const file = d.local && d.file ? d.file : anchor;
+    if (!texts.has(file)) texts.set(file, (await readFile(file, 'utf8').catch(() => '')).split('\n'));
+    const span = d.local ? diagnosticSpan(texts.get(file) as string[], d.line, d.col) : diagnosticSpan(texts.get(file) as string[], 1, 1);
+    const where = !d.local && d.file ? ` (${d.file}:${d.line})` : '';
+    const diag = new vscode.Diagnostic(new vscode.Range(span.line, span.start, span.line, span.end), `${d.message}${where}`, SEVERITY[d.severity]);
+    diag.source = d.source;
+    byFile.set(file, [...(byFile.get(file) ?? []), diag]);
+  }
+  for (const [file, ds] of byFile) collection.set(vscode.Uri.file(file), ds);
+}
+
+/** The "Netlink Kernel Log" channel, followed while open; a status bar item stops it. */
+class KernelLogView implements vscode.Disposable {
+  private channel: vscode.OutputChannel | undefined;
+  private follower: KernelLogFollower | undefined;
+  private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  private sawChannel = false;
+  private readonly visibility: vscode.Disposable;
+
+  constructor(private readonly deps: KmodCommandDeps) {
+    this.status.text = '$(debug-stop) Kernel log';
+    this.status.tooltip = 'Following the target\'s kernel log: click to stop';
+    this.status.command = KMOD_COMMANDS.stopKernelLog;
+    // Output channels show as editors with the `output` scheme where the API exposes them: stop when ours goes away.
+    this.visibility = vscode.window.onDidChangeVisibleTextEditors((editors) => {
+      if (!this.follower) return;
+      const shown = editors.some((e) => e.document.uri.scheme === 'output' && e.document.uri.path.includes(KERNEL_LOG_CHANNEL));
+      if (shown) this.sawChannel = true;
+      else if (this.sawChannel) this.stop('the kernel log view was closed');
+    });
+  }
+
+  async start(): Promise<void> {
+    this.channel ??= vscode.window.createOutputChannel(KERNEL_LOG_CHANNEL);
+    const channel = this.channel;
+    channel.show(true);
+    if (this.follower?.following) return;
+    const target = await this.deps.getTarget();
+    channel.clear();
+    channel.appendLine(`--- kernel log of ${target.name ?? 'the target'}, followed every second (stop: status bar or "Netlink: Stop Following Kernel Log") ---`);
+    this.sawChannel = false;
+    const follower = new KernelLogFollower(target, {
+      onLines: (lines, gap) => {
+        if (gap) channel.appendLine('--- lines may be missing here: the log moved on faster than it was read ---');
+        for (const l of lines) channel.appendLine(l);
+      },
+      onError: (e) => this.deps.log.warn(`kernel log: ${e.message}`),
+    });
+    this.follower = follower;
+    this.status.show();
+    follower.done.then(
+      () => undefined,
+      (e: Error) => {
+        channel.appendLine(`--- ${e.message} ---`);
+        void vscode.window.showWarningMessage(e.message);
+      },
+    ).finally(() => {
+      if (this.follower === follower) {
+        this.follower = undefined;
+        this.status.hide();
+      }
+    });
+  }
+
+  stop(why: string): void {
+    if (!this.follower) return;
+    this.follower.stop();
+    this.channel?.appendLine(`--- ${why} ---`);
+  }
+
+  dispose(): void {
+    this.follower?.stop();
+    this.visibility.dispose();
+    this.status.dispose();
+    this.channel?.dispose();
+  }
+}

@@ -1,0 +1,309 @@
+// The target model: the configured targets plus the built-in lab, and per target one SSH connection and one
+// helper session, created on first use and kept. State changes (unreachable / connected / module loaded) are
+// reported through onDidChangeState. No vscode import: the extension's side is vscodeTargets.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { deployHelper, type DeployedHelper } from './deploy';
+import { TargetError } from './errors';
+import { HelperSession } from './helperSession';
+import { SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
+import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
+import {
+  DEFAULT_WORK_FOLDER, LAB_TARGET_NAME, parseDestination, SettingError, validateActiveTarget, type TargetConfig,
+} from './validate';
+
+/** What the lab VM gives the target layer while it runs (LabVm.sshArgs and its kernel headers). */
+export interface LabEndpoint {
+  /** ssh argv prefix: `ssh OPTIONS... -- user@host` (LabVm.sshArgs). */
+  readonly sshArgs: readonly string[];
+  /** Local headers of the guest's kernel, for local-headers module builds. */
+  readonly headersDir?: string;
+}
+
+export interface ResolvedTarget extends TargetConfig {
+  /** The built-in lab target. */
+  readonly builtIn: boolean;
+  /** Local kernel build folder (the lab's headers), for buildMode local-headers. */
+  readonly localKernelBuildDir?: string;
+}
+
+export type TargetStateKind = 'idle' | 'connecting' | 'connected' | 'unreachable';
+
+export interface TargetState {
+  readonly target: string;
+  readonly kind: TargetStateKind;
+  /** A sentence for a tooltip: the error, or what is running. */
+  readonly detail?: string;
+  /** Whether /sys/module/<module> exists on the target (known after a refresh). */
+  readonly moduleLoaded?: boolean;
+  readonly helper?: DeployedHelper;
+  readonly error?: TargetError;
+}
+
+/** Settings of the ssh client itself (netlink.ssh.*), shared by every target. */
+export interface SshClientSettings {
+  /** The ssh program; default `ssh` from PATH. */
+  readonly sshPath?: string;
+  /** An ssh config file instead of ~/.ssh/config (not used for the lab). */
+  readonly sshConfigFile?: string;
+}
+
+export interface TargetManagerOptions extends SshClientSettings {
+  /** Root of the installed extension: native/ (sources) and dist/native/ (static builds) below it. */
+  readonly extensionRoot: string;
+  /** The running lab's endpoint, or undefined while it is stopped. */
+  readonly lab?: () => LabEndpoint | undefined;
+  /** The kernel module whose presence the state reports. */
+  readonly moduleName?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** Splits LabVm.sshArgs (`ssh OPTIONS -- DEST`) into our ssh spec. */
+export function specFromSshArgv(name: string, argv: readonly string[]): SshTargetSpec {
+  const dash = argv.indexOf('--');
+  if (dash < 1 || dash !== argv.length - 2) throw new TargetError('config', `target "${name}": unexpected ssh arguments ${JSON.stringify(argv)}`);
+  const dest = argv[dash + 1] as string;
+  return { name, displayDestination: `${dest} (lab VM)`, sshDestination: dest, leadingOptions: argv.slice(1, dash), useSudo: false };
+}
+
+function specFromConfig(t: TargetConfig): SshTargetSpec {
+  let d;
+  try {
+    d = parseDestination(t.destination);
+  } catch (e) {
+    throw new SettingError([{ path: `netlink.targets["${t.name}"].destination`, message: (e as Error).message }]);
+  }
+  return {
+    name: t.name,
+    displayDestination: t.destination,
+    sshDestination: d.sshDestination,
+    useSudo: t.useSudo,
+    ...(d.port !== undefined ? { port: d.port } : {}),
+    ...(t.identityFile ? { identityFile: t.identityFile } : {}),
+    ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
+  };
+}
+
+function loginUser(sshDestination: string): { user?: string } {
+  const at = sshDestination.lastIndexOf('@');
+  return at > 0 ? { user: sshDestination.slice(0, at) } : {};
+}
+
+/** One target's connection, helper deployment and helper session. */
+export class TargetSession {
+  private deployed: DeployedHelper | undefined;
+  private deploying: Promise<DeployedHelper> | undefined;
+  private helperSession: HelperSession | undefined;
+
+  constructor(
+    readonly target: ResolvedTarget,
+    readonly connection: SshConnection,
+    private readonly paths: { nativeDir: string; staticDir: string },
+    private readonly log: (line: string) => void,
+    /** The lab's ssh argv this session was made for (a new boot has another port). */
+    readonly labKey?: string,
+  ) {}
+
+  exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+    return this.connection.exec(argv, opts);
+  }
+
+  /** Deploys the helper once per session (a content-hash cache on the target makes repeats cheap). */
+  deployHelper(opts: { signal?: AbortSignal; force?: boolean } = {}): Promise<DeployedHelper> {
+    if (this.deployed && !opts.force) return Promise.resolve(this.deployed);
+    this.deploying ??= deployHelper(this.connection, {
+      ...this.paths,
+      workFolder: this.target.workFolder,
+      helperBuild: this.target.helperBuild,
+      log: this.log,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }).then((d) => {
+      this.deployed = d;
+      return d;
+    }).finally(() => {
+      this.deploying = undefined;
+    });
+    return this.deploying;
+  }
+
+  get deployedHelper(): DeployedHelper | undefined {
+    return this.deployed;
+  }
+
+  /** The helper session (deployed and started on first use; restarted by its next request after a drop). */
+  async helper(opts: { signal?: AbortSignal } = {}): Promise<HelperSession> {
+    if (this.helperSession) return this.helperSession;
+    const d = await this.deployHelper(opts);
+    if (this.helperSession) return this.helperSession;
+    const conn = this.connection;
+    const t = this.target;
+    const session = new HelperSession({
+      description: `target "${t.name}"`,
+      start: () => conn.spawn([d.binary, 'serve'], true),
+      explainExit: (code, stderr) =>
+        (code === 255 ? diagnoseSsh(stderr, { target: t.name, destination: conn.spec.displayDestination, ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}) }) : undefined)
+        ?? (t.useSudo ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) }) : undefined),
+    }, { log: this.log });
+    this.helperSession = session;
+    await session.start();
+    return session;
+  }
+
+  async dispose(): Promise<void> {
+    await this.helperSession?.dispose();
+    this.helperSession = undefined;
+    await this.connection.close();
+  }
+}
+
+export class TargetManager {
+  private configs: TargetConfig[] = [];
+  private active = LAB_TARGET_NAME;
+  private readonly sessions = new Map<string, TargetSession>();
+  private readonly states = new Map<string, TargetState>();
+  private readonly listeners = new Set<(s: TargetState) => void>();
+  /** Private folder for the ControlMaster sockets: only this user can reach the masters. */
+  readonly controlDir = mkdtempSync(path.join(os.tmpdir(), 'nlwb-ssh-'));
+
+  private client: SshClientSettings;
+
+  constructor(private readonly opts: TargetManagerOptions) {
+    this.client = { ...(opts.sshPath ? { sshPath: opts.sshPath } : {}), ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}) };
+  }
+
+  /** New ssh client settings: every session is closed (the next use reconnects with them). */
+  async setClientSettings(settings: SshClientSettings): Promise<void> {
+    const next = { ...(settings.sshPath ? { sshPath: settings.sshPath } : {}), ...(settings.sshConfigFile ? { sshConfigFile: settings.sshConfigFile } : {}) };
+    if (JSON.stringify(next) === JSON.stringify(this.client)) return;
+    this.client = next;
+    await Promise.all([...this.sessions.keys()].map((n) => this.disconnect(n)));
+  }
+
+  private get log(): (line: string) => void {
+    return this.opts.log ?? ((): void => undefined);
+  }
+
+  /** New settings (already validated): sessions of changed or removed targets are closed. */
+  async setTargets(configs: readonly TargetConfig[], active: string): Promise<void> {
+    const problem = validateActiveTarget(active, configs.map((c) => c.name));
+    if (problem) throw new SettingError([problem]);
+    const before = new Map(this.configs.map((c) => [c.name, JSON.stringify(c)]));
+    this.configs = [...configs];
+    this.active = active || LAB_TARGET_NAME;
+    const after = new Map(this.configs.map((c) => [c.name, JSON.stringify(c)]));
+    for (const [name, json] of before) {
+      if (after.get(name) !== json) await this.closeSession(name);
+    }
+    this.emit(this.state(this.active));
+  }
+
+  get activeTarget(): string {
+    return this.active;
+  }
+
+  /** The lab first, then the configured targets. */
+  list(): ResolvedTarget[] {
+    return [this.labTarget(), ...this.configs.map((c) => ({ ...c, builtIn: false }))];
+  }
+
+  private labTarget(): ResolvedTarget {
+    const lab = this.opts.lab?.();
+    return {
+      name: LAB_TARGET_NAME,
+      destination: 'lab VM',
+      useSudo: false,
+      workFolder: DEFAULT_WORK_FOLDER,
+      buildMode: 'local-headers',
+      helperBuild: 'auto',
+      builtIn: true,
+      ...(lab?.headersDir ? { localKernelBuildDir: lab.headersDir } : {}),
+    };
+  }
+
+  state(name = this.active): TargetState {
+    return this.states.get(name) ?? { target: name, kind: 'idle' };
+  }
+
+  onDidChangeState(fn: (s: TargetState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(s: TargetState): void {
+    this.states.set(s.target, s);
+    for (const fn of this.listeners) fn(s);
+  }
+
+  /** The session of a target (default: the active one), created on first use. */
+  session(name = this.active): TargetSession {
+    const paths = { nativeDir: path.join(this.opts.extensionRoot, 'native'), staticDir: path.join(this.opts.extensionRoot, 'dist', 'native') };
+    const client = { controlDir: this.controlDir, log: this.log, ...(this.client.sshPath ? { sshPath: this.client.sshPath } : {}) };
+    if (name === LAB_TARGET_NAME) {
+      const lab = this.opts.lab?.();
+      if (!lab) throw new TargetError('lab-not-running', 'the lab VM is not running: start it with "Netlink: Start Lab" (or pick another target)');
+      const key = lab.sshArgs.join('\0');
+      const have = this.sessions.get(name);
+      if (have && have.labKey === key) return have;
+      if (have) void this.closeSession(name);
+      // The lab's own options (-F none, its key and pinned known_hosts) come first; the user's ssh config is not used.
+      const s = new TargetSession(this.labTarget(), new SshConnection(specFromSshArgv(name, lab.sshArgs), client), paths, this.log, key);
+      this.sessions.set(name, s);
+      return s;
+    }
+    const have = this.sessions.get(name);
+    if (have) return have;
+    const config = this.configs.find((c) => c.name === name);
+    if (!config) throw new TargetError('config', `no target named "${name}" (netlink.targets has ${this.configs.map((c) => c.name).join(', ') || 'none'})`);
+    const s = new TargetSession({ ...config, builtIn: false }, new SshConnection(specFromConfig(config), {
+      ...client, ...(this.client.sshConfigFile ? { configFile: this.client.sshConfigFile } : {}),
+    }), paths, this.log);
+    this.sessions.set(name, s);
+    return s;
+  }
+
+  /** Connects (or checks the connection), looks for the module, and reports the new state. */
+  async refresh(name = this.active, opts: { signal?: AbortSignal; timeoutMs?: number; startHelper?: boolean } = {}): Promise<TargetState> {
+    this.emit({ ...this.state(name), target: name, kind: 'connecting', detail: 'connecting' });
+    try {
+      const s = this.session(name);
+      await s.connection.connect(opts);
+      const module = this.opts.moduleName ?? 'nlreply';
+      const r = await s.exec(['test', '-d', `/sys/module/${module}`], { timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (opts.startHelper) await s.helper(opts.signal ? { signal: opts.signal } : {});
+      const st: TargetState = {
+        target: name, kind: 'connected', moduleLoaded: r.code === 0,
+        detail: `connected to ${s.connection.spec.displayDestination}${r.code === 0 ? `, ${module} loaded` : ''}` +
+          `${s.deployedHelper ? `, helper ${s.deployedHelper.how === 'static' ? 'static build' : 'built there'} (${s.deployedHelper.arch})` : ''}`,
+        ...(s.deployedHelper ? { helper: s.deployedHelper } : {}),
+      };
+      this.emit(st);
+      return st;
+    } catch (e) {
+      const err = e instanceof TargetError ? e : new TargetError('unreachable', (e as Error).message);
+      const st: TargetState = { target: name, kind: 'unreachable', detail: err.message, error: err };
+      this.emit(st);
+      return st;
+    }
+  }
+
+  /** Closes a target's helper session and master connection; its state goes back to idle. */
+  async disconnect(name = this.active): Promise<void> {
+    await this.closeSession(name);
+    this.emit({ target: name, kind: 'idle' });
+  }
+
+  private async closeSession(name: string): Promise<void> {
+    const s = this.sessions.get(name);
+    this.sessions.delete(name);
+    this.states.delete(name);
+    await s?.dispose();
+  }
+
+  /** Closes every session and master connection and removes the socket folder. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((n) => this.closeSession(n)));
+    this.listeners.clear();
+    rmSync(this.controlDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the static nlhelper for every architecture the VSIX ships, into dist/native/<arch>/nlhelper: what the
+# target layer uploads to a target without a C compiler (extension/src/target/deploy.ts). Meant for
+# `npm run build:native`; test/ssh/run.sh and npm start call it too. Needs gcc, make, libc6-dev, linux-libc-dev and, for
+# aarch64, Debian's gcc-aarch64-linux-gnu + libc6-dev-arm64-cross (installed when missing and running as root).
+#   bash native/build-static.sh            # every shipped architecture
+#   bash native/build-static.sh x86_64     # only those named
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+need=()
+have_cmd gcc || need+=(gcc)
+have_cmd make || need+=(make)
+have_pkg libc6-dev || need+=(libc6-dev)
+have_pkg linux-libc-dev || need+=(linux-libc-dev)
+arches=("$@")
+((${#arches[@]})) || arches=(x86_64 aarch64)
+for a in "${arches[@]}"; do
+  case $a in
+    x86_64) [[ $(uname -m) == x86_64 ]] || have_cmd x86_64-linux-gnu-gcc || need+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross) ;;
+    aarch64)
+      [[ $(uname -m) == aarch64 ]] && continue
+      have_cmd aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
+      have_pkg libc6-dev-arm64-cross || need+=(libc6-dev-arm64-cross)
+      have_pkg linux-libc-dev-arm64-cross || need+=(linux-libc-dev-arm64-cross)
+      ;;
+    *) echo "build-static: unknown architecture $a (known: x86_64 aarch64)" >&2; exit 2 ;;
+  esac
+done
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "build-static: missing ${need[*]} (install them: apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "build-static: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+build() { # arch CC
+  local arch=$1 cc=$2 out="$repo/native/build/dist-$1"
+  # Own OUT folder: never races test:native's builds of native/build/static.
+  make -C "$repo/native" -s -j"$jobs" STATIC=1 CC="$cc" OUT="$out" LDFLAGS=-s
+  mkdir -p "$repo/dist/native/$arch"
+  cp -f "$out/nlhelper" "$repo/dist/native/$arch/nlhelper.tmp"
+  mv -f "$repo/dist/native/$arch/nlhelper.tmp" "$repo/dist/native/$arch/nlhelper"
+  echo "build-static: dist/native/$arch/nlhelper ($(stat -c %s "$repo/dist/native/$arch/nlhelper") bytes)"
+}
+for a in "${arches[@]}"; do
+  case $a in
+    # The host's own gcc for its own architecture, Debian's cross gcc for the other.
+    x86_64) if [[ $(uname -m) == x86_64 ]]; then build x86_64 gcc; else build x86_64 x86_64-linux-gnu-gcc; fi ;;
+    aarch64) if [[ $(uname -m) == aarch64 ]]; then build aarch64 gcc; else build aarch64 aarch64-linux-gnu-gcc; fi ;;
+  esac
+done
