@@ -6,6 +6,11 @@ import type { MessageSender } from './builder/index';
 import { startDecoder } from './decoder/client';
 import { HostRegistry } from './decoder/registry';
 import { LabController } from './lab/vscodeLab';
+import { sessionExchanger } from './exercise/sessionExchanger';
+import { ExerciseTestController } from './exercise/testController';
+import { moduleFolder, registerKmodCommands } from './kmod/commands';
+import type { ModuleTarget } from './kmod/remote';
+import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
 
@@ -26,6 +31,26 @@ function senderFor(targets: TargetsService): MessageSender | undefined {
   };
 }
 
+/** The module commands' view of a target session: its SSH connection, folders and build mode. */
+function moduleTargetOf(session: TargetSession): ModuleTarget {
+  const t = session.target;
+  return {
+    name: t.name,
+    workFolder: t.workFolder,
+    buildMode: t.buildMode,
+    ...(t.kernelBuildDir !== undefined ? { kernelBuildDir: t.kernelBuildDir } : {}),
+    ...(t.localKernelBuildDir !== undefined ? { headersDir: t.localKernelBuildDir } : {}),
+    exec: (argv, opts) => session.connection.exec(argv, opts),
+    copyTo: (local, remote) => session.connection.upload(local, remote),
+  };
+}
+
+/** The active session, after the trust gate: module commands and exercises run things on the target. */
+function trustedSession(targets: TargetsService, action: string): TargetSession {
+  if (!targets.requireTrust(action)) throw new Error(`${action} needs a trusted workspace`);
+  return targets.activeSession();
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Netlink', { log: true });
   context.subscriptions.push(log);
@@ -40,6 +65,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return vm ? { sshArgs: vm.sshArgs, headersDir: vm.headersDir } : undefined;
       },
       log,
+    });
+    registerKmodCommands(context, {
+      log,
+      extensionPath: context.extensionPath,
+      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands')),
+    });
+    ExerciseTestController.register(context, {
+      log,
+      moduleFolder: () => {
+        try {
+          return moduleFolder();
+        } catch {
+          return undefined; // no workspace folder: nothing to discover
+        }
+      },
+      getExchanger: async () => sessionExchanger(await trustedSession(targets, 'Running exercises').helper()),
     });
     const builder = registerBuilder({
       extensionUri: context.extensionUri,

@@ -58,8 +58,10 @@ describe('protocol hints near the hex', () => {
     }
   });
 
-  it('uses the default without a hint, and reads no further than two lines up', () => {
-    const text = `protocol=16\nfirst\nsecond\n${hex}\n`;
-    assert.match(hoverAt(text, text.indexOf(hex) + 4, 0, registry)!.markdown, /rtnetlink|type 16|route \(0\)/);
+  it('uses the default without a hint: not from further up, not from prose', () => {
+    for (const before of ['protocol=16\nsecond\n', 'nlreply: loaded, protocol 16\n']) {
+      const text = `${before}${hex}\n`;
+      assert.match(hoverAt(text, text.indexOf(hex) + 4, 0, registry)!.markdown, /route \(0\)/, before);
+    }
   });
 });

@@ -1,19 +1,18 @@
-// The protocol a hex run was sent on, when the text around it says so: "protocol=16", "protocol: generic",
-// "NETLINK_GENERIC", "proto 31" on the run's first line (before the hex) or on the two lines above it. Only
-// those few lines are read, never the document.
+// The protocol a hex run was sent on, when the text right before it says so: "protocol=16", "protocol: generic",
+// "proto=31" or a NETLINK_* constant, on the run's first line before the hex or on the line just above. Prose
+// such as "loaded, protocol 31" does not count (no = or :), and nothing further away is read.
 import { parseProtocol } from '../netlink/protocols';
 
-const HINT = /\b(?:netlink[_ ]?protocol|protocol|proto)\s*[=:]?\s*(NETLINK_\w+|\w+)|\b(NETLINK_[A-Z_]+)\b/gi;
+const HINT = /\b(?:netlink[_ ]?protocol|protocol|proto)\s*[=:]\s*(NETLINK_\w+|\w+)|\b(NETLINK_[A-Z_]+)\b/gi;
 
-/** Protocol named in text[lineStart of the line above-above .. runStart), or undefined. */
+/** Longest stretch read before the run: a hint is a short label, not a paragraph. */
+const WINDOW = 400;
+
+/** Protocol named on the run's first line (before it) or the line above, or undefined. */
 export function protocolHint(text: string, runStart: number): number | undefined {
-  let from = runStart;
-  for (let i = 0; i < 3 && from > 0; i++) {
-    const nl = text.lastIndexOf('\n', from - 1 - (i === 0 ? 0 : 1));
-    from = nl < 0 ? 0 : nl + 1;
-    if (nl < 0) break;
-  }
-  const window = text.slice(Math.max(from, runStart - 600), runStart);
+  const ownLine = text.lastIndexOf('\n', runStart - 1);
+  const lineAbove = ownLine <= 0 ? 0 : text.lastIndexOf('\n', ownLine - 1) + 1;
+  const window = text.slice(Math.max(lineAbove, runStart - WINDOW), runStart);
   let found: number | undefined;
   for (const m of window.matchAll(HINT)) {
     const p = parseProtocol(m[1] ?? m[2] ?? '');
