@@ -13,6 +13,7 @@ import type { ModuleTarget } from './kmod/remote';
 import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
+import { registerSocketsView } from './target/socketsView';
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
 function senderFor(targets: TargetsService): MessageSender | undefined {
@@ -31,12 +32,16 @@ function senderFor(targets: TargetsService): MessageSender | undefined {
   };
 }
 
-/** The module commands' view of a target session: its SSH connection, folders and build mode. */
-function moduleTargetOf(session: TargetSession): ModuleTarget {
+/**
+ * The module commands' view of a target session: its SSH connection, folders and build mode. They take absolute
+ * paths only: a work folder under `~` (the default) is resolved with the remote login's home.
+ */
+async function moduleTargetOf(session: TargetSession): Promise<ModuleTarget> {
   const t = session.target;
+  const home = t.workFolder === '~' || t.workFolder.startsWith('~/');
   return {
     name: t.name,
-    workFolder: t.workFolder,
+    workFolder: home ? `${(await session.connection.home()).replace(/\/+$/, '')}${t.workFolder.slice(1)}` : t.workFolder,
     buildMode: t.buildMode,
     ...(t.kernelBuildDir !== undefined ? { kernelBuildDir: t.kernelBuildDir } : {}),
     ...(t.localKernelBuildDir !== undefined ? { headersDir: t.localKernelBuildDir } : {}),
@@ -66,10 +71,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
       log,
     });
+    registerSocketsView(context, targets, log);
     registerKmodCommands(context, {
       log,
       extensionPath: context.extensionPath,
       getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands')),
+      // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
+      releaseModule: async () => {
+        await targets.activeSession().closeHelperSockets().catch((e: unknown) => log.warn(`closing the helper's sockets before rmmod: ${(e as Error).message}`));
+      },
     });
     ExerciseTestController.register(context, {
       log,

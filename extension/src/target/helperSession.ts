@@ -201,6 +201,19 @@ export class HelperSession {
     this.options.set(`${protocol} ${name}`, { protocol, name, on });
   }
 
+  /**
+   * Closes the running helper's sockets of `protocol` (or all of them); they reopen on next use, with new port ids.
+   * A socket of a module's own protocol holds a reference on that module: rmmod needs it closed. Subscriptions of
+   * the protocol end. Starts no helper: without one there is nothing to close.
+   */
+  async closeSockets(protocol: number | 'all'): Promise<void> {
+    if (protocol !== 'all') checkProtocol(protocol);
+    if (!this.connected) return;
+    await this.request(`close ${protocol}`);
+    if (protocol === 'all') this.subscriptions.clear();
+    else this.subscriptions.delete(protocol);
+  }
+
   async info(): Promise<HelperInfo> {
     const r = await this.request('info');
     return JSON.parse(r.data ?? 'null') as HelperInfo;

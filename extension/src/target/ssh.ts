@@ -157,7 +157,8 @@ export class SshConnection {
   /** Opens (or checks) the master connection: the first command, serialized so two callers do not race for it. */
   async connect(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     this.connecting ??= (async () => {
-      const out = await this.run(['printenv', 'HOME'], { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      // sh and its echo, not printenv: POSIX has no printenv, and the lab's busybox does not ship one.
+      const out = await this.run(['sh', '-c', 'echo "$HOME"'], { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
       this.homeDir = out.trim() || undefined;
     })().finally(() => {
       this.connecting = undefined;

@@ -127,6 +127,11 @@ export class TargetSession {
     return this.deploying;
   }
 
+  /** Closes the helper's netlink sockets (they hold a module of their protocol loaded); none runs: nothing to do. */
+  async closeHelperSockets(): Promise<void> {
+    await this.helperSession?.closeSockets('all');
+  }
+
   get deployedHelper(): DeployedHelper | undefined {
     return this.deployed;
   }
@@ -157,6 +162,17 @@ export class TargetSession {
   }
 }
 
+/**
+ * Where the ControlMaster folder goes: the OS temp folder, unless a socket path below it would be too long. ssh
+ * binds `<dir>/<%C: 40 hex>.<16 random>`, and a socket path holds at most 103 bytes on macOS, 107 on Linux; with
+ * "nlwb-ssh-XXXXXX" that leaves 29 bytes for the temp folder (a long TMPDIR, as macOS and test runners set, fails
+ * every connection with "too long for Unix domain socket"). /tmp is then used; the folder itself is mode 0700.
+ */
+function controlSocketBase(): string {
+  const tmp = os.tmpdir();
+  return Buffer.byteLength(tmp) + '/nlwb-ssh-XXXXXX/'.length + 40 + 1 + 16 <= 103 ? tmp : '/tmp';
+}
+
 export class TargetManager {
   private configs: TargetConfig[] = [];
   private active = LAB_TARGET_NAME;
@@ -164,7 +180,7 @@ export class TargetManager {
   private readonly states = new Map<string, TargetState>();
   private readonly listeners = new Set<(s: TargetState) => void>();
   /** Private folder for the ControlMaster sockets: only this user can reach the masters. */
-  readonly controlDir = mkdtempSync(path.join(os.tmpdir(), 'nlwb-ssh-'));
+  readonly controlDir = mkdtempSync(path.join(controlSocketBase(), 'nlwb-ssh-'));
 
   private client: SshClientSettings;
 
