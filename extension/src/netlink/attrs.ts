@@ -77,8 +77,11 @@ function decodeAttr(
   const nestedFlag = (rawType & NLA_F_NESTED) !== 0;
   const netByteOrder = (rawType & NLA_F_NET_BYTEORDER) !== 0;
   const kind: AttrKind = def?.kind ?? 'unspec';
+  // Every attribute object gets the same properties in the same order (one hidden class for all of them: the
+  // decoder makes millions); absent ones stay undefined, which JSON leaves out.
   const attr: Mutable<DecodedAttr> = {
     type, name: def?.name ?? `${label}[${type}]`, kind, offset: pos, length: len, nested: nestedFlag, netByteOrder,
+    value: undefined, valueName: undefined, attrs: undefined, fields: undefined,
   };
   const start = pos + NLA_HDRLEN;
   const end = pos + len;

@@ -24,6 +24,7 @@ const HEX_CODES: Uint8Array = (() => {
 })();
 
 const ASCII = new TextDecoder();
+let scratch = new Uint8Array(4096);
 
 /** Lowercase contiguous hex of bytes[start, end). */
 export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
@@ -33,13 +34,15 @@ export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string 
     for (let i = start; i < end; i++) s += HEX[bytes[i]!];
     return s;
   }
-  const codes = new Uint8Array(2 * (end - start));
+  const n = 2 * (end - start);
+  // One scratch buffer reused by every call (decoding is synchronous): no allocation per value.
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
   for (let i = start, j = 0; i < end; i++, j += 2) {
     const b = bytes[i]! << 1;
-    codes[j] = HEX_CODES[b]!;
-    codes[j + 1] = HEX_CODES[b + 1]!;
+    scratch[j] = HEX_CODES[b]!;
+    scratch[j + 1] = HEX_CODES[b + 1]!;
   }
-  return ASCII.decode(codes);
+  return ASCII.decode(scratch.subarray(0, n));
 }
 
 /** Bytes of a contiguous hex string (whitespace ignored); undefined on an odd length or a non-hex digit. */

@@ -2,7 +2,7 @@
 // reported with the field where it ends, a longer one reported as extra bytes.
 import type { ByteSource } from './bytes';
 import { readString, toHex } from './bytes';
-import type { AttrValue, FamilyDef, Problem, StructDef, StructFieldDef } from './types';
+import type { AttrValue, FamilyDef, Problem, ScalarKind, StructDef, StructFieldDef } from './types';
 import { displayName, enumValueName, formatBinary, isScalar, lookupEnum, readScalar, scalarWidth } from './values';
 
 export function fieldSize(field: StructFieldDef): number {
@@ -22,16 +22,29 @@ export interface StructResult {
   readonly size: number;
 }
 
-/** "<field>Name" keys, made once per struct: headers are decoded for every message of a dump. */
-const nameKeys = new WeakMap<StructDef, readonly string[]>();
+/** A field prepared once per struct: headers and stats structs are decoded for every message of a dump. */
+interface FieldPlan {
+  readonly def: StructFieldDef;
+  readonly size: number;
+  readonly scalar: ScalarKind | undefined;
+  readonly bigEndian: boolean;
+  /** Whether the value can have a name (enum, flags, display hint). */
+  readonly named: boolean;
+  readonly nameKey: string;
+}
 
-function nameKeysOf(def: StructDef): readonly string[] {
-  let keys = nameKeys.get(def);
-  if (!keys) {
-    keys = def.fields.map((f) => `${f.name}Name`);
-    nameKeys.set(def, keys);
+const plans = new WeakMap<StructDef, readonly FieldPlan[]>();
+
+function planOf(def: StructDef): readonly FieldPlan[] {
+  let plan = plans.get(def);
+  if (!plan) {
+    plan = def.fields.map((f) => ({
+      def: f, size: fieldSize(f), scalar: isScalar(f.kind) ? f.kind : undefined, bigEndian: f.bigEndian === true,
+      named: f.enumName !== undefined || f.display !== undefined, nameKey: `${f.name}Name`,
+    }));
+    plans.set(def, plan);
   }
-  return keys;
+  return plan;
 }
 
 /** Decodes `def` at `offset` with `available` bytes; problems name the struct and the offset. */
@@ -39,33 +52,31 @@ export function decodeStruct(
   src: ByteSource, offset: number, available: number, def: StructDef, family: FamilyDef | undefined, problems: Problem[],
 ): StructResult {
   const fields: Record<string, AttrValue> = {};
-  const keys = nameKeysOf(def);
+  const plan = planOf(def);
   let pos = offset;
   const end = offset + available;
-  for (let i = 0; i < def.fields.length; i++) {
-    const f = def.fields[i]!;
-    const size = fieldSize(f);
-    if (pos + size > end) {
+  for (let i = 0; i < plan.length; i++) {
+    const p = plan[i]!;
+    const f = p.def;
+    if (pos + p.size > end) {
       problems.push({ offset: pos, message: `${def.name} ends after ${pos - offset} bytes, inside field ${f.name} (needs ${structSize(def)})` });
       return { fields, size: end - offset };
     }
-    if (f.kind !== 'pad') {
-      if (isScalar(f.kind)) {
-        const value = readScalar(src, pos, f.kind, f.bigEndian === true);
-        fields[f.name] = value;
-        if (f.enumName !== undefined || f.display !== undefined) {
-          const name = enumValueName(lookupEnum(family, f.enumName), value) ?? displayName(value, f.display);
-          if (name !== undefined) fields[keys[i]!] = name;
-        }
-      } else if (f.kind === 'string') {
-        fields[f.name] = readString(src.bytes, pos, pos + size);
-      } else {
-        fields[f.name] = toHex(src.bytes, pos, pos + size);
-        const shown = formatBinary(src, pos, pos + size, f.display);
-        if (shown !== undefined) fields[keys[i]!] = shown;
+    if (p.scalar !== undefined) {
+      const value = readScalar(src, pos, p.scalar, p.bigEndian);
+      fields[f.name] = value;
+      if (p.named) {
+        const name = enumValueName(lookupEnum(family, f.enumName), value) ?? displayName(value, f.display);
+        if (name !== undefined) fields[p.nameKey] = name;
       }
+    } else if (f.kind === 'string') {
+      fields[f.name] = readString(src.bytes, pos, pos + p.size);
+    } else if (f.kind !== 'pad') {
+      fields[f.name] = toHex(src.bytes, pos, pos + p.size);
+      const shown = formatBinary(src, pos, pos + p.size, f.display);
+      if (shown !== undefined) fields[p.nameKey] = shown;
     }
-    pos += size;
+    pos += p.size;
   }
   return { fields, size: pos - offset };
 }
