@@ -99,7 +99,6 @@ describe('workbench UI', () => {
     const decoded = await frame.locator('[data-testid=decoded-preview]').innerText();
     assert.match(decoded, /RTM_GETLINK/);
     await page.screenshot({ path: join(screenshots, 'builder.png') });
-    if (process.env.NETLINK_UPDATE_MEDIA === '1') copyFileSync(join(screenshots, 'builder.png'), join(repoRoot, 'media', 'builder.png'));
   }));
 
   it('the workbench sent no request outside 127.0.0.1', () => {

@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { runRegistered } from './runner';
 import './suites/hover.suite';
 import './suites/decode.suite';
+// Last: it boots the lab VM, the slow part of the run.
+import './suites/module-loop.suite';
 
 export async function run(): Promise<void> {
   const results = await runRegistered((line) => console.log(line));

@@ -4,10 +4,15 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { prepareKernel } from '../../extension/src/lab/kernel';
 import { runInHost } from '../e2e/harness/in-host';
-import { ensureAll } from '../e2e/harness/install';
+import { ensureAll, ensureAptPackages } from '../e2e/harness/install';
 import { cacheRoot, repoRoot } from '../e2e/harness/paths';
 import { buildSuites } from './build';
+
+/** The lab cache the extension in code-server boots from (NETLINK_CACHE reaches it through the environment). */
+const labCache = process.env.NETLINK_CACHE ?? join(repoRoot, '.cache');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { extension: { type: 'string' }, suites: { type: 'string' } } });
@@ -16,13 +21,20 @@ async function main(): Promise<number> {
   if (!values.extension && !existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const t0 = Date.now();
   await ensureAll();
+  // The module-loop suite boots the lab VM from inside the extension host: its packages and kernel (a download
+  // the first time) are fetched here, outside the suite's timeouts.
+  await ensureAptPackages(LAB_HOST_PACKAGES);
+  process.env.NETLINK_CACHE = labCache;
+  const kernel = await prepareKernel({ cacheDir: labCache, log: (l) => console.log(`[lab] ${l}`), prefer: 'auto' });
+  console.log(`[lab] kernel ${kernel.release}, cache ${labCache}`);
   const testsPath = await buildSuites(join(cacheRoot, 'vscode-tests'), values.suites ? resolve(values.suites) : undefined);
   const run = await runInHost({
     extensionPath,
     testsPath,
     workspace: join(repoRoot, 'test', 'fixtures', 'e2e'),
     runName: 'vscode',
-    timeoutMs: 240_000,
+    // ~40 s for the hover and decode suites, up to ~6 min for the module loop (a TCG boot on 2 cores is the most).
+    timeoutMs: 540_000,
   });
   const results = run.results ?? [];
   for (const r of results) {

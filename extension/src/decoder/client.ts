@@ -7,6 +7,31 @@ import { affectsServer, serverSettings } from '../config';
 import type { DecodeResult } from '../server/protocol';
 import { DecodeRequest, SettingsNotification } from '../server/protocol';
 
+/**
+ * Decode reports as read-only documents of their own scheme: they open beside the editor like a file, and closing
+ * one never asks to save it (an untitled document would).
+ */
+class DecodedReports implements vscode.TextDocumentContentProvider {
+  static readonly scheme = 'netlink-decoded';
+  private readonly reports = new Map<string, string>();
+  private count = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.reports.get(uri.toString()) ?? '(this decode report is gone: run the decode command again)';
+  }
+
+  add(source: string, report: string): vscode.Uri {
+    const name = source.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'bytes';
+    const uri = vscode.Uri.from({ scheme: DecodedReports.scheme, path: `/${name}.decoded.txt`, query: String(++this.count) });
+    this.reports.set(uri.toString(), report);
+    return uri;
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.reports.delete(uri.toString());
+  }
+}
+
 export async function startDecoder(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -21,19 +46,22 @@ export async function startDecoder(context: vscode.ExtensionContext, log: vscode
   };
   const client = new LanguageClient('netlink', 'Netlink Decoder', serverOptions, clientOptions);
   await client.start();
+  const reports = new DecodedReports();
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(DecodedReports.scheme, reports),
+    vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === DecodedReports.scheme && reports.forget(d.uri)),
     client,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) void client.sendNotification(SettingsNotification, serverSettings());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void client.sendNotification(SettingsNotification, serverSettings())),
-    vscode.commands.registerCommand('netlink.decodeSelection', () => decodeCommand(client, 'selection')),
-    vscode.commands.registerCommand('netlink.decodeFile', (uri?: vscode.Uri) => decodeCommand(client, 'file', uri)),
+    vscode.commands.registerCommand('netlink.decodeSelection', () => decodeCommand(client, reports, 'selection')),
+    vscode.commands.registerCommand('netlink.decodeFile', (uri?: vscode.Uri) => decodeCommand(client, reports, 'file', uri)),
   );
   return client;
 }
 
-async function decodeCommand(client: LanguageClient, what: 'selection' | 'file', uri?: vscode.Uri): Promise<DecodeResult | undefined> {
+async function decodeCommand(client: LanguageClient, reports: DecodedReports, what: 'selection' | 'file', uri?: vscode.Uri): Promise<DecodeResult | undefined> {
   let text: string;
   let source: string;
   if (uri) {
@@ -52,7 +80,7 @@ async function decodeCommand(client: LanguageClient, what: 'selection' | 'file',
     source = `${vscode.workspace.asRelativePath(editor.document.uri)}${useSelection ? `:${sel.start.line + 1}-${sel.end.line + 1}` : ''}`;
   }
   const result = await client.sendRequest(DecodeRequest, { text, source });
-  const doc = await vscode.workspace.openTextDocument({ content: result.report, language: 'plaintext' });
+  const doc = await vscode.workspace.openTextDocument(reports.add(source, result.report));
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   if (result.runs === 0) void vscode.window.showInformationMessage('Netlink: no hex bytes found.');
   return result;

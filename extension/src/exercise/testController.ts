@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { NetlinkExchanger } from './exchanger';
 import { parseExerciseText } from './loadFile';
 import type { ParseResult } from './parse';
-import { runExercise, type StepResult } from './runner';
+import { runExercise, type StepResult, type StepStatus } from './runner';
 import type { Exercise } from './types';
 
 export interface ExerciseControllerDeps {
@@ -19,6 +19,15 @@ export interface ExerciseControllerDeps {
 
 export const RUN_EXERCISE_COMMAND = 'netlink.runExercise';
 const GLOBS = ['**/kmod/exercises/*.{yaml,yml}'];
+
+/** One step's verdict as `netlink.runExercise` resolves it (plain data: the command's callers may be tests). */
+export interface ExerciseStepOutcome {
+  readonly exercise: string;
+  readonly step: string;
+  readonly status: StepStatus;
+  /** Why it failed, or what passed (the same text the Test Explorer shows). */
+  readonly message: string;
+}
 
 interface FileEntry {
   item: vscode.TestItem;
@@ -42,7 +51,7 @@ export class ExerciseTestController implements vscode.Disposable {
       if (!item) await this.discover();
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.run(req, token), true);
+    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.run(req, token)), true);
     const watcher = vscode.workspace.createFileSystemWatcher('**/exercises/*.{yaml,yml}');
     watcher.onDidCreate((u) => void this.refreshIfExercise(u));
     watcher.onDidChange((u) => void this.refreshIfExercise(u));
@@ -127,30 +136,34 @@ export class ExerciseTestController implements vscode.Disposable {
     return entry;
   }
 
-  /** `netlink.runExercise`: the file given, the active editor's, or one picked from those discovered. */
-  private async runCommand(uri?: vscode.Uri): Promise<void> {
+  /**
+   * `netlink.runExercise`: the file given, the active editor's, or one picked from those discovered. Resolves to
+   * every step's verdict (also reported to the Test Explorer), or undefined when no exercise was run.
+   */
+  private async runCommand(uri?: vscode.Uri): Promise<ExerciseStepOutcome[] | undefined> {
     await this.discover();
     let target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || !this.files.has(target.toString())) {
       const picks = [...this.files.values()].map((f) => ({ label: f.item.label, description: f.item.uri?.fsPath, uri: f.item.uri as vscode.Uri }));
       if (picks.length === 0) {
         void vscode.window.showWarningMessage('No exercises found: they are the exercises/*.yaml files of the module folder (netlink.module.folder).');
-        return;
+        return undefined;
       }
       target = picks.length === 1 ? picks[0]?.uri : (await vscode.window.showQuickPick(picks, { title: 'Run which exercise?' }))?.uri;
-      if (!target) return;
+      if (!target) return undefined;
     }
     const entry = this.files.get(target.toString());
-    if (!entry) return;
+    if (!entry) return undefined;
     const cts = new vscode.CancellationTokenSource();
     try {
-      await this.run(new vscode.TestRunRequest([entry.item]), cts.token);
+      return await this.run(new vscode.TestRunRequest([entry.item]), cts.token);
     } finally {
       cts.dispose();
     }
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<ExerciseStepOutcome[]> {
+    const outcomes: ExerciseStepOutcome[] = [];
     const run = this.controller.createTestRun(request);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
@@ -188,15 +201,20 @@ export class ExerciseTestController implements vscode.Disposable {
         try {
           exchanger ??= await this.deps.getExchanger();
         } catch (e) {
-          for (const item of items.values()) run.errored(item, new vscode.TestMessage(`no connection to the target: ${(e as Error).message}`));
+          const message = `no connection to the target: ${(e as Error).message}`;
+          for (const item of items.values()) {
+            run.errored(item, new vscode.TestMessage(message));
+            outcomes.push({ exercise: ex.name, step: item.label, status: 'error', message });
+          }
           continue;
         }
-        await this.runFile(run, ex, exchanger, items, abort.signal);
+        await this.runFile(run, ex, exchanger, items, abort.signal, outcomes);
       }
     } finally {
       sub.dispose();
       run.end();
     }
+    return outcomes;
   }
 
   private async currentText(uri: vscode.Uri): Promise<string> {
@@ -204,13 +222,17 @@ export class ExerciseTestController implements vscode.Disposable {
     return open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
 
-  private async runFile(run: vscode.TestRun, ex: Exercise, exchanger: NetlinkExchanger, items: Map<number, vscode.TestItem>, signal: AbortSignal): Promise<void> {
+  private async runFile(
+    run: vscode.TestRun, ex: Exercise, exchanger: NetlinkExchanger, items: Map<number, vscode.TestItem>, signal: AbortSignal,
+    outcomes: ExerciseStepOutcome[],
+  ): Promise<void> {
     const uri = vscode.Uri.file(ex.source);
     const reported = new Set<number>();
     const report = (r: StepResult): void => {
       const item = items.get(r.step.index);
       if (!item) return;
       reported.add(r.step.index);
+      outcomes.push({ exercise: ex.name, step: r.step.name, status: r.status, message: r.message });
       const where = new vscode.Location(uri, new vscode.Position(r.step.line - 1, r.step.col - 1));
       run.appendOutput(`[${ex.name}] ${r.step.name}: ${r.status}\r\n${`${r.message}\n${r.details}`.replace(/\r?\n/g, '\r\n')}\r\n\r\n`, where, item);
       if (r.status === 'pass') {
@@ -237,7 +259,10 @@ export class ExerciseTestController implements vscode.Disposable {
       for (const [index, item] of items) {
         if (reported.has(index)) continue;
         if (signal.aborted) run.skipped(item);
-        else run.errored(item, new vscode.TestMessage((e as Error).message));
+        else {
+          run.errored(item, new vscode.TestMessage((e as Error).message));
+          outcomes.push({ exercise: ex.name, step: item.label, status: 'error', message: (e as Error).message });
+        }
       }
     }
   }

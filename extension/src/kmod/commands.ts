@@ -22,6 +22,11 @@ export interface KmodCommandDeps {
   readonly log: vscode.LogOutputChannel;
   /** The extension's folder: the reference module is its `kmod/`. */
   readonly extensionPath: string;
+  /**
+   * Called before rmmod: let go of what the extension itself holds open on the target (its helper's netlink
+   * sockets: one of the module's protocol keeps the module in use, and rmmod would fail with EAGAIN).
+   */
+  releaseModule?(): Promise<void>;
 }
 
 export const KMOD_COMMANDS = {
@@ -34,6 +39,22 @@ export const KMOD_COMMANDS = {
 } as const;
 
 const KERNEL_LOG_CHANNEL = 'Netlink Kernel Log';
+
+/** What `netlink.loadModule` resolves to after an insmod (undefined when nothing was loaded). */
+export interface LoadResult {
+  readonly moduleName: string;
+  /** The .ko on the target that was loaded. */
+  readonly koPath: string;
+  /** The module's parameters as /sys/module/<name>/parameters shows them after loading. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** What `netlink.unloadModule` resolves to (undefined after an error). */
+export interface UnloadResult {
+  readonly moduleName: string;
+  /** False: it was not loaded, nothing was done. */
+  readonly wasLoaded: boolean;
+}
 
 /** The module folder from the settings, or a KmodError saying what to set. */
 export function moduleFolder(): string {
@@ -50,19 +71,23 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
   const kernelLog = new KernelLogView(deps);
   context.subscriptions.push(diagnostics, kernelLog);
 
-  /** Runs a command body; errors become one message with a way to the log. */
-  const guarded = (name: string, body: () => Promise<void>) => async (): Promise<void> => {
+  /**
+   * Runs a command body and resolves to its result (undefined after an error or a cancel), so callers such as
+   * tests can await the command. Errors become one message with a way to the log; the command does not wait for
+   * that message to be dismissed.
+   */
+  const guarded = <T>(name: string, body: () => Promise<T>) => async (): Promise<T | undefined> => {
     try {
-      await body();
+      return await body();
     } catch (e) {
       if (e instanceof vscode.CancellationError || (e as Error).name === 'AbortError') {
         log.info(`${name}: cancelled`);
-        return;
+        return undefined;
       }
       const err = e as Error;
       log.error(`${name}: ${err.message}${e instanceof KmodError && e.detail ? `\n${e.detail}` : ''}`);
-      const pick = await vscode.window.showErrorMessage(err.message, 'Show Log');
-      if (pick) log.show(true);
+      void vscode.window.showErrorMessage(err.message, 'Show Log').then((pick) => pick && log.show(true));
+      return undefined;
     }
   };
 
@@ -96,14 +121,15 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
         if (pick) void vscode.commands.executeCommand(KMOD_COMMANDS.load);
       });
     } else {
-      const pick = await vscode.window.showErrorMessage(result.summary, 'Show Problems', 'Show Log');
-      if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-      if (pick === 'Show Log') log.show(true);
+      void vscode.window.showErrorMessage(result.summary, 'Show Problems', 'Show Log').then((pick) => {
+        if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+        if (pick === 'Show Log') log.show(true);
+      });
     }
     return result;
   };
 
-  const load = async (): Promise<void> => {
+  const load = async (): Promise<LoadResult | undefined> => {
     const dir = moduleFolder();
     const target = await deps.getTarget();
     const src = await readModuleSources(dir);
@@ -114,7 +140,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     if (built.code !== 0) {
       log.info(`no build of the current sources on ${target.name ?? 'the target'}: building first`);
       const r = await build();
-      if (!r?.ok || !r.koPath) return;
+      if (!r?.ok || !r.koPath) return undefined;
       ko = r.koPath;
     }
     const state = await moduleState(target, src.moduleName);
@@ -124,7 +150,8 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
         { modal: true },
         'Reload',
       );
-      if (pick !== 'Reload') return;
+      if (pick !== 'Reload') return undefined;
+      await deps.releaseModule?.();
       await rmmod(target, src.moduleName);
       log.info(`rmmod ${src.moduleName}`);
     }
@@ -134,19 +161,22 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');
     if (shown) log.info(`${src.moduleName} parameters: ${shown}`);
     void vscode.window.showInformationMessage(`${src.moduleName} loaded on ${target.name ?? 'the target'}${shown ? ` (${shown})` : ''}`);
+    return { moduleName: src.moduleName, koPath: ko, parameters: Object.fromEntries(values) };
   };
 
-  const unload = async (): Promise<void> => {
+  const unload = async (): Promise<UnloadResult> => {
     const src = await readModuleSources(moduleFolder());
     const target = await deps.getTarget();
     const state = await moduleState(target, src.moduleName);
     if (!state.loaded) {
       void vscode.window.showInformationMessage(`${src.moduleName} is not loaded on ${target.name ?? 'the target'}`);
-      return;
+      return { moduleName: src.moduleName, wasLoaded: false };
     }
+    await deps.releaseModule?.();
     await rmmod(target, src.moduleName);
     log.info(`rmmod ${src.moduleName}`);
     void vscode.window.showInformationMessage(`${src.moduleName} unloaded from ${target.name ?? 'the target'}`);
+    return { moduleName: src.moduleName, wasLoaded: true };
   };
 
   const newModule = async (): Promise<void> => {
@@ -170,7 +200,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(KMOD_COMMANDS.build, guarded('build module', async () => void (await build()))),
+    vscode.commands.registerCommand(KMOD_COMMANDS.build, guarded('build module', build)),
     vscode.commands.registerCommand(KMOD_COMMANDS.load, guarded('load module', load)),
     vscode.commands.registerCommand(KMOD_COMMANDS.unload, guarded('unload module', unload)),
     vscode.commands.registerCommand(KMOD_COMMANDS.showKernelLog, guarded('kernel log', () => kernelLog.start())),

@@ -1,7 +1,7 @@
 // Typed values: scalars of a declared width and byte order, enum and flag names, display hints.
 // Every reader checks the payload length against the type and reports a mismatch instead of guessing.
 import type { ByteSource } from './bytes';
-import { formatIpv4, formatIpv6, formatMac, formatUuid, toHex } from './bytes';
+import { formatIpv4, formatIpv6, formatMac, formatUuid } from './bytes';
 import type { AttrDisplay, AttrKind, AttrValue, EnumDef, FamilyDef, ScalarKind, StructFieldDef } from './types';
 
 type StructFieldKind = StructFieldDef['kind'];
@@ -95,4 +95,3 @@ export function formatBinary(src: ByteSource, start: number, end: number, displa
   }
 }
 
-export { toHex };

@@ -18,6 +18,9 @@ describe('decode commands', () => {
     // Only the selection: the reply array further down must not be in the result.
     assert.doesNotMatch(decoded.document.getText(), /RTM_NEWLINK/);
     assert.notEqual(decoded.viewColumn, editor.viewColumn, 'decoded text should open beside the source editor');
+    // A read-only report: closing it never asks to save.
+    assert.equal(decoded.document.uri.scheme, 'netlink-decoded');
+    assert.equal(decoded.document.isDirty, false);
   });
 
   it('netlink.decodeFile decodes every message in the log', async () => {

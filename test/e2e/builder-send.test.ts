@@ -1,0 +1,186 @@
+// What a person sees when sending from the message builder to a real kernel: in code-server, start the lab VM
+// from the command palette, build and load the reference module with the palette commands, compose a message for
+// it in the builder (protocol nlreply (31), message "request", REQUEST+ACK, a text payload), press Send and read
+// the module's answer in the replies list: an NLMSG_DONE whose text names our port and echoes the payload.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { prepareKernel } from '../../extension/src/lab/kernel';
+import { ensureAll, ensureAptPackages } from './harness/install';
+import { repoRoot, resultsRoot } from './harness/paths';
+import { openWorkbench, runCommand, type Workbench } from './harness/workbench';
+
+const screenshots = join(resultsRoot, 'screenshots');
+const extensionId = 'netlink-workbench.netlink-workbench';
+// code-server hands its environment to the extension host: the extension's lab boots from the cache the lab tier
+// fills (kernel, headers, initramfs) instead of a fresh globalStorage, which would download a kernel per run.
+const labCache = (process.env.NETLINK_CACHE ??= join(repoRoot, '.cache'));
+/** Printable text with no regex specials, so it can be matched literally inside a pattern. */
+const payload = 'hello from the builder';
+
+/** Poll `check` until it passes; the error names what was awaited and the last thing seen. */
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, seen?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The text of the notification toasts (info and error messages show there in a normal workbench). */
+async function toastText(page: Page): Promise<string> {
+  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).join('\n');
+}
+
+/** Wait for a toast with `expected`; fail at once, quoting it, if an error toast comes instead. */
+async function waitForToast(page: Page, expected: RegExp, timeoutMs: number): Promise<void> {
+  let last = '';
+  let errors: string[] = [];
+  await waitFor(`a notification matching ${expected}`, timeoutMs, async () => {
+    last = await toastText(page);
+    errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
+    return errors.length > 0 || expected.test(last);
+  }, () => last || '(no notification)');
+  if (errors.length > 0) throw new Error(`error notification instead of ${expected}: ${errors.join('\n')}`);
+}
+
+async function isChecked(box: Locator): Promise<boolean> {
+  return box.evaluate((el) => (el as HTMLElement & { checked: boolean }).checked);
+}
+
+/**
+ * Choose an option of a vscode-single-select by its visible label and wait until the select holds `value`. A
+ * combobox opens its list when typed into (the typing filters it); a plain select opens on a click. Options are
+ * looked for inside the select: the hex view's bytes are options too.
+ */
+async function choose(frame: FrameLocator, testid: string, label: string, value: string): Promise<void> {
+  const select = frame.locator(`[data-testid="${testid}"]`);
+  const current = (): Promise<string> => select.evaluate((el) => (el as HTMLElement & { value: string }).value);
+  if (await select.evaluate((el) => (el as HTMLElement & { combobox: boolean }).combobox)) await select.locator('input').fill(label);
+  else await select.click();
+  await select.getByRole('option', { name: label }).first().click();
+  let seen = '';
+  await waitFor(`${testid} = ${value}`, 5_000, async () => (seen = await current()) === value, () => seen);
+}
+
+/**
+ * Make the screenshot show the exchange: no toasts over it, a side bar wide enough for the form, the builder with
+ * the side bar's whole height, and the sections between the form and the replies (decoded request, copy) folded.
+ * Only the look changes, not what is asserted.
+ */
+async function framePicture(page: Page, frame: FrameLocator): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  const bar = await page.locator('.part.sidebar').boundingBox();
+  if (bar) {
+    const x = bar.x + bar.width + 1;
+    const y = bar.y + bar.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 380, y, { steps: 8 });
+    await page.mouse.up();
+  }
+  // Other views of the Netlink side bar would share its height with the builder.
+  const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasNotText: 'Message Builder' });
+  for (let n = await others.count(); n > 0; n--) await others.first().click();
+  for (const id of ['decoded', 'copy']) {
+    const section = frame.locator(`[data-testid="section-${id}"]`);
+    if (await section.evaluate((el) => (el as HTMLDetailsElement).open)) await section.locator(':scope > summary').click();
+  }
+}
+
+describe('message builder sends to the lab VM', () => {
+  let wb: Workbench;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await ensureAll();
+    // Installed and fetched here, outside the tests' timeouts (a kernel download the first time).
+    await ensureAptPackages(LAB_HOST_PACKAGES);
+    await prepareKernel({ cacheDir: labCache, log: (l) => console.log(`[lab] ${l}`), prefer: 'auto' });
+    wb = await openWorkbench({ extensionPath: repoRoot, workspace: join(repoRoot, 'test', 'fixtures', 'e2e-lab'), runName: 'builder-send' });
+  }, { timeout: 30 * 60_000 });
+
+  after(async () => {
+    // Power the guest off the way a person would; closing code-server then takes the rest down.
+    if (wb && (await wb.page.locator('.statusbar-item', { hasText: 'lab: ready' }).count().catch(() => 0)) > 0) {
+      await runCommand(wb.page, 'Netlink: Stop Lab VM').catch(() => undefined);
+      await wb.page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
+    }
+    await wb?.close();
+  }, { timeout: 60_000 });
+
+  /** The test body, with a screenshot of the workbench kept when it fails. */
+  const shotOnFailure = (name: string, body: (page: Page) => Promise<void>) => async (): Promise<void> => {
+    try {
+      await body(wb.page);
+    } catch (err) {
+      await wb.page.screenshot({ path: join(screenshots, `${name}-failed.png`) }).catch(() => undefined);
+      throw err;
+    }
+  };
+
+  it('"Netlink: Start Lab VM" boots the lab: the status bar says lab: ready', { timeout: 200_000 }, shotOnFailure('builder-send-lab', async (page) => {
+    // The lab's status bar item appears when the extension has activated.
+    await page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Netlink: Start Lab VM');
+    await page.locator('.statusbar-item', { hasText: 'lab: ready' }).waitFor({ timeout: 180_000 });
+  }));
+
+  it('"Netlink: Build Module" then "Netlink: Load Module (insmod)" put nlreply into the lab kernel', { timeout: 180_000 }, shotOnFailure('builder-send-module', async (page) => {
+    await runCommand(page, 'Netlink: Build Module');
+    await waitForToast(page, /nlreply built: \S+\/nlreply\.ko/, 150_000);
+    await runCommand(page, 'Netlink: Load Module (insmod)');
+    await waitForToast(page, /nlreply loaded on lab \(.*protocol=31/, 60_000);
+  }));
+
+  it('Send in the builder: nlreply answers NLMSG_DONE with our port and the text', { timeout: 120_000 }, shotOnFailure('builder-send', async (page) => {
+    await runCommand(page, 'Netlink: Focus on Message Builder View');
+    const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
+    // The host tells the view which target Send goes to once the lab target is up.
+    await frame.locator('[data-testid=target-name]', { hasText: 'Target: lab' }).waitFor({ timeout: 30_000 });
+
+    await choose(frame, 'protocol-select', 'module (31): nlreply', '31');
+    await choose(frame, 'message-type', 'request', 'request');
+    for (const flag of ['NLM_F_REQUEST', 'NLM_F_ACK']) {
+      const box = frame.locator(`[data-testid="flag-${flag}"]`);
+      if (!(await isChecked(box))) await box.click();
+      await waitFor(`${flag} checked`, 5_000, () => isChecked(box));
+    }
+    // "request" carries text (x-text-payload in kmod/nlreply.yaml): the form shows a text box for it.
+    await frame.locator('[data-testid=payload-text] textarea').fill(payload);
+    const decoded = frame.locator('[data-testid=decoded-preview]');
+    await waitFor('the text in the decoded request', 10_000, async () => (await decoded.innerText()).includes(payload), () => 'decoded preview without the text');
+
+    await frame.locator('[data-testid=send-button]').click();
+    const replies = frame.locator('[data-testid=replies]');
+    const status = frame.locator('[data-testid=send-status]');
+    let text = '';
+    let said = '';
+    await waitFor('the module\'s reply in the replies list', 30_000, async () => {
+      said = await status.innerText({ timeout: 1_000 });
+      text = await replies.innerText({ timeout: 1_000 });
+      return text.includes('NLMSG_DONE') && text.includes(payload);
+    }, () => `send status "${said}", replies: ${text || '(none)'}`);
+    assert.match(text, /NLMSG_DONE/);
+    assert.match(text, new RegExp(`message from port \\d+ processed by kernel: ${payload}`), `the module's text in:\n${text}`);
+    assert.match(await status.innerText(), /^1 reply from lab in \d+ ms\.$/);
+
+    await framePicture(page, frame);
+    await replies.scrollIntoViewIfNeeded();
+    const shot = join(screenshots, 'builder-send.png');
+    await page.screenshot({ path: shot });
+    // The README's picture is refreshed only on request, so a test run leaves the tree clean.
+    if (process.env.NETLINK_UPDATE_MEDIA === '1') {
+      mkdirSync(join(repoRoot, 'media'), { recursive: true });
+      copyFileSync(shot, join(repoRoot, 'media', 'builder.png'));
+    }
+  }));
+
+  it('the workbench sent no request outside 127.0.0.1', () => {
+    assert.deepEqual(wb.browser.outsideRequests, []);
+  });
+});
