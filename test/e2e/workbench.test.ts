@@ -79,7 +79,7 @@ describe('workbench UI', () => {
     await page.screenshot({ path: join(screenshots, 'decode-file.png') });
   }));
 
-  it('the message builder composes a message from fields and shows its bytes live', { timeout: 90_000 }, shotOnFailure('builder', async (page) => {
+  it('the message builder composes a message from fields, shows its bytes live, copies it as a C array and keeps the form when hidden', { timeout: 90_000 }, shotOnFailure('builder', async (page) => {
     await runCommand(page, 'Netlink: Focus on Message Builder View');
     const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
     const bytes = async (): Promise<string> => {
@@ -98,6 +98,16 @@ describe('workbench UI', () => {
     await waitFor(async () => (await bytes()).slice(40, 48) === '01000000', 10_000, 'ifi_index 1 in the bytes');
     const decoded = await frame.locator('[data-testid=decoded-preview]').innerText();
     assert.match(decoded, /RTM_GETLINK/);
+    // Copy as a C array: the preview shows exactly what the Copy button puts on the clipboard.
+    const copySection = frame.locator('[data-testid=section-copy]');
+    if ((await copySection.getAttribute('open')) === null) await copySection.locator('summary').click();
+    await frame.locator('[data-testid=copy-format]').click();
+    await frame.getByRole('option', { name: 'C array' }).click();
+    await waitFor(async () => (await frame.locator('[data-testid=copy-preview]').innerText()).includes('0x20, 0x00, 0x00, 0x00, 0x12, 0x00, 0x01, 0x03'), 10_000, 'the C array in the copy preview');
+    // The form survives the view being hidden and shown again.
+    await runCommand(page, 'View: Show Explorer');
+    await runCommand(page, 'Netlink: Focus on Message Builder View');
+    await waitFor(async () => (await bytes()).slice(16, 24) === '07000000' && (await bytes()).slice(40, 48) === '01000000', 20_000, 'seq 7 and ifi_index 1 after hiding the view');
     await page.screenshot({ path: join(screenshots, 'builder.png') });
   }));
 
