@@ -33,15 +33,23 @@ interface FieldPlan {
   readonly nameKey: string;
 }
 
-const plans = new WeakMap<StructDef, readonly FieldPlan[]>();
+interface StructPlan {
+  readonly fields: readonly FieldPlan[];
+  /** Every value field, in order, set to 0: cloned per decode so the result is allocated once at full size. */
+  readonly template: Readonly<Record<string, AttrValue>>;
+}
 
-function planOf(def: StructDef): readonly FieldPlan[] {
+const plans = new WeakMap<StructDef, StructPlan>();
+
+function planOf(def: StructDef): StructPlan {
   let plan = plans.get(def);
   if (!plan) {
-    plan = def.fields.map((f) => ({
+    const fields = def.fields.map((f) => ({
       def: f, size: fieldSize(f), scalar: isScalar(f.kind) ? f.kind : undefined, bigEndian: f.bigEndian === true,
       named: f.enumName !== undefined || f.display !== undefined, nameKey: `${f.name}Name`,
     }));
+    const template = Object.fromEntries(fields.filter((f) => f.def.kind !== 'pad').map((f) => [f.def.name, 0]));
+    plan = { fields, template };
     plans.set(def, plan);
   }
   return plan;
@@ -51,8 +59,8 @@ function planOf(def: StructDef): readonly FieldPlan[] {
 export function decodeStruct(
   src: ByteSource, offset: number, available: number, def: StructDef, family: FamilyDef | undefined, problems: Problem[],
 ): StructResult {
-  const fields: Record<string, AttrValue> = {};
-  const plan = planOf(def);
+  const { fields: plan, template } = planOf(def);
+  const fields: Record<string, AttrValue> = { ...template };
   let pos = offset;
   const end = offset + available;
   for (let i = 0; i < plan.length; i++) {
@@ -60,6 +68,8 @@ export function decodeStruct(
     const f = p.def;
     if (pos + p.size > end) {
       problems.push({ offset: pos, message: `${def.name} ends after ${pos - offset} bytes, inside field ${f.name} (needs ${structSize(def)})` });
+      // The fields the bytes did not reach are not there (not 0).
+      for (let j = i; j < plan.length; j++) delete fields[plan[j]!.def.name];
       return { fields, size: end - offset };
     }
     if (p.scalar !== undefined) {

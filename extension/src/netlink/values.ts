@@ -52,11 +52,24 @@ export function readVariableInt(src: ByteSource, offset: number, length: number,
   return kind === undefined ? undefined : readScalar(src, offset, kind, bigEndian);
 }
 
+/** Flag names of values already seen, per enum: the same flags come back in every message of a dump. */
+const flagNameCache = new WeakMap<EnumDef, Map<number, string | undefined>>();
+const FLAG_CACHE_LIMIT = 1024;
+
 /** "IFF_UP|IFF_LOOPBACK|0x20000" for flag enums, the entry name for value enums, undefined when unnamed. */
 export function enumValueName(def: EnumDef | undefined, value: number | string): string | undefined {
   if (!def) return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
   if (!def.flags) return def.entries.get(n);
+  let cache = flagNameCache.get(def);
+  if (!cache) flagNameCache.set(def, (cache = new Map()));
+  if (cache.has(n)) return cache.get(n);
+  const name = flagsName(def, n);
+  if (cache.size < FLAG_CACHE_LIMIT) cache.set(n, name);
+  return name;
+}
+
+function flagsName(def: EnumDef, n: number): string | undefined {
   if (n === 0) return def.entries.get(0);
   const names: string[] = [];
   let left = n >>> 0;
