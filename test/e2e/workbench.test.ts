@@ -111,6 +111,27 @@ describe('workbench UI', () => {
     await page.screenshot({ path: join(screenshots, 'builder.png') });
   }));
 
+  it('"Open Hex in Message Builder" loads the bytes selected in an editor into the form', { timeout: 90_000 }, shotOnFailure('builder-open', async (page) => {
+    const request = `20000000120001000100000000000000${'00000000'}01000000${'00'.repeat(8)}`; // getlink_lo_request
+    // One editor group only, so the keys below go to the C file (decode reports are read-only: no save prompt).
+    await runCommand(page, 'View: Close All Editor Groups');
+    await quickOpen(page, 'rtnetlink.c');
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('9');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await runCommand(page, 'Netlink: Open Hex in Message Builder');
+    const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
+    const bytes = async (): Promise<string> => {
+      const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
+      return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
+    };
+    await waitFor(async () => (await bytes()) === request, 30_000, `the selected request ${request} in the builder`);
+    const flags = await frame.locator('[data-testid=flags-value] input').inputValue();
+    assert.equal(flags, '0x1', 'the flags field follows the loaded bytes');
+  }));
+
   it('the workbench sent no request outside 127.0.0.1', () => {
     assert.deepEqual(wb.browser.outsideRequests, []);
   });
