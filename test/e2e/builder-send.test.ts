@@ -11,25 +11,14 @@ import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot } from './harness/paths';
-import { openWorkbench, runCommand, type Workbench } from './harness/workbench';
+import { builderFrame, openWorkbench, runCommand, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
-const extensionId = 'netlink-workbench.netlink-workbench';
 // code-server hands its environment to the extension host: the extension's lab boots from the cache the lab tier
 // fills (kernel, headers, initramfs) instead of a fresh globalStorage, which would download a kernel per run.
 const labCache = (process.env.NETLINK_CACHE ??= join(repoRoot, '.cache'));
 /** Printable text with no regex specials, so it can be matched literally inside a pattern. */
 const payload = 'hello from the builder';
-
-/** Poll `check` until it passes; the error names what was awaited and the last thing seen. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, seen?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The text of the notification toasts (info and error messages show there in a normal workbench). */
 async function toastText(page: Page): Promise<string> {
@@ -113,33 +102,25 @@ describe('message builder sends to the lab VM', () => {
     await wb?.close();
   }, { timeout: 60_000 });
 
-  /** The test body, with a screenshot of the workbench kept when it fails. */
-  const shotOnFailure = (name: string, body: (page: Page) => Promise<void>) => async (): Promise<void> => {
-    try {
-      await body(wb.page);
-    } catch (err) {
-      await wb.page.screenshot({ path: join(screenshots, `${name}-failed.png`) }).catch(() => undefined);
-      throw err;
-    }
-  };
+  const shot = shotOnFailure(() => wb.page, screenshots);
 
-  it('"Netlink: Start Lab VM" boots the lab: the status bar says lab: ready', { timeout: 200_000 }, shotOnFailure('builder-send-lab', async (page) => {
+  it('"Netlink: Start Lab VM" boots the lab: the status bar says lab: ready', { timeout: 200_000 }, shot('builder-send-lab', async (page) => {
     // The lab's status bar item appears when the extension has activated.
     await page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 60_000 });
     await runCommand(page, 'Netlink: Start Lab VM');
     await page.locator('.statusbar-item', { hasText: 'lab: ready' }).waitFor({ timeout: 180_000 });
   }));
 
-  it('"Netlink: Build Module" then "Netlink: Load Module (insmod)" put nlreply into the lab kernel', { timeout: 180_000 }, shotOnFailure('builder-send-module', async (page) => {
+  it('"Netlink: Build Module" then "Netlink: Load Module (insmod)" put nlreply into the lab kernel', { timeout: 180_000 }, shot('builder-send-module', async (page) => {
     await runCommand(page, 'Netlink: Build Module');
     await waitForToast(page, /nlreply built: \S+\/nlreply\.ko/, 150_000);
     await runCommand(page, 'Netlink: Load Module (insmod)');
     await waitForToast(page, /nlreply loaded on lab \(.*protocol=31/, 60_000);
   }));
 
-  it('Send in the builder: nlreply answers NLMSG_DONE with our port and the text', { timeout: 120_000 }, shotOnFailure('builder-send', async (page) => {
+  it('Send in the builder: nlreply answers NLMSG_DONE with our port and the text', { timeout: 120_000 }, shot('builder-send', async (page) => {
     await runCommand(page, 'Netlink: Focus on Message Builder View');
-    const frame = page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame');
+    const frame = builderFrame(page);
     // The host tells the view which target Send goes to once the lab target is up.
     await frame.locator('[data-testid=target-name]', { hasText: 'Target: lab' }).waitFor({ timeout: 30_000 });
 

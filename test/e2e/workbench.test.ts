@@ -4,23 +4,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot } from './harness/paths';
-import { editorText, hoverUntil, openWorkbench, quickOpen, runCommand, type Workbench } from './harness/workbench';
+import {
+  builderBytes, builderFrame, editorText, hoverUntil, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
+} from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
 // NETLINK_E2E_EXTENSION lets the harness itself be checked against another extension folder.
 const extensionPath = process.env.NETLINK_E2E_EXTENSION ?? repoRoot;
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('workbench UI', () => {
   let wb: Workbench;
@@ -37,17 +29,9 @@ describe('workbench UI', () => {
     await wb?.close();
   }, { timeout: 30_000 });
 
-  /** The test body, with a screenshot of the workbench kept when it fails. */
-  const shotOnFailure = (name: string, body: (page: Page) => Promise<void>) => async (): Promise<void> => {
-    try {
-      await body(wb.page);
-    } catch (err) {
-      await wb.page.screenshot({ path: join(screenshots, `${name}-failed.png`) }).catch(() => undefined);
-      throw err;
-    }
-  };
+  const shot = shotOnFailure(() => wb.page, screenshots);
 
-  it('hovering a byte of the RTM_NEWLINK reply shows the decoded message', { timeout: 150_000 }, shotOnFailure('hover', async (page) => {
+  it('hovering a byte of the RTM_NEWLINK reply shows the decoded message', { timeout: 150_000 }, shot('hover', async (page) => {
     await quickOpen(page, 'rtnetlink.c');
     // The language server starts after the workbench: hoverUntil keeps trying until it answers.
     const text = await hoverUntil(page, 'newlink_lo_reply', '0x10', ['RTM_NEWLINK', 'IFLA_IFNAME'], 90_000);
@@ -61,14 +45,14 @@ describe('workbench UI', () => {
     }
   }));
 
-  it('hovering spaced hex in a log shows NLMSG_ERROR and the errno name', { timeout: 60_000 }, shotOnFailure('hover-log', async (page) => {
+  it('hovering spaced hex in a log shows NLMSG_ERROR and the errno name', { timeout: 60_000 }, shot('hover-log', async (page) => {
     await quickOpen(page, 'kernel.log');
     // The message's first byte (the log colours each number as its own token, so the needle is one number).
     await hoverUntil(page, 'nldump: rx', '34', ['NLMSG_ERROR', 'ENODEV'], 30_000);
     await page.screenshot({ path: join(screenshots, 'hover-log.png') });
   }));
 
-  it('"Netlink: Decode Netlink Bytes in File" opens the decoded document beside the editor', { timeout: 60_000 }, shotOnFailure('decode-file', async (page) => {
+  it('"Netlink: Decode Netlink Bytes in File" opens the decoded document beside the editor', { timeout: 60_000 }, shot('decode-file', async (page) => {
     await page.mouse.move(2, 2);
     await quickOpen(page, 'rtnetlink.c');
     await runCommand(page, 'Netlink: Decode Netlink Bytes in File');
@@ -79,23 +63,19 @@ describe('workbench UI', () => {
     await page.screenshot({ path: join(screenshots, 'decode-file.png') });
   }));
 
-  it('the message builder composes a message from fields, shows its bytes live, copies it as a C array and keeps the form when hidden', { timeout: 90_000 }, shotOnFailure('builder', async (page) => {
+  it('the message builder composes a message from fields, shows its bytes live, copies it as a C array and keeps the form when hidden', { timeout: 90_000 }, shot('builder', async (page) => {
     await runCommand(page, 'Netlink: Focus on Message Builder View');
-    const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
-    const bytes = async (): Promise<string> => {
-      const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
-      // Rows are "OOOO" (offset) then the bytes: keep the bytes only.
-      return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
-    };
+    const frame = builderFrame(page);
+    const bytes = (): Promise<string> => builderBytes(frame);
     // The default form: an RTM_GETLINK dump request, seq 1 (the view renders after the host sends its state).
     const dumpRequest = `2000000012000103${'01000000'}${'00'.repeat(4)}${'00'.repeat(16)}`;
-    await waitFor(async () => (await bytes()) === dumpRequest, 30_000, `the default RTM_GETLINK dump request ${dumpRequest}`);
+    await waitFor(`the default RTM_GETLINK dump request ${dumpRequest}`, 30_000, async () => (await bytes()) === dumpRequest);
     await frame.locator('[data-testid=seq] input').fill('7');
     await frame.locator('[data-testid=seq] input').press('Tab');
-    await waitFor(async () => (await bytes()).slice(16, 24) === '07000000', 10_000, 'seq 7 in the bytes');
+    await waitFor('seq 7 in the bytes', 10_000, async () => (await bytes()).slice(16, 24) === '07000000');
     await frame.locator('[data-testid="header.ifi_index"] input').fill('1');
     await frame.locator('[data-testid="header.ifi_index"] input').press('Tab');
-    await waitFor(async () => (await bytes()).slice(40, 48) === '01000000', 10_000, 'ifi_index 1 in the bytes');
+    await waitFor('ifi_index 1 in the bytes', 10_000, async () => (await bytes()).slice(40, 48) === '01000000');
     const decoded = await frame.locator('[data-testid=decoded-preview]').innerText();
     assert.match(decoded, /RTM_GETLINK/);
     // Copy as a C array: the preview shows exactly what the Copy button puts on the clipboard.
@@ -103,15 +83,15 @@ describe('workbench UI', () => {
     if ((await copySection.getAttribute('open')) === null) await copySection.locator('summary').click();
     await frame.locator('[data-testid=copy-format]').click();
     await frame.getByRole('option', { name: 'C array' }).click();
-    await waitFor(async () => (await frame.locator('[data-testid=copy-preview]').innerText()).includes('0x20, 0x00, 0x00, 0x00, 0x12, 0x00, 0x01, 0x03'), 10_000, 'the C array in the copy preview');
+    await waitFor('the C array in the copy preview', 10_000, async () => (await frame.locator('[data-testid=copy-preview]').innerText()).includes('0x20, 0x00, 0x00, 0x00, 0x12, 0x00, 0x01, 0x03'));
     // The form survives the view being hidden and shown again.
     await runCommand(page, 'View: Show Explorer');
     await runCommand(page, 'Netlink: Focus on Message Builder View');
-    await waitFor(async () => (await bytes()).slice(16, 24) === '07000000' && (await bytes()).slice(40, 48) === '01000000', 20_000, 'seq 7 and ifi_index 1 after hiding the view');
+    await waitFor('seq 7 and ifi_index 1 after hiding the view', 20_000, async () => (await bytes()).slice(16, 24) === '07000000' && (await bytes()).slice(40, 48) === '01000000');
     await page.screenshot({ path: join(screenshots, 'builder.png') });
   }));
 
-  it('"Open Hex in Message Builder" loads the bytes selected in an editor into the form', { timeout: 90_000 }, shotOnFailure('builder-open', async (page) => {
+  it('"Open Hex in Message Builder" loads the bytes selected in an editor into the form', { timeout: 90_000 }, shot('builder-open', async (page) => {
     const request = `20000000120001000100000000000000${'00000000'}01000000${'00'.repeat(8)}`; // getlink_lo_request
     // One editor group only, so the keys below go to the C file (decode reports are read-only: no save prompt).
     await runCommand(page, 'View: Close All Editor Groups');
@@ -122,12 +102,9 @@ describe('workbench UI', () => {
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
     await runCommand(page, 'Netlink: Open Hex in Message Builder');
-    const frame = page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
-    const bytes = async (): Promise<string> => {
-      const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
-      return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
-    };
-    await waitFor(async () => (await bytes()) === request, 30_000, `the selected request ${request} in the builder`);
+    const frame = builderFrame(page);
+    const bytes = (): Promise<string> => builderBytes(frame);
+    await waitFor(`the selected request ${request} in the builder`, 30_000, async () => (await bytes()) === request);
     const flags = await frame.locator('[data-testid=flags-value] input').inputValue();
     assert.equal(flags, '0x1', 'the flags field follows the loaded bytes');
   }));

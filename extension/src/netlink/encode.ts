@@ -2,6 +2,7 @@
 // bytes, scalar payloads in host (little-endian) or network byte order. Used by the builder, tests and tools.
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLMSG_HDRLEN, nlAlign } from './constants';
 import type { ScalarKind } from './types';
+import { scalarWidth } from './values';
 
 export interface HeaderInput {
   readonly type: number;
@@ -59,15 +60,14 @@ export function encodeAttr(attr: AttrInput): Uint8Array {
   return out;
 }
 
-const WIDTHS: Readonly<Record<ScalarKind, number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8 };
-
 /** A scalar's bytes; throws RangeError when the value does not fit the kind (callers validate first). */
 export function encodeScalar(kind: ScalarKind, value: number | bigint | string, bigEndian = false): Uint8Array {
-  const out = new Uint8Array(WIDTHS[kind]);
+  const width = scalarWidth(kind)!;
+  const out = new Uint8Array(width);
   const v = new DataView(out.buffer);
   const le = !bigEndian;
   const big = BigInt(value);
-  const bits = BigInt(WIDTHS[kind] * 8);
+  const bits = BigInt(width * 8);
   const signed = kind.startsWith('s');
   const min = signed ? -(1n << (bits - 1n)) : 0n;
   const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;

@@ -1,5 +1,5 @@
 // A code-server with the extension installed plus a browser page showing its workbench: what the UI tests drive.
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { cleanupAll, delay, withTimeout } from './cleanup';
 import { makeRunDirs, startCodeServer, type CodeServer } from './code-server';
@@ -148,4 +148,37 @@ export async function editorText(page: Page, which: (uri: string) => boolean, ex
     }
     await delay(300);
   }
+}
+
+/** Poll `check` until it passes; the error names what was awaited and the last thing seen. */
+export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, seen?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A test body that keeps a screenshot of the workbench (`<dir>/<name>-failed.png`) when it fails. */
+export function shotOnFailure(page: () => Page, dir: string) {
+  return (name: string, body: (page: Page) => Promise<void>) => async (): Promise<void> => {
+    try {
+      await body(page());
+    } catch (err) {
+      await page().screenshot({ path: `${dir}/${name}-failed.png` }).catch(() => undefined);
+      throw err;
+    }
+  };
+}
+
+/** The message builder's webview (two nested iframes in the workbench). */
+export function builderFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
+}
+
+/** The builder's bytes as contiguous hex, read from its hex view (rows are an offset, then the bytes). */
+export async function builderBytes(frame: FrameLocator): Promise<string> {
+  const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
+  return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
 }
