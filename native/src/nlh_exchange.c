@@ -123,6 +123,8 @@ void nlh_exchange(struct nlh_socket *s, const uint8_t *req, size_t req_len, int 
 			nlh_exchange_fail(res, (int)-len, "recv");
 			return;
 		}
+		if (watch && watch->before_wait)
+			watch->before_wait(watch->ctx);
 		wait = deadline - nlh_now_ms();
 
 		fds[0].fd = s->fd;

@@ -37,11 +37,16 @@ struct nlh_exchange_result {
 
 typedef void (*nlh_reply_fn)(void *ctx, const struct nlh_msg *msg);
 
-/* More descriptors to serve while waiting (serve mode keeps delivering subscription events meanwhile). */
+/*
+ * What to do while waiting: more descriptors to serve (serve mode keeps delivering subscription events
+ * meanwhile), and a call made before each wait (serve mode writes out what it has buffered, so answers to
+ * earlier requests never wait behind a slow one).
+ */
 struct nlh_exchange_watch {
 	struct pollfd *fds;
 	nfds_t nfds;
 	void (*ready)(void *ctx, nfds_t index);
+	void (*before_wait)(void *ctx);	/* may be NULL */
 	void *ctx;
 };
 

@@ -17,13 +17,22 @@
 #include "nlh_serve.h"
 #include "nlh_socket.h"
 
-#define NLH_READ_CHUNK 65536
+/*
+ * Output is written when the server is about to wait (for input, or for the kernel inside an exchange), not after
+ * every request: a client that pipelines its requests gets the answers in few large writes.
+ */
+#define NLH_OUT_BUFFER (256 * 1024)
 
 struct nlh_server {
 	FILE *out;
 	/* Sockets stay open across requests, one of each kind per protocol; fd -1 when closed. */
 	struct nlh_socket xchg[NLH_PROTOCOL_COUNT];
 	struct nlh_socket monitor[NLH_PROTOCOL_COUNT];
+	/*
+	 * The last exchange on the protocol's socket ended before all its answers came (timeout, failed call):
+	 * they may still arrive, so the next exchange drains them first. Clean ends skip that extra recv().
+	 */
+	int unsettled[NLH_PROTOCOL_COUNT];
 	/* Subscriptions watched while an exchange waits (index -> protocol). */
 	struct pollfd watch[NLH_PROTOCOL_COUNT];
 	int watch_protocol[NLH_PROTOCOL_COUNT];
@@ -122,6 +131,13 @@ static void nlh_serve_watch_ready(void *ctx, nfds_t index)
 	nlh_serve_events(srv, srv->watch_protocol[index]);
 }
 
+static void nlh_serve_before_wait(void *ctx)
+{
+	struct nlh_server *srv = ctx;
+
+	nlh_out_flush(srv->out);
+}
+
 /* The socket of @kind for @protocol, opened on first use. Returns NULL after replying with the error. */
 static struct nlh_socket *nlh_serve_socket(struct nlh_server *srv, struct nlh_socket *table, int protocol,
 					   const char *id)
@@ -189,7 +205,8 @@ static void nlh_serve_end(struct nlh_server *srv, const char *id, const struct n
 static void nlh_serve_xchg(struct nlh_server *srv, const struct nlh_request *req)
 {
 	struct nlh_exchange_watch watch = {
-		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready, .ctx = srv,
+		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready,
+		.before_wait = nlh_serve_before_wait, .ctx = srv,
 	};
 	struct nlh_exchange_result res;
 	struct nlh_socket *s;
@@ -197,9 +214,11 @@ static void nlh_serve_xchg(struct nlh_server *srv, const struct nlh_request *req
 	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
 	if (!s)
 		return;
-	nlh_serve_drain(srv, s);
+	if (srv->unsettled[req->protocol])
+		nlh_serve_drain(srv, s);
 	srv->id = req->id;
 	nlh_exchange(s, req->msg, req->msg_len, req->timeout_ms, nlh_serve_reply, srv, &watch, &res);
+	srv->unsettled[req->protocol] = res.end == NLH_END_TIMEOUT || res.end == NLH_END_SYSTEM_ERROR;
 	nlh_serve_end(srv, req->id, &res);
 }
 
@@ -225,6 +244,8 @@ static void nlh_serve_bench(struct nlh_server *srv, const struct nlh_request *re
 	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
 	if (!s)
 		return;
+	/* Seconds of work ahead: what earlier requests answered goes out first. */
+	nlh_out_flush(srv->out);
 	nlh_serve_drain(srv, s);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < req->count; i++) {
@@ -235,6 +256,7 @@ static void nlh_serve_bench(struct nlh_server *srv, const struct nlh_request *re
 			/* A late answer must not be taken for the next round's. */
 			nlh_serve_drain(srv, s);
 		} else if (res.end == NLH_END_SYSTEM_ERROR) {
+			srv->unsettled[req->protocol] = 1;
 			nlh_serve_error(srv, req->id, res.error, "bench round %lu: %s", i + 1, res.text);
 			return;
 		} else if (res.end == NLH_END_KERNEL_ERROR) {
@@ -257,6 +279,7 @@ static void nlh_serve_send(struct nlh_server *srv, const struct nlh_request *req
 	int first_error = 0;
 	int err;
 
+	nlh_out_flush(srv->out);
 	/* A socket of its own that never reads, so its receive buffer fills and the kernel's unicasts fail. */
 	err = nlh_socket_open(&s, req->protocol, req->rcvbuf);
 	if (err < 0) {
@@ -352,6 +375,7 @@ static void nlh_serve_close(struct nlh_server *srv, const struct nlh_request *re
 			continue;
 		nlh_socket_close(&srv->xchg[p]);
 		nlh_socket_close(&srv->monitor[p]);
+		srv->unsettled[p] = 0;
 	}
 	nlh_serve_rebuild_watch(srv);
 	fprintf(srv->out, "%s done\n", req->id);
@@ -364,7 +388,6 @@ static void nlh_serve_line(struct nlh_server *srv, char *line)
 
 	if (nlh_line_parse(line, &req, why, sizeof(why)) < 0) {
 		nlh_serve_error(srv, req.id, EINVAL, "%s", why);
-		nlh_out_flush(srv->out);
 		return;
 	}
 	switch (req.command) {
@@ -398,7 +421,6 @@ static void nlh_serve_line(struct nlh_server *srv, char *line)
 		srv->quit = 1;
 		break;
 	}
-	nlh_out_flush(srv->out);
 }
 
 /* Handle every complete line in the input buffer; keep the rest for the next read. */
@@ -416,13 +438,14 @@ static void nlh_serve_lines(struct nlh_server *srv, size_t scan_from)
 			srv->discarding = 0;
 			nlh_serve_error(srv, srv->discard_id, EMSGSIZE, "request line longer than %d bytes",
 					NLH_LINE_MAX);
-			nlh_out_flush(srv->out);
 		} else {
 			nlh_serve_line(srv, srv->line + start);
 		}
 		start = end + 1;
 		scan_from = start;
 	}
+	/* Every complete line is answered: the next step is waiting for input, so write the answers out. */
+	nlh_out_flush(srv->out);
 	memmove(srv->line, srv->line + start, srv->line_len - start);
 	srv->line_len -= start;
 	if (srv->line_len > NLH_LINE_MAX) {
@@ -475,6 +498,8 @@ int nlh_serve(int in_fd, FILE *out)
 		return 1;
 	}
 	srv->out = out;
+	/* Before any output on the stream, as setvbuf() requires; on failure stdio's own buffer still works. */
+	(void)setvbuf(out, NULL, _IOFBF, NLH_OUT_BUFFER);
 	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
 		srv->xchg[p].fd = -1;
 		srv->monitor[p].fd = -1;

@@ -84,6 +84,9 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 const EXIT_DRAIN_MS = 300;
 const DEFAULT_MAX_IN_FLIGHT = 128;
 const WATCHDOG_MS = 100;
+const NEWLINE = 0x0a;
+/** Longer than any line the helper writes (a reply is at most twice its request line's limit): a broken stream. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 interface Pending {
   readonly id: string;
@@ -117,7 +120,8 @@ class Running {
   /** Written ids whose caller gave up (abort): their lines are read and dropped. */
   readonly abandoned = new Set<string>();
   stderr = '';
-  partial = '';
+  /** The unfinished last line of the previous chunk (a copy: the chunk itself is not kept). */
+  partial: Buffer | undefined;
   helloSeen = false;
   hello: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
   junk: string[] = [];
@@ -376,8 +380,7 @@ export class HelperSession {
       }, helloMs);
       r.hello = { resolve, reject, timer };
     });
-    child.stdout.setEncoding('latin1');
-    child.stdout.on('data', (chunk: string) => this.onData(r, chunk));
+    child.stdout.on('data', (chunk: Buffer) => this.onData(r, chunk));
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       r.stderr = (r.stderr + c).slice(-STDERR_KEEP);
     });
@@ -398,23 +401,40 @@ export class HelperSession {
     return r;
   }
 
-  private onData(r: Running, chunk: string): void {
-    let text = chunk;
-    if (r.partial) {
-      text = r.partial + chunk;
-      r.partial = '';
-    }
+  /**
+   * Splits stdout into lines. The chunk stays bytes: each line becomes its own string, so no line keeps a whole
+   * chunk alive and only an unfinished line is ever copied twice (this is the hot path of pipelined exchanges).
+   */
+  private onData(r: Running, chunk: Buffer): void {
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl; // a \r before the \n is ignored
-      const line = text.slice(start, end);
-      start = nl + 1;
-      if (!r.helloSeen) this.onHelloLine(r, line);
-      else this.onLine(r, line);
+    if (r.partial) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        r.partial = Buffer.concat([r.partial, chunk]);
+        if (r.partial.length > MAX_LINE_BYTES) this.badLine(r, r.partial.toString('latin1', 0, 200));
+        return;
+      }
+      const first = Buffer.concat([r.partial, chunk.subarray(0, nl + 1)]);
+      r.partial = undefined;
+      this.onLineAt(r, first, 0, first.length - 1);
       if (r.gone) return;
+      start = nl + 1;
     }
-    if (start < text.length) r.partial = text.slice(start);
+    for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+      this.onLineAt(r, chunk, start, nl);
+      if (r.gone) return;
+      start = nl + 1;
+    }
+    if (start < chunk.length) r.partial = Buffer.from(chunk.subarray(start));
     this.pump(r);
+  }
+
+  /** The line in bytes [start, nl) of `buf`; a \r before the \n is ignored. */
+  private onLineAt(r: Running, buf: Buffer, start: number, nl: number): void {
+    const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+    const line = buf.toString('latin1', start, end);
+    if (!r.helloSeen) this.onHelloLine(r, line);
+    else this.onLine(r, line);
   }
 
   private onHelloLine(r: Running, line: string): void {
@@ -476,7 +496,9 @@ export class HelperSession {
     r.pending.delete(id);
     r.inFlight--;
     if (kind !== 'error') {
-      p.resolve({ replies: p.replies, outcome: kind as ExchangeOutcome, ...(p.data !== undefined ? { data: p.data } : {}) });
+      const result: RawResult = { replies: p.replies, outcome: kind as ExchangeOutcome };
+      if (p.data !== undefined) result.data = p.data;
+      p.resolve(result);
       return;
     }
     const m = /^(\d+) (\S+) ?(.*)$/.exec(rest);
