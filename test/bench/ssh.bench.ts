@@ -14,7 +14,7 @@ import { runChild } from '../../extension/src/target/childProcess';
 import type { HelperSession } from '../../extension/src/target/helperSession';
 import { shellCommand } from '../../extension/src/target/quote';
 import { TargetManager, type TargetSession } from '../../extension/src/target/targets';
-import { getFamily } from '../ssh/nlmsg';
+import { getFamily } from '../support/netlink-bytes';
 import { startSshd, stopSshd, type SshdInfo } from '../ssh/sshd';
 import { section, summarize, type Reporter } from './section';
 

@@ -8,7 +8,7 @@ import {
   GUEST_HELPER, GUEST_KO, counters, delta, guest, guestSh, installModuleAndHelper, kernelLog,
   kernelTroubleSince, moduleLoaded, serve, skbHeadsActive, startLab,
 } from './labFixture';
-import { NLMSG_DONE, NLM_F_ACK, NLM_F_REQUEST, NLREPLY_PROTOCOL, hex, nlmsg, parseOne, replyText } from './nlmsg';
+import { NLMSG_DONE, NLM_F_ACK, NLM_F_REQUEST, NLREPLY_PROTOCOL, hex, nlmsg, parseOne, replyText } from '../support/netlink-bytes';
 
 const P = String(NLREPLY_PROTOCOL);
 const ACK = NLM_F_REQUEST | NLM_F_ACK;

@@ -9,7 +9,7 @@ import {
   CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, GENL_ID_CTRL, IFLA_IFNAME, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_MULTI,
   NLM_F_REQUEST, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, cStringAttr, getFamily, getLink, getLinkDump, newLinkBogusKind,
   message, noop, parseAttrs, parseError, parseMessageHex,
-} from './netlink-bytes';
+} from '../support/netlink-bytes';
 
 const hex = (b: Buffer): string => b.toString('hex');
 const isRoot = process.getuid?.() === 0;

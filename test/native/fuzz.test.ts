@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { fuzzBinary, lines, repoRoot, requireBinary, runHelper, variants } from './helper-process';
-import { getFamily, getLink, getLinkDump, newLinkBogusKind, noop } from './netlink-bytes';
+import { getFamily, getLink, getLinkDump, newLinkBogusKind, noop } from '../support/netlink-bytes';
 
 const seconds = Number(process.env.NLHELPER_FUZZ_SECONDS ?? (process.env.CI ? 60 : 30));
 const cache = process.env.NETLINK_CACHE ?? path.join(repoRoot, '.cache');

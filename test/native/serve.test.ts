@@ -7,7 +7,7 @@ import { HelperSession, sanitizerReport, variants } from './helper-process';
 import {
   GENL_ID_CTRL, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_REQUEST, RTM_DELADDR, RTM_NEWADDR, RTM_NEWLINK,
   RTNLGRP_IPV4_IFADDR, getFamily, getLink, getLinkDump, newLinkBogusKind, noop, parseError, parseMessageHex,
-} from './netlink-bytes';
+} from '../support/netlink-bytes';
 
 const hex = (b: Buffer): string => b.toString('hex');
 const isRoot = process.getuid?.() === 0;

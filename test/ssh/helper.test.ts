@@ -8,8 +8,8 @@ import type { TargetSession } from '../../extension/src/target/targets';
 import { sleep, useRemote, type Remote } from './fixture';
 import {
   GENL_ID_CTRL, NLMSG_DONE, NLMSG_ERROR, RTM_DELADDR, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, errorCode,
-  getFamily, getLinkDump, header, loopbackAddr, newLinkBogusKind, noAnswer,
-} from './nlmsg';
+  getFamily, getLinkDump, header, loopbackAddr, newLinkBogusKind, noop,
+} from '../support/netlink-bytes';
 import { sshdPidsServing } from './sshd';
 
 let remote: Remote;
@@ -28,7 +28,7 @@ after(async () => {
 
 /** Starts a request that cannot finish by itself (no answer, 5 s helper timeout) and returns its promise. */
 function hangingRequest(): Promise<unknown> {
-  return helper.exchange(0, noAnswer(99), 5_000);
+  return helper.exchange(0, noop(99), 5_000);
 }
 
 async function failsFast(pending: Promise<unknown>, kill: () => Promise<void>): Promise<{ ms: number; error: TargetError }> {
@@ -77,7 +77,7 @@ describe('HelperSession over SSH', () => {
   });
 
   test('an exchange nobody answers ends in timeout, not an error', async () => {
-    const r = await helper.exchange(0, noAnswer(11), 200);
+    const r = await helper.exchange(0, noop(11), 200);
     assert.deepEqual(r, { replies: [], outcome: 'timeout' });
   });
 
@@ -128,7 +128,7 @@ describe('HelperSession over SSH', () => {
 
   test('cancelling an exchange leaves the session usable', async () => {
     const ac = new AbortController();
-    const p = helper.exchange(0, noAnswer(30), 1_000, { signal: ac.signal });
+    const p = helper.exchange(0, noop(30), 1_000, { signal: ac.signal });
     ac.abort();
     await assert.rejects(p, (e: unknown) => e instanceof TargetError && e.kind === 'aborted');
     const r = await helper.exchange(16, getFamily(31, 'nlctrl'), 5_000);
