@@ -13,7 +13,20 @@ import type { ModuleTarget } from './kmod/remote';
 import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
-import { registerSocketsView } from './target/socketsView';
+import { registerSocketsView, type SocketsViewRow } from './target/socketsView';
+
+/**
+ * What activate() returns: read-only views of UI state that the VS Code API cannot read back (a status bar item, a
+ * tree view), for the in-host tests. Nothing here changes anything.
+ */
+export interface NetlinkExtensionApi {
+  /** The target status bar item's text and tooltip. */
+  targetStatus(): { readonly text: string; readonly tooltip: string };
+  /** The actions the Workspace Trust gate refused, in order. */
+  refusedActions(): readonly string[];
+  /** The Netlink Sockets view's rows as shown (after netlink.refreshSockets). */
+  socketsView(): SocketsViewRow[];
+}
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
 function senderFor(targets: TargetsService): MessageSender | undefined {
@@ -50,13 +63,16 @@ async function moduleTargetOf(session: TargetSession): Promise<ModuleTarget> {
   };
 }
 
-/** The active session, after the trust gate: module commands and exercises run things on the target. */
-function trustedSession(targets: TargetsService, action: string): TargetSession {
-  if (!targets.requireTrust(action)) throw new Error(`${action} needs a trusted workspace`);
+/**
+ * The active session, after the trust gate: module commands and exercises run things on the target. A refusal is
+ * `refused` (the gate already told the user why).
+ */
+function trustedSession(targets: TargetsService, action: string, refused: () => Error = () => new Error(`${action} needs a trusted workspace`)): TargetSession {
+  if (!targets.requireTrust(action)) throw refused();
   return targets.activeSession();
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<NetlinkExtensionApi | undefined> {
   const log = vscode.window.createOutputChannel('Netlink', { log: true });
   context.subscriptions.push(log);
   try {
@@ -71,11 +87,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
       log,
     });
-    registerSocketsView(context, targets, log);
+    const socketsView = registerSocketsView(context, targets, log);
     registerKmodCommands(context, {
       log,
       extensionPath: context.extensionPath,
-      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands')),
+      // A cancellation: the trust gate's warning is the one message the user gets.
+      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands', () => new vscode.CancellationError())),
+      moduleChanged: (name) => targets.moduleChanged(name),
       // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
       releaseModule: async () => {
         await targets.activeSession().closeHelperSockets().catch((e: unknown) => log.warn(`closing the helper's sockets before rmmod: ${(e as Error).message}`));
@@ -109,11 +127,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
     );
     await startDecoder(context, log);
+    return { targetStatus: () => targets.status(), refusedActions: () => targets.refusedActions(), socketsView };
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
     log.error(`activation failed: ${String((e as Error).stack ?? e)}`);
-    const open = await vscode.window.showErrorMessage(`Netlink Workbench failed to start: ${(e as Error).message}`, 'Open Output');
-    if (open) log.show();
+    // Not awaited: activation would otherwise last until the message is dismissed.
+    void vscode.window.showErrorMessage(`Netlink Workbench failed to start: ${(e as Error).message}`, 'Open Output')
+      .then((open) => open && log.show());
+    return undefined;
   }
 }
 

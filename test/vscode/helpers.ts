@@ -1,12 +1,24 @@
 // What the in-host suites share: the extension, the fixtures, hovers and waiting with a deadline.
 import * as vscode from 'vscode';
+import type { NetlinkExtensionApi } from '../../extension/src/extension';
 
 export const extensionId = 'netlink-workbench.netlink-workbench';
 
 export async function activateExtension(): Promise<void> {
-  const ext = vscode.extensions.getExtension(extensionId);
+  await extensionApi();
+}
+
+/** Activates the extension and returns what activate() returned (undefined there means activation failed). */
+export async function extensionApi(): Promise<NetlinkExtensionApi> {
+  const ext = vscode.extensions.getExtension<NetlinkExtensionApi | undefined>(extensionId);
   if (!ext) throw new Error(`extension ${extensionId} is not loaded (extensionDevelopmentPath wrong?)`);
-  await ext.activate();
+  const api = await ext.activate();
+  if (!api) throw new Error('the extension\'s activation failed (the Netlink output channel says why)');
+  return api;
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** A file of the opened workspace (test/fixtures/e2e). */
@@ -70,7 +82,7 @@ export async function waitFor(what: string, timeoutMs: number, ok: () => Promise
   for (;;) {
     if (await ok()) return;
     if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs / 1000} s${detail ? `: ${detail()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await delay(250);
   }
 }
 

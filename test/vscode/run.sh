@@ -10,4 +10,4 @@ npm run --silent build:native -- "$(uname -m)"
 # lab tier fills (kernel, headers, initramfs) instead of downloading into a fresh globalStorage.
 export NETLINK_CACHE=${NETLINK_CACHE:-$PWD/.cache}
 timeout --foreground 1800 node --import tsx test/e2e/harness/install-main.ts
-exec timeout --foreground 900 node --import tsx test/vscode/run-in-code-server.ts "$@"
+exec timeout --foreground 1200 node --import tsx test/vscode/run-in-code-server.ts "$@"

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseKbuildOutput, type KbuildDiagnostic } from './kbuild';
+import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
 import { runLocal, type LocalRunResult } from './localProcess';
 import { readModuleSources, type ModuleSources } from './moduleSources';
 import { checkRemotePath, execChecked, firstLine, KmodError, type BuildMode, type ModuleTarget } from './remote';
@@ -164,7 +164,8 @@ function count(ds: readonly KbuildDiagnostic[], severity: KbuildDiagnostic['seve
 }
 
 function failed(mode: BuildMode, src: ModuleSources, diagnostics: KbuildDiagnostic[], output: string, why: string): BuildResult {
-  const errors = count(diagnostics, 'error');
+  // As Problems counts them: make's "*** Error 1" lines echo the compiler's error, they are not more errors.
+  const errors = count(primaryDiagnostics(diagnostics), 'error');
   const first = diagnostics.find((d) => d.severity === 'error' && d.source !== 'make') ?? diagnostics.find((d) => d.severity === 'error');
   const detail = first ? `; first: ${first.file ? `${path.basename(first.file)}:${first.line}: ` : ''}${first.message}` : `; ${firstLine(output.split('\n').slice(-5).join('\n'))}`;
   return { ok: false, mode, moduleName: src.moduleName, diagnostics, output, summary: `${src.moduleName} did not build (${why}, ${errors} error${errors === 1 ? '' : 's'}${detail})` };

@@ -16,7 +16,10 @@ import { KmodError, type ModuleTarget } from './remote';
 import { checkNewModuleName, copyModuleTemplate } from './template';
 
 export interface KmodCommandDeps {
-  /** The active target (the lab VM or an SSH target), connected. */
+  /**
+   * The active target (the lab VM or an SSH target), connected. Rejects with vscode.CancellationError when the
+   * user was already told why nothing may run (an untrusted workspace): no second message then.
+   */
   getTarget(): Promise<ModuleTarget>;
   /** The "Netlink" log channel. */
   readonly log: vscode.LogOutputChannel;
@@ -27,6 +30,8 @@ export interface KmodCommandDeps {
    * sockets: one of the module's protocol keeps the module in use, and rmmod would fail with EAGAIN).
    */
   releaseModule?(): Promise<void>;
+  /** Called after an insmod or rmmod on the target: what shows the target's state (the status bar) looks again. */
+  moduleChanged?(moduleName: string): void;
 }
 
 export const KMOD_COMMANDS = {
@@ -155,7 +160,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
       await rmmod(target, src.moduleName);
       log.info(`rmmod ${src.moduleName}`);
     }
-    await insmod(target, ko, params, src.moduleName);
+    await insmod(target, ko, params, src.moduleName).finally(() => deps.moduleChanged?.(src.moduleName));
     log.info(`insmod ${ko}${params.length ? ` ${params.join(' ')}` : ''}`);
     const values = await moduleParameters(target, src.moduleName).catch(() => new Map<string, string>());
     const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');
@@ -173,7 +178,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
       return { moduleName: src.moduleName, wasLoaded: false };
     }
     await deps.releaseModule?.();
-    await rmmod(target, src.moduleName);
+    await rmmod(target, src.moduleName).finally(() => deps.moduleChanged?.(src.moduleName));
     log.info(`rmmod ${src.moduleName}`);
     void vscode.window.showInformationMessage(`${src.moduleName} unloaded from ${target.name ?? 'the target'}`);
     return { moduleName: src.moduleName, wasLoaded: true };

@@ -54,10 +54,28 @@ class SocketsProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function registerSocketsView(context: vscode.ExtensionContext, targets: TargetsService, log: vscode.LogOutputChannel): void {
+/** One row of the view as VS Code renders it, with the rows under it (for tests: a tree view cannot be read back). */
+export interface SocketsViewRow {
+  readonly label: string;
+  readonly description: string;
+  readonly children: readonly SocketsViewRow[];
+}
+
+function rowsOf(provider: SocketsProvider, nodes: readonly Node[]): SocketsViewRow[] {
+  return nodes.map((n) => {
+    const item = provider.getTreeItem(n);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const description = typeof item.description === 'string' ? item.description : '';
+    return { label, description, children: rowsOf(provider, provider.getChildren(n)) };
+  });
+}
+
+/** Registers the view and its refresh command; returns the rows it shows now. */
+export function registerSocketsView(context: vscode.ExtensionContext, targets: TargetsService, log: vscode.LogOutputChannel): () => SocketsViewRow[] {
   const provider = new SocketsProvider(targets, log);
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('netlink.sockets', provider),
     vscode.commands.registerCommand('netlink.refreshSockets', () => provider.refresh()),
   );
+  return () => rowsOf(provider, provider.getChildren());
 }

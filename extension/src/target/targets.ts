@@ -183,6 +183,8 @@ export class TargetManager {
   readonly controlDir = mkdtempSync(path.join(controlSocketBase(), 'nlwb-ssh-'));
 
   private client: SshClientSettings;
+  /** The module the last refresh looked for (the one the module commands loaded or unloaded last). */
+  private lastModule: string | undefined;
 
   constructor(private readonly opts: TargetManagerOptions) {
     this.client = { ...(opts.sshPath ? { sshPath: opts.sshPath } : {}), ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}) };
@@ -279,12 +281,13 @@ export class TargetManager {
   }
 
   /** Connects (or checks the connection), looks for the module, and reports the new state. */
-  async refresh(name = this.active, opts: { signal?: AbortSignal; timeoutMs?: number; startHelper?: boolean } = {}): Promise<TargetState> {
+  async refresh(name = this.active, opts: { signal?: AbortSignal; timeoutMs?: number; startHelper?: boolean; module?: string } = {}): Promise<TargetState> {
     this.emit({ ...this.state(name), target: name, kind: 'connecting', detail: 'connecting' });
     try {
       const s = this.session(name);
       await s.connection.connect(opts);
-      const module = this.opts.moduleName ?? 'nlreply';
+      const module = opts.module ?? this.lastModule ?? this.opts.moduleName ?? 'nlreply';
+      this.lastModule = module;
       const r = await s.exec(['test', '-d', `/sys/module/${module}`], { timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (opts.startHelper) await s.helper(opts.signal ? { signal: opts.signal } : {});
       const st: TargetState = {

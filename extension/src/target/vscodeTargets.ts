@@ -22,7 +22,21 @@ export interface TargetsService {
   requireTrust(action: string): boolean;
   /** Call when the lab VM starts or stops: the lab target's connection follows its endpoint. */
   labChanged(): void;
+  /** Call after insmod / rmmod on the active target: the status bar shows whether `moduleName` is loaded. */
+  moduleChanged(moduleName: string): void;
+  /** The target status bar item as shown (for tests: the item itself cannot be read back through the API). */
+  status(): { readonly text: string; readonly tooltip: string };
+  /** What the trust gate refused so far, in order (each time the user was told why). */
+  refusedActions(): readonly string[];
 }
+
+/** What the tooltip calls each state. */
+const STATE_WORD: Record<TargetState['kind'], string> = {
+  idle: 'not connected',
+  connecting: 'connecting',
+  connected: 'connected',
+  unreachable: 'unreachable',
+};
 
 const STATE_ICON: Record<TargetState['kind'], string> = {
   idle: '$(circle-outline)',
@@ -41,8 +55,11 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
   status.command = 'netlink.selectTarget';
   context.subscriptions.push(status);
 
+  const refused: string[] = [];
   const requireTrust = (action: string): boolean => {
     if (vscode.workspace.isTrusted) return true;
+    refused.push(action);
+    log.warn(`${action}: refused, the workspace is not trusted`);
     void vscode.window.showWarningMessage(
       `${action} is disabled in an untrusted workspace: it runs ssh and programs on a machine that this workspace's ` +
       'settings could choose. Trust the workspace to use targets.',
@@ -57,7 +74,9 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
     const module = st.moduleLoaded ? ' $(package)' : '';
     status.text = `${STATE_ICON[st.kind]} ${name}${module}`;
     const trust = vscode.workspace.isTrusted ? '' : '\n\nUntrusted workspace: targets are not contacted.';
-    status.tooltip = `Netlink target "${name}": ${st.detail ?? st.kind}${trust}\n\nClick to choose a target.`;
+    // The state word first (the icon alone says little), then what the last attempt said.
+    const detail = st.detail && st.detail !== st.kind ? `: ${st.detail}` : '';
+    status.tooltip = `Netlink target "${name}" ${STATE_WORD[st.kind]}${detail}${trust}\n\nClick to choose a target.`;
     status.backgroundColor = st.kind === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     status.show();
   };
@@ -114,6 +133,8 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
 
   context.subscriptions.push(
     vscode.commands.registerCommand('netlink.selectTarget', async () => {
+      // The choice is a restricted setting: an untrusted workspace's value is ignored, so picking would do nothing.
+      if (!requireTrust('Choosing a target')) return;
       const items = manager.list().map((t) => {
         const st = manager.state(t.name);
         return {
@@ -144,5 +165,11 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
       else if (!opts.lab()) void manager.disconnect(LAB_TARGET_NAME);
       showStatus();
     },
+    moduleChanged: (moduleName) => {
+      // The module command just used the connection: looking again is one more command over it.
+      void manager.refresh(manager.activeTarget, { module: moduleName }).catch((e: unknown) => log.warn(`target state after a module change: ${(e as Error).message}`));
+    },
+    refusedActions: () => [...refused],
+    status: () => ({ text: status.text, tooltip: typeof status.tooltip === 'string' ? status.tooltip : (status.tooltip?.value ?? '') }),
   };
 }

@@ -73,6 +73,11 @@ export interface CodeServerOptions {
   /** Needed for in-host suites: lets the page receive the extension host's exit code. */
   smokeTestDriver?: boolean;
   settings?: Record<string, unknown>;
+  /**
+   * Keep Workspace Trust on (no --disable-workspace-trust): with `security.workspace.trust.enabled: true` in
+   * `settings`, a folder nobody trusted in this fresh user data opens untrusted.
+   */
+  workspaceTrust?: boolean;
   /** Extra environment for code-server and so for the extension host it starts. */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -115,7 +120,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', dirs.userDataDir,

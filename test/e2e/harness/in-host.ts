@@ -29,6 +29,10 @@ export interface InHostOptions {
   workspace: string;
   runName: string;
   timeoutMs: number;
+  /** User settings over the offline ones (code-server.ts). */
+  settings?: Record<string, unknown>;
+  /** Workspace Trust on: see CodeServerOptions.workspaceTrust. */
+  workspaceTrust?: boolean;
 }
 
 export async function runInHost(opts: InHostOptions): Promise<InHostRun> {
@@ -42,6 +46,8 @@ export async function runInHost(opts: InHostOptions): Promise<InHostRun> {
       dirs,
       workspace: opts.workspace,
       smokeTestDriver: true,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      ...(opts.workspaceTrust ? { workspaceTrust: true } : {}),
       env: { NETLINK_VSCODE_RESULTS: resultsFile },
     });
     step(`code-server ready on ${server.origin}`);

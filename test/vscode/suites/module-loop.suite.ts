@@ -1,16 +1,22 @@
 // The module-development loop in a real VS Code, through the extension's own commands and nothing else: boot the
-// lab VM (netlink.startLab), build the reference module against the lab kernel's headers (netlink.buildModule,
-// build mode local-headers: the lab has no compiler), insmod it (netlink.loadModule), run the shipped exercise
-// through the Test Explorer's controller (netlink.runExercise), rmmod it and stop the lab. The steps share one
-// VM, so each needs the ones before it; the last one stops the lab whatever happened before (the suite's finally).
+// lab VM (netlink.startLab; the target status bar shows it connected), build a copy of the reference module
+// against the lab kernel's headers (netlink.buildModule, build mode local-headers: the lab has no compiler) first
+// with a deliberate error (Problems shows it on the line) and then fixed (Problems cleared), insmod it
+// (netlink.loadModule; the status bar shows it loaded), run the shipped exercise through the Test Explorer's
+// controller (netlink.runExercise), list the lab's netlink sockets (the Netlink Sockets view), rmmod it and stop the
+// lab. The steps share one VM, so each needs the ones before it; the last one stops the lab whatever happened
+// before (the suite's finally). The lab boot costs minutes on 2 cores: everything that needs a lab is here.
 import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExerciseStepOutcome } from '../../../extension/src/exercise/testController';
 import type { BuildResult } from '../../../extension/src/kmod/build';
 import type { LoadResult, UnloadResult } from '../../../extension/src/kmod/commands';
 import type { LabVm } from '../../../extension/src/lab/labVm';
-import { activateExtension, extensionId } from '../helpers';
+import type { NetlinkExtensionApi } from '../../../extension/src/extension';
+import { extensionApi, extensionId, waitFor } from '../helpers';
 import { describe, it } from '../runner';
 
 /** Boot from the cached kernel and initramfs without KVM (TCG) on a busy 2-core machine, with margin. */
@@ -26,7 +32,18 @@ const STOP_WAIT_MS = 60_000;
 /** The steps of kmod/exercises/nlreply.yaml: all of them must run and pass. */
 const EXERCISE_STEPS = 5;
 
+/** After a boot the extension connects to the lab and deploys its helper there (a static build upload). */
+const CONNECT_MS = 90_000;
+
+/** The identifier the broken build uses: declared nowhere. */
+const UNDECLARED = 'nlreply_no_such_symbol';
+
 interface LoopState {
+  api?: NetlinkExtensionApi;
+  /** The copy of kmod/ this suite builds (the module folder setting points at it): the repository stays clean. */
+  moduleDir?: string;
+  /** nlreply.c of the copy as shipped, while the copy holds the broken version. */
+  broken?: { file: string; original: string; line: number };
   /** The startLab command while it runs: the last step waits for a boot that outlived its test's timeout. */
   starting?: Promise<LabVm | undefined>;
   lab?: LabVm;
@@ -51,13 +68,26 @@ function need<T>(value: T | undefined, what: string): T {
 /** The user-level settings this suite sets, put back at the end so later suites see the defaults. */
 const SETTINGS = ['activeTarget', 'module.folder'] as const;
 
+function statusNow(api: NetlinkExtensionApi): string {
+  return JSON.stringify(api.targetStatus());
+}
+
+/** The rows under `label` in the Netlink Sockets view (labels and descriptions of its sockets). */
+function socketRows(api: NetlinkExtensionApi, label: string): { label: string; description: string }[] {
+  const group = api.socketsView().find((r) => r.label === label);
+  if (!group) throw new Error(`no "${label}" in the Netlink Sockets view: ${api.socketsView().map((r) => r.label).join(', ')}`);
+  return group.children.map((c) => ({ label: c.label, description: c.description }));
+}
+
 describe('module loop in the lab VM through the extension commands', () => {
   it('netlink.startLab boots the lab VM and resolves once it answers SSH', async () => {
-    await activateExtension();
+    state.api = await extensionApi();
     const netlink = vscode.workspace.getConfiguration('netlink');
     await netlink.update('activeTarget', 'lab', vscode.ConfigurationTarget.Global);
-    // Absolute: the opened workspace is test/fixtures/e2e, the module is the repository's kmod/.
-    await netlink.update('module.folder', repoPath('kmod'), vscode.ConfigurationTarget.Global);
+    // A copy of the repository's kmod/ (named kmod, like the original), absolute: the opened workspace has none.
+    state.moduleDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'netlink-module-loop-')), 'kmod');
+    cpSync(repoPath('kmod'), state.moduleDir, { recursive: true });
+    await netlink.update('module.folder', state.moduleDir, vscode.ConfigurationTarget.Global);
     state.starting = Promise.resolve(vscode.commands.executeCommand<LabVm | undefined>('netlink.startLab'));
     const vm = await state.starting;
     assert.ok(vm, 'netlink.startLab resolved without a VM: the boot failed (the Netlink output channel says why)');
@@ -66,8 +96,50 @@ describe('module loop in the lab VM through the extension commands', () => {
     state.lab = vm;
   }, BOOT_MS);
 
+  it('the target status bar shows the lab connected once it is up', async () => {
+    const api = need(state.api, 'activating the extension');
+    need(state.lab, 'starting the lab');
+    await waitFor('status bar: lab connected', CONNECT_MS, () => api.targetStatus().text === '$(pass) lab', () => statusNow(api));
+    const { tooltip } = api.targetStatus();
+    assert.match(tooltip, /^Netlink target "lab" connected: connected to \S+ \(lab VM\), helper /);
+    assert.doesNotMatch(tooltip, /nlreply loaded/);
+  }, CONNECT_MS + 10_000);
+
+  it('netlink.buildModule with an undeclared identifier: an Error in Problems on that line and word of the module file', async () => {
+    need(state.lab, 'starting the lab');
+    const dir = need(state.moduleDir, 'copying kmod/');
+    const file = path.join(dir, 'nlreply.c');
+    const original = readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    // Into the first function's body: the line after `static int nlreply_counter_get(...)` and its `{`.
+    const fn = lines.findIndex((l) => l.startsWith('static int nlreply_counter_get('));
+    assert.ok(fn >= 0 && lines[fn + 1] === '{', 'kmod/nlreply.c changed: nlreply_counter_get( and its { not found');
+    const line = fn + 2;
+    lines.splice(line, 0, `\t${UNDECLARED}++;`);
+    writeFileSync(file, lines.join('\n'));
+    state.broken = { file, original, line };
+    const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
+    assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
+    assert.equal(r.ok, false, 'a module using an undeclared identifier built');
+    // One error, as Problems shows it (make's "*** Error" echoes are not counted), named with the local line.
+    assert.match(r.summary, new RegExp(`^nlreply did not build \\(make exited 2, 1 error; first: nlreply\\.c:${line + 1}: .*${UNDECLARED}`));
+    const errors = vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const shown = errors.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.message}`);
+    const hit = errors.find((d) => d.range.start.line === line && d.message.includes(UNDECLARED));
+    assert.ok(hit, `no Error on ${file}:${line + 1} naming ${UNDECLARED}; errors there: ${shown.join('; ') || 'none'}`);
+    assert.equal(errors.length, 1, `one mistake, one Error: ${shown.join('; ')}`);
+    assert.match(hit.message, /undeclared/);
+    // The underline is the identifier itself (gcc's display column, after a tab, mapped to the character).
+    assert.equal(lines[line]?.slice(hit.range.start.character, hit.range.end.character), UNDECLARED);
+    assert.equal(hit.range.end.line, line);
+  }, BUILD_MS);
+
   it('netlink.buildModule builds nlreply against the lab kernel headers and uploads the .ko', async () => {
     const vm = need(state.lab, 'starting the lab');
+    // The fix for the step above (when it ran): the shipped source again, and its Problems entry goes away.
+    if (state.broken) {
+      writeFileSync(state.broken.file, state.broken.original);
+    }
     const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
     assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
     assert.equal(r.ok, true, `${r.summary}\n${r.output.split('\n').slice(-20).join('\n')}`);
@@ -76,6 +148,11 @@ describe('module loop in the lab VM through the extension commands', () => {
     assert.match(r.koPath ?? '', /\/kmod-[0-9a-f]+\/nlreply\.ko$/);
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.ok(vm.headersDir.length > 0);
+    if (state.broken) {
+      const left = vscode.languages.getDiagnostics(vscode.Uri.file(state.broken.file)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      assert.deepEqual(left.map((d) => d.message), [], 'the fixed build left Errors in Problems');
+      state.broken = undefined;
+    }
     state.built = r;
   }, BUILD_MS);
 
@@ -88,17 +165,35 @@ describe('module loop in the lab VM through the extension commands', () => {
     // The module's own view of its parameters, read back from sysfs: it serves protocol 31.
     assert.equal(r.parameters['protocol'], '31');
     state.loaded = r;
+    // The status bar follows: the module is loaded on the active target.
+    const api = need(state.api, 'activating the extension');
+    await waitFor('status bar: nlreply loaded', 30_000, () => api.targetStatus().text === '$(pass) lab $(package)', () => statusNow(api));
+    assert.match(api.targetStatus().tooltip, /^Netlink target "lab" connected: .*, nlreply loaded/);
   }, STEP_MS);
 
   it('netlink.runExercise runs kmod/exercises/nlreply.yaml through the Test Explorer: every step passes', async () => {
     need(state.loaded, 'loading the module');
-    const file = vscode.Uri.file(repoPath('kmod', 'exercises', 'nlreply.yaml'));
+    const file = vscode.Uri.file(path.join(need(state.moduleDir, 'copying kmod/'), 'exercises', 'nlreply.yaml'));
     const outcomes = await vscode.commands.executeCommand<ExerciseStepOutcome[] | undefined>('netlink.runExercise', file);
     assert.ok(outcomes, `netlink.runExercise ran nothing: ${file.fsPath} was not discovered in the module folder`);
     const failed = outcomes.filter((o) => o.status !== 'pass');
     assert.deepEqual(failed.map((o) => `${o.step}: ${o.status}: ${o.message}`), [], 'steps that did not pass');
     assert.equal(outcomes.length, EXERCISE_STEPS, `steps run: ${outcomes.map((o) => o.step).join('; ')}`);
     assert.ok(outcomes.every((o) => o.exercise === 'nlreply'));
+  }, STEP_MS);
+
+  it('the Netlink Sockets view lists the module\'s kernel socket and the helper\'s own, by protocol name', async () => {
+    need(state.loaded, 'loading the module');
+    const api = need(state.api, 'activating the extension');
+    await vscode.commands.executeCommand('netlink.refreshSockets');
+    const nlreply = socketRows(api, 'nlreply (31)');
+    // The module's kernel socket (port id 0) and the helper's, left open by the exercise (port id > 0, "PID nlhelper").
+    assert.ok(nlreply.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')), `protocol 31: ${JSON.stringify(nlreply)}`);
+    assert.ok(nlreply.some((r) => /^port [1-9]\d*$/.test(r.label) && /^\d+ nlhelper\b/.test(r.description)), `protocol 31: ${JSON.stringify(nlreply)}`);
+    // Every kernel has rtnetlink's own socket: named protocols, not numbers.
+    const route = socketRows(api, 'route (0)');
+    assert.ok(route.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')), `route: ${JSON.stringify(route)}`);
+    assert.ok(api.socketsView().every((r) => /^[a-z_0-9]+ \(\d+\)$/.test(r.label)), api.socketsView().map((r) => r.label).join(', '));
   }, STEP_MS);
 
   it('netlink.unloadModule rmmods it, and a second unload finds nothing loaded', async () => {
@@ -108,6 +203,8 @@ describe('module loop in the lab VM through the extension commands', () => {
     state.loaded = undefined;
     const second = await vscode.commands.executeCommand<UnloadResult | undefined>('netlink.unloadModule');
     assert.deepEqual(second, { moduleName: 'nlreply', wasLoaded: false });
+    const api = need(state.api, 'activating the extension');
+    await waitFor('status bar: nlreply not loaded', 30_000, () => api.targetStatus().text === '$(pass) lab', () => statusNow(api));
   }, STEP_MS);
 
   // Always runs: the suite's finally. Stops the VM even when a step above failed or timed out.
@@ -120,6 +217,7 @@ describe('module loop in the lab VM through the extension commands', () => {
     } finally {
       const netlink = vscode.workspace.getConfiguration('netlink');
       for (const key of SETTINGS) await netlink.update(key, undefined, vscode.ConfigurationTarget.Global);
+      if (state.moduleDir) rmSync(path.dirname(state.moduleDir), { recursive: true, force: true });
       state.lab = undefined;
     }
   }, STOP_WAIT_MS + STEP_MS);
