@@ -35,15 +35,15 @@ if ((${#need[@]})); then
     exit 1
   fi
   echo "build-static: installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  timeout 600 apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 build() { # arch CC
   local arch=$1 cc=$2 out="$repo/native/build/dist-$1"
   # Own OUT folder: never races test:native's builds of native/build/static.
-  make -C "$repo/native" -s -j"$jobs" STATIC=1 CC="$cc" OUT="$out" LDFLAGS=-s
+  timeout 600 make -C "$repo/native" -s -j"$jobs" STATIC=1 CC="$cc" OUT="$out" LDFLAGS=-s
   mkdir -p "$repo/dist/native/$arch"
   cp -f "$out/nlhelper" "$repo/dist/native/$arch/nlhelper.tmp"
   mv -f "$repo/dist/native/$arch/nlhelper.tmp" "$repo/dist/native/$arch/nlhelper"

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Lab tier: boots the QEMU lab VM (a real Debian kernel) and tests the nlreply module and nlhelper inside it.
+# Lab tier: boots the QEMU lab VM (a real Debian kernel) and tests the nlreply module and nlhelper inside it, and
+# boots an aarch64 lab (Debian's arm64 kernel under TCG) to run the cross-built static aarch64 helper there.
 #   bash test/lab/run.sh            (npm run test:lab)
 # Installs the Debian packages it needs, fetches and unpacks the lab kernel and its headers into
-# ${NETLINK_CACHE:-<repo>/.cache}/kernels/, builds the module against those headers and the static helper.
+# ${NETLINK_CACHE:-<repo>/.cache}/kernels/, builds the module against those headers and the static helpers
+# (x86_64 for the guest, aarch64 with Debian's cross gcc into dist/native/aarch64/). The arm64 kernel and guest
+# programs are downloaded by the aarch64 test itself through a private apt state in ${NETLINK_CACHE}/apt-arm64/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export NETLINK_CACHE=${NETLINK_CACHE:-$repo/.cache}
 cd "$repo"
 
-packages=(qemu-system-x86 busybox-static dropbear-bin cpio openssh-client openssh-sftp-server xz-utils
-  gcc make libc6-dev linux-libc-dev)
+packages=(qemu-system-x86 qemu-system-arm busybox-static dropbear-bin cpio openssh-client openssh-sftp-server xz-utils
+  binutils gcc make libc6-dev linux-libc-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -42,6 +45,8 @@ cp kmod/Kbuild kmod/Makefile kmod/*.c "$kbuild/"
 if compgen -G 'kmod/*.h' >/dev/null; then cp kmod/*.h "$kbuild/"; fi
 timeout 300 make -s -C "$kbuild" KDIR="$headers" >&2
 timeout 300 make -s -C native STATIC=1 >&2
+# The aarch64 static helper the aarch64 test deploys (installs gcc-aarch64-linux-gnu and its libc when missing).
+timeout 900 bash native/build-static.sh aarch64 >&2
 
 export NETLINK_LAB_NLREPLY_KO=$kbuild/nlreply.ko
 export NETLINK_LAB_NLHELPER=$repo/native/build/static/nlhelper

@@ -4,11 +4,15 @@
 //   kernels/<release>/            dpkg-deb -x root of image + headers (+ .lab-image-ok / .nlreply-headers-ok)
 //   kernels/<release>.lock        flock(1) lock serialising writers
 //   kernels/debs/                 downloaded .deb files
+// Another architecture's kernel (arm64 for the aarch64 lab) comes the same way through a private apt state
+// (foreignApt.ts); its release name ends in -arm64, so it never mixes with the amd64 ones.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ARCH_PROFILES, hostLabArch } from './arch';
 import { compareVersions } from './debVersion';
 import { LabError } from './errors';
+import { aptOptions, ensureForeignLists } from './foreignApt';
 import { runChecked, runProcess } from './runProcess';
 
 export interface DebianKernelFiles {
@@ -21,6 +25,28 @@ export interface DebianKernelFiles {
 
 type Log = (line: string) => void;
 
+export type DebArch = 'amd64' | 'arm64';
+
+export interface DebianKernelOptions {
+  /** Debian architecture of the kernel; default amd64. */
+  debArch?: DebArch;
+  /** Fetch and unpack the headers too (default true): only the host's own architecture can build against them. */
+  headers?: boolean;
+}
+
+/** How apt is run for one architecture: the system's apt for the host's own, a private state for another. */
+interface Apt {
+  readonly cacheDir: string;
+  readonly debArch: DebArch;
+  readonly hostDebArch: string;
+  readonly options: string[];
+}
+
+function aptFor(cacheDir: string, debArch: DebArch): Apt {
+  const host = ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
+  return { cacheDir, debArch, hostDebArch: host, options: aptOptions(cacheDir, debArch, host) };
+}
+
 const IMAGE_MARKER = '.lab-image-ok';
 const HEADERS_MARKER = '.nlreply-headers-ok';
 
@@ -29,15 +55,19 @@ async function aptListsPresent(): Promise<boolean> {
   return r.code === 0 && r.stdout.trim().length > 0;
 }
 
-async function ensureAptLists(log: Log): Promise<void> {
+async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
+  if (apt.options.length > 0) {
+    await ensureForeignLists(apt.cacheDir, apt.debArch, apt.hostDebArch, log);
+    return;
+  }
   if (await aptListsPresent()) return;
   log('apt-get update (no package lists yet)');
   await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
 }
 
 /** True for each name that apt has a download candidate for. */
-async function candidates(names: readonly string[]): Promise<Map<string, boolean>> {
-  const r = await runProcess(['apt-cache', 'policy', ...names], { timeoutMs: 60_000 });
+async function candidates(apt: Apt, names: readonly string[]): Promise<Map<string, boolean>> {
+  const r = await runProcess(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
   const found = new Map<string, boolean>(names.map((n) => [n, false]));
   let current: string | undefined;
   for (const line of r.stdout.split('\n')) {
@@ -49,19 +79,25 @@ async function candidates(names: readonly string[]): Promise<Map<string, boolean
   return found;
 }
 
-/** Newest release of `series` (e.g. "6.1") whose image and headers are both downloadable. */
-export async function pickDebianRelease(series: string, log: Log): Promise<string> {
+/**
+ * Newest release of `series` (e.g. "6.1") whose image (and, unless `headers` is false, headers) are downloadable.
+ * The second parameter may be the log alone (amd64 with headers), as before architectures were a choice.
+ */
+export async function pickDebianRelease(series: string, log: Log, opts: DebianKernelOptions & { cacheDir?: string } = {}): Promise<string> {
   if (!/^\d+\.\d+$/.test(series)) throw new LabError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
-  await ensureAptLists(log);
-  const r = await runChecked('kernel', ['apt-cache', 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 });
-  const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-amd64)$`);
+  const debArch = opts.debArch ?? 'amd64';
+  const apt = aptFor(opts.cacheDir ?? '', debArch);
+  if (apt.options.length > 0 && !opts.cacheDir) throw new LabError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
+  await ensureAptLists(apt, log);
+  const r = await runChecked('kernel', ['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 });
+  const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-${debArch})$`);
   const releases = r.stdout
     .split('\n')
     .map((n) => re.exec(n.trim())?.[1])
-    .filter((rel): rel is string => rel !== undefined && !/-(rt|cloud)-amd64$/.test(rel))
+    .filter((rel): rel is string => rel !== undefined && !new RegExp(`-(rt|cloud)-${debArch}$`).test(rel))
     .sort((a, b) => compareVersions(b, a));
   for (const rel of releases) {
-    const c = await candidates([`linux-image-${rel}`, `linux-headers-${rel}`]);
+    const c = await candidates(apt, [`linux-image-${rel}`, ...(opts.headers === false ? [] : [`linux-headers-${rel}`])]);
     if ([...c.values()].every(Boolean)) return rel;
   }
   throw new LabError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
@@ -76,14 +112,14 @@ function newestDeb(debsDir: string, pkg: string): string {
   return files[0];
 }
 
-async function downloadAndUnpack(kernels: string, release: string, pkgs: string[], log: Log): Promise<void> {
+async function downloadAndUnpack(apt: Apt, kernels: string, release: string, pkgs: string[], log: Log): Promise<void> {
   const debsDir = path.join(kernels, 'debs');
   const lock = path.join(kernels, `${release}.lock`);
   await mkdir(debsDir, { recursive: true });
   log(`downloading ${pkgs.join(' ')}`);
   // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
-  const sandbox = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...sandbox, 'download', ...pkgs], {
+  const sandbox = process.getuid?.() === 0 && apt.options.length === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
+  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
     cwd: debsDir,
     timeoutMs: 900_000,
   });
@@ -109,23 +145,26 @@ async function fixHeadersMakefile(headersDir: string): Promise<void> {
 }
 
 /** Newest release of `series` already unpacked in full (image and headers) in the cache. */
-function newestCached(kernels: string, series: string): string | undefined {
+function newestCached(kernels: string, series: string, debArch: DebArch, headers: boolean): string | undefined {
   return readdirSync(kernels, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name.startsWith(`${series}.`) && d.name.endsWith('-amd64'))
+    .filter((d) => d.isDirectory() && d.name.startsWith(`${series}.`) && d.name.endsWith(`-${debArch}`))
     .map((d) => d.name)
-    .filter((rel) => [IMAGE_MARKER, HEADERS_MARKER].every((m) => existsSync(path.join(kernels, rel, m))))
+    .filter((rel) => (headers ? [IMAGE_MARKER, HEADERS_MARKER] : [IMAGE_MARKER]).every((m) => existsSync(path.join(kernels, rel, m))))
     .sort((a, b) => compareVersions(b, a))[0];
 }
 
-export async function prepareDebianKernel(cacheDir: string, series: string, log: Log): Promise<DebianKernelFiles> {
+export async function prepareDebianKernel(cacheDir: string, series: string, log: Log, opts: DebianKernelOptions = {}): Promise<DebianKernelFiles> {
+  const debArch = opts.debArch ?? 'amd64';
+  const headers = opts.headers ?? true;
+  const apt = aptFor(cacheDir, debArch);
   const kernels = path.join(cacheDir, 'kernels');
   await mkdir(kernels, { recursive: true });
   let release: string;
   try {
-    release = await pickDebianRelease(series, log);
+    release = await pickDebianRelease(series, log, { debArch, headers, cacheDir });
   } catch (e) {
     // Offline, or apt's lists are gone: a kernel unpacked earlier still boots.
-    const cached = newestCached(kernels, series);
+    const cached = newestCached(kernels, series, debArch, headers);
     if (!cached) throw e;
     log(`apt cannot name a kernel (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using cached ${cached}`);
     release = cached;
@@ -139,11 +178,15 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     headersDir: path.join(root, 'usr', 'src', `linux-headers-${release}`),
   };
   if (!existsSync(path.join(root, IMAGE_MARKER)) || !existsSync(files.bzImage)) {
-    await downloadAndUnpack(kernels, release, [`linux-image-${release}`], log);
+    await downloadAndUnpack(apt, kernels, release, [`linux-image-${release}`], log);
     await writeFile(path.join(root, IMAGE_MARKER), `${release}\n`);
   }
+  if (!headers) {
+    if (!existsSync(path.join(files.modulesDir, 'modules.order'))) throw new LabError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
+    return files;
+  }
   if (!existsSync(path.join(root, HEADERS_MARKER)) || !existsSync(path.join(files.headersDir, 'Makefile'))) {
-    const deps = await runChecked('kernel', ['apt-cache', 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
+    const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
     const pkgs = [
       ...new Set(
         deps.stdout
@@ -153,7 +196,7 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
       ),
       `linux-headers-${release}`,
     ];
-    await downloadAndUnpack(kernels, release, pkgs, log);
+    await downloadAndUnpack(apt, kernels, release, pkgs, log);
     await writeFile(path.join(root, HEADERS_MARKER), '');
   }
   await fixHeadersMakefile(files.headersDir);

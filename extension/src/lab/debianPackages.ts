@@ -1,4 +1,5 @@
 // Installs the host packages the lab needs, only those missing, without recommends (LAB.md: ~190 otherwise).
+import { ARCH_PROFILES, type LabArch } from './arch';
 import { LabError } from './errors';
 import { runChecked, runProcess } from './runProcess';
 
@@ -11,6 +12,15 @@ export const LAB_HOST_PACKAGES = [
   'openssh-sftp-server',
   'xz-utils',
 ] as const;
+
+/**
+ * The host packages for a lab of `arch`. A foreign guest still uses the host's busybox (its applet list),
+ * dropbearkey (the host key), cpio and ssh, plus readelf (binutils) to find the foreign programs' libraries.
+ */
+export function labHostPackages(arch: LabArch = 'x86_64'): string[] {
+  if (arch === 'x86_64') return [...LAB_HOST_PACKAGES];
+  return [...LAB_HOST_PACKAGES.filter((p) => p !== 'qemu-system-x86'), ARCH_PROFILES[arch].qemuPackage, 'binutils'];
+}
 
 export async function missingPackages(pkgs: readonly string[]): Promise<string[]> {
   const missing: string[] = [];

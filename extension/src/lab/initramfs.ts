@@ -2,13 +2,13 @@
 // ${cache}/lab/initramfs/<hash of all inputs>/ with the known_hosts line of the host key generated for it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LabError } from './errors';
 import { GROUP, HOST_KEY_PATH, PASSWD, SHELLS, initScript } from './guestFiles';
+import { hostUserland, readGuestFile, type GuestUserland } from './guestUserland';
 import { modulesDep, resolveModuleChain } from './moduleChain';
-import { runChecked, runProcess } from './runProcess';
+import { runChecked } from './runProcess';
 import { HOST_KEY_ALIAS } from './sshArgs';
 import { generateDropbearHostKey } from './sshKeys';
 
@@ -28,40 +28,14 @@ export interface InitramfsOptions {
   modulesDir: string;
   authorizedKey: string;
   log: (line: string) => void;
+  /** The guest's programs; default the host's own (guestUserland.ts). */
+  userland?: GuestUserland;
 }
 
 export interface Initramfs {
   file: string;
   /** known_hosts file with the guest's host key under HOST_KEY_ALIAS. */
   knownHosts: string;
-}
-
-const HOST_BINARIES = [
-  { dest: 'bin/busybox', candidates: ['/bin/busybox', '/usr/bin/busybox'], pkg: 'busybox-static' },
-  { dest: 'usr/sbin/dropbear', candidates: ['/usr/sbin/dropbear'], pkg: 'dropbear-bin' },
-  // dropbear runs /usr/lib/sftp-server for the sftp subsystem (OpenSSH 9's scp speaks SFTP).
-  { dest: 'usr/lib/sftp-server', candidates: ['/usr/lib/openssh/sftp-server', '/usr/libexec/sftp-server'], pkg: 'openssh-sftp-server' },
-] as const;
-
-function hostBinary(b: (typeof HOST_BINARIES)[number]): string {
-  const found = b.candidates.find((c) => existsSync(c));
-  if (!found) throw new LabError('initramfs', `${b.candidates.join(' or ')} not found: install the Debian package ${b.pkg}`);
-  return found;
-}
-
-/** Shared libraries (and the ELF interpreter) `ldd` lists; none for a static binary. */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  const r = await runProcess(['ldd', binary], { timeoutMs: 30_000 });
-  if (r.code !== 0) {
-    if (/not a dynamic executable/.test(r.stdout + r.stderr)) return [];
-    throw new LabError('initramfs', `ldd ${binary} failed`, r.stderr);
-  }
-  const libs: string[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
-    if (m?.[1]) libs.push(m[1]);
-  }
-  return libs;
 }
 
 async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
@@ -71,21 +45,13 @@ async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
   for (const d of dirs) entries.push({ kind: 'dir', dest: d, mode: 0o755 });
   entries.push({ kind: 'dir', dest: 'root', mode: 0o700 }, { kind: 'dir', dest: 'root/.ssh', mode: 0o700 });
 
-  const libs = new Set<string>();
-  for (const b of HOST_BINARIES) {
-    const src = hostBinary(b);
-    entries.push({ kind: 'file', dest: b.dest, mode: 0o755, content: await readFile(src) });
-    for (const lib of await sharedLibraries(src)) libs.add(lib);
+  const userland = opts.userland ?? (await hostUserland());
+  for (const f of [...userland.binaries, ...userland.libraries]) {
+    entries.push({ kind: 'file', dest: f.dest, mode: 0o755, content: await readGuestFile(f) });
   }
-  for (const lib of libs) {
-    // Copied under the path the loader asks for; readFile follows symlinks to the real library.
-    entries.push({ kind: 'file', dest: lib.replace(/^\/+/, ''), mode: 0o755, content: await readFile(lib) });
-  }
-  const busybox = hostBinary(HOST_BINARIES[0]);
-  const applets = await runChecked('initramfs', [busybox, '--list-full'], { timeoutMs: 30_000 });
   const taken = new Set(entries.map((e) => e.dest));
-  for (const applet of applets.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    if (!taken.has(applet) && applet !== 'linuxrc') entries.push({ kind: 'symlink', dest: applet, target: '/bin/busybox' });
+  for (const applet of userland.applets) {
+    if (!taken.has(applet)) entries.push({ kind: 'symlink', dest: applet, target: '/bin/busybox' });
   }
 
   const chain = await resolveModuleChain(opts.modulesDir, NIC_MODULES);

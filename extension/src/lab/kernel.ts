@@ -1,10 +1,13 @@
 // Which kernel the lab boots: the host's own when its image and headers are there (as virtme-ng does), else a
 // Debian kernel unpacked into the cache. Either way QEMU gets an uncompressed vmlinux when the kernel supports
-// PVH (fast under TCG), the bzImage otherwise.
+// PVH (fast under TCG), the bzImage otherwise. An aarch64 guest always gets Debian's arm64 kernel, whose vmlinuz is
+// the plain arm64 Image QEMU boots as it is; it comes without headers (their tools are arm64 programs).
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { ARCH_PROFILES, isNativeArch, type LabArch } from './arch';
 import { prepareDebianKernel } from './debianKernel';
 import { LabError } from './errors';
 import { extractVmlinux } from './vmlinux';
@@ -17,8 +20,10 @@ export interface LabKernel {
   bootImage: string;
   /** /lib/modules/<release> of that kernel (for the NIC driver chain). */
   modulesDir: string;
-  /** Kernel build dir to build out-of-tree modules against (make -C headersDir M=...). */
+  /** Kernel build dir to build out-of-tree modules against (make -C headersDir M=...); '' when there is none. */
   headersDir: string;
+  /** The guest architecture this kernel runs on. */
+  arch: LabArch;
 }
 
 export interface KernelOptions {
@@ -28,6 +33,8 @@ export interface KernelOptions {
   prefer?: 'auto' | 'debian';
   /** Debian kernel series, default 6.1 (bookworm's). */
   series?: string;
+  /** Guest architecture, default x86_64. Another than the host's always takes the Debian kernel, without headers. */
+  arch?: LabArch;
 }
 
 async function readable(p: string): Promise<boolean> {
@@ -72,10 +79,38 @@ async function hostKernel(opts: KernelOptions): Promise<LabKernel | undefined> {
     bootImage: pvh ? await cachedVmlinux(bzImage, vmlinux, opts.log) : bzImage,
     modulesDir,
     headersDir: await realpath(build),
+    arch: 'x86_64',
   };
 }
 
+/** A compressed arm64 Image (vmlinuz may be gzip'd on other distributions or releases) is unpacked once. */
+async function arm64BootImage(vmlinuz: string, root: string): Promise<string> {
+  const head = await readFile(vmlinuz);
+  if (!(head[0] === 0x1f && head[1] === 0x8b)) return vmlinuz;
+  const target = path.join(root, 'Image');
+  if (existsSync(target)) return target;
+  const tmp = `${target}.tmp-${process.pid}`;
+  await writeFile(tmp, gunzipSync(head));
+  await rename(tmp, target);
+  return target;
+}
+
 export async function prepareKernel(opts: KernelOptions): Promise<LabKernel> {
+  const arch = opts.arch ?? 'x86_64';
+  if (arch !== 'x86_64') {
+    if (isNativeArch(arch)) throw new LabError('kernel', `an ${arch} lab on an ${arch} host is not supported yet`);
+    const deb = await prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log, { debArch: ARCH_PROFILES[arch].debArch, headers: false });
+    if (!existsSync(deb.bzImage)) throw new LabError('kernel', `${deb.bzImage} is missing`);
+    return {
+      source: 'debian',
+      release: deb.release,
+      bzImage: deb.bzImage,
+      bootImage: await arm64BootImage(deb.bzImage, deb.root),
+      modulesDir: deb.modulesDir,
+      headersDir: '',
+      arch,
+    };
+  }
   if ((opts.prefer ?? 'auto') === 'auto') {
     const host = await hostKernel(opts);
     if (host) return host;
@@ -90,5 +125,6 @@ export async function prepareKernel(opts: KernelOptions): Promise<LabKernel> {
     bootImage: pvh ? await cachedVmlinux(deb.bzImage, path.join(deb.root, 'vmlinux'), opts.log) : deb.bzImage,
     modulesDir: deb.modulesDir,
     headersDir: deb.headersDir,
+    arch: 'x86_64',
   };
 }

@@ -7,8 +7,10 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseAccel } from './accel';
+import { ARCH_PROFILES, hostLabArch, isNativeArch, type LabArch } from './arch';
 import { LabError } from './errors';
 import { freePort } from './freePort';
+import { foreignUserland } from './guestUserland';
 import { buildInitramfs } from './initramfs';
 import { prepareKernel, type LabKernel } from './kernel';
 import { qemuArgv, type Accel } from './qemuArgs';
@@ -36,6 +38,11 @@ export interface LabStartOptions {
   kernel?: 'auto' | 'debian';
   /** From QEMU's start to SSH answering; TCG on a loaded 2-core machine needs the margin. */
   bootTimeoutMs?: number;
+  /**
+   * Guest architecture, default x86_64. aarch64 boots Debian's arm64 kernel on QEMU's virt machine under TCG with
+   * arm64 busybox and dropbear (no headers: modules cannot be built for it here).
+   */
+  arch?: LabArch;
 }
 
 export interface ExecOptions {
@@ -52,6 +59,12 @@ export interface ExecResult {
 const SSH_RETRY_MS = 200;
 const BANNER_TIMEOUT_MS = 1_000;
 const FORWARD_RETRIES = 3;
+
+/** A foreign guest runs under TCG only; asking for KVM there is a mistake worth saying. */
+function foreignAccel(arch: LabArch, asked: LabStartOptions['accel']): Accel {
+  if (asked === 'kvm') throw new LabError('options', `an ${arch} guest cannot use KVM on this ${hostLabArch() ?? 'unknown'} host: use tcg`);
+  return 'tcg';
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -83,8 +96,12 @@ export class LabVm extends EventEmitter {
   get kernelRelease(): string {
     return this.kernel.release;
   }
+  /** '' for a guest of another architecture: no module builds for it. */
   get headersDir(): string {
     return this.kernel.headersDir;
+  }
+  get arch(): LabArch {
+    return this.kernel.arch;
   }
   /** argv prefix to reach the guest: append one command string quoted with quoteArgv. */
   get sshArgs(): string[] {
@@ -108,8 +125,9 @@ export class LabVm extends EventEmitter {
     const labDir = path.join(opts.cacheDir, 'lab');
     let runDir: string | undefined;
     try {
-      const kernel = await prepareKernel({ cacheDir: opts.cacheDir, log, prefer: opts.kernel ?? 'auto' });
-      log(`kernel ${kernel.release} (${kernel.source}), headers ${kernel.headersDir}`);
+      const arch = opts.arch ?? 'x86_64';
+      const kernel = await prepareKernel({ cacheDir: opts.cacheDir, log, prefer: opts.kernel ?? 'auto', arch });
+      log(`kernel ${kernel.release} (${kernel.source}, ${arch}), headers ${kernel.headersDir || 'none'}`);
       const key = await ensureClientKey(path.join(labDir, 'client-key'));
       const initramfs = await buildInitramfs({
         labDir,
@@ -117,8 +135,12 @@ export class LabVm extends EventEmitter {
         modulesDir: kernel.modulesDir,
         authorizedKey: key.publicKeyLine,
         log,
+        ...(isNativeArch(arch) ? {} : {
+          userland: await foreignUserland(opts.cacheDir, ARCH_PROFILES[arch].debArch, ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch, log),
+        }),
       });
-      const accel = await chooseAccel(labDir, kernel.bootImage, opts.accel ?? 'auto', log);
+      // KVM runs only guests of the host's own architecture; the probe boots the x86_64 kernel.
+      const accel = isNativeArch(arch) ? await chooseAccel(labDir, kernel.bootImage, opts.accel ?? 'auto', log) : foreignAccel(arch, opts.accel);
       opts.signal?.throwIfAborted();
       runDir = await mkdtemp(path.join(os.tmpdir(), 'netlink-lab-'));
       let lastError: unknown;
@@ -155,7 +177,7 @@ export class LabVm extends EventEmitter {
   private async boot(initrd: string): Promise<void> {
     const log = this.opts.log ?? ((): void => undefined);
     this.setState(LabState.Booting, `booting ${this.kernel.release} (${this.accel})`);
-    const argv = qemuArgv({ accel: this.accel, kernel: this.kernel.bootImage, initrd, sshPort: this.port });
+    const argv = qemuArgv({ accel: this.accel, kernel: this.kernel.bootImage, initrd, sshPort: this.port, arch: this.kernel.arch });
     log(`${quoteArgv(argv)}`);
     const t0 = Date.now();
     this.consoleStream = createWriteStream(this.consoleLog);

@@ -1,7 +1,8 @@
 // `npm run lab`: boots the lab VM in the foreground, prints the SSH command line once the guest answers, and
 // powers it off on Ctrl-C / SIGTERM.
 import path from 'node:path';
-import { LAB_HOST_PACKAGES, ensurePackages } from './debianPackages';
+import type { LabArch } from './arch';
+import { ensurePackages, labHostPackages } from './debianPackages';
 import { LabError } from './errors';
 import { prepareKernel } from './kernel';
 import { LabState, LabVm } from './labVm';
@@ -21,6 +22,12 @@ function kernelFromEnv(): 'auto' | 'debian' {
   const v = process.env.NETLINK_LAB_KERNEL ?? 'auto';
   if (v === 'auto' || v === 'debian') return v;
   throw new LabError('options', `NETLINK_LAB_KERNEL must be auto or debian, not ${JSON.stringify(v)}`);
+}
+
+function archFromEnv(): LabArch {
+  const v = process.env.NETLINK_LAB_ARCH ?? 'x86_64';
+  if (v === 'x86_64' || v === 'aarch64') return v;
+  throw new LabError('options', `NETLINK_LAB_ARCH must be x86_64 or aarch64, not ${JSON.stringify(v)}`);
 }
 
 async function main(): Promise<number> {
@@ -43,11 +50,12 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  await ensurePackages(LAB_HOST_PACKAGES, log);
+  const arch = archFromEnv();
+  await ensurePackages(labHostPackages(arch), log);
   vm = await LabVm.start({ cacheDir: cacheDir(), log, signal: abort.signal, accel: accelFromEnv(),
-    kernel: kernelFromEnv() });
-  console.log(`lab ready: kernel ${vm.kernelRelease} (${vm.accel}), boot to SSH ${vm.bootSeconds.toFixed(1)} s`);
-  console.log(`headers for modules: ${vm.headersDir}`);
+    kernel: kernelFromEnv(), arch });
+  console.log(`lab ready: kernel ${vm.kernelRelease} (${vm.arch}, ${vm.accel}), boot to SSH ${vm.bootSeconds.toFixed(1)} s`);
+  if (vm.headersDir) console.log(`headers for modules: ${vm.headersDir}`);
   console.log(vm.sshCommandLine);
   const current = vm;
   const code = await new Promise<number>((resolve) => {
