@@ -1,17 +1,22 @@
 // What a person sees when sending from the message builder to a real kernel: in code-server, start the lab VM
 // from the command palette, build and load the reference module with the palette commands, compose a message for
 // it in the builder (protocol nlreply (31), message "request", REQUEST+ACK, a text payload), press Send and read
-// the module's answer in the replies list: an NLMSG_DONE whose text names our port and echoes the payload.
+// the module's answer in the replies list: an NLMSG_DONE whose text names our port and echoes the payload. Then
+// the history: the exchange is listed, Restore puts the sent bytes back into the form, and both survive a window
+// reload (the history is kept in the workspace's storage). One file, so the lab boots once.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
+import { choose, clickInView, isChecked, selectValue } from './harness/builder';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot } from './harness/paths';
-import { builderFrame, openWorkbench, runCommand, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
+import {
+  builderBytes, builderFrame, focusBuilder, openWorkbench, reloadWindow, runCommand, shotOnFailure, waitFor, type Workbench,
+} from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
 // code-server hands its environment to the extension host: the extension's lab boots from the cache the lab tier
@@ -35,25 +40,6 @@ async function waitForToast(page: Page, expected: RegExp, timeoutMs: number): Pr
     return errors.length > 0 || expected.test(last);
   }, () => last || '(no notification)');
   if (errors.length > 0) throw new Error(`error notification instead of ${expected}: ${errors.join('\n')}`);
-}
-
-async function isChecked(box: Locator): Promise<boolean> {
-  return box.evaluate((el) => (el as HTMLElement & { checked: boolean }).checked);
-}
-
-/**
- * Choose an option of a vscode-single-select by its visible label and wait until the select holds `value`. A
- * combobox opens its list when typed into (the typing filters it); a plain select opens on a click. Options are
- * looked for inside the select: the hex view's bytes are options too.
- */
-async function choose(frame: FrameLocator, testid: string, label: string, value: string): Promise<void> {
-  const select = frame.locator(`[data-testid="${testid}"]`);
-  const current = (): Promise<string> => select.evaluate((el) => (el as HTMLElement & { value: string }).value);
-  if (await select.evaluate((el) => (el as HTMLElement & { combobox: boolean }).combobox)) await select.locator('input').fill(label);
-  else await select.click();
-  await select.getByRole('option', { name: label }).first().click();
-  let seen = '';
-  await waitFor(`${testid} = ${value}`, 5_000, async () => (seen = await current()) === value, () => seen);
 }
 
 /**
@@ -81,8 +67,24 @@ async function framePicture(page: Page, frame: FrameLocator): Promise<void> {
   }
 }
 
+/** "Netlink: Stop Lab VM" when the status bar says the lab is up; waits for "lab: stopped". */
+async function stopLab(page: Page): Promise<void> {
+  if ((await page.locator('.statusbar-item', { hasText: 'lab: ready' }).count()) === 0) return;
+  await runCommand(page, 'Netlink: Stop Lab VM');
+  await page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 30_000 });
+}
+
+/** Open the builder's History section (it starts closed; its state is kept with the view's). */
+async function openHistory(frame: FrameLocator): Promise<void> {
+  const section = frame.locator('[data-testid="section-history"]');
+  if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await clickInView(section.locator(':scope > summary'));
+  await frame.locator('[data-testid=history-item-0]').waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 describe('message builder sends to the lab VM', () => {
   let wb: Workbench;
+  /** The request the Send test sent, as hex: the history tests restore it. */
+  let sent = '';
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -95,10 +97,7 @@ describe('message builder sends to the lab VM', () => {
 
   after(async () => {
     // Power the guest off the way a person would; closing code-server then takes the rest down.
-    if (wb && (await wb.page.locator('.statusbar-item', { hasText: 'lab: ready' }).count().catch(() => 0)) > 0) {
-      await runCommand(wb.page, 'Netlink: Stop Lab VM').catch(() => undefined);
-      await wb.page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
-    }
+    if (wb) await stopLab(wb.page).catch(() => undefined);
     await wb?.close();
   }, { timeout: 60_000 });
 
@@ -136,6 +135,7 @@ describe('message builder sends to the lab VM', () => {
     const decoded = frame.locator('[data-testid=decoded-preview]');
     await waitFor('the text in the decoded request', 10_000, async () => (await decoded.innerText()).includes(payload), () => 'decoded preview without the text');
 
+    sent = await builderBytes(frame);
     await frame.locator('[data-testid=send-button]').click();
     const replies = frame.locator('[data-testid=replies]');
     const status = frame.locator('[data-testid=send-status]');
@@ -159,6 +159,45 @@ describe('message builder sends to the lab VM', () => {
       mkdirSync(join(repoRoot, 'media'), { recursive: true });
       copyFileSync(shot, join(repoRoot, 'media', 'builder.png'));
     }
+  }));
+
+  it('the history lists the exchange; Restore puts the request back into the form', { timeout: 90_000 }, shot('builder-history', async (page) => {
+    assert.ok(sent !== '', 'the Send test sent a request');
+    const frame = await focusBuilder(page);
+    await openHistory(frame);
+    const item = frame.locator('[data-testid=history-item-0]');
+    const text = await item.innerText();
+    assert.match(text, /\blab\b/, `the target in the history entry:\n${text}`);
+    assert.match(text, /1 reply/, `the outcome in the history entry:\n${text}`);
+    assert.equal(await frame.locator('[data-testid^=history-item-]').count(), 1, 'one exchange, one entry');
+    // The form has moved on since the send (auto seq +1) and is changed further: other text.
+    await frame.locator('[data-testid=payload-text] textarea').fill('something else');
+    await waitFor('the changed form', 10_000, async () => (await builderBytes(frame)) !== sent);
+    await clickInView(frame.locator('[data-testid=history-restore-0]'));
+    let seen = '';
+    await waitFor(`the sent request ${sent} back in the form`, 10_000, async () => (seen = await builderBytes(frame)) === sent, () => seen);
+    assert.equal(await frame.locator('[data-testid=payload-text] textarea').inputValue(), payload);
+    assert.equal(await selectValue(frame, 'protocol-select'), '31');
+    // "Replies" shows that exchange's answer again.
+    await clickInView(frame.locator('[data-testid=history-replies-0]'));
+    await waitFor('the replies of the history entry', 10_000, async () => (await frame.locator('[data-testid=replies]').innerText()).includes(payload));
+  }));
+
+  it('the history is kept for the workspace across "Developer: Reload Window"', { timeout: 240_000 }, shot('builder-history-reload', async (page) => {
+    assert.ok(sent !== '', 'the Send test sent a request');
+    // The reload restarts the extension host, which owns the lab VM: power the guest off first, as a person would.
+    await stopLab(page);
+    await reloadWindow(page);
+    const frame = await focusBuilder(page);
+    await openHistory(frame);
+    const text = await frame.locator('[data-testid=history-item-0]').innerText();
+    assert.match(text, /1 reply/, `the exchange in the history after the reload:\n${text}`);
+    await frame.locator('[data-testid=payload-text] textarea').fill('changed after the reload');
+    await waitFor('the changed form', 10_000, async () => (await builderBytes(frame)) !== sent);
+    await clickInView(frame.locator('[data-testid=history-restore-0]'));
+    let seen = '';
+    await waitFor(`the sent request ${sent} restored after the reload`, 10_000, async () => (seen = await builderBytes(frame)) === sent, () => seen);
+    await page.screenshot({ path: join(screenshots, 'builder-history.png') });
   }));
 
   it('the workbench sent no request outside 127.0.0.1', () => {

@@ -1,5 +1,5 @@
 // A code-server with the extension installed plus a browser page showing its workbench: what the UI tests drive.
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './browser';
 import { cleanupAll, delay, withTimeout } from './cleanup';
 import { makeRunDirs, startCodeServer, type CodeServer } from './code-server';
@@ -12,11 +12,17 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(opts: { extensionPath: string; workspace: string; runName: string }): Promise<Workbench> {
+export async function openWorkbench(opts: {
+  extensionPath: string;
+  workspace: string;
+  runName: string;
+  /** User settings on top of the offline ones (e.g. spec folders for the families a test needs). */
+  settings?: Record<string, unknown>;
+}): Promise<Workbench> {
   const dirs = makeRunDirs(opts.runName);
   linkExtension(dirs.extensionsDir, opts.extensionPath);
   try {
-    const server = await startCodeServer({ dirs, workspace: opts.workspace });
+    const server = await startCodeServer({ dirs, workspace: opts.workspace, ...(opts.settings ? { settings: opts.settings } : {}) });
     const browser = await openBrowser();
     const { page } = browser;
     await withTimeout('opening the workbench', 60_000, page.goto(`${server.origin}/?folder=${encodeURIComponent(opts.workspace)}`));
@@ -37,6 +43,77 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
 /** Run a command from the F1 palette by its title ("Netlink: Decode ..."). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await pick(page, 'F1', `>${title}`, title);
+}
+
+/**
+ * Run a command that opens a second quick pick (e.g. "Preferences: Color Theme") and choose the row whose label
+ * is exactly `label`. Rows are matched by their whole label: typing filters by substring, and the highlighted
+ * first row may be another one ("Preferences: Browse Color Themes in Marketplace", "Default High Contrast Light").
+ */
+export async function runCommandAndPick(page: Page, title: string, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await exactRow(page, title).click();
+  // The same widget comes back with the command's own list, without the ">" of the command palette.
+  await waitFor(`the quick pick of "${title}"`, 10_000, async () => !(await input.inputValue()).startsWith('>'));
+  await input.fill(label);
+  await exactRow(page, label).click();
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The quick pick row labelled exactly `label` (its aria-label is the label, then ", description" if any). */
+function exactRow(page: Page, label: string): Locator {
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const quoted = JSON.stringify(label);
+  const byAria = page.locator(`.quick-input-list .monaco-list-row[aria-label=${quoted}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(`${label}, `)}]`);
+  const byName = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  return byAria.or(byName).first();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * "Developer: Reload Window", then wait until the reloaded workbench is up and the extension has contributed
+ * its activity bar entry (the palette has no Netlink commands before that).
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const before = await page.evaluate(() => performance.timeOrigin);
+  await runCommand(page, 'Developer: Reload Window').catch(() => undefined);
+  await waitFor('the reloaded page', 60_000, async () => (await page.evaluate(() => performance.timeOrigin)) !== before);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await netlinkReady(page);
+}
+
+/** The Netlink view container is in the activity bar: the extension's contributions are registered. */
+export async function netlinkReady(page: Page): Promise<void> {
+  await page.locator('.part.activitybar .action-item[aria-label^="Netlink"], .part.activitybar .action-label[aria-label^="Netlink"]').first()
+    .waitFor({ state: 'attached', timeout: 90_000 });
+}
+
+/**
+ * Show and focus the message builder from the palette and wait until its form is rendered (the host has sent
+ * the catalog). Retries the palette: right after a start or reload the command may not be registered yet.
+ */
+export async function focusBuilder(page: Page, timeoutMs = 90_000): Promise<FrameLocator> {
+  await netlinkReady(page);
+  const frame = builderFrame(page);
+  let lastError = '';
+  await waitFor('the message builder form', timeoutMs, async () => {
+    try {
+      await runCommand(page, 'Netlink: Focus on Message Builder View');
+    } catch (e) {
+      lastError = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      await page.keyboard.press('Escape');
+      return false;
+    }
+    await frame.locator('[data-testid=form]').waitFor({ state: 'visible', timeout: 15_000 });
+    return true;
+  }, () => lastError);
+  return frame;
 }
 
 /**

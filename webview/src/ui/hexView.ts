@@ -47,7 +47,9 @@ export class HexView {
       const offset = (e.target as HTMLElement).closest<HTMLElement>('[data-offset]')?.dataset['offset'];
       if (offset !== undefined) this.moveTo(Number(offset), true);
     });
-    this.grid.addEventListener('focus', () => this.moveTo(this.cursor, true));
+    // Focus (also the press of a click on a byte) marks the cursor without scrolling: a scroll between the press
+    // and the release would put another byte under the pointer.
+    this.grid.addEventListener('focus', () => this.moveTo(this.cursor, true, false));
   }
 
   setBytes(bytes: Uint8Array, map: ByteMap, invalid: boolean): void {
@@ -79,23 +81,29 @@ export class HexView {
     this.markCursor(false);
   }
 
-  /** Highlights bytes [start, end) (undefined clears). */
+  /**
+   * Highlights bytes [start, end) (undefined clears). Never scrolls: it runs when a form field gets the focus (a
+   * mouse press) and on every keystroke, and scrolling the view then moves the control away from under the
+   * pointer (the click is lost) or the field being typed in out of sight. The cursor scrolls itself into view.
+   */
   highlight(range: { start: number; end: number } | undefined): void {
     if (this.highlighted) for (let i = this.highlighted.start; i < this.highlighted.end; i++) this.cells[i]?.classList.remove('hl');
     this.highlighted = range;
     if (!range) return;
     for (let i = range.start; i < range.end; i++) this.cells[i]?.classList.add('hl');
-    this.cells[range.start]?.scrollIntoView({ block: 'nearest' });
   }
 
-  /** Moves the cursor (from outside: an ext-ack offset, a click in the decoded view). */
-  moveTo(offset: number, notify: boolean): void {
+  /**
+   * Moves the cursor (from outside: an ext-ack offset, a click in the decoded view). `notify`: highlight the
+   * byte's field and tell the form; `reveal`: scroll the cursor into view (default: when notifying).
+   */
+  moveTo(offset: number, notify: boolean, reveal = notify): void {
     if (this.cells.length === 0) return;
     this.cursor = Math.max(0, Math.min(this.cells.length - 1, offset));
-    this.markCursor(notify);
+    this.markCursor(notify, reveal);
   }
 
-  private markCursor(notify: boolean): void {
+  private markCursor(notify: boolean, reveal = notify): void {
     this.grid.querySelectorAll('.cur').forEach((c) => {
       c.classList.remove('cur');
       c.setAttribute('aria-selected', 'false');
@@ -111,9 +119,9 @@ export class HexView {
     const span = this.map?.spanAt(this.cursor);
     const range = span ? this.map?.rangeOf(span.field) : undefined;
     this.status.textContent = `byte ${this.cursor} (0x${this.cursor.toString(16)}): ${span ? span.label : '—'}${range ? `, bytes ${range.start}-${range.end - 1}` : ''}`;
+    if (reveal) cell.scrollIntoView({ block: 'nearest' });
     if (notify) {
       this.highlight(range);
-      cell.scrollIntoView({ block: 'nearest' });
       this.onCursor(this.cursor, span?.field);
     }
   }

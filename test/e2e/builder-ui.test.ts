@@ -1,0 +1,404 @@
+// The message builder as a person uses it, in code-server + Chromium: composing with the keyboard alone (every
+// control reachable), every "Copy as" format as it lands on the clipboard, the form surviving a window reload,
+// and the colours following the four default themes with a readable byte highlight. Needs no target: nothing
+// is sent here (builder-send.test.ts sends to the lab VM).
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  choose, clickInView, cstr, focusableKeys, focusedKey, isChecked, nlattr, nlmsg, selectValue, tabTo, u16, u32, u8,
+} from './harness/builder';
+import { ensureAll } from './harness/install';
+import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
+import {
+  builderBytes, focusBuilder, openWorkbench, reloadWindow, runCommandAndPick, shotOnFailure, waitFor, type Workbench,
+} from './harness/workbench';
+
+const screenshots = join(resultsRoot, 'screenshots');
+
+// A small generic netlink family from a YNL spec: the YNL "Copy as" formats apply only to spec families. Its id
+// comes from the netlink.decoder.genlFamilyIds setting (no kernel to ask here).
+const specDir = join(runsRoot, 'builder-ui-specs');
+const specFile = join(specDir, 'wb-e2e.yaml');
+const FAMILY = 'wb-e2e';
+const FAMILY_ID = 0x1d;
+const DEV_GET = 3;
+const ATTR_IFINDEX = 1;
+const ATTR_NAME = 2;
+const spec = `name: ${FAMILY}
+protocol: genetlink
+doc: A family for the builder's UI tests.
+attribute-sets:
+  - name: dev
+    attributes:
+      - { name: ifindex, type: u32 }
+      - { name: name, type: string }
+operations:
+  list:
+    - name: dev-get
+      value: ${DEV_GET}
+      attribute-set: dev
+      do: { request: { attributes: [ ifindex, name ] } }
+      dump: { request: { attributes: [ ifindex ] } }
+`;
+
+// netlink constants (include/uapi/linux/netlink.h, rtnetlink.h, if_addr.h).
+const NLM_F_REQUEST = 0x1;
+const NLM_F_ACK = 0x4;
+const NLM_F_DUMP = 0x300;
+const RTM_GETADDR = 22;
+const IFA_LABEL = 3;
+
+async function bytesAre(frame: FrameLocator, expected: string, what: string, timeoutMs = 10_000): Promise<void> {
+  let seen = '';
+  await waitFor(`${what}: bytes ${expected}`, timeoutMs, async () => (seen = await builderBytes(frame)) === expected, () => seen);
+}
+
+/** Open a section of the builder (details) if it is closed. */
+async function openSection(frame: FrameLocator, id: string): Promise<void> {
+  const section = frame.locator(`[data-testid="section-${id}"]`);
+  if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await section.locator(':scope > summary').click();
+}
+
+/**
+ * With the mouse: generic netlink, family wb-e2e, dev-get, NLM_F_ACK on top of the dump flags, ifindex 7 and
+ * name "eth0". Returns the bytes that must result.
+ */
+async function composeGenl(frame: FrameLocator): Promise<string> {
+  await choose(frame, 'protocol-select', 'generic (16): generic netlink', '16');
+  await choose(frame, 'genl-family', FAMILY, FAMILY);
+  await choose(frame, 'message-type', 'dev-get', 'dev-get');
+  // The form is rebuilt just after a choice: wait for the new one (dev-get's dump flags) before clicking in it.
+  const flags = frame.locator('[data-testid=flags-value] input');
+  await waitFor('the dump flags of dev-get', 5_000, async () => (await flags.inputValue()) === '0x301');
+  // A press on a field must not scroll the view (the release would land on another control and the click be lost).
+  const ack = frame.locator('[data-testid="flag-NLM_F_ACK"]');
+  await ack.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const scrolled = (): Promise<number> => ack.evaluate((el) => el.ownerDocument.scrollingElement?.scrollTop ?? 0);
+  const top = await scrolled();
+  await ack.click();
+  assert.equal(await scrolled(), top, 'clicking a flag leaves the view where it was');
+  await waitFor('NLM_F_ACK in the flags', 5_000, async () => (await flags.inputValue()) === '0x305');
+  await frame.locator('[data-testid="seq"] input').fill('5');
+  for (const [type, value] of [['ifindex', '7'], ['name', 'eth0']] as const) {
+    await choose(frame, 'add-attr-type-top', type, type);
+    const before = await frame.locator('[data-testid^="attr-value-"]').count();
+    await clickInView(frame.locator('[data-testid="add-attr-top"]'));
+    await waitFor(`a row for ${type}`, 5_000, async () => (await frame.locator('[data-testid^="attr-value-"]').count()) === before + 1);
+    await frame.locator('[data-testid^="attr-value-"]').last().locator('input').fill(value);
+  }
+  const expected = nlmsg({ type: FAMILY_ID, flags: NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK, seq: 5 },
+    `${u8(DEV_GET)}${u8(1)}${u16(0)}${nlattr(ATTR_IFINDEX, u32(7))}${nlattr(ATTR_NAME, cstr('eth0'))}`);
+  await bytesAre(frame, expected, 'the composed wb-e2e dev-get');
+  return expected;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours.
+
+type Rgba = [number, number, number, number];
+
+function parseColor(css: string): Rgba {
+  const m = /^rgba?\(([^)]+)\)$/.exec(css.trim());
+  if (!m) throw new Error(`not a computed colour: "${css}"`);
+  const [r, g, b, a] = m[1]!.split(/[,\s/]+/).filter(Boolean).map(Number);
+  return [r!, g!, b!, a ?? 1];
+}
+
+/** `top` drawn over the opaque `bottom`. */
+function over(top: Rgba, bottom: Rgba): Rgba {
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i]! * a + bottom[i]! * (1 - a)).concat(1) as Rgba;
+}
+
+/** WCAG 2 relative luminance and contrast ratio. */
+function luminance([r, g, b]: Rgba): number {
+  const lin = (c: number): number => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+function contrast(a: Rgba, b: Rgba): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+interface ThemeLook {
+  bodyClass: string;
+  /** Computed colour of the builder's text, and --vscode-foreground resolved to a colour. */
+  color: string;
+  foregroundVar: string;
+  /** The side bar's background in the workbench (the builder is transparent over it) and in the webview's variables. */
+  sidebarBackground: string;
+  sidebarBackgroundVar: string;
+  hexBorder: string;
+  /** --vscode-editor-selectionHighlightBackground and --vscode-contrastActiveBorder, resolved. */
+  highlightVar: string;
+  contrastBorderVar: string;
+  /** Highlighted bytes and the cursor byte: text colour, own background (may be translucent), outline. */
+  highlighted: { offset: string; cursor: boolean; color: string; background: string; outline: string }[];
+}
+
+/** A colour expression resolved to a computed rgb() string inside the webview. */
+async function look(page: Page, frame: FrameLocator): Promise<ThemeLook> {
+  const sidebarBackground = await page.locator('.part.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const inner = await frame.locator('body').evaluate((body) => {
+    const resolveVar = (name: string): string => {
+      const probe = body.ownerDocument.createElement('span');
+      probe.style.color = `var(${name})`;
+      body.append(probe);
+      const c = getComputedStyle(probe).color;
+      probe.remove();
+      return c;
+    };
+    // The highlighted bytes and the cursor byte (drawn with the selection colour).
+    const cells = Array.from(body.querySelectorAll<HTMLElement>('[data-testid=hex-view] .b.hl, [data-testid=hex-view] .b.cur'));
+    return {
+      bodyClass: body.className,
+      color: getComputedStyle(body).color,
+      foregroundVar: resolveVar('--vscode-foreground'),
+      sidebarBackgroundVar: resolveVar('--vscode-sideBar-background'),
+      hexBorder: getComputedStyle(body.querySelector('[data-testid=hex-view]')!).borderTopColor,
+      highlightVar: resolveVar('--vscode-editor-selectionHighlightBackground'),
+      contrastBorderVar: resolveVar('--vscode-contrastActiveBorder'),
+      highlighted: cells.map((c) => {
+        const style = getComputedStyle(c);
+        return {
+          offset: c.dataset['offset'] ?? '?', cursor: c.classList.contains('cur'), color: style.color, background: style.backgroundColor,
+          outline: style.outlineStyle === 'none' ? 'none' : style.outlineColor,
+        };
+      }),
+    };
+  });
+  return { ...inner, sidebarBackground };
+}
+
+/** The workbench.colorTheme ids and the labels the theme picker shows for them. */
+const THEMES = [
+  { id: 'Default Light Modern', label: 'Light Modern', bodyClass: 'vscode-light' },
+  { id: 'Default Dark Modern', label: 'Dark Modern', bodyClass: 'vscode-dark' },
+  { id: 'Default High Contrast', label: 'Dark High Contrast', bodyClass: 'vscode-high-contrast' },
+  { id: 'Default High Contrast Light', label: 'Light High Contrast', bodyClass: 'vscode-high-contrast-light' },
+] as const;
+
+describe('message builder UI', () => {
+  let wb: Workbench;
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    mkdirSync(specDir, { recursive: true });
+    writeFileSync(specFile, spec);
+    await ensureAll();
+    wb = await openWorkbench({
+      extensionPath: repoRoot,
+      workspace: join(repoRoot, 'test', 'fixtures', 'e2e'),
+      runName: 'builder-ui',
+      settings: { 'netlink.decoder.specFolders': [specDir], 'netlink.decoder.genlFamilyIds': { [FAMILY]: FAMILY_ID } },
+    });
+    // Copy as is read back from the page's clipboard, as a paste would.
+    await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.server.origin });
+  }, { timeout: 30 * 60_000 });
+
+  after(async () => {
+    await wb?.close();
+  }, { timeout: 30_000 });
+
+  const shot = shotOnFailure(() => wb.page, screenshots);
+
+  it('keyboard alone: every control is reachable with Tab / Shift+Tab, and a message is composed with keys', { timeout: 180_000 }, shot('builder-keyboard', async (page) => {
+    // The palette is keys too (F1, typing, Enter); the mouse is never used in this test.
+    const frame = await focusBuilder(page);
+    await bytesAre(frame, nlmsg({ type: 18, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 1 }, '00'.repeat(16)), 'the default RTM_GETLINK dump request', 30_000);
+    // Open the sections that start closed (history, load bytes) from the keyboard: Enter on their summary.
+    for (const title of ['History', 'Load bytes']) {
+      await tabTo(page, frame, `summary:${title}`);
+      await page.keyboard.press('Enter');
+    }
+
+    // Tab from the first control to the last: every control shown is reached, in document order.
+    await tabTo(page, frame, 'summary:Message', { back: true });
+    const controls = await focusableKeys(frame);
+    const walk = async (key: 'Tab' | 'Shift+Tab', last: string): Promise<string[]> => {
+      const visited = [await focusedKey(frame)];
+      while (visited.at(-1) !== last && visited.at(-1) !== '(outside)' && visited.length <= controls.length + 5) {
+        await page.keyboard.press(key);
+        visited.push(await focusedKey(frame));
+      }
+      return visited;
+    };
+    assert.deepEqual(await walk('Tab', controls.at(-1)!), controls, 'Tab visits every control once, in the order shown');
+    assert.deepEqual(await walk('Shift+Tab', controls[0]!), [...controls].reverse(), 'Shift+Tab visits them in reverse');
+
+    // Compose RTM_GETADDR (REQUEST|DUMP|ACK, seq 42) for ifa_index 1 with IFA_LABEL "lo".
+    await tabTo(page, frame, 'message-type');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('RTM_GETADDR');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitFor('message type RTM_GETADDR', 5_000, async () => (await selectValue(frame, 'message-type')) === 'RTM_GETADDR');
+    await tabTo(page, frame, 'flag-NLM_F_ACK');
+    await page.keyboard.press('Space');
+    await waitFor('NLM_F_ACK checked', 5_000, () => isChecked(frame.locator('[data-testid="flag-NLM_F_ACK"]')));
+    await tabTo(page, frame, 'seq');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('42');
+    await tabTo(page, frame, 'header.ifa_index');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('1');
+    await tabTo(page, frame, 'add-attr-type-top');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('IFA_LABEL');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitFor('IFA_LABEL to add', 5_000, async () => (await selectValue(frame, 'add-attr-type-top')) === 'IFA_LABEL');
+    await tabTo(page, frame, 'add-attr-top');
+    await page.keyboard.press('Enter');
+    // The new row's value field comes before the add row: back to it with Shift+Tab.
+    const valueKey = await waitForKey(frame, '[data-testid^="attr-value-"]');
+    await tabTo(page, frame, valueKey, { back: true });
+    await page.keyboard.type('lo');
+    const expected = nlmsg({ type: RTM_GETADDR, flags: NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK, seq: 42 },
+      `${u8(0)}${u8(0)}${u8(0)}${u8(0)}${u32(1)}${nlattr(IFA_LABEL, cstr('lo'))}`);
+    await bytesAre(frame, expected, 'RTM_GETADDR composed with the keyboard');
+
+    // The hex view: arrows move the byte cursor, Enter goes to the byte's field (offset 8 is nlmsg_seq).
+    await tabTo(page, frame, 'hex-view');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+    assert.match(await frame.locator('[data-testid=hex-status]').innerText(), /^byte 8 \(0x8\): .*seq/);
+    await page.keyboard.press('Enter');
+    assert.equal(await focusedKey(frame), 'seq', 'Enter on a byte of nlmsg_seq focuses the seq field');
+
+    // A plain select from the keyboard: Copy as "C array" (Enter opens, arrows move, Enter picks).
+    await tabTo(page, frame, 'copy-format');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitFor('copy format C array', 5_000, async () => (await selectValue(frame, 'copy-format')) === 'c-array');
+    assert.match(await frame.locator('[data-testid=copy-preview]').innerText(), /^unsigned char msg\[32\] = \{/);
+    await page.screenshot({ path: join(screenshots, 'builder-keyboard.png') });
+  }));
+
+  it('Copy as: every format on the clipboard is the composed message', { timeout: 120_000 }, shot('builder-copy', async (page) => {
+    const frame = await focusBuilder(page);
+    const hex = await composeGenl(frame);
+    const bytes = Buffer.from(hex, 'hex');
+    const json = '{"ifindex":7,"name":"eth0"}';
+    const lines: string[] = [];
+    for (let i = 0; i < bytes.length; i += 8) lines.push(`\t${[...bytes.subarray(i, i + 8)].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')},`);
+    const expected: [string, string, string][] = [
+      ['hex', 'Hex', hex],
+      ['c-array', 'C array', `unsigned char msg[${bytes.length}] = {\n${lines.join('\n')}\n};`],
+      ['c-string', 'C string (\\x)', `"${[...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}"`],
+      ['nlhelper', 'nlhelper command', `nlhelper xchg --protocol 16 ${hex}`],
+      ['ynl-json', 'YNL JSON', json],
+      // NLM_F_DUMP is set: the cli dumps.
+      ['ynl-cli', 'YNL cli command', `./tools/net/ynl/pyynl/cli.py --spec '${specFile}' --dump 'dev-get' --json '${json}'`],
+    ];
+    await openSection(frame, 'copy');
+    const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
+    for (const [format, label, text] of expected) {
+      await choose(frame, 'copy-format', label, format);
+      await page.evaluate(() => navigator.clipboard.writeText('(not copied yet)'));
+      await clickInView(frame.locator('[data-testid=copy-button]'));
+      let seen = '';
+      await waitFor(`${label} on the clipboard`, 10_000, async () => (seen = await clipboard()) !== '(not copied yet)', () => seen);
+      assert.equal(seen, text, `Copy as ${label}`);
+    }
+  }));
+
+  it('the form and its bytes survive "Developer: Reload Window"', { timeout: 240_000 }, shot('builder-reload', async (page) => {
+    let frame = await focusBuilder(page);
+    const hex = await composeGenl(frame);
+    const fields = async (f: FrameLocator): Promise<Record<string, string>> => ({
+      protocol: await selectValue(f, 'protocol-select'),
+      family: await selectValue(f, 'genl-family'),
+      message: await selectValue(f, 'message-type'),
+      ack: String(await isChecked(f.locator('[data-testid="flag-NLM_F_ACK"]'))),
+      flags: await f.locator('[data-testid=flags-value] input').inputValue(),
+      seq: await f.locator('[data-testid=seq] input').inputValue(),
+      values: (await f.locator('[data-testid^="attr-value-"] input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).join(','),
+      copyFormat: await selectValue(f, 'copy-format'),
+    });
+    const before = await fields(frame);
+    assert.deepEqual({ ...before, copyFormat: '' }, { protocol: '16', family: FAMILY, message: 'dev-get', ack: 'true', flags: '0x305', seq: '5', values: '7,eth0', copyFormat: '' });
+    await reloadWindow(page);
+    frame = await focusBuilder(page);
+    await bytesAre(frame, hex, 'the same bytes after the reload', 30_000);
+    assert.deepEqual(await fields(frame), before, 'every field as before the reload');
+    await page.screenshot({ path: join(screenshots, 'builder-reload.png') });
+  }));
+
+  it('the builder follows the colour theme; the byte highlight stays readable (contrast >= 4.5)', { timeout: 240_000 }, shot('builder-themes', async (page) => {
+    const frame = await focusBuilder(page);
+    await composeGenl(frame);
+    const ifindexField = (await frame.locator('[data-testid^="attr-value-"]').first().getAttribute('data-testid')) ?? '';
+    await openSection(frame, 'bytes');
+    // The pictures should show the bytes: give the builder the side bar's whole height.
+    const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasNotText: 'Message Builder' });
+    for (let n = await others.count(); n > 0; n--) await others.first().click();
+    const seen = new Map<string, ThemeLook>();
+    const report: Record<string, unknown>[] = [];
+    for (const theme of THEMES) {
+      await runCommandAndPick(page, 'Preferences: Color Theme', theme.label);
+      await waitFor(`the builder in ${theme.id}`, 20_000, async () => (await frame.locator('body').getAttribute('class'))?.split(/\s+/).includes(theme.bodyClass) ?? false);
+      let l = await look(page, frame);
+      // The workbench fades the colours in: wait until the builder has settled on the theme's variables.
+      await waitFor(`${theme.id}: text in --vscode-foreground`, 10_000, async () => {
+        l = await look(page, frame);
+        return l.color === l.foregroundVar && l.sidebarBackground === l.sidebarBackgroundVar;
+      }, () => JSON.stringify(l));
+      assert.equal(l.color, l.foregroundVar, `${theme.id}: the builder's text is --vscode-foreground`);
+      assert.equal(l.sidebarBackground, l.sidebarBackgroundVar, `${theme.id}: the webview's --vscode-sideBar-background is the side bar it sits on`);
+      // Focus form fields: their bytes are highlighted in the hex view (seq: header bytes 8-11; ifindex: an
+      // attribute's value, coloured differently).
+      const highlighted: ThemeLook['highlighted'] = [];
+      for (const testid of ['seq', ifindexField]) {
+        await frame.locator(`[data-testid="${testid}"] input`).focus();
+        await waitFor(`the bytes of ${testid} highlighted`, 5_000, async () => (await frame.locator('[data-testid=hex-view] .b.hl').count()) === 4);
+        for (const cell of (await look(page, frame)).highlighted) if (!highlighted.some((c) => c.offset === cell.offset)) highlighted.push(cell);
+      }
+      l = { ...l, highlighted };
+      const base = parseColor(l.sidebarBackground);
+      const ratios = l.highlighted.map((cell) => {
+        const bg = over(parseColor(cell.background), base);
+        return { ...cell, contrast: Number(contrast(over(parseColor(cell.color), bg), bg).toFixed(2)) };
+      });
+      report.push({ theme: theme.id, ...l, highlighted: ratios });
+      // The highlight's own colours are the theme's: a selection-highlight tint, in high contrast an outline.
+      const highContrast = theme.bodyClass.startsWith('vscode-high-contrast');
+      for (const cell of ratios.filter((c) => !c.cursor)) {
+        if (highContrast) assert.equal(cell.outline, l.contrastBorderVar, `${theme.id}: byte ${cell.offset} outlined in --vscode-contrastActiveBorder`);
+        else assert.equal(cell.background, l.highlightVar, `${theme.id}: byte ${cell.offset} tinted with --vscode-editor-selectionHighlightBackground`);
+      }
+      for (const cell of ratios) {
+        assert.ok(cell.contrast >= 4.5, `${theme.id}: highlighted byte ${cell.offset} has contrast ${cell.contrast} (text ${cell.color} on ${cell.background} over ${l.sidebarBackground})`);
+      }
+      seen.set(theme.id, l);
+      await frame.locator('[data-testid=hex-view]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await page.screenshot({ path: join(screenshots, `builder-theme-${theme.bodyClass}.png`) });
+    }
+    // The measured colours beside the pictures, for whoever changes the stylesheet.
+    writeFileSync(join(screenshots, 'builder-themes.json'), `${JSON.stringify(report, null, 2)}\n`);
+    // Each theme gave the builder other colours: nothing is fixed in the stylesheet.
+    const pairs = [...seen.values()].map((l) => `${l.color} on ${l.sidebarBackground}`);
+    assert.equal(new Set(pairs).size, THEMES.length, `four themes, four looks: ${pairs.join(' | ')}`);
+    const highlights = [...seen.values()].map((l) => l.highlighted.map((c) => `${c.color}/${c.background}/${c.outline}`).join(' '));
+    assert.equal(new Set(highlights).size, THEMES.length, `four themes, four highlights: ${highlights.join(' | ')}`);
+  }));
+
+  it('the workbench sent no request outside 127.0.0.1', () => {
+    assert.deepEqual(wb.browser.outsideRequests, []);
+  });
+});
+
+/** The data-testid of the last element matching `selector` in the builder, once there is one. */
+async function waitForKey(frame: FrameLocator, selector: string): Promise<string> {
+  const el = frame.locator(selector).last();
+  await el.waitFor({ state: 'attached', timeout: 10_000 });
+  return (await el.getAttribute('data-testid')) ?? '';
+}
