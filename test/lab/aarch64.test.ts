@@ -74,6 +74,16 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     assert.equal(cc.stdout.trim(), 'none', 'the guest has no compiler, so deploy must upload the static build');
   });
 
+  test('commands started together over the ControlMaster all come back with their own exit status (dropbear)', async () => {
+    // Dropbear closes some sessions that start while another ends, with no output and no exit status (ssh: 255);
+    // the connection runs exec's commands one at a time so that never happens.
+    for (let round = 0; round < 4; round++) {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => session.exec(i % 2 ? ['cat', '/proc/version'] : ['test', '-d', '/nonexistent'], { timeoutMs: 60_000 })));
+      assert.deepEqual(results.map((r) => r.code), [1, 0, 1, 0, 1, 0, 1, 0], `round ${round}: ${results.map((r) => `${r.code} ${r.stderr.trim()}`).join(' | ')}`);
+      for (const r of results.filter((_, i) => i % 2)) assert.match(r.stdout, /^Linux version .*-arm64/);
+    }
+  });
+
   test('the static build to deploy is an aarch64 ELF', () => {
     const elf = readFileSync(STATIC_HELPER);
     assert.equal(elf.readUInt32BE(0), 0x7f454c46, 'ELF magic');

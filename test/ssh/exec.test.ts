@@ -234,6 +234,37 @@ describe('time limits and cancellation', () => {
   });
 });
 
+describe('commands one at a time', () => {
+  test('commands started together run one after the other, each with its own status; the wait is not its timeout', async () => {
+    const m = await remote.manager([remote.target('queue')]);
+    const s = m.session();
+    const log = path.join(remote.scratch, 'queue.log');
+    // Each appends its start and end; side by side, two starts would follow each other.
+    const step = (n: number): Promise<{ code: number | null }> => s.exec(['sh', '-c', `echo "start ${n}" >> "$1"; sleep 1; echo "end ${n}" >> "$1"; exit ${n}`, 'sh', log],
+      { timeoutMs: 2_500 }); // the fourth waits over 3 s for its turn
+    const results = await Promise.all([1, 2, 3, 4].map(step));
+    assert.deepEqual(results.map((r) => r.code), [1, 2, 3, 4]);
+    const lines = (await s.exec(['cat', log], { timeoutMs: 10_000 })).stdout.trim().split('\n');
+    assert.deepEqual(lines, ['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3', 'start 4', 'end 4']);
+  });
+
+  test('a command cancelled while it waits its turn never runs, and the ones after it still wait', async () => {
+    const m = await remote.manager([remote.target('queue-abort')]);
+    const s = m.session();
+    const marker = path.join(remote.scratch, 'never-ran');
+    const log = path.join(remote.scratch, 'queue-abort.log');
+    const ac = new AbortController();
+    const first = s.exec(['sh', '-c', 'echo "start 1" >> "$1"; sleep 0.5; echo "end 1" >> "$1"', 'sh', log], { timeoutMs: 10_000 });
+    const cancelled = s.exec(['touch', marker], { timeoutMs: 10_000, signal: ac.signal });
+    const third = s.exec(['sh', '-c', 'echo "start 3" >> "$1"', 'sh', log], { timeoutMs: 10_000 });
+    ac.abort();
+    await rejectsWith(cancelled, 'aborted', /touch on target "queue-abort" was cancelled/);
+    await Promise.all([first, third]);
+    assert.equal(existsSync(marker), false, 'the cancelled command ran');
+    assert.deepEqual((await s.exec(['cat', log], { timeoutMs: 10_000 })).stdout.trim().split('\n'), ['start 1', 'end 1', 'start 3']);
+  });
+});
+
 describe('refused connections: nothing runs', () => {
   test('a changed host key', async () => {
     const m = await remote.manager([remote.target('changed', { knownHostsFile: remote.sshd.wrongKnownHosts })]);

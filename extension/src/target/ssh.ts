@@ -57,6 +57,22 @@ export interface ExecResult {
   stderr: string;
 }
 
+/**
+ * exec's commands report their exit status twice: as SSH's exit-status and as the last line of stderr. Dropbear (the
+ * lab's server) sometimes closes a channel without sending exit-status when two commands end at the same moment,
+ * and ssh then exits 255 as if the connection had failed; the line keeps the real status. It is removed again.
+ */
+const EXIT_MARK = 'nlwb-exit:';
+const STATUS_SCRIPT = `"$@"; s=$?; printf '\\n${EXIT_MARK}%d\\n' "$s" >&2; exit "$s"`;
+const STATUS_LINE = new RegExp(`\\n${EXIT_MARK}(\\d+)\\n$`);
+
+/** The exit status from stderr's last line (and stderr without it), when the line is there. */
+export function takeExitMark(r: ChildResult): { result: ChildResult; marked: boolean } {
+  const m = STATUS_LINE.exec(r.stderr);
+  if (!m) return { result: r, marked: false };
+  return { result: { ...r, code: Number(m[1]), stderr: r.stderr.slice(0, m.index) }, marked: true };
+}
+
 /** `%` starts an ssh token in ControlPath, IdentityFile and UserKnownHostsFile; %% is a literal one. */
 function sshPercent(p: string): string {
   return p.replace(/%/g, '%%');
@@ -71,6 +87,8 @@ export class SshConnection {
   commandCount = 0;
   private homeDir: string | undefined;
   private connecting: Promise<void> | undefined;
+  /** Settles when the last exec queued so far has ended (see exec). */
+  private execTail: Promise<void> = Promise.resolve();
 
   constructor(readonly spec: SshTargetSpec, private readonly opts: SshClientOptions) {}
 
@@ -112,17 +130,18 @@ export class SshConnection {
   }
 
   /** The full ssh argv (program first) that runs argv on the target. */
-  commandArgv(argv: readonly string[], privileged = false): string[] {
+  commandArgv(argv: readonly string[], privileged = false, statusLine = false): string[] {
     const wrapped = privileged && this.spec.useSudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-    return [this.ssh, ...this.sshOptions(), '--', this.spec.sshDestination, shellCommand(wrapped)];
+    const remote = statusLine ? ['sh', '-c', STATUS_SCRIPT, 'sh', ...wrapped] : wrapped;
+    return [this.ssh, ...this.sshOptions(), '--', this.spec.sshDestination, shellCommand(remote)];
   }
 
-  private diagnose(r: ChildResult, what: string, argv: readonly string[], privileged: boolean, timeoutMs: number): void {
+  private diagnose(r: ChildResult, what: string, argv: readonly string[], privileged: boolean, timeoutMs: number, ranRemotely: boolean): void {
     if (r.aborted) throw new TargetError('aborted', `${what} on target "${this.name}" was cancelled`);
     if (r.timedOut) {
       throw new TargetError('timeout', `${what} on target "${this.name}" did not finish within ${timeoutMs} ms and was stopped: ${shellCommand(argv)}`, r.stderr);
     }
-    if (r.code === 255) {
+    if (r.code === 255 && !ranRemotely) {
       const e = diagnoseSsh(r.stderr, { target: this.name, destination: this.spec.displayDestination, knownHostsFile: this.spec.knownHostsFile });
       if (e) throw e;
     }
@@ -137,11 +156,52 @@ export class SshConnection {
    * throws TargetError for ssh failures (host key, login, network), sudo refusals, timeouts and cancellation.
    */
   async exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const full = this.commandArgv(argv, opts.privileged ?? false);
+    return this.oneAtATime(() => this.execNow(argv, opts), argv, opts.signal);
+  }
+
+  /**
+   * Commands run one after the other, never side by side: dropbear (the lab's server, common on small targets)
+   * closes some of the sessions that start while another one ends, with no output and no exit status, and ssh
+   * then reports 255 as if the connection had failed. The queue wait does not count against a command's timeout;
+   * a cancelled waiter leaves the queue in order. The helper session (spawn) is long-lived and not queued.
+   */
+  private async oneAtATime<T>(run: () => Promise<T>, argv: readonly string[], signal?: AbortSignal): Promise<T> {
+    const previous = this.execTail;
+    let release!: () => void;
+    this.execTail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      if (signal) {
+        let onAbort: (() => void) | undefined;
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(new TargetError('aborted', `${shellCommand(argv.slice(0, 1))} on target "${this.name}" was cancelled`));
+          if (signal.aborted) onAbort();
+          else signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+          await Promise.race([previous, aborted]);
+        } finally {
+          if (onAbort) signal.removeEventListener('abort', onAbort);
+        }
+      } else {
+        await previous;
+      }
+      return await run();
+    } finally {
+      // After a cancelled wait the next command still waits for the one before this.
+      void previous.then(release);
+    }
+  }
+
+  private async execNow(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+    const full = this.commandArgv(argv, opts.privileged ?? false, true);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)}`);
-    const r = await runChild(full[0] as string, full.slice(1), { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts.privileged ?? false, opts.timeoutMs);
+    const child = await runChild(full[0] as string, full.slice(1), { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    // A status line means the command ran and ended there, whatever ssh's own exit status says.
+    const { result: r, marked } = takeExitMark(child);
+    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts.privileged ?? false, opts.timeoutMs, marked);
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
 
