@@ -226,6 +226,11 @@ export class SshConnection {
     return this.connecting;
   }
 
+  /** A connect() has succeeded before (the home folder is known). */
+  get connectedOnce(): boolean {
+    return this.homeDir !== undefined;
+  }
+
   /** The remote user's home folder (from the first connect). */
   async home(): Promise<string> {
     if (this.homeDir === undefined) await this.connect();

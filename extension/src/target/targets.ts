@@ -285,10 +285,13 @@ export class TargetManager {
     this.emit({ ...this.state(name), target: name, kind: 'connecting', detail: 'connecting' });
     try {
       const s = this.session(name);
-      await s.connection.connect(opts);
+      // Once connected, the module check below is the reachability check too: one remote command, not two.
+      if (!s.connection.connectedOnce) await s.connection.connect(opts);
       const module = opts.module ?? this.lastModule ?? this.opts.moduleName ?? 'nlreply';
       this.lastModule = module;
       const r = await s.exec(['test', '-d', `/sys/module/${module}`], { timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      // test says 0 or 1; anything else is ssh failing in a way it did not explain (exec's status line is missing).
+      if (r.code !== 0 && r.code !== 1) throw new TargetError('unreachable', `target "${name}" did not answer (ssh exit ${r.code ?? 'by signal'})${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`);
       if (opts.startHelper) await s.helper(opts.signal ? { signal: opts.signal } : {});
       const st: TargetState = {
         target: name, kind: 'connected', moduleLoaded: r.code === 0,
