@@ -2,8 +2,10 @@
 // from the command palette, build and load the reference module with the palette commands, compose a message for
 // it in the builder (protocol nlreply (31), message "request", REQUEST+ACK, a text payload), press Send and read
 // the module's answer in the replies list: an NLMSG_DONE whose text names our port and echoes the payload. Then
-// the history: the exchange is listed, Restore puts the sent bytes back into the form, and both survive a window
-// reload (the history is kept in the workspace's storage). One file, so the lab boots once.
+// the history: the exchange is listed, Restore puts the sent bytes back into the form. Then rtnetlink on the
+// lab's kernel: an RTM_GETLINK dump lists every link (one RTM_NEWLINK each, then NLMSG_DONE, expandable), and an
+// RTM_NEWLINK of an unknown kind comes back as NLMSG_ERROR EOPNOTSUPP with the kernel's extended-ack text. Last,
+// the history survives a window reload (it is kept in the workspace's storage). One file, so the lab boots once.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
-import { choose, clickInView, isChecked, selectValue } from './harness/builder';
+import { choose, clickInView, cstr, isChecked, nlattr, nlmsg, selectValue, u16, u32, u8 } from './harness/builder';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot } from './harness/paths';
 import {
@@ -72,6 +74,37 @@ async function stopLab(page: Page): Promise<void> {
   if ((await page.locator('.statusbar-item', { hasText: 'lab: ready' }).count()) === 0) return;
   await runCommand(page, 'Netlink: Stop Lab VM');
   await page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 30_000 });
+}
+
+// rtnetlink constants (include/uapi/linux/netlink.h, rtnetlink.h, if_link.h).
+const NLM_F_REQUEST = 0x1;
+const NLM_F_ACK = 0x4;
+const NLM_F_DUMP = 0x300;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
+const RTM_NEWLINK = 16;
+const RTM_GETLINK = 18;
+const IFLA_LINKINFO = 18;
+const IFLA_INFO_KIND = 1;
+const NLA_F_NESTED = 0x8000;
+/** struct ifinfomsg, all zero: no device named by index. */
+const EMPTY_IFINFOMSG = `${u8(0)}${u8(0)}${u16(0)}${u32(0)}${u32(0)}${u32(0)}`;
+
+/** Choose route (0) and a message type in the builder, set seq, and wait for the header fields to follow. */
+async function routeMessage(frame: FrameLocator, type: string, seq: number): Promise<void> {
+  await choose(frame, 'protocol-select', 'route (0): rtnetlink', '0');
+  await choose(frame, 'message-type', type, type);
+  await frame.locator('[data-testid="header.ifi_index"]').waitFor({ state: 'visible', timeout: 10_000 });
+  await frame.locator('[data-testid=seq] input').fill(String(seq));
+}
+
+/** Press Send and wait until the status says how many replies came; returns that number. */
+async function sendAndCount(frame: FrameLocator): Promise<number> {
+  await clickInView(frame.locator('[data-testid=send-button]'));
+  const status = frame.locator('[data-testid=send-status]');
+  let said = '';
+  await waitFor('the send status with the replies', 30_000, async () => /^\d+ repl(y|ies) from lab in \d+ ms\.$/.test(said = await status.innerText({ timeout: 1_000 })), () => said);
+  return Number(/^(\d+)/.exec(said)![1]);
 }
 
 /** Open the builder's History section (it starts closed; its state is kept with the view's). */
@@ -183,6 +216,85 @@ describe('message builder sends to the lab VM', () => {
     await waitFor('the replies of the history entry', 10_000, async () => (await frame.locator('[data-testid=replies]').innerText()).includes(payload));
   }));
 
+  it('Send an RTM_GETLINK dump: one RTM_NEWLINK per link (lo, eth0), then NLMSG_DONE, each expandable to its attributes', { timeout: 120_000 }, shot('builder-send-dump', async (page) => {
+    const frame = await focusBuilder(page);
+    await frame.locator('[data-testid=target-name]', { hasText: 'Target: lab' }).waitFor({ timeout: 30_000 });
+    await routeMessage(frame, 'RTM_GETLINK', 100);
+    // A GET starts as a dump request: REQUEST|DUMP.
+    const request = nlmsg({ type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 100 }, EMPTY_IFINFOMSG);
+    let seen = '';
+    await waitFor(`the dump request ${request}`, 10_000, async () => (seen = await builderBytes(frame)) === request, () => seen);
+    assert.equal(await frame.locator('[data-testid=flags-value] input').inputValue(), '0x301', 'REQUEST|DUMP in the flags field');
+
+    const count = await sendAndCount(frame);
+    const replies = frame.locator('[data-testid=replies]');
+    const parts = replies.locator(':scope > details');
+    assert.equal(await parts.count(), count, 'every reply listed');
+    const summaries = await parts.locator(':scope > summary').allInnerTexts();
+    // Every part of the dump, in order: links (multipart, our seq), then the end of the dump.
+    assert.match(summaries.at(-1)!, /^#\d+ NLMSG_DONE NLM_F_MULTI seq=100\b/, `the dump ends with NLMSG_DONE:\n${summaries.join('\n')}`);
+    const links = summaries.slice(0, -1);
+    assert.ok(links.length >= 2, `at least lo and eth0:\n${summaries.join('\n')}`);
+    for (const line of links) assert.match(line, /^#\d+ RTM_NEWLINK NLM_F_MULTI seq=100 \[rtnetlink\] len=\d+$/, `a link of the dump:\n${summaries.join('\n')}`);
+
+    // Expand one (closed first if the list opened it): its attributes appear, IFLA_IFNAME among them.
+    const first = parts.first();
+    if (await first.evaluate((el) => (el as HTMLDetailsElement).open)) await clickInView(first.locator(':scope > summary'));
+    assert.doesNotMatch(await first.innerText(), /IFLA_IFNAME/, 'a closed reply shows only its summary');
+    await clickInView(first.locator(':scope > summary'));
+    await waitFor('the first link expanded', 5_000, async () => /IFLA_IFNAME "lo"/.test(await first.innerText()));
+    assert.match(await first.innerText(), /ifi_index=1\b.*\n(.*\n)*IFLA_IFNAME "lo"/, 'lo is ifindex 1');
+    await page.screenshot({ path: join(screenshots, 'builder-send-dump.png') });
+
+    // One message per link: every name and every ifindex once.
+    const names: string[] = [];
+    const indexes: number[] = [];
+    for (let i = 0; i < links.length; i++) {
+      const part = parts.nth(i);
+      if (!(await part.evaluate((el) => (el as HTMLDetailsElement).open))) await clickInView(part.locator(':scope > summary'));
+      const text = await part.innerText();
+      names.push(/IFLA_IFNAME "([^"]+)"/.exec(text)?.[1] ?? `(no name in #${i})`);
+      indexes.push(Number(/ifi_index=(\d+)/.exec(text)?.[1] ?? NaN));
+    }
+    assert.ok(names.includes('lo') && names.includes('eth0'), `lo and eth0 among the links: ${names.join(', ')}`);
+    assert.equal(new Set(names).size, names.length, `each link once: ${names.join(', ')}`);
+    assert.equal(new Set(indexes).size, indexes.length, `each ifindex once: ${indexes.join(', ')}`);
+  }));
+
+  it('Send RTM_NEWLINK of kind "nlwb-bogus" (ACK|CREATE|EXCL): NLMSG_ERROR EOPNOTSUPP with the ext-ack "Unknown device type"', { timeout: 120_000 }, shot('builder-send-extack', async (page) => {
+    const frame = await focusBuilder(page);
+    await routeMessage(frame, 'RTM_NEWLINK', 101);
+    const flags = frame.locator('[data-testid=flags-value] input');
+    await flags.fill('REQUEST|ACK|CREATE|EXCL');
+    await flags.press('Enter');
+    await waitFor('the flags REQUEST|ACK|CREATE|EXCL', 5_000, async () => (await flags.inputValue()) === '0x605');
+    // IFLA_LINKINFO, and IFLA_INFO_KIND inside it.
+    await choose(frame, 'add-attr-type-top', 'IFLA_LINKINFO', 'IFLA_LINKINFO');
+    await clickInView(frame.locator('[data-testid="add-attr-top"]'));
+    const linkinfo = frame.locator('[data-testid^="attr-type-"]').last();
+    await linkinfo.waitFor({ state: 'attached', timeout: 5_000 });
+    const id = ((await linkinfo.getAttribute('data-testid')) ?? '').replace(/^attr-type-/, '');
+    await choose(frame, `add-attr-type-${id}`, 'IFLA_INFO_KIND', 'IFLA_INFO_KIND');
+    await clickInView(frame.locator(`[data-testid="add-attr-${id}"]`));
+    const kind = frame.locator('[data-testid^="attr-value-"]').last();
+    await kind.waitFor({ state: 'attached', timeout: 5_000 });
+    await kind.locator('input').fill('nlwb-bogus');
+    const request = nlmsg({ type: RTM_NEWLINK, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq: 101 },
+      `${EMPTY_IFINFOMSG}${nlattr(NLA_F_NESTED | IFLA_LINKINFO, nlattr(IFLA_INFO_KIND, cstr('nlwb-bogus')))}`);
+    let seen = '';
+    await waitFor(`the request ${request}`, 10_000, async () => (seen = await builderBytes(frame)) === request, () => seen);
+
+    assert.equal(await sendAndCount(frame), 1, 'one answer: the error');
+    const reply = frame.locator('[data-testid=replies] > details').first();
+    const text = await reply.innerText();
+    assert.match(text, /^#0 NLMSG_ERROR \S+ seq=101 EOPNOTSUPP: Unknown device type/, `the error's summary:\n${text}`);
+    assert.match(text, /error -?95 EOPNOTSUPP/, `errno -95 decoded:\n${text}`);
+    assert.equal(await reply.locator('[data-testid=extack-message]').innerText(), 'ext-ack: Unknown device type');
+    await framePicture(page, frame);
+    await frame.locator('[data-testid=replies]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'builder-send-extack.png') });
+  }));
+
   it('the history is kept for the workspace across "Developer: Reload Window"', { timeout: 240_000 }, shot('builder-history-reload', async (page) => {
     assert.ok(sent !== '', 'the Send test sent a request');
     // The reload restarts the extension host, which owns the lab VM: power the guest off first, as a person would.
@@ -190,11 +302,16 @@ describe('message builder sends to the lab VM', () => {
     await reloadWindow(page);
     const frame = await focusBuilder(page);
     await openHistory(frame);
-    const text = await frame.locator('[data-testid=history-item-0]').innerText();
-    assert.match(text, /1 reply/, `the exchange in the history after the reload:\n${text}`);
-    await frame.locator('[data-testid=payload-text] textarea').fill('changed after the reload');
-    await waitFor('the changed form', 10_000, async () => (await builderBytes(frame)) !== sent);
-    await clickInView(frame.locator('[data-testid=history-restore-0]'));
+    // Three exchanges, newest first: the ext-ack error, the dump, the nlreply request.
+    const entries = await frame.locator('[data-testid^=history-item-]').allInnerTexts();
+    assert.equal(entries.length, 3, `every exchange kept:\n${entries.join('\n---\n')}`);
+    assert.match(entries[0]!, /RTM_NEWLINK.*\n1 reply/, `the newest entry:\n${entries[0]}`);
+    assert.match(entries[1]!, /RTM_GETLINK.*\n\d+ replies/, `the dump's entry:\n${entries[1]}`);
+    assert.match(entries[2]!, /1 reply/, `the nlreply exchange after the reload:\n${entries[2]}`);
+    // Restore the nlreply request (the oldest) into a form that shows something else.
+    await clickInView(frame.locator('[data-testid=history-restore-1]'));
+    await waitFor('the dump request restored', 10_000, async () => (await builderBytes(frame)) !== sent);
+    await clickInView(frame.locator('[data-testid=history-restore-2]'));
     let seen = '';
     await waitFor(`the sent request ${sent} restored after the reload`, 10_000, async () => (seen = await builderBytes(frame)) === sent, () => seen);
     await page.screenshot({ path: join(screenshots, 'builder-history.png') });

@@ -1,14 +1,15 @@
 // The message builder as a person uses it, in code-server + Chromium: composing with the keyboard alone (every
 // control reachable), every "Copy as" format as it lands on the clipboard, the form surviving a window reload,
-// and the colours following the four default themes with a readable byte highlight. Needs no target: nothing
-// is sent here (builder-send.test.ts sends to the lab VM).
+// a message pasted as hex into "Load bytes" (and bad hex refused with its place), invalid fields marked with
+// the reason and Send held back until they are fixed, and the colours following the four default themes with a
+// readable byte highlight. Needs no target: nothing is sent here (builder-send.test.ts sends to the lab VM).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  choose, clickInView, cstr, focusableKeys, focusedKey, isChecked, nlattr, nlmsg, selectValue, tabTo, u16, u32, u8,
+  builderFillsSideBar, choose, clickInView, cstr, focusableKeys, focusedKey, isChecked, nlattr, nlmsg, selectValue, tabTo, u16, u32, u8,
 } from './harness/builder';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
@@ -48,8 +49,61 @@ operations:
 const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
 const NLM_F_DUMP = 0x300;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
+const RTM_NEWLINK = 16;
 const RTM_GETADDR = 22;
 const IFA_LABEL = 3;
+const IFLA_IFNAME = 3;
+const IFLA_MTU = 4;
+const IFLA_OPERSTATE = 16;
+const IFLA_LINKINFO = 18;
+const IFLA_INFO_KIND = 1;
+const NLA_F_NESTED = 0x8000;
+const IFF_UP = 0x1;
+
+/**
+ * The message pasted in the load tests: RTM_NEWLINK (REQUEST|ACK|EXCL|CREATE, seq 77) for ifindex 5, IFF_UP,
+ * IFLA_IFNAME "dummy0", IFLA_MTU 1400, IFLA_LINKINFO { IFLA_INFO_KIND "dummy" } as iproute2 sends it.
+ */
+const PASTED = nlmsg({ type: RTM_NEWLINK, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, seq: 77 },
+  `${u8(0)}${u8(0)}${u16(0)}${u32(5)}${u32(IFF_UP)}${u32(IFF_UP)}`
+  + `${nlattr(IFLA_IFNAME, cstr('dummy0'))}${nlattr(IFLA_MTU, u32(1400))}${nlattr(NLA_F_NESTED | IFLA_LINKINFO, nlattr(IFLA_INFO_KIND, cstr('dummy')))}`);
+
+/** Bytes as a C array the way a person copies it out of a program: 8 a line, 0x.., a declaration around it. */
+function cArray(hex: string): string {
+  const bytes = hex.match(/../g)!.map((b) => `0x${b}`);
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 8) lines.push(`\t${bytes.slice(i, i + 8).join(', ')},`);
+  return `static const unsigned char msg[] = {\n${lines.join('\n')}\n};\n`;
+}
+
+/** Paste `text` into the "Load bytes" box and press "Load into form". */
+async function pasteAndLoad(frame: FrameLocator, text: string): Promise<void> {
+  await openSection(frame, 'load');
+  await frame.locator('[data-testid=load-hex] textarea').fill(text);
+  await clickInView(frame.locator('[data-testid=load-button]'));
+}
+
+/** Every attribute row's type and value field (containers have no value field), in the order shown. */
+async function attrRows(frame: FrameLocator): Promise<{ types: string[]; values: string[] }> {
+  return frame.locator('[data-testid=attr-tree]').evaluate((tree) => ({
+    types: Array.from(tree.querySelectorAll<HTMLElement & { value: string }>('[data-testid^="attr-type-"]')).map((e) => e.value),
+    values: Array.from(tree.querySelectorAll<HTMLElement & { value: string }>('[data-testid^="attr-value-"]')).map((e) => e.value),
+  }));
+}
+
+/** What the builder says about a field and about sending: the error next to the field, its mark, Send. */
+async function fieldState(frame: FrameLocator, field: string, testid: string): Promise<{ error: string; invalid: boolean; sendDisabled: boolean; sendBlocked: string; length: string; gridInvalid: boolean }> {
+  return {
+    error: await frame.locator(`[data-testid="error-${field}"]`).innerText(),
+    invalid: await frame.locator(`[data-testid="${testid}"]`).evaluate((el) => (el as HTMLElement & { invalid: boolean }).invalid),
+    sendDisabled: await frame.locator('[data-testid=send-button]').evaluate((el) => (el as HTMLElement & { disabled: boolean }).disabled),
+    sendBlocked: await frame.locator('[data-testid=send-blocked]').innerText(),
+    length: await frame.locator('[data-testid=bytes-length]').innerText(),
+    gridInvalid: await frame.locator('[data-testid=hex-view]').evaluate((el) => el.classList.contains('invalid')),
+  };
+}
 
 async function bytesAre(frame: FrameLocator, expected: string, what: string, timeoutMs = 10_000): Promise<void> {
   let seen = '';
@@ -333,14 +387,148 @@ describe('message builder UI', () => {
     await page.screenshot({ path: join(screenshots, 'builder-reload.png') });
   }));
 
+  it('Load bytes: hex pasted as a C array becomes the form (header, attributes, nest) and the same live bytes; bad hex is refused with its place', { timeout: 120_000 }, shot('builder-load-hex', async (page) => {
+    const frame = await focusBuilder(page);
+    await choose(frame, 'protocol-select', 'route (0): rtnetlink', '0');
+    await pasteAndLoad(frame, cArray(PASTED));
+    await bytesAre(frame, PASTED, 'the pasted RTM_NEWLINK');
+    assert.match(await frame.locator('[data-testid=load-notes]').innerText(), new RegExp(`^Loaded ${PASTED.length / 2} bytes from the text below as protocol 0\\.`));
+    assert.equal(await frame.locator('[data-testid=load-error]').innerText(), '');
+    // The fields say what the bytes say.
+    const form = async (): Promise<Record<string, unknown>> => ({
+      protocol: await selectValue(frame, 'protocol-select'),
+      message: await selectValue(frame, 'message-type'),
+      flags: await frame.locator('[data-testid=flags-value] input').inputValue(),
+      ack: await isChecked(frame.locator('[data-testid="flag-NLM_F_ACK"]')),
+      create: await isChecked(frame.locator('[data-testid="flag-NLM_F_CREATE"]')),
+      seq: await frame.locator('[data-testid=seq] input').inputValue(),
+      ifindex: await frame.locator('[data-testid="header.ifi_index"] input').inputValue(),
+      ifflags: await frame.locator('[data-testid="header.ifi_flags"] input').inputValue(),
+      attrs: await attrRows(frame),
+    });
+    const loaded = await form();
+    assert.deepEqual(loaded, {
+      protocol: '0', message: 'RTM_NEWLINK', flags: '0x605', ack: true, create: true, seq: '77', ifindex: '5', ifflags: loaded['ifflags'],
+      attrs: { types: ['IFLA_IFNAME', 'IFLA_MTU', 'IFLA_LINKINFO', 'IFLA_INFO_KIND'], values: ['dummy0', '1400', 'dummy'] },
+    });
+    assert.match(String(loaded['ifflags']), /^(1|0x1|IFF_UP)$/, 'ifi_flags shows IFF_UP');
+    const decoded = await frame.locator('[data-testid=decoded-preview]').innerText();
+    for (const piece of ['RTM_NEWLINK', 'IFLA_IFNAME "dummy0"', 'IFLA_MTU 1400', 'IFLA_LINKINFO (1 nested)']) assert.ok(decoded.includes(piece), `${piece} in the decoded preview:\n${decoded}`);
+    await builderFillsSideBar(page);
+    await frame.locator('[data-testid=form]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(screenshots, 'builder-load-hex.png') });
+
+    // Bad hex: the error names what and where, next to the box; the form and its bytes stay as they were.
+    const box = frame.locator('[data-testid=load-hex]');
+    const spaced = PASTED.match(/../g)!.join(' ');
+    const bad: [string, string, RegExp][] = [
+      ['an odd number of digits', spaced.slice(0, -1), new RegExp(`^Not loaded: odd number of hex digits \\(1\\) in "[0-9a-f]": every byte needs two, at line 1, column ${spaced.length - 1}\\. The form is unchanged\\.$`)],
+      ['a character that is not hex', `${spaced.slice(0, 48)}\n0z ${spaced.slice(48)}`, /^Not loaded: unexpected character "z" in "0z", at line 2, column 1\. The form is unchanged\.$/],
+    ];
+    for (const [what, text, message] of bad) {
+      await pasteAndLoad(frame, text);
+      const error = frame.locator('[data-testid=load-error]');
+      let seen = '';
+      await waitFor(`the error for ${what}`, 5_000, async () => message.test(seen = await error.innerText()), () => seen);
+      assert.equal(await box.evaluate((el) => (el as HTMLElement & { invalid: boolean }).invalid), true, `the box is marked for ${what}`);
+      assert.equal(await builderBytes(frame), PASTED, `the bytes after ${what}`);
+      assert.deepEqual(await form(), loaded, `the form after ${what}`);
+    }
+    await box.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(screenshots, 'builder-load-hex-error.png') });
+    // Editing the text takes the error away.
+    await frame.locator('[data-testid=load-hex] textarea').fill(spaced);
+    await waitFor('the load error cleared by typing', 5_000, async () => (await frame.locator('[data-testid=load-error]').innerText()) === '');
+    assert.equal(await box.evaluate((el) => (el as HTMLElement & { invalid: boolean }).invalid), false);
+  }));
+
+  it('invalid fields show the reason next to them, the bytes and Send say the message is not sendable, fixing clears it', { timeout: 120_000 }, shot('builder-invalid', async (page) => {
+    const frame = await focusBuilder(page);
+    await choose(frame, 'protocol-select', 'route (0): rtnetlink', '0');
+    await pasteAndLoad(frame, PASTED);
+    await bytesAre(frame, PASTED, 'the pasted RTM_NEWLINK');
+    const sendable = async (): Promise<void> => {
+      let s = await fieldState(frame, 'seq', 'seq');
+      await waitFor('a sendable message', 5_000, async () => {
+        s = await fieldState(frame, 'seq', 'seq');
+        return !s.sendDisabled && s.sendBlocked === '' && !s.gridInvalid && !/not sendable/.test(s.length);
+      }, () => JSON.stringify(s));
+      assert.equal(await frame.locator('[data-testid^="issue-"]').count(), 0, 'no problems listed');
+    };
+    await sendable();
+
+    // A u8 attribute (IFLA_OPERSTATE) with 300.
+    await choose(frame, 'add-attr-type-top', 'IFLA_OPERSTATE', 'IFLA_OPERSTATE');
+    const before = await frame.locator('[data-testid^="attr-value-"]').count();
+    await clickInView(frame.locator('[data-testid="add-attr-top"]'));
+    await waitFor('a row for IFLA_OPERSTATE', 5_000, async () => (await frame.locator('[data-testid^="attr-value-"]').count()) === before + 1);
+    const operstate = frame.locator('[data-testid^="attr-value-"]').last();
+    const operstateId = ((await operstate.getAttribute('data-testid')) ?? '').replace(/^attr-value-/, '');
+    const operstateField = `attr.${operstateId}.value`;
+    await operstate.locator('input').fill('300');
+    // A seq that is not a number, at the same time.
+    await frame.locator('[data-testid=seq] input').fill('abc');
+    const outOfRange = '300 is out of range for u8 (0..255)';
+    const notANumber = '"abc" is not a number (decimal, 0x hex, 0o octal or 0b binary)';
+    let u8State = await fieldState(frame, operstateField, `attr-value-${operstateId}`);
+    await waitFor('the u8 marked', 5_000, async () => (u8State = await fieldState(frame, operstateField, `attr-value-${operstateId}`)).error === outOfRange, () => JSON.stringify(u8State));
+    // Send is disabled and says why next to it (the first problem, and how many more).
+    assert.deepEqual(u8State, {
+      error: outOfRange, invalid: true, sendDisabled: true, gridInvalid: true,
+      sendBlocked: `Not sendable until fixed: nlmsghdr.nlmsg_seq: ${notANumber} (and 1 more problem above)`,
+      length: u8State.length,
+    });
+    assert.match(u8State.length, /^\d+ bytes, not sendable: 2 problems$/);
+    const seqState = await fieldState(frame, 'seq', 'seq');
+    assert.equal(seqState.error, notANumber);
+    assert.equal(seqState.invalid, true);
+    const issues = await frame.locator('[data-testid^="issue-"]').allInnerTexts();
+    assert.equal(issues.length, 2, `two problems listed: ${issues.join(' | ')}`);
+    assert.ok(issues.some((i) => i.endsWith(outOfRange)) && issues.some((i) => i.endsWith(notANumber)), `both reasons listed: ${issues.join(' | ')}`);
+    // The picture: the marked seq field and its reason, and further down the u8 and the problem list.
+    await builderFillsSideBar(page);
+    await frame.locator('[data-testid=seq]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(screenshots, 'builder-invalid.png') });
+
+    // Fixing one clears its mark and leaves the other.
+    await operstate.locator('input').fill('6');
+    await waitFor('the u8 mark cleared', 5_000, async () => {
+      const s = await fieldState(frame, operstateField, `attr-value-${operstateId}`);
+      return s.error === '' && !s.invalid && s.sendDisabled && /not sendable: 1 problem$/.test(s.length) && s.sendBlocked.endsWith(notANumber);
+    });
+    await frame.locator('[data-testid=seq] input').fill('78');
+    await sendable();
+    const withOperstate = (seq: number, payload: string): string => nlmsg({ type: RTM_NEWLINK, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, seq }, payload);
+    await bytesAre(frame, withOperstate(78, `${PASTED.slice(32)}${nlattr(IFLA_OPERSTATE, u8(6))}`), 'the fixed message');
+
+    // A raw payload with bad hex.
+    await choose(frame, 'payload-mode', 'hex bytes', 'hex');
+    const payloadBox = frame.locator('[data-testid=payload-hex] textarea');
+    await payloadBox.fill('08 00 04 00 dc 05 0g 00');
+    const badHex = 'bad hex at character 19: unexpected character "g" in "0g"';
+    let hexState = await fieldState(frame, 'payload', 'payload-hex');
+    await waitFor('the payload marked', 5_000, async () => (hexState = await fieldState(frame, 'payload', 'payload-hex')).error === badHex, () => JSON.stringify(hexState));
+    assert.equal(hexState.invalid, true);
+    assert.equal(hexState.sendDisabled, true);
+    assert.equal(hexState.sendBlocked, `Not sendable until fixed: payload: ${badHex}`);
+    assert.equal(hexState.gridInvalid, true);
+    await payloadBox.fill('08 00 04 00 dc 05 00 00');
+    await sendable();
+    assert.equal((await fieldState(frame, 'payload', 'payload-hex')).invalid, false);
+    await bytesAre(frame, withOperstate(78, `${PASTED.slice(32, 64)}${nlattr(IFLA_MTU, u32(1500))}`), 'the message with the fixed payload');
+    // Another protocol: the hex payload was for rtnetlink; the new family's attribute tree comes back.
+    await choose(frame, 'protocol-select', 'generic (16): generic netlink', '16');
+    await frame.locator('[data-testid=add-attr-type-top]').waitFor({ state: 'visible', timeout: 5_000 });
+    assert.equal(await selectValue(frame, 'payload-mode'), 'attrs');
+  }));
+
   it('the builder follows the colour theme; the byte highlight stays readable (contrast >= 4.5)', { timeout: 240_000 }, shot('builder-themes', async (page) => {
     const frame = await focusBuilder(page);
     await composeGenl(frame);
     const ifindexField = (await frame.locator('[data-testid^="attr-value-"]').first().getAttribute('data-testid')) ?? '';
     await openSection(frame, 'bytes');
     // The pictures should show the bytes: give the builder the side bar's whole height.
-    const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasNotText: 'Message Builder' });
-    for (let n = await others.count(); n > 0; n--) await others.first().click();
+    await builderFillsSideBar(page);
     const seen = new Map<string, ThemeLook>();
     const report: Record<string, unknown>[] = [];
     for (const theme of THEMES) {

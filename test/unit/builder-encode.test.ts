@@ -166,6 +166,21 @@ describe('builder: encoding the form', () => {
     assert.equal(toHex(r.bytes), '1300000014000103000000000000000001020300');
   });
 
+  it('another protocol or genl family drops a raw hex payload written for the old one: back to attributes', () => {
+    const s = initialState();
+    s.payloadMode = 'hex';
+    s.payloadHex = '08 00 04 00 dc 05 00 00';
+    setMessageType(s, 'RTM_NEWLINK', registry);
+    assert.equal(s.payloadMode, 'hex', 'another message of the same family keeps the hex payload');
+    setProtocol(s, 'generic', registry);
+    assert.deepEqual([s.payloadMode, s.payloadHex], ['attrs', '']);
+    s.payloadMode = 'hex';
+    s.payloadHex = '01 02';
+    setGenlFamily(s, 'nlctrl', registry);
+    assert.deepEqual([s.payloadMode, s.payloadHex], ['attrs', '']);
+    assert.deepEqual(buildMessage(s, registry).issues, []);
+  });
+
   it('flags follow the message kind: switching GET → NEW resets an untouched default, keeps chosen flags', () => {
     const s = initialState();
     assert.equal(s.flags, 0x301);

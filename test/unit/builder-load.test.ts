@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { createRegistry, toHex } from '../../extension/src/netlink/index';
 import { buildMessage } from '../../webview/src/model/encode';
 import { loadMessage } from '../../webview/src/model/load';
+import { lineColumn, parseLoadText } from '../../webview/src/model/loadText';
 import { initialState } from '../../webview/src/model/state';
 import { fixtureNames, loadFixture } from '../fixtures/load';
 
@@ -123,5 +124,28 @@ describe('builder: load from bytes', () => {
     assert.ok('state' in r);
     assert.deepEqual(r.notes, ['the bytes hold 2 messages; only the first is in the form']);
     assert.deepEqual(loadMessage(one.subarray(0, 10), 0, registry), { error: '10 bytes are too few for a 16-byte nlmsghdr' });
+  });
+});
+
+describe('builder: the "Load bytes" box', () => {
+  it('reads hex in the forms people paste (spaced, C array with its declaration)', () => {
+    const want = [0x20, 0x00, 0x0a, 0xff];
+    for (const text of ['20 00 0a ff', '20000aff', 'static const unsigned char msg[] = {\n\t0x20, 0x00,\n\t0x0a, 0xff,\n};\n']) {
+      const r = parseLoadText(text);
+      assert.ok('bytes' in r, `${JSON.stringify(text)}: ${JSON.stringify(r)}`);
+      assert.deepEqual([...r.bytes], want, JSON.stringify(text));
+    }
+  });
+
+  it('bad hex: what is wrong, at which line and column', () => {
+    assert.deepEqual(parseLoadText('20 00 00 00 1'), { error: 'odd number of hex digits (1) in "1": every byte needs two, at line 1, column 13', offset: 12 });
+    assert.deepEqual(parseLoadText('20 00\n00 0z 00'), { error: 'unexpected character "z" in "0z", at line 2, column 4', offset: 9 });
+    assert.deepEqual(parseLoadText('  \n'), { error: 'nothing to load: paste the message as hex first', offset: 0 });
+  });
+
+  it('line and column count from 1, columns restart after each newline', () => {
+    assert.deepEqual(lineColumn('abc', 0), { line: 1, column: 1 });
+    assert.deepEqual(lineColumn('ab\ncd\nef', 7), { line: 3, column: 2 });
+    assert.deepEqual(lineColumn('ab\n', 3), { line: 2, column: 1 });
   });
 });

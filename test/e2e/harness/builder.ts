@@ -104,3 +104,9 @@ export function nlattr(type: number, payloadHex: string): string {
 export function nlmsg(h: { type: number; flags: number; seq: number; pid?: number }, payloadHex: string): string {
   return `${u32(16 + payloadHex.length / 2)}${u16(h.type)}${u16(h.flags)}${u32(h.seq)}${u32(h.pid ?? 0)}${payloadHex}`;
 }
+
+/** Fold the side bar's other views so the builder has its whole height (for pictures that show the form). */
+export async function builderFillsSideBar(page: Page): Promise<void> {
+  const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasNotText: 'Message Builder' });
+  for (let n = await others.count(); n > 0; n--) await others.first().click();
+}

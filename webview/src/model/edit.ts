@@ -15,6 +15,19 @@ export function defaultFlags(table: FlagTable): number {
   return table === 'get' ? NLM_F_REQUEST | NLM_F_DUMP : NLM_F_REQUEST | NLM_F_ACK;
 }
 
+/**
+ * Another protocol or family: the attributes and a raw hex payload were written for the old one and mean nothing
+ * here (a hex payload kept would also hide the new family's attribute tree). Back to attributes, or to text where
+ * the new message carries text (fitMessage).
+ */
+function dropFamilyPayload(state: BuilderState): void {
+  state.attrs = [];
+  if (state.payloadMode === 'hex') {
+    state.payloadMode = 'attrs';
+    state.payloadHex = '';
+  }
+}
+
 /** Makes the fixed header, payload mode and flags fit the message now chosen; keeps what still applies. */
 function fitMessage(state: BuilderState, registry: FamilyRegistry, previous: ReturnType<typeof resolve>): void {
   const now = resolve(state, registry);
@@ -54,7 +67,7 @@ export function setProtocol(state: BuilderState, text: string, registry: FamilyR
     state.genlFamilyId = '';
   }
   state.messageType = now.protocol === NETLINK_GENERIC && state.genlFamily === '' ? '' : firstMessage(state, registry);
-  state.attrs = [];
+  dropFamilyPayload(state);
   fitMessage(state, registry, previous);
   // Another protocol: flags set for the old one mean nothing here.
   state.flags = defaultFlags(resolve(state, registry).flagTable);
@@ -65,7 +78,7 @@ export function setGenlFamily(state: BuilderState, name: string, registry: Famil
   state.genlFamily = name;
   state.genlFamilyId = '';
   state.messageType = firstMessage(state, registry);
-  state.attrs = [];
+  dropFamilyPayload(state);
   fitMessage(state, registry, previous);
   state.flags = defaultFlags(resolve(state, registry).flagTable);
 }

@@ -3,20 +3,20 @@
 // and reloads); talks to the host only through protocol.ts messages.
 import { NETLINK_GENERIC, decodeMessages, toHex } from '../../../extension/src/netlink/index';
 import type { DecodedMessage, FamilyRegistry } from '../../../extension/src/netlink/index';
-import { parseHexText } from '../../../extension/src/netlink/scan/index';
 import { ByteMap } from '../model/byteMap';
 import { registryFromCatalog } from '../model/catalog';
 import { COPY_FORMATS, copyAs, type CopyFormat } from '../model/copyAs';
 import { advanceSeq } from '../model/edit';
 import { buildMessage, type BuildResult } from '../model/encode';
 import { loadMessage } from '../model/load';
+import { parseLoadText } from '../model/loadText';
 import { parseIntLiteral } from '../model/numbers';
 import { protocolOf } from '../model/schema';
 import { cloneState, initialState, isBuilderState, type BuilderState } from '../model/state';
 import { summarize } from '../model/summary';
 import type { CatalogJson, HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../protocol';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../protocol';
-import { button, row, select, textArea, textField, type ButtonElement } from './controls';
+import { button, row, select, textArea, textField, type ButtonElement, type TextAreaElement } from './controls';
 import { decodedView } from './decodedView';
 import { cssValue, fieldOf, h, setChildren } from './dom';
 import { renderForm } from './form';
@@ -67,6 +67,13 @@ function fromHex(hex: string): Uint8Array {
   return out;
 }
 
+/** The text and selection of the input inside a focused text control, to restore after a rebuild. */
+function textSelection(host: HTMLElement | undefined): { value: string; start: number; end: number } | undefined {
+  const inner = host?.shadowRoot?.activeElement;
+  if (!(inner instanceof HTMLInputElement || inner instanceof HTMLTextAreaElement)) return undefined;
+  return { value: inner.value, start: inner.selectionStart ?? inner.value.length, end: inner.selectionEnd ?? inner.value.length };
+}
+
 export class App {
   private state: BuilderState;
   private readonly ui: UiState;
@@ -96,6 +103,11 @@ export class App {
   private readonly repliesHost = h('div', { class: 'replies-host', 'data-testid': 'replies-host' });
   private readonly historyHost = h('div', { class: 'history-host' });
   private readonly loadNotes = h('div', { class: 'load-notes', 'data-testid': 'load-notes', role: 'status' });
+  /** Why the pasted text was not loaded, next to the box it was pasted into (the form above stays as it was). */
+  private readonly loadError = h('div', { class: 'field-error', 'data-testid': 'load-error', role: 'alert' });
+  /** Why Send is disabled, next to the button: a disabled button alone does not say what to fix. */
+  private readonly sendBlocked = h('div', { class: 'field-error', 'data-testid': 'send-blocked', role: 'status' });
+  private loadBox: TextAreaElement | undefined;
   private readonly sendButton: ButtonElement;
   private readonly copyButton: ButtonElement;
 
@@ -145,18 +157,21 @@ export class App {
       placeholder: 'hex in any form: 20 00 00 00 ..., {0x20, 0x00, ...}, "\\x20\\x00..."',
       onInput: (v) => {
         this.ui.loadText = v;
+        this.showLoadError(undefined);
         this.save();
       },
     });
+    this.loadBox = loadText;
     setChildren(this.root,
       this.targetLine,
       this.section('message', 'Message', this.loadNotes, this.formHost, this.issuesList),
       this.section('bytes', 'Bytes', this.hexView.element, this.lengthLine),
       this.section('decoded', 'Decoded', this.decodedHost),
       this.section('copy', 'Copy as', this.copyHost, this.copyPreview),
-      this.section('send', 'Send', row('Timeout', timeout, this.sendButton), this.sendStatus, this.repliesHost),
+      this.section('send', 'Send', row('Timeout', timeout, this.sendButton), this.sendBlocked, this.sendStatus, this.repliesHost),
       this.section('history', 'History', this.historyHost),
-      this.section('load', 'Load bytes', loadText, button({ testid: 'load-button', label: 'Load into form', secondary: true, onClick: () => this.loadFromText() })),
+      this.section('load', 'Load bytes', loadText, this.loadError,
+        button({ testid: 'load-button', label: 'Load into form', secondary: true, onClick: () => this.loadFromText() })),
     );
     this.root.removeAttribute('aria-busy');
     this.formHost.append(h('p', { class: 'muted' }, 'Waiting for the extension…'));
@@ -184,6 +199,9 @@ export class App {
         else this.renderForm();
         return;
       case 'catalog':
+        // The host re-sends the catalog each time the view is shown: rebuilding the form for the same catalog
+        // would only disturb whoever is typing in it.
+        if (this.catalog !== undefined && JSON.stringify(this.catalog) === JSON.stringify(m.catalog)) return;
         this.setCatalog(m.catalog);
         this.renderForm();
         return;
@@ -247,7 +265,9 @@ export class App {
 
   private renderForm(): void {
     if (!this.catalog || !this.registry) return;
-    const active = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['testid'] : undefined;
+    const activeHost = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    const active = activeHost?.dataset['testid'];
+    const caret = textSelection(activeHost);
     setChildren(this.formHost, renderForm({
       state: this.state,
       registry: this.registry,
@@ -256,7 +276,19 @@ export class App {
       resolveFamily: (name) => this.resolveFamily(name),
       resolveStatus: this.resolveStatus,
     }));
-    if (active !== undefined) this.root.querySelector<HTMLElement>(`[data-testid=${cssValue(active)}]`)?.focus();
+    const next = active === undefined ? null : this.root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`[data-testid=${cssValue(active)}]`);
+    if (next) {
+      next.focus();
+      // A control renders its inside after it is attached: focus it again if that was too early, and put the
+      // caret and selection back where they were (a rebuild in the middle of typing must not eat keystrokes).
+      void Promise.resolve(next.updateComplete).then(() => {
+        if (document.activeElement !== next) next.focus();
+        const input = next.shadowRoot?.querySelector('input, textarea');
+        if (caret && (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) && input.value === caret.value) {
+          input.setSelectionRange(caret.start, caret.end);
+        }
+      });
+    }
     this.refreshDerived();
   }
 
@@ -363,7 +395,12 @@ export class App {
   }
 
   private updateSendButton(): void {
-    this.sendButton.disabled = this.sendingId !== undefined || !this.build || this.build.issues.length > 0 || this.build.protocol === undefined;
+    const issues = this.build?.issues ?? [];
+    this.sendButton.disabled = this.sendingId !== undefined || !this.build || issues.length > 0 || this.build.protocol === undefined;
+    const first = issues[0];
+    this.sendBlocked.textContent = first === undefined ? ''
+      : `Not sendable until fixed: ${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'} above)` : ''}`;
+    this.sendButton.setAttribute('title', first === undefined ? 'Send the message to the target and show the replies' : this.sendBlocked.textContent);
   }
 
   private send(): void {
@@ -493,41 +530,58 @@ export class App {
     if (e.state && isBuilderState(e.state)) {
       this.state = cloneState(e.state);
       this.loadNotes.textContent = `Restored the request sent at ${new Date(e.time).toLocaleTimeString()}.`;
-    } else this.loadBytes(fromHex(e.requestHex), e.protocol, 'history');
+    } else this.loadOrNote(fromHex(e.requestHex), e.protocol, 'history');
     this.save();
     this.renderForm();
     this.focusField('messageType');
   }
 
   private loadFromText(): void {
-    const parsed = parseHexText(this.ui.loadText);
+    const parsed = parseLoadText(this.ui.loadText);
     if ('error' in parsed) {
-      this.loadNotes.textContent = `Not loaded: ${parsed.error} (character ${parsed.offset + 1}).`;
+      this.showLoadError(`Not loaded: ${parsed.error}. The form is unchanged.`);
       return;
     }
-    this.loadBytes(parsed.bytes, protocolOf(this.state) ?? 0, 'the text above');
+    const error = this.loadBytes(parsed.bytes, protocolOf(this.state) ?? 0, 'the text below');
+    if (error !== undefined) {
+      this.showLoadError(`Not loaded: ${error}. The form is unchanged.`);
+      return;
+    }
+    this.showLoadError(undefined);
     this.save();
     this.renderForm();
+    // The result is in the form at the top of the view: show it (the load box is at the bottom).
+    this.root.querySelector('[data-testid="section-message"]')?.scrollIntoView({ block: 'start' });
+  }
+
+  /** Show (or clear, with undefined) the load box's error, and mark the box invalid while there is one. */
+  private showLoadError(message: string | undefined): void {
+    this.loadError.textContent = message ?? '';
+    if (this.loadBox) this.loadBox.invalid = message !== undefined;
   }
 
   private applyLoad(load: LoadRequest): void {
     const hex = /^([0-9a-f]{2})*$/i.test(load.hex) ? load.hex : '';
-    this.loadBytes(fromHex(hex), load.protocol ?? protocolOf(this.state) ?? 0, load.source);
+    this.loadOrNote(fromHex(hex), load.protocol ?? protocolOf(this.state) ?? 0, load.source);
     const section = this.root.querySelector<HTMLDetailsElement>('[data-testid="section-message"]');
     if (section) section.open = true;
     this.save();
     this.renderForm();
   }
 
-  private loadBytes(bytes: Uint8Array, protocol: number, source: string): void {
-    if (!this.registry) return;
+  private loadOrNote(bytes: Uint8Array, protocol: number, source: string): void {
+    const error = this.loadBytes(bytes, protocol, source);
+    if (error !== undefined) this.loadNotes.textContent = `Not loaded from ${source}: ${error}.`;
+  }
+
+  /** Replaces the form with the first message of `bytes`; on failure leaves it and returns why. */
+  private loadBytes(bytes: Uint8Array, protocol: number, source: string): string | undefined {
+    if (!this.registry) return 'the builder has not received its definitions yet';
     const r = loadMessage(bytes, protocol, this.registry);
-    if ('error' in r) {
-      this.loadNotes.textContent = `Not loaded from ${source}: ${r.error}.`;
-      return;
-    }
+    if ('error' in r) return r.error;
     this.state = r.state;
     const genl = protocol === NETLINK_GENERIC ? ' (generic netlink)' : '';
     this.loadNotes.textContent = `Loaded ${bytes.length} bytes from ${source} as protocol ${protocol}${genl}.${r.notes.length ? ` ${r.notes.join('. ')}.` : ''}`;
+    return undefined;
   }
 }
