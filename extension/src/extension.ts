@@ -9,7 +9,7 @@ import { LabController } from './lab/vscodeLab';
 import { sessionExchanger } from './exercise/sessionExchanger';
 import { ExerciseTestController } from './exercise/testController';
 import { moduleFolder, registerKmodCommands } from './kmod/commands';
-import type { ModuleTarget } from './kmod/remote';
+import { moduleTargetOf } from './kmod/sessionTarget';
 import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
@@ -42,24 +42,6 @@ function senderFor(targets: TargetsService): MessageSender | undefined {
       if (!targets.requireTrust('Sending to a target')) throw new Error('the workspace is not trusted');
       return (await session.helper()).exchange(protocol, bytes, timeoutMs);
     },
-  };
-}
-
-/**
- * The module commands' view of a target session: its SSH connection, folders and build mode. They take absolute
- * paths only: a work folder under `~` (the default) is resolved with the remote login's home.
- */
-async function moduleTargetOf(session: TargetSession): Promise<ModuleTarget> {
-  const t = session.target;
-  const home = t.workFolder === '~' || t.workFolder.startsWith('~/');
-  return {
-    name: t.name,
-    workFolder: home ? `${(await session.connection.home()).replace(/\/+$/, '')}${t.workFolder.slice(1)}` : t.workFolder,
-    buildMode: t.buildMode,
-    ...(t.kernelBuildDir !== undefined ? { kernelBuildDir: t.kernelBuildDir } : {}),
-    ...(t.localKernelBuildDir !== undefined ? { headersDir: t.localKernelBuildDir } : {}),
-    exec: (argv, opts) => session.connection.exec(argv, opts),
-    copyTo: (local, remote) => session.connection.upload(local, remote),
   };
 }
 

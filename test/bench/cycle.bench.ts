@@ -24,6 +24,7 @@ import { buildModule, remoteBuildPaths } from '../../extension/src/kmod/build';
 import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/kmod/module';
 import { readModuleSources } from '../../extension/src/kmod/moduleSources';
 import type { ModuleTarget } from '../../extension/src/kmod/remote';
+import { moduleTargetOf } from '../../extension/src/kmod/sessionTarget';
 import { LabVm } from '../../extension/src/lab/labVm';
 import { runProcess } from '../../extension/src/lab/runProcess';
 import { shellCommand } from '../../extension/src/target/quote';
@@ -55,21 +56,6 @@ function editSource(file: string, label: string): void {
   const line = `${EDIT_MARK}${label} */\n`;
   const i = text.indexOf(EDIT_MARK);
   writeFileSync(file, i < 0 ? text + line : text.slice(0, i) + line);
-}
-
-/** What extension.ts's moduleTargetOf makes of a target session (it lives beside activate(), which needs vscode). */
-async function moduleTargetOf(session: TargetSession): Promise<ModuleTarget> {
-  const t = session.target;
-  const home = t.workFolder === '~' || t.workFolder.startsWith('~/');
-  return {
-    name: t.name,
-    workFolder: home ? `${(await session.connection.home()).replace(/\/+$/, '')}${t.workFolder.slice(1)}` : t.workFolder,
-    buildMode: t.buildMode,
-    ...(t.kernelBuildDir !== undefined ? { kernelBuildDir: t.kernelBuildDir } : {}),
-    ...(t.localKernelBuildDir !== undefined ? { headersDir: t.localKernelBuildDir } : {}),
-    exec: (argv, opts) => session.connection.exec(argv, opts),
-    copyTo: (local, remote) => session.connection.upload(local, remote),
-  };
 }
 
 function checkPassed(results: readonly StepResult[], ex: Exercise, who: string): void {

@@ -19,6 +19,9 @@ import { repoRoot, resultsRoot } from './harness/paths';
 import {
   builderBytes, builderFrame, focusBuilder, openWorkbench, reloadWindow, runCommand, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
+import {
+  NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_EXCL, NLM_F_CREATE, RTM_NEWLINK, RTM_GETLINK, IFLA_LINKINFO, IFLA_INFO_KIND, NLA_F_NESTED,
+} from '../support/netlink-bytes';
 
 const screenshots = join(resultsRoot, 'screenshots');
 // code-server hands its environment to the extension host: the extension's lab boots from the cache the lab tier
@@ -76,17 +79,6 @@ async function stopLab(page: Page): Promise<void> {
   await page.locator('.statusbar-item', { hasText: 'lab: stopped' }).waitFor({ timeout: 30_000 });
 }
 
-// rtnetlink constants (include/uapi/linux/netlink.h, rtnetlink.h, if_link.h).
-const NLM_F_REQUEST = 0x1;
-const NLM_F_ACK = 0x4;
-const NLM_F_DUMP = 0x300;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
-const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
-const IFLA_LINKINFO = 18;
-const IFLA_INFO_KIND = 1;
-const NLA_F_NESTED = 0x8000;
 /** struct ifinfomsg, all zero: no device named by index. */
 const EMPTY_IFINFOMSG = `${u8(0)}${u8(0)}${u16(0)}${u32(0)}${u32(0)}${u32(0)}`;
 

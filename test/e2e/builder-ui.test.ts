@@ -16,6 +16,9 @@ import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import {
   builderBytes, focusBuilder, openWorkbench, reloadWindow, runCommandAndPick, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
+import {
+  NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_EXCL, NLM_F_CREATE, RTM_NEWLINK, RTM_GETADDR, IFA_LABEL, IFLA_IFNAME, IFLA_MTU, IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_INFO_KIND, NLA_F_NESTED, IFF_UP,
+} from '../support/netlink-bytes';
 
 const screenshots = join(resultsRoot, 'screenshots');
 
@@ -45,22 +48,6 @@ operations:
       dump: { request: { attributes: [ ifindex ] } }
 `;
 
-// netlink constants (include/uapi/linux/netlink.h, rtnetlink.h, if_addr.h).
-const NLM_F_REQUEST = 0x1;
-const NLM_F_ACK = 0x4;
-const NLM_F_DUMP = 0x300;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
-const RTM_NEWLINK = 16;
-const RTM_GETADDR = 22;
-const IFA_LABEL = 3;
-const IFLA_IFNAME = 3;
-const IFLA_MTU = 4;
-const IFLA_OPERSTATE = 16;
-const IFLA_LINKINFO = 18;
-const IFLA_INFO_KIND = 1;
-const NLA_F_NESTED = 0x8000;
-const IFF_UP = 0x1;
 
 /**
  * The message pasted in the load tests: RTM_NEWLINK (REQUEST|ACK|EXCL|CREATE, seq 77) for ifindex 5, IFF_UP,

@@ -1,6 +1,7 @@
 // Netlink requests and answers for the native, ssh and lab tiers, built and read by hand from the kernel's uapi
 // layout. Independent of the extension's codec on purpose: those tiers check the helper and the module against the
 // kernel, not one of our codecs against another. A test can also make a message wrong on purpose (nlmsg()).
+// The UI tests take the constants from here for the bytes they expect.
 export const NLM_F_REQUEST = 0x1;
 export const NLM_F_MULTI = 0x2;
 export const NLM_F_ACK = 0x4;
@@ -16,10 +17,15 @@ export const RTM_NEWLINK = 16;
 export const RTM_GETLINK = 18;
 export const RTM_NEWADDR = 20;
 export const RTM_DELADDR = 21;
+export const RTM_GETADDR = 22;
+export const IFA_LABEL = 3;
 export const IFLA_IFNAME = 3;
+export const IFLA_MTU = 4;
+export const IFLA_OPERSTATE = 16;
 export const IFLA_LINKINFO = 18;
 export const IFLA_INFO_KIND = 1;
 export const NLA_F_NESTED = 0x8000;
+export const IFF_UP = 0x1;
 
 export const GENL_ID_CTRL = 0x10;
 export const CTRL_CMD_GETFAMILY = 3;
