@@ -1,7 +1,8 @@
 // Remote commands through the real sshd: quoting of hostile strings in every field that reaches a remote command
 // or ssh's arguments, ControlMaster reuse, timeouts and cancellation, and refused host keys / logins.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TargetError } from '../../extension/src/target/errors';
@@ -175,6 +176,51 @@ describe('settings that reach ssh or remote commands', () => {
     assert.equal(state.kind, 'connected', state.detail);
     assert.equal(state.moduleLoaded, false);
     assert.equal((await m.session('alias').exec(['id', '-un'], { timeoutMs: 15_000 })).stdout.trim(), 'root');
+  });
+});
+
+describe('the user\'s ssh setup as they set it', () => {
+  test('ProxyJump from the ssh config: the connection goes through the jump host', async () => {
+    const config = path.join(remote.scratch, 'ssh_config_jump');
+    const common = [`  HostName 127.0.0.1`, `  Port ${remote.sshd.port}`, '  User root', `  IdentityFile ${remote.sshd.userKey}`,
+      `  UserKnownHostsFile ${remote.sshd.knownHosts}`, '  StrictHostKeyChecking yes'];
+    writeFileSync(config, ['Host nlwb-jump', ...common, 'Host nlwb-behind', ...common, '  ProxyJump nlwb-jump', ''].join('\n'));
+    const logBefore = readFileSync(remote.sshd.log, 'utf8').length;
+    const { targets, problems } = validateTargets([{ name: 'behind', destination: 'nlwb-behind' }]);
+    assert.deepEqual(problems, []);
+    const m = await remote.manager(targets, { sshConfigFile: config });
+    const r = await m.session('behind').exec(['id', '-un'], { timeoutMs: 20_000 });
+    assert.equal(r.stdout.trim(), 'root', r.stderr);
+    // The jump host's sshd forwarded a TCP connection to the target's sshd: two logins, one of them through it.
+    const log = readFileSync(remote.sshd.log, 'utf8').slice(logBefore);
+    assert.ok((log.match(/Accepted publickey for root/g) ?? []).length >= 2, `one login, not two (jump + target):\n${log}`);
+  });
+
+  test('a key held by ssh-agent (no identity file in the settings) logs in', async () => {
+    const dir = path.join(remote.scratch, 'agent');
+    mkdirSync(dir, { mode: 0o700 });
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawnSync('ssh-agent', ['-a', sock, '-s'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(agent.status, 0, agent.stderr);
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1];
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      process.env.SSH_AUTH_SOCK = sock;
+      const add = spawnSync('ssh-add', [remote.sshd.userKey], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      assert.equal(add.status, 0, add.stderr);
+      const { identityFile: _unused, ...target } = remote.target('agent');
+      const m = await remote.manager([target]);
+      const r = await m.session().exec(['id', '-u'], { timeoutMs: 20_000 });
+      assert.equal(r.stdout.trim(), '0', r.stderr);
+      // Without the agent the same target cannot log in: the agent's key is what worked.
+      delete process.env.SSH_AUTH_SOCK;
+      const without = await remote.manager([{ ...target, name: 'no-agent' }]);
+      await rejectsWith(without.session().exec(['id', '-u'], { timeoutMs: 20_000 }), 'auth');
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      if (pid) process.kill(Number(pid));
+    }
   });
 });
 
