@@ -74,7 +74,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       log,
       extensionPath: context.extensionPath,
       // A cancellation: the trust gate's warning is the one message the user gets.
-      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands', () => new vscode.CancellationError())),
+      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands', () => new vscode.CancellationError()), {
+        cacheDir: lab.cacheDir,
+        log: (l) => log.info(l),
+      }),
       moduleChanged: (name) => targets.moduleChanged(name),
       // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
       releaseModule: async () => {

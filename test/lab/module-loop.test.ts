@@ -15,13 +15,24 @@ import { buildModule } from '../../extension/src/kmod/build';
 import { KernelLogFollower, readKernelLog } from '../../extension/src/kmod/kernelLog';
 import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/kmod/module';
 import { KmodError, type BuildMode, type ModuleTarget } from '../../extension/src/kmod/remote';
+import { moduleTargetOf } from '../../extension/src/kmod/sessionTarget';
+import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';
+import { TargetManager } from '../../extension/src/target/targets';
+import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';
 import { runProcess } from '../../extension/src/lab/runProcess';
-import { GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, startLab } from './labFixture';
+import { CACHE, GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, startLab } from './labFixture';
 
 const KMOD = path.join(REPO, 'kmod');
 const EXERCISE = path.join(KMOD, 'exercises', 'nlreply.yaml');
 const WORK = '/root/netlink-work';
+
+/** Settings entries as the extension validates them; a problem fails the test. */
+function validTargets(entries: unknown[]): TargetConfig[] {
+  const { targets, problems } = validateTargets(entries);
+  assert.deepEqual(problems, []);
+  return targets;
+}
 
 /** LabVm as the module commands' target: the same shape the SSH target has. */
 function labTarget(vm: LabVm, buildMode: BuildMode): ModuleTarget {
@@ -112,6 +123,42 @@ describe('module loop in the lab through extension code', () => {
     koPath = r.koPath as string;
     assert.match(await guest(vm, ['sh', '-c', 'ls -l "$1"', 'sh', koPath]), /nlreply\.ko/);
     assert.ok(lines.some((l) => /LD \[M\]\s+\S+nlreply\.ko/.test(l)), 'kbuild output went to the log');
+  });
+
+  test('an SSH target (not the built-in lab) in local-headers mode: headers fetched for its uname -r, or taken from headersDir', async (t) => {
+    // The lab VM as an ordinary netlink.targets entry: user@host:port, key, a known_hosts naming [127.0.0.1]:port.
+    const args = vm.sshArgs;
+    const key = args[args.indexOf('-i') + 1] as string;
+    const labKnownHosts = (args.find((a) => a.startsWith('UserKnownHostsFile=')) as string).slice('UserKnownHostsFile='.length);
+    const knownHosts = path.join(tmp, 'known_hosts');
+    writeFileSync(knownHosts, readFileSync(labKnownHosts, 'utf8').split('\n').filter(Boolean)
+      .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`)).join('\n') + '\n');
+    const entry = { name: 'vm', destination: `root@127.0.0.1:${vm.port}`, identityFile: key, knownHostsFile: knownHosts, buildMode: 'local-headers', workFolder: WORK };
+    const manager = new TargetManager({ extensionRoot: REPO });
+    try {
+      const fetched: string[] = [];
+      await manager.setTargets(validTargets([entry]), 'vm');
+      const st = await manager.refresh('vm');
+      assert.equal(st.kind, 'connected', st.detail);
+      const viaFetch = await moduleTargetOf(manager.session('vm'), { cacheDir: CACHE, log: (l) => fetched.push(l) });
+      assert.equal(viaFetch.headersDir, undefined, 'no headers configured');
+      const r = await buildModule(viaFetch, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-fetch'), log: () => undefined });
+      assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
+      assert.ok(fetched.some((l) => l.includes(`runs kernel ${vm.kernelRelease}: fetching its headers`)), fetched.join('\n'));
+      t.diagnostic(fetched.join(' | '));
+
+      await manager.setTargets(validTargets([{ ...entry, headersDir: vm.headersDir }]), 'vm');
+      const configured = await moduleTargetOf(manager.session('vm'), { cacheDir: path.join(tmp, 'no-cache'), log: () => undefined });
+      assert.equal(configured.headersDir, vm.headersDir);
+      assert.equal(configured.fetchHeaders, undefined, 'configured headers are used as they are');
+      const r2 = await buildModule(configured, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-configured'), log: () => undefined });
+      assert.equal(r2.ok, true, `${r2.summary}\n${r2.output}`);
+    } finally {
+      await manager.dispose();
+    }
+    // A kernel that is no Debian kernel, or of another architecture: refused before any download, saying what to do.
+    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.18.0-custom', () => undefined), /not a Debian kernel.*headersDir/);
+    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.1.0-56-arm64', () => undefined), /is arm64; this machine \(amd64\)/);
   });
 
   test('insmod with parameters from the setting; loaded state and parameters read back', async () => {

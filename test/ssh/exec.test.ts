@@ -114,6 +114,8 @@ describe('settings that reach ssh or remote commands', () => {
       { name: 'ok', destination: 'h' },
       { name: 'b', destination: 'h', buildMode: 'cloud', useSudo: 'yes', typo: 1 },
       'not an object',
+      { name: 'h1', destination: 'h', headersDir: `/src/linux $(touch ${canary})` },
+      { name: 'h2', destination: 'h', headersDir: 'linux-headers' },
     ]);
     assert.deepEqual(targets.map((t) => t.name), ['ok']);
     const at = problems.map((p) => `${p.path}: ${p.message}`);
@@ -132,6 +134,8 @@ describe('settings that reach ssh or remote commands', () => {
       /^netlink\.targets\[11\]\.useSudo: must be true or false/,
       /^netlink\.targets\[11\]\.buildMode: must be "remote" or "local-headers"/,
       /^netlink\.targets\[12\]: must be an object/,
+      /^netlink\.targets\[13\]\.headersDir: .*make cannot build in folders with blanks or shell characters/,
+      /^netlink\.targets\[14\]\.headersDir: .*must be absolute or start with ~\//,
     ];
     for (const re of expect) assert.ok(at.some((l) => re.test(l)), `no problem matching ${re}; got:\n${at.join('\n')}`);
     assert.equal(at.length, expect.length, at.join('\n'));

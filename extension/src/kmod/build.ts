@@ -123,8 +123,15 @@ async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: Bui
 }
 
 async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
-  const headers = target.headersDir;
-  if (!headers) throw new KmodError(`build mode "local-headers" needs a local copy of ${target.name ?? 'the target'}'s kernel headers, and none is set`);
+  let headers = target.headersDir;
+  if (!headers && target.fetchHeaders) {
+    try {
+      headers = await target.fetchHeaders(opts.signal);
+    } catch (e) {
+      throw new KmodError(`build mode "local-headers": ${(e as Error).message}`);
+    }
+  }
+  if (!headers) throw new KmodError(`build mode "local-headers" needs a local copy of ${target.name ?? 'the target'}'s kernel headers, and none is set (the target's headersDir setting)`);
   if (!existsSync(path.join(headers, 'Makefile'))) {
     throw new KmodError(`${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`);
   }

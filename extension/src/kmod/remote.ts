@@ -34,6 +34,8 @@ export interface ModuleTarget extends RemoteRunner {
   readonly kernelBuildDir?: string;
   /** Local copy of the target kernel's build tree (headers), for `local-headers` builds. */
   readonly headersDir?: string;
+  /** Without headersDir: fetches the headers of the kernel the target runs (a Debian kernel) and says where. */
+  readonly fetchHeaders?: (signal?: AbortSignal) => Promise<string>;
   readonly buildMode: BuildMode;
 }
 

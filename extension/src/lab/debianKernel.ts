@@ -153,6 +153,56 @@ function newestCached(kernels: string, series: string, debArch: DebArch, headers
     .sort((a, b) => compareVersions(b, a))[0];
 }
 
+/** linux-headers-<release> and the packages its build needs (-common, kbuild), unpacked beside the image. */
+async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Log): Promise<string> {
+  const root = path.join(kernels, release);
+  const headersDir = path.join(root, 'usr', 'src', `linux-headers-${release}`);
+  if (!existsSync(path.join(root, HEADERS_MARKER)) || !existsSync(path.join(headersDir, 'Makefile'))) {
+    const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
+    const pkgs = [
+      ...new Set(
+        deps.stdout
+          .split('\n')
+          .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
+          .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p)),
+      ),
+      `linux-headers-${release}`,
+    ];
+    await downloadAndUnpack(apt, kernels, release, pkgs, log);
+    await writeFile(path.join(root, HEADERS_MARKER), '');
+  }
+  await fixHeadersMakefile(headersDir);
+  return headersDir;
+}
+
+/**
+ * The kernel headers of a target that runs a Debian kernel (`uname -r` such as 6.1.0-56-amd64), fetched from
+ * Debian into the cache like the lab's, for local-headers module builds. Only the host's own architecture: the
+ * headers' build tools are programs of their architecture.
+ */
+export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
+  const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
+  const host = ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
+  if (!m) {
+    throw new LabError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
+  }
+  if (m[1] !== host) {
+    throw new LabError('kernel', `the target's kernel ${release} is ${m[1]}; this machine (${host}) cannot run its headers' build tools: build on the target (buildMode "remote") or set headersDir to a build tree prepared for cross builds`);
+  }
+  const kernels = path.join(cacheDir, 'kernels');
+  await mkdir(kernels, { recursive: true });
+  const root = path.join(kernels, release);
+  const headersDir = path.join(root, 'usr', 'src', `linux-headers-${release}`);
+  if (existsSync(path.join(root, HEADERS_MARKER)) && existsSync(path.join(headersDir, 'Makefile'))) return headersDir;
+  const apt = aptFor(cacheDir, m[1] as DebArch);
+  await ensureAptLists(apt, log);
+  const found = await candidates(apt, [`linux-headers-${release}`]);
+  if (!found.get(`linux-headers-${release}`)) {
+    throw new LabError('kernel', `apt has no linux-headers-${release} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
+  }
+  return ensureHeaders(apt, kernels, release, log);
+}
+
 export async function prepareDebianKernel(cacheDir: string, series: string, log: Log, opts: DebianKernelOptions = {}): Promise<DebianKernelFiles> {
   const debArch = opts.debArch ?? 'amd64';
   const headers = opts.headers ?? true;
@@ -185,21 +235,7 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     if (!existsSync(path.join(files.modulesDir, 'modules.order'))) throw new LabError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
     return files;
   }
-  if (!existsSync(path.join(root, HEADERS_MARKER)) || !existsSync(path.join(files.headersDir, 'Makefile'))) {
-    const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
-    const pkgs = [
-      ...new Set(
-        deps.stdout
-          .split('\n')
-          .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
-          .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p)),
-      ),
-      `linux-headers-${release}`,
-    ];
-    await downloadAndUnpack(apt, kernels, release, pkgs, log);
-    await writeFile(path.join(root, HEADERS_MARKER), '');
-  }
-  await fixHeadersMakefile(files.headersDir);
+  await ensureHeaders(apt, kernels, release, log);
   for (const needed of [files.bzImage, path.join(files.modulesDir, 'modules.order'), path.join(files.headersDir, 'scripts')]) {
     if (!existsSync(needed)) throw new LabError('kernel', `${needed} is missing after unpacking ${release}`);
   }

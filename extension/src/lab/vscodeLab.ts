@@ -15,7 +15,7 @@ export class LabController implements vscode.Disposable {
   /** Fires on every state change (the target layer shows the lab target's state from it). */
   readonly onDidChangeState = this.changed.event;
 
-  constructor(private readonly cacheDir: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(readonly cacheDir: string, private readonly log: vscode.LogOutputChannel) {
     this.status = vscode.window.createStatusBarItem('netlink.lab', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'Netlink Lab VM';
     this.render();

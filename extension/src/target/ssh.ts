@@ -58,9 +58,9 @@ export interface ExecResult {
 }
 
 /**
- * exec's commands report their exit status twice: as SSH's exit-status and as the last line of stderr. Dropbear (the
- * lab's server) sometimes closes a channel without sending exit-status when two commands end at the same moment,
- * and ssh then exits 255 as if the connection had failed; the line keeps the real status. It is removed again.
+ * exec's commands report their exit status twice: as SSH's exit-status and as the last line of stderr (removed
+ * again). ssh says 255 both when the command exits 255 and when ssh itself fails; the line tells them apart, and a
+ * session the server closed without any status (dropbear does, see oneAtATime) has no line.
  */
 const EXIT_MARK = 'nlwb-exit:';
 const STATUS_SCRIPT = `"$@"; s=$?; printf '\\n${EXIT_MARK}%d\\n' "$s" >&2; exit "$s"`;

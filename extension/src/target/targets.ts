@@ -7,7 +7,7 @@ import path from 'node:path';
 import { deployHelper, type DeployedHelper } from './deploy';
 import { TargetError } from './errors';
 import { HelperSession } from './helperSession';
-import { SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
+import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 import {
   DEFAULT_WORK_FOLDER, LAB_TARGET_NAME, parseDestination, SettingError, validateActiveTarget, type TargetConfig,
@@ -26,6 +26,11 @@ export interface ResolvedTarget extends TargetConfig {
   readonly builtIn: boolean;
   /** Local kernel build folder (the lab's headers), for buildMode local-headers. */
   readonly localKernelBuildDir?: string;
+}
+
+/** A netlink.targets entry as the rest of the extension sees it. */
+function resolvedTarget(c: TargetConfig): ResolvedTarget {
+  return { ...c, builtIn: false, ...(c.headersDir ? { localKernelBuildDir: expandLocalHome(c.headersDir) } : {}) };
 }
 
 export type TargetStateKind = 'idle' | 'connecting' | 'connected' | 'unreachable';
@@ -222,7 +227,7 @@ export class TargetManager {
 
   /** The lab first, then the configured targets. */
   list(): ResolvedTarget[] {
-    return [this.labTarget(), ...this.configs.map((c) => ({ ...c, builtIn: false }))];
+    return [this.labTarget(), ...this.configs.map(resolvedTarget)];
   }
 
   private labTarget(): ResolvedTarget {
@@ -273,7 +278,7 @@ export class TargetManager {
     if (have) return have;
     const config = this.configs.find((c) => c.name === name);
     if (!config) throw new TargetError('config', `no target named "${name}" (netlink.targets has ${this.configs.map((c) => c.name).join(', ') || 'none'})`);
-    const s = new TargetSession({ ...config, builtIn: false }, new SshConnection(specFromConfig(config), {
+    const s = new TargetSession(resolvedTarget(config), new SshConnection(specFromConfig(config), {
       ...client, ...(this.client.sshConfigFile ? { configFile: this.client.sshConfigFile } : {}),
     }), paths, this.log);
     this.sessions.set(name, s);

@@ -19,6 +19,11 @@ export interface TargetConfig {
   /** Remote kernel build folder (KDIR) for module builds. */
   readonly kernelBuildDir?: string;
   readonly buildMode: BuildMode;
+  /**
+   * Local copy of the target kernel's build tree for buildMode local-headers; absolute or `~/...`. Without it the
+   * headers of a Debian kernel are fetched by the target's `uname -r`.
+   */
+  readonly headersDir?: string;
   /** Local known_hosts file for this target only (ssh -o UserKnownHostsFile=...), strictly checked. */
   readonly knownHostsFile?: string;
   readonly helperBuild: HelperBuild;
@@ -52,7 +57,7 @@ const IPV6 = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?$/;
 const REMOTE_PATH_CHARS = /^[A-Za-z0-9._+@=,/~-]+$/;
 const KNOWN_KEYS = [
   'name', 'destination', 'identityFile', 'useSudo', 'workFolder', 'kernelBuildDir', 'buildMode', 'knownHostsFile',
-  'helperBuild',
+  'helperBuild', 'headersDir',
 ];
 
 export interface Destination {
@@ -195,6 +200,11 @@ export function validateTargets(value: unknown, setting = 'netlink.targets'): { 
       const p = v === undefined ? undefined : remotePathProblem(v);
       if (p) problem(field, p);
     }
+    const headersDir = str('headersDir', false);
+    if (headersDir !== undefined) {
+      const p = localPathProblem(headersDir) ?? (REMOTE_PATH_CHARS.test(headersDir) ? undefined : `${JSON.stringify(headersDir)}: make cannot build in folders with blanks or shell characters; use letters, digits and . _ + @ = , / ~ -`);
+      if (p) problem('headersDir', p);
+    }
     const useSudo = entry.useSudo ?? false;
     if (typeof useSudo !== 'boolean') problem('useSudo', `must be true or false, not ${JSON.stringify(useSudo)}`);
     const buildMode = entry.buildMode ?? 'remote';
@@ -216,6 +226,7 @@ export function validateTargets(value: unknown, setting = 'netlink.targets'): { 
       ...(identityFile !== undefined ? { identityFile } : {}),
       ...(knownHostsFile !== undefined ? { knownHostsFile } : {}),
       ...(kernelBuildDir !== undefined ? { kernelBuildDir } : {}),
+      ...(headersDir !== undefined ? { headersDir } : {}),
     });
   });
   return { targets, problems };
