@@ -74,6 +74,9 @@ function textSelection(host: HTMLElement | undefined): { value: string; start: n
   return { value: inner.value, start: inner.selectionStart ?? inner.value.length, end: inner.selectionEnd ?? inner.value.length };
 }
 
+/** How long typing must pause before the host may rebuild the form. */
+const TYPING_PAUSE_MS = 600;
+
 export class App {
   private state: BuilderState;
   private readonly ui: UiState;
@@ -90,6 +93,9 @@ export class App {
   private resolvingId: number | undefined;
   private resolveStatus = '';
   private reshapeQueued = false;
+  /** When the last keystroke changed a form field (performance.now()). */
+  private lastTyped = -Infinity;
+  private hostRebuild: ReturnType<typeof setTimeout> | undefined;
 
   private readonly formHost = h('div', { class: 'form-host' });
   private readonly issuesList = h('ul', { class: 'issues', 'data-testid': 'issues', 'aria-label': 'Problems to fix before sending' });
@@ -141,6 +147,9 @@ export class App {
   }
 
   private layout(): void {
+    this.formHost.addEventListener('input', () => {
+      this.lastTyped = performance.now();
+    }, true);
     this.formHost.addEventListener('focusin', (e) => {
       const field = fieldOf(e.target);
       this.hexView.highlight(field === undefined ? undefined : this.map?.rangeOf(field));
@@ -203,7 +212,7 @@ export class App {
         // would only disturb whoever is typing in it.
         if (this.catalog !== undefined && JSON.stringify(this.catalog) === JSON.stringify(m.catalog)) return;
         this.setCatalog(m.catalog);
-        this.renderForm();
+        this.renderFormBetweenKeystrokes();
         return;
       case 'history':
         this.history = [...m.entries];
@@ -261,6 +270,25 @@ export class App {
       this.reshapeQueued = false;
       this.renderForm();
     }, 0);
+  }
+
+  /**
+   * A rebuild the host asked for (a spec file or setting changed the catalog) waits until the user pauses typing:
+   * replacing the field under their fingers loses the keystrokes that arrive while the new one draws itself.
+   */
+  private renderFormBetweenKeystrokes(): void {
+    const wait = TYPING_PAUSE_MS - (performance.now() - this.lastTyped);
+    if (wait <= 0 || !this.formHost.contains(document.activeElement)) {
+      if (this.hostRebuild !== undefined) clearTimeout(this.hostRebuild);
+      this.hostRebuild = undefined;
+      this.renderForm();
+      return;
+    }
+    if (this.hostRebuild !== undefined) return;
+    this.hostRebuild = setTimeout(() => {
+      this.hostRebuild = undefined;
+      this.renderFormBetweenKeystrokes();
+    }, wait);
   }
 
   private renderForm(): void {
