@@ -39,6 +39,11 @@ export function hostLabArch(): LabArch | undefined {
   return m === 'x64' ? 'x86_64' : m === 'arm64' ? 'aarch64' : undefined;
 }
 
+/** Debian's name for this machine's architecture (amd64 where the lab cannot tell). */
+export function hostDebArch(): ArchProfile['debArch'] {
+  return ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
+}
+
 /** Whether guests of `arch` run natively here (KVM is possible, host binaries run in the guest). */
 export function isNativeArch(arch: LabArch): boolean {
   return hostLabArch() === arch;

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ARCH_PROFILES, hostLabArch } from './arch';
+import { hostDebArch } from './arch';
 import { compareVersions } from './debVersion';
 import { LabError } from './errors';
 import { aptOptions, ensureForeignLists } from './foreignApt';
@@ -43,7 +43,7 @@ interface Apt {
 }
 
 function aptFor(cacheDir: string, debArch: DebArch): Apt {
-  const host = ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
+  const host = hostDebArch();
   return { cacheDir, debArch, hostDebArch: host, options: aptOptions(cacheDir, debArch, host) };
 }
 
@@ -153,11 +153,16 @@ function newestCached(kernels: string, series: string, debArch: DebArch, headers
     .sort((a, b) => compareVersions(b, a))[0];
 }
 
+/** Where a release's headers are unpacked, and whether they are there in full. */
+function headersIn(kernels: string, release: string): { dir: string; cached: boolean } {
+  const dir = path.join(kernels, release, 'usr', 'src', `linux-headers-${release}`);
+  return { dir, cached: existsSync(path.join(kernels, release, HEADERS_MARKER)) && existsSync(path.join(dir, 'Makefile')) };
+}
+
 /** linux-headers-<release> and the packages its build needs (-common, kbuild), unpacked beside the image. */
 async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Log): Promise<string> {
-  const root = path.join(kernels, release);
-  const headersDir = path.join(root, 'usr', 'src', `linux-headers-${release}`);
-  if (!existsSync(path.join(root, HEADERS_MARKER)) || !existsSync(path.join(headersDir, 'Makefile'))) {
+  const { dir: headersDir, cached } = headersIn(kernels, release);
+  if (!cached) {
     const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
     const pkgs = [
       ...new Set(
@@ -169,7 +174,7 @@ async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Lo
       `linux-headers-${release}`,
     ];
     await downloadAndUnpack(apt, kernels, release, pkgs, log);
-    await writeFile(path.join(root, HEADERS_MARKER), '');
+    await writeFile(path.join(kernels, release, HEADERS_MARKER), '');
   }
   await fixHeadersMakefile(headersDir);
   return headersDir;
@@ -182,7 +187,7 @@ async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Lo
  */
 export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
   const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
-  const host = ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
+  const host = hostDebArch();
   if (!m) {
     throw new LabError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
   }
@@ -191,9 +196,9 @@ export async function fetchDebianHeaders(cacheDir: string, release: string, log:
   }
   const kernels = path.join(cacheDir, 'kernels');
   await mkdir(kernels, { recursive: true });
-  const root = path.join(kernels, release);
-  const headersDir = path.join(root, 'usr', 'src', `linux-headers-${release}`);
-  if (existsSync(path.join(root, HEADERS_MARKER)) && existsSync(path.join(headersDir, 'Makefile'))) return headersDir;
+  // Cached: no apt at all (it may be offline).
+  const have = headersIn(kernels, release);
+  if (have.cached) return have.dir;
   const apt = aptFor(cacheDir, m[1] as DebArch);
   await ensureAptLists(apt, log);
   const found = await candidates(apt, [`linux-headers-${release}`]);
@@ -225,7 +230,7 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     root,
     bzImage: path.join(root, 'boot', `vmlinuz-${release}`),
     modulesDir: path.join(root, 'lib', 'modules', release),
-    headersDir: path.join(root, 'usr', 'src', `linux-headers-${release}`),
+    headersDir: headersIn(kernels, release).dir,
   };
   if (!existsSync(path.join(root, IMAGE_MARKER)) || !existsSync(files.bzImage)) {
     await downloadAndUnpack(apt, kernels, release, [`linux-image-${release}`], log);

@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseAccel } from './accel';
-import { ARCH_PROFILES, hostLabArch, isNativeArch, type LabArch } from './arch';
+import { ARCH_PROFILES, hostDebArch, hostLabArch, isNativeArch, type LabArch } from './arch';
 import { LabError } from './errors';
 import { freePort } from './freePort';
 import { foreignUserland } from './guestUserland';
@@ -136,7 +136,7 @@ export class LabVm extends EventEmitter {
         authorizedKey: key.publicKeyLine,
         log,
         ...(isNativeArch(arch) ? {} : {
-          userland: await foreignUserland(opts.cacheDir, ARCH_PROFILES[arch].debArch, ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch, log),
+          userland: await foreignUserland(opts.cacheDir, ARCH_PROFILES[arch].debArch, hostDebArch(), log),
         }),
       });
       // KVM runs only guests of the host's own architecture; the probe boots the x86_64 kernel.

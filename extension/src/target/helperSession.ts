@@ -268,7 +268,7 @@ export class HelperSession {
   }
 
   private request(command: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<RawResult> {
-    if (signal?.aborted) return Promise.reject(new TargetError('aborted', `${command.replace(/ .*/s, '')} on ${this.launcher.description} was cancelled`));
+    if (signal?.aborted) return Promise.reject(new TargetError('aborted', `${verbOf(command)} on ${this.launcher.description} was cancelled`));
     const r = this.running;
     if (r && r.helloSeen && !r.gone && !this.disposed) return this.send(r, command, timeoutMs, signal);
     return this.ensureRunning().then((started) => this.send(started, command, timeoutMs, signal));
@@ -277,8 +277,7 @@ export class HelperSession {
   private send(r: Running, command: string, timeoutMs: number, signal?: AbortSignal): Promise<RawResult> {
     if (r.gone) return Promise.reject(r.gone);
     const id = `r${this.nextId++}`;
-    const sp = command.indexOf(' ');
-    const verb = sp < 0 ? command : command.slice(0, sp);
+    const verb = verbOf(command);
     return new Promise<RawResult>((resolve, reject) => {
       const p: Pending = { id, command: verb, line: `${id} ${command}\n`, timeoutMs, replies: [], written: false, deadline: 0, resolve, reject };
       if (signal) {
@@ -562,6 +561,12 @@ export class HelperSession {
     r.pending.clear();
     r.queue.length = 0;
   }
+}
+
+/** The request's command word (`xchg`, `info`, ...), for messages. */
+function verbOf(command: string): string {
+  const sp = command.indexOf(' ');
+  return sp < 0 ? command : command.slice(0, sp);
 }
 
 function checkProtocol(p: number): void {

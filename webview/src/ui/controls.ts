@@ -58,34 +58,31 @@ export interface FieldOptions {
   readonly className?: string;
 }
 
-export function textField(o: FieldOptions): TextFieldElement {
-  const el = document.createElement('vscode-textfield') as TextFieldElement;
+/** What text fields and areas share: test id, field path, label, value, placeholder and the two events. */
+function textControl<T extends TextFieldElement | TextAreaElement>(el: T, o: FieldOptions): T {
   el.dataset['testid'] = o.testid;
   if (o.field !== undefined) el.dataset['field'] = o.field;
   el.setAttribute('aria-label', o.label);
-  el.setAttribute('title', o.label);
   el.label = o.label;
-  if (o.className) el.className = o.className;
   el.value = o.value;
   if (o.placeholder !== undefined) el.placeholder = o.placeholder;
-  if (o.readonly) el.readonly = true;
   if (o.onInput) el.addEventListener('input', () => o.onInput!(el.value));
   if (o.onChange) el.addEventListener('change', () => o.onChange!(el.value));
   return el;
 }
 
+export function textField(o: FieldOptions): TextFieldElement {
+  const el = textControl(document.createElement('vscode-textfield') as TextFieldElement, o);
+  el.setAttribute('title', o.label);
+  if (o.className) el.className = o.className;
+  if (o.readonly) el.readonly = true;
+  return el;
+}
+
 export function textArea(o: FieldOptions & { readonly rows?: number }): TextAreaElement {
-  const el = document.createElement('vscode-textarea') as TextAreaElement;
-  el.dataset['testid'] = o.testid;
-  if (o.field !== undefined) el.dataset['field'] = o.field;
-  el.setAttribute('aria-label', o.label);
-  el.label = o.label;
-  el.value = o.value;
+  const el = textControl(document.createElement('vscode-textarea') as TextAreaElement, o);
   el.rows = o.rows ?? 3;
   el.monospace = true;
-  if (o.placeholder !== undefined) el.placeholder = o.placeholder;
-  if (o.onInput) el.addEventListener('input', () => o.onInput!(el.value));
-  if (o.onChange) el.addEventListener('change', () => o.onChange!(el.value));
   return el;
 }
 
