@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  builderFillsSideBar, choose, clickInView, cstr, focusableKeys, focusedKey, isChecked, nlattr, nlmsg, selectValue, tabTo, u16, u32, u8,
+  builderFillsSideBar, choose, clickInView, cstr, focusableKeys, focusedKey, isChecked, nlattr, nlmsg, selectFieldText, selectValue, tabTo, u16, u32, u8,
 } from './harness/builder';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
@@ -276,7 +276,7 @@ describe('message builder UI', () => {
 
     // Compose RTM_GETADDR (REQUEST|DUMP|ACK, seq 42) for ifa_index 1 with IFA_LABEL "lo".
     await tabTo(page, frame, 'message-type');
-    await page.keyboard.press('Control+a');
+    await selectFieldText(page);
     await page.keyboard.type('RTM_GETADDR');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -285,13 +285,13 @@ describe('message builder UI', () => {
     await page.keyboard.press('Space');
     await waitFor('NLM_F_ACK checked', 5_000, () => isChecked(frame.locator('[data-testid="flag-NLM_F_ACK"]')));
     await tabTo(page, frame, 'seq');
-    await page.keyboard.press('Control+a');
+    await selectFieldText(page);
     await page.keyboard.type('42');
     await tabTo(page, frame, 'header.ifa_index');
-    await page.keyboard.press('Control+a');
+    await selectFieldText(page);
     await page.keyboard.type('1');
     await tabTo(page, frame, 'add-attr-type-top');
-    await page.keyboard.press('Control+a');
+    await selectFieldText(page);
     await page.keyboard.type('IFA_LABEL');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -410,7 +410,7 @@ describe('message builder UI', () => {
     const spaced = PASTED.match(/../g)!.join(' ');
     const bad: [string, string, RegExp][] = [
       ['an odd number of digits', spaced.slice(0, -1), new RegExp(`^Not loaded: odd number of hex digits \\(1\\) in "[0-9a-f]": every byte needs two, at line 1, column ${spaced.length - 1}\\. The form is unchanged\\.$`)],
-      ['a character that is not hex', `${spaced.slice(0, 48)}\n0z ${spaced.slice(48)}`, /^Not loaded: unexpected character "z" in "0z", at line 2, column 1\. The form is unchanged\.$/],
+      ['a character that is not hex', `${spaced.slice(0, 48)}\n0z ${spaced.slice(48)}`, /^Not loaded: unexpected character "z" in "0z", at line 2, column 2\. The form is unchanged\.$/],
     ];
     for (const [what, text, message] of bad) {
       await pasteAndLoad(frame, text);
@@ -492,7 +492,7 @@ describe('message builder UI', () => {
     await choose(frame, 'payload-mode', 'hex bytes', 'hex');
     const payloadBox = frame.locator('[data-testid=payload-hex] textarea');
     await payloadBox.fill('08 00 04 00 dc 05 0g 00');
-    const badHex = 'bad hex at character 19: unexpected character "g" in "0g"';
+    const badHex = 'bad hex at character 20: unexpected character "g" in "0g"';
     let hexState = await fieldState(frame, 'payload', 'payload-hex');
     await waitFor('the payload marked', 5_000, async () => (hexState = await fieldState(frame, 'payload', 'payload-hex')).error === badHex, () => JSON.stringify(hexState));
     assert.equal(hexState.invalid, true);

@@ -228,7 +228,7 @@ describe('builder: validation before sending', () => {
     assert.deepEqual(issues, [
       [`attr.${mac}.value`, 'IFLA_ADDRESS', '"02:00:00:00:00:zz" is not a MAC address (two-digit hex octets separated by ":" or "-", e.g. 02:00:00:00:00:01)'],
       [`attr.${token}.value`, 'IFLA_AF_SPEC.AF_INET6.IFLA_INET6_TOKEN', '"2001:db8::1::2": "::" may appear only once'],
-      [`attr.${raw}.value`, 'IFLA_WIRELESS', 'bad hex at character 4: unexpected character "g" in "0g"'],
+      [`attr.${raw}.value`, 'IFLA_WIRELESS', 'bad hex at character 5: unexpected character "g" in "0g"'],
     ]);
     assert.deepEqual(buildMessage(a, registry).issues.map((i) => [i.path, i.message]), [
       ['IFA_LOCAL', '"192.0.2.300": part 4 ("300") is not a number 0-255'],

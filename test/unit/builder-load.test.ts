@@ -139,7 +139,7 @@ describe('builder: the "Load bytes" box', () => {
 
   it('bad hex: what is wrong, at which line and column', () => {
     assert.deepEqual(parseLoadText('20 00 00 00 1'), { error: 'odd number of hex digits (1) in "1": every byte needs two, at line 1, column 13', offset: 12 });
-    assert.deepEqual(parseLoadText('20 00\n00 0z 00'), { error: 'unexpected character "z" in "0z", at line 2, column 4', offset: 9 });
+    assert.deepEqual(parseLoadText('20 00\n00 0z 00'), { error: 'unexpected character "z" in "0z", at line 2, column 5', offset: 10 });
     assert.deepEqual(parseLoadText('  \n'), { error: 'nothing to load: paste the message as hex first', offset: 0 });
   });
 

@@ -64,6 +64,9 @@ describe('errors are located', () => {
     assert.equal(e.offset, 6);
     assert.match(e.error, /unexpected character "z"/);
     assert.equal(errorOf('3c 00\n00 g0').offset, 9);
+    // The offset is the wrong character itself, not the start of its word.
+    assert.deepEqual(errorOf('3c 0x4g'), { error: 'unexpected character "g" in "0x4g"', offset: 6 });
+    assert.deepEqual(errorOf('3c 0z'), { error: 'unexpected character "z" in "0z"', offset: 4 });
     assert.equal(errorOf('3c00 + 1000').offset, 5);
     assert.equal(errorOf('3c:00:zz').offset, 0);
     assert.equal(errorOf('hello 0x3c, 0x00').offset, 0);

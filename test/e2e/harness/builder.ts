@@ -64,6 +64,16 @@ export async function focusableKeys(frame: FrameLocator): Promise<string[]> {
   });
 }
 
+/**
+ * Select all the text of the focused field from the keyboard, to type over it. Not Ctrl+A: a webview forwards
+ * that key to the workbench too, whose "Select All" comes back to the webview as a message and may land after the
+ * next keystrokes, selecting them (typing "42" then left "2").
+ */
+export async function selectFieldText(page: Page): Promise<void> {
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+}
+
 /** Press Tab (or Shift+Tab) until `key` has the focus; fails after `maxPresses` naming what was passed. */
 export async function tabTo(page: Page, frame: FrameLocator, key: string, opts: { back?: boolean; maxPresses?: number } = {}): Promise<number> {
   const passed: string[] = [];

@@ -18,25 +18,30 @@ function quoteSnippet(text: string, from: number, to: number): string {
   return JSON.stringify(to - from > 24 ? `${s}...` : s);
 }
 
-/** Why the character at p is not part of any byte run. */
-function describeStray(text: string, p: number): string {
+/** Why the word at p is not part of any byte run, and where exactly: the first character that is wrong. */
+function describeStray(text: string, p: number): { readonly error: string; readonly offset: number } {
   const c = text.charCodeAt(p);
+  const wordChar = (w: number): boolean => w < text.length && isWordCode(text.charCodeAt(w));
+  const unexpectedAt = (w: number): { error: string; offset: number } => ({
+    error: `unexpected character ${JSON.stringify(text[w])} in ${quoteSnippet(text, p, w + 1)}`,
+    offset: w,
+  });
   if (c === 48 && (text.charCodeAt(p + 1) | 32) === 120) {
     const w = hexWordEnd(text, p + 2, text.length);
     const n = w - (p + 2);
-    if (n % 2 === 1 && n > 2) return `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`;
-    if (n === 0) return `"0x" without hex digits`;
+    // "0x4g": the g is wrong, not the x.
+    if (wordChar(w)) return unexpectedAt(w);
+    if (n % 2 === 1 && n > 2) return { error: `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`, offset: p };
+    if (n === 0) return { error: '"0x" without hex digits', offset: p };
   }
   const w = hexWordEnd(text, p, text.length);
   if (w > p) {
-    if (w < text.length && isWordCode(text.charCodeAt(w))) {
-      return `unexpected character ${JSON.stringify(text[w])} in ${quoteSnippet(text, p, w + 1)}`;
-    }
+    if (wordChar(w)) return unexpectedAt(w);
     const n = w - p;
-    if (n % 2 === 1) return `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`;
+    if (n % 2 === 1) return { error: `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`, offset: p };
   }
-  if (c === 34 || c === 39) return 'a quoted string counts as bytes only with at least one \\x or octal escape';
-  return `unexpected character ${JSON.stringify(String.fromCodePoint(text.codePointAt(p) ?? c))}`;
+  if (c === 34 || c === 39) return { error: 'a quoted string counts as bytes only with at least one \\x or octal escape', offset: p };
+  return { error: `unexpected character ${JSON.stringify(String.fromCodePoint(text.codePointAt(p) ?? c))}`, offset: p };
 }
 
 /** A C declaration before an array: `static const unsigned char msg[] = {` (any words, brackets, '=', '{'). */
@@ -99,7 +104,7 @@ export function parseHexStrict(text: string): ParseHexResult {
           before?.draft.family === 'c-array' && (span === undefined || span.draft.family === 'c-array')
             ? isDeclarationSuffix(text, p, gapEnd)
             : false;
-        if (!declPrefix && !declSuffix) return { error: describeStray(text, p), offset: p };
+        if (!declPrefix && !declSuffix) return describeStray(text, p);
       }
     }
     if (!span) break;
