@@ -5,9 +5,10 @@
 // the history: the exchange is listed, Restore puts the sent bytes back into the form. Then rtnetlink on the
 // lab's kernel: an RTM_GETLINK dump lists every link (one RTM_NEWLINK each, then NLMSG_DONE, expandable), and an
 // RTM_NEWLINK of an unknown kind comes back as NLMSG_ERROR EOPNOTSUPP with the kernel's extended-ack text. Last,
-// the history survives a window reload (it is kept in the workspace's storage). One file, so the lab boots once.
+// the history survives a window reload (it is kept in the workspace's storage), and another workspace has its own.
+// One file, so the lab boots once.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -15,7 +16,7 @@ import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { choose, clickInView, cstr, isChecked, nlattr, nlmsg, selectValue, u16, u32, u8 } from './harness/builder';
 import { ensureAll, ensureAptPackages } from './harness/install';
-import { repoRoot, resultsRoot } from './harness/paths';
+import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import {
   builderBytes, builderFrame, focusBuilder, openWorkbench, reloadWindow, runCommand, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
@@ -307,6 +308,30 @@ describe('message builder sends to the lab VM', () => {
     let seen = '';
     await waitFor(`the sent request ${sent} restored after the reload`, 10_000, async () => (seen = await builderBytes(frame)) === sent, () => seen);
     await page.screenshot({ path: join(screenshots, 'builder-history.png') });
+  }));
+
+  it('another workspace has a history of its own; the first one\'s is there again when it is reopened', { timeout: 240_000 }, shot('builder-history-workspaces', async (page) => {
+    const labWorkspace = join(repoRoot, 'test', 'fixtures', 'e2e-lab');
+    const other = join(runsRoot, 'builder-send-other-workspace');
+    rmSync(other, { recursive: true, force: true });
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'notes.txt'), 'a workspace that never sent anything\n');
+    const openFolder = async (folder: string): Promise<FrameLocator> => {
+      await page.goto(`${wb.server.origin}/?folder=${encodeURIComponent(folder)}`);
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      return focusBuilder(page);
+    };
+
+    let frame = await openFolder(other);
+    const section = frame.locator('[data-testid="section-history"]');
+    if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await clickInView(section.locator(':scope > summary'));
+    await frame.locator('[data-testid=history-empty]').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await frame.locator('[data-testid^=history-item-]').count(), 0, 'no exchange of the lab workspace shows here');
+
+    frame = await openFolder(labWorkspace);
+    await openHistory(frame);
+    let count = 0;
+    await waitFor('the lab workspace\'s three exchanges', 15_000, async () => (count = await frame.locator('[data-testid^=history-item-]').count()) === 3, () => `${count} entries`);
   }));
 
   it('the workbench sent no request outside 127.0.0.1', () => {
