@@ -1,18 +1,44 @@
 // What a person sees: in a real VS Code (code-server in Chromium) hovering netlink bytes shows the decoded
-// message, and "Netlink: Decode Netlink Bytes in File" opens the decoded text beside the editor.
+// message, and "Netlink: Decode Netlink Bytes in File" opens the decoded text beside the editor; the builder
+// composes and loads bytes; "Netlink: Select Target" lists the targets with their state and sets the status bar.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot } from './harness/paths';
 import {
-  builderBytes, builderFrame, editorText, hoverUntil, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
+  builderBytes, builderFrame, editorText, hoverUntil, netlinkReady, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
 // NETLINK_E2E_EXTENSION lets the harness itself be checked against another extension folder.
 const extensionPath = process.env.NETLINK_E2E_EXTENSION ?? repoRoot;
+/** A target next to the lab that cannot be reached: nothing listens on port 9 (discard) of 127.0.0.1. */
+const SPARE_TARGET = 'spare-board';
+const SPARE_DESTINATION = 'nobody@127.0.0.1:9';
+
+/**
+ * "Netlink: Select Target" from the palette, up to its own quick pick (runCommand waits for the palette to close).
+ * Retried: until the extension's contributions are read, the palette does not list the command.
+ */
+async function openTargetPick(page: Page): Promise<void> {
+  await netlinkReady(page);
+  const input = page.locator('.quick-input-widget input.input');
+  await waitFor('the Netlink: Select Target command in the palette', 60_000, async () => {
+    await page.keyboard.press('F1');
+    await input.fill('>Netlink: Select Target');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Netlink: Select Target' }).first();
+    if (!(await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+      await page.keyboard.press('Escape');
+      return false;
+    }
+    await row.click();
+    return true;
+  });
+  await page.locator('.quick-input-widget input[placeholder="Where modules are built and messages are sent"]').waitFor({ state: 'visible', timeout: 10_000 });
+}
 
 describe('workbench UI', () => {
   let wb: Workbench;
@@ -22,7 +48,10 @@ describe('workbench UI', () => {
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     await ensureAll();
-    wb = await openWorkbench({ extensionPath, workspace: join(repoRoot, 'test', 'fixtures', 'e2e'), runName: 'e2e' });
+    wb = await openWorkbench({
+      extensionPath, workspace: join(repoRoot, 'test', 'fixtures', 'e2e'), runName: 'e2e',
+      settings: { 'netlink.targets': [{ name: SPARE_TARGET, destination: SPARE_DESTINATION }] },
+    });
   }, { timeout: 30 * 60_000 });
 
   after(async () => {
@@ -107,6 +136,28 @@ describe('workbench UI', () => {
     await waitFor(`the selected request ${request} in the builder`, 30_000, async () => (await bytes()) === request);
     const flags = await frame.locator('[data-testid=flags-value] input').inputValue();
     assert.equal(flags, '0x1', 'the flags field follows the loaded bytes');
+  }));
+
+  it('"Netlink: Select Target" lists each target with where it is and its state; the choice shows in the status bar', { timeout: 90_000 }, shot('select-target', async (page) => {
+    await openTargetPick(page);
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    let texts: string[] = [];
+    await waitFor('two targets in the quick pick', 10_000, async () => (texts = await rows.allInnerTexts()).length === 2, () => texts.join(' | '));
+    const row = (name: string): string => texts.find((t) => t.split('\n')[0]!.trim() === name) ?? `(no row named ${name} in ${JSON.stringify(texts)})`;
+    // The lab is not started in this window: the row says so and names the command that starts it, by its title.
+    assert.match(row('lab'), /built-in QEMU lab VM/);
+    assert.match(row('lab'), /not running \(Netlink: Start Lab VM\)/);
+    assert.match(row(SPARE_TARGET), new RegExp(SPARE_DESTINATION.replace(/\./g, '\\.')));
+    await rows.filter({ hasText: SPARE_TARGET }).first().click();
+    // Nothing listens on port 9 of 127.0.0.1: the target is chosen, and it is unreachable.
+    const item = page.locator('.statusbar-item', { hasText: SPARE_TARGET });
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    let label = '';
+    await waitFor(`${SPARE_TARGET} unreachable in the status bar`, 30_000, async () => /unreachable/.test(label = (await item.locator('a').first().getAttribute('aria-label')) ?? ''), () => label);
+    // Back to the lab, as the other tests expect.
+    await openTargetPick(page);
+    await rows.filter({ hasText: 'built-in QEMU lab VM' }).first().click();
+    await item.waitFor({ state: 'hidden', timeout: 15_000 });
   }));
 
   it('the workbench sent no request outside 127.0.0.1', () => {

@@ -264,7 +264,7 @@ export class TargetManager {
     const client = { controlDir: this.controlDir, log: this.log, ...(this.client.sshPath ? { sshPath: this.client.sshPath } : {}) };
     if (name === LAB_TARGET_NAME) {
       const lab = this.opts.lab?.();
-      if (!lab) throw new TargetError('lab-not-running', 'the lab VM is not running: start it with "Netlink: Start Lab" (or pick another target)');
+      if (!lab) throw new TargetError('lab-not-running', 'the lab VM is not running: start it with "Netlink: Start Lab VM" (or pick another target)');
       const key = lab.sshArgs.join('\0');
       const have = this.sessions.get(name);
       if (have && have.labKey === key) return have;

@@ -141,7 +141,7 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
           label: `${t.name === manager.activeTarget ? '$(check) ' : ''}${t.name}`,
           name: t.name,
           description: t.builtIn ? 'built-in QEMU lab VM' : t.destination,
-          detail: st.detail ?? (t.builtIn && !opts.lab() ? 'not running (Netlink: Start Lab)' : st.kind),
+          detail: st.detail ?? (t.builtIn && !opts.lab() ? 'not running (Netlink: Start Lab VM)' : st.kind),
         };
       });
       const pick = await vscode.window.showQuickPick(items, { title: 'Netlink target', placeHolder: 'Where modules are built and messages are sent' });
