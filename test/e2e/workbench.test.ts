@@ -2,12 +2,12 @@
 // message, and "Netlink: Decode Netlink Bytes in File" opens the decoded text beside the editor; the builder
 // composes and loads bytes; "Netlink: Select Target" lists the targets with their state and sets the status bar.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ensureAll } from './harness/install';
-import { repoRoot, resultsRoot } from './harness/paths';
+import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import {
   builderBytes, builderFrame, editorText, hoverUntil, netlinkReady, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
@@ -48,8 +48,12 @@ describe('workbench UI', () => {
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     await ensureAll();
+    // A copy: choosing a target writes the workspace's .vscode/settings.json, which must not land in the repository.
+    const workspace = join(runsRoot, 'e2e-workspace');
+    rmSync(workspace, { recursive: true, force: true });
+    cpSync(join(repoRoot, 'test', 'fixtures', 'e2e'), workspace, { recursive: true });
     wb = await openWorkbench({
-      extensionPath, workspace: join(repoRoot, 'test', 'fixtures', 'e2e'), runName: 'e2e',
+      extensionPath, workspace, runName: 'e2e',
       settings: { 'netlink.targets': [{ name: SPARE_TARGET, destination: SPARE_DESTINATION }] },
     });
   }, { timeout: 30 * 60_000 });
