@@ -1,7 +1,7 @@
 // Shared pieces of the lab tests: starting the VM, running commands in the guest, reading the module's
 // counters and the kernel's state. run.sh builds the module and the helper and names them in the environment.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabVm } from '../../extension/src/lab/labVm';
 
@@ -141,4 +141,18 @@ export async function serve(vm: LabVm, requests: string[], timeoutMs = 60_000): 
     answers.set(id, a);
   }
   return answers;
+}
+
+/**
+ * The lab VM as an ordinary netlink.targets entry would reach it: user@host:port, the lab's key, and a known_hosts
+ * (written into `dir`) that names the guest's host key as [127.0.0.1]:port.
+ */
+export function labAsSshTarget(vm: LabVm, dir: string): { destination: string; identityFile: string; knownHostsFile: string } {
+  const args = vm.sshArgs;
+  const identityFile = args[args.indexOf('-i') + 1] as string;
+  const labKnownHosts = (args.find((a) => a.startsWith('UserKnownHostsFile=')) as string).slice('UserKnownHostsFile='.length);
+  const knownHostsFile = path.join(dir, 'known_hosts');
+  writeFileSync(knownHostsFile, readFileSync(labKnownHosts, 'utf8').split('\n').filter(Boolean)
+    .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`)).join('\n') + '\n');
+  return { destination: `root@127.0.0.1:${vm.port}`, identityFile, knownHostsFile };
 }

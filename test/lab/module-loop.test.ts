@@ -21,7 +21,7 @@ import { TargetManager } from '../../extension/src/target/targets';
 import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';
 import { runProcess } from '../../extension/src/lab/runProcess';
-import { CACHE, GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, startLab } from './labFixture';
+import { CACHE, GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, labAsSshTarget, startLab } from './labFixture';
 
 const KMOD = path.join(REPO, 'kmod');
 const EXERCISE = path.join(KMOD, 'exercises', 'nlreply.yaml');
@@ -126,14 +126,7 @@ describe('module loop in the lab through extension code', () => {
   });
 
   test('an SSH target (not the built-in lab) in local-headers mode: headers fetched for its uname -r, or taken from headersDir', async (t) => {
-    // The lab VM as an ordinary netlink.targets entry: user@host:port, key, a known_hosts naming [127.0.0.1]:port.
-    const args = vm.sshArgs;
-    const key = args[args.indexOf('-i') + 1] as string;
-    const labKnownHosts = (args.find((a) => a.startsWith('UserKnownHostsFile=')) as string).slice('UserKnownHostsFile='.length);
-    const knownHosts = path.join(tmp, 'known_hosts');
-    writeFileSync(knownHosts, readFileSync(labKnownHosts, 'utf8').split('\n').filter(Boolean)
-      .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`)).join('\n') + '\n');
-    const entry = { name: 'vm', destination: `root@127.0.0.1:${vm.port}`, identityFile: key, knownHostsFile: knownHosts, buildMode: 'local-headers', workFolder: WORK };
+    const entry = { name: 'vm', ...labAsSshTarget(vm, tmp), buildMode: 'local-headers', workFolder: WORK };
     const manager = new TargetManager({ extensionRoot: REPO });
     try {
       const fetched: string[] = [];
@@ -158,7 +151,8 @@ describe('module loop in the lab through extension code', () => {
     }
     // A kernel that is no Debian kernel, or of another architecture: refused before any download, saying what to do.
     await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.18.0-custom', () => undefined), /not a Debian kernel.*headersDir/);
-    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.1.0-56-arm64', () => undefined), /is arm64; this machine \(amd64\)/);
+    // Debian's 32-bit ARM flavour: neither this machine's architecture nor one it cross-builds for.
+    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.1.0-57-armmp', () => undefined), /not a Debian kernel for amd64 or arm64/);
   });
 
   test('insmod with parameters from the setting; loaded state and parameters read back', async () => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Lab tier: boots the QEMU lab VM (a real Debian kernel) and tests the nlreply module and nlhelper inside it, and
-# boots an aarch64 lab (Debian's arm64 kernel under TCG) to run the cross-built static aarch64 helper there.
+# boots an aarch64 lab (Debian's arm64 kernel under TCG) to run the cross-built static aarch64 helper there and
+# load nlreply cross-built for it (gcc-aarch64-linux-gnu).
 #   bash test/lab/run.sh            (npm run test:lab)
 # Installs the Debian packages it needs, fetches and unpacks the lab kernel and its headers into
 # ${NETLINK_CACHE:-<repo>/.cache}/kernels/, builds the module against those headers and the static helpers
 # (x86_64 for the guest, aarch64 with Debian's cross gcc into dist/native/aarch64/). The arm64 kernel and guest
-# programs are downloaded by the aarch64 test itself through a private apt state in ${NETLINK_CACHE}/apt-arm64/.
+# programs, and its headers for the module's cross build, are downloaded by the aarch64 test itself: arm64 packages
+# through a private apt state in ${NETLINK_CACHE}/apt-arm64/, this machine's linux-kbuild through its own apt.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,7 +15,7 @@ export NETLINK_CACHE=${NETLINK_CACHE:-$repo/.cache}
 cd "$repo"
 
 packages=(qemu-system-x86 qemu-system-arm busybox-static dropbear-bin cpio openssh-client openssh-sftp-server xz-utils
-  binutils gcc make libc6-dev linux-libc-dev)
+  binutils gcc make libc6-dev linux-libc-dev gcc-aarch64-linux-gnu)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,12 +1,14 @@
 // Building a module for a target. `remote`: upload the sources to <workFolder>/kmod-<hash>/ and run kbuild there
 // against the target's own build tree. `local-headers`: run kbuild here against a local copy of the target
-// kernel's headers (the lab's unpacked Debian headers) and upload the .ko to the same place. Either way the
-// result names the .ko on the target and carries kbuild's diagnostics mapped back to the local files.
+// kernel's headers (the lab's unpacked Debian headers) and upload the .ko to the same place; headers of another
+// architecture make it a cross build (crossBuild.ts). Either way the result names the .ko on the target and
+// carries kbuild's diagnostics mapped back to the local files.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crossSetup, missingCompiler, missingCrossTool } from './crossBuild';
 import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
 import { runLocal, type LocalRunResult } from './localProcess';
 import { readModuleSources, type ModuleSources } from './moduleSources';
@@ -135,15 +137,17 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   if (!existsSync(path.join(headers, 'Makefile'))) {
     throw new KmodError(`${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`);
   }
+  const cross = await crossSetup(headers);
   const root = opts.localBuildRoot ?? path.join(os.tmpdir(), 'netlink-kmod-build');
   // One folder per (sources, headers): objects of another kernel never mix in, and a rebuild is incremental.
   const buildDir = path.join(root, `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`);
   await mkdir(buildDir, { recursive: true });
   for (const f of src.files) await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
-  log(`make -C ${headers} M=${buildDir} modules`);
+  const makeArgv = ['make', '-C', headers, `M=${buildDir}`, ...cross.makeArgs, 'modules'];
+  log(makeArgv.join(' '));
   let r: LocalRunResult;
   try {
-    r = await runLocal(['make', '-C', headers, `M=${buildDir}`, 'modules'], {
+    r = await runLocal(makeArgv, {
       timeoutMs: opts.timeoutMs ?? MAKE_TIMEOUT_MS,
       signal: opts.signal,
       env: { ...process.env, LC_ALL: 'C' },
@@ -155,6 +159,9 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   opts.signal?.throwIfAborted();
   if (r.aborted) throw new KmodError('the build was cancelled');
   if (r.timedOut) throw new KmodError(`make did not finish within ${(opts.timeoutMs ?? MAKE_TIMEOUT_MS) / 1000} s`);
+  // Debian's headers call <triplet>-gcc-<N>, which the compiler package of another gcc version lacks.
+  const missingTool = cross.target && r.code !== 0 ? missingCrossTool(r.output, cross.target.triplet) : undefined;
+  if (cross.target && missingTool) throw missingCompiler(headers, cross.target, cross.host, missingTool);
   const diagnostics = parseKbuildOutput(r.output, { buildDir: buildDir.split(path.sep).join('/'), localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
   const localKo = path.join(buildDir, `${src.moduleName}.ko`);
   if (r.code !== 0) return failed('local-headers', src, diagnostics, r.output, `make exited ${r.code ?? 'by a signal'}`);

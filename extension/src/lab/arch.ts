@@ -1,6 +1,7 @@
 // The guest architectures the lab can boot, and what differs between them: QEMU binary and machine, the serial
 // console's name, Debian's architecture name (kernel package suffix, foreign debs). x86_64 is the lab of the
-// module loop; aarch64 runs under TCG on an x86_64 host to prove the static arm64 helper on a real arm64 kernel.
+// module loop; aarch64 runs under TCG on an x86_64 host to prove the static arm64 helper on a real arm64 kernel and
+// modules cross-built here against its headers.
 import os from 'node:os';
 
 export type LabArch = 'x86_64' | 'aarch64';

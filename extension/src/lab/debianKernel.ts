@@ -5,15 +5,19 @@
 //   kernels/<release>.lock        flock(1) lock serialising writers
 //   kernels/debs/                 downloaded .deb files
 // Another architecture's kernel (arm64 for the aarch64 lab) comes the same way through a private apt state
-// (foreignApt.ts); its release name ends in -arm64, so it never mixes with the amd64 ones.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// (foreignApt.ts); its release name ends in -arm64, so it never mixes with the amd64 ones. Its headers are set up
+// for a cross build from here (crossHeaders.ts): the target's header packages with this machine's kbuild tools.
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hostDebArch } from './arch';
+import { hostDebArch, hostLabArch } from './arch';
+import { crossHeaderDownloads, type HeaderDownload } from './crossHeaders';
+import { aptFor, candidates, downloadAndUnpack, ensureAptLists, type Apt, type DebArch } from './debianApt';
 import { compareVersions } from './debVersion';
 import { LabError } from './errors';
-import { aptOptions, ensureForeignLists } from './foreignApt';
-import { runChecked, runProcess } from './runProcess';
+import { runChecked } from './runProcess';
+
+export type { DebArch } from './debianApt';
 
 export interface DebianKernelFiles {
   release: string;
@@ -25,59 +29,15 @@ export interface DebianKernelFiles {
 
 type Log = (line: string) => void;
 
-export type DebArch = 'amd64' | 'arm64';
-
 export interface DebianKernelOptions {
   /** Debian architecture of the kernel; default amd64. */
   debArch?: DebArch;
-  /** Fetch and unpack the headers too (default true): only the host's own architecture can build against them. */
+  /** Fetch and unpack the headers too (default true); another architecture's are set up for a cross build. */
   headers?: boolean;
-}
-
-/** How apt is run for one architecture: the system's apt for the host's own, a private state for another. */
-interface Apt {
-  readonly cacheDir: string;
-  readonly debArch: DebArch;
-  readonly hostDebArch: string;
-  readonly options: string[];
-}
-
-function aptFor(cacheDir: string, debArch: DebArch): Apt {
-  const host = hostDebArch();
-  return { cacheDir, debArch, hostDebArch: host, options: aptOptions(cacheDir, debArch, host) };
 }
 
 const IMAGE_MARKER = '.lab-image-ok';
 const HEADERS_MARKER = '.nlreply-headers-ok';
-
-async function aptListsPresent(): Promise<boolean> {
-  const r = await runProcess(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
-  return r.code === 0 && r.stdout.trim().length > 0;
-}
-
-async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
-  if (apt.options.length > 0) {
-    await ensureForeignLists(apt.cacheDir, apt.debArch, apt.hostDebArch, log);
-    return;
-  }
-  if (await aptListsPresent()) return;
-  log('apt-get update (no package lists yet)');
-  await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
-}
-
-/** True for each name that apt has a download candidate for. */
-async function candidates(apt: Apt, names: readonly string[]): Promise<Map<string, boolean>> {
-  const r = await runProcess(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
-  const found = new Map<string, boolean>(names.map((n) => [n, false]));
-  let current: string | undefined;
-  for (const line of r.stdout.split('\n')) {
-    const head = /^(\S+):$/.exec(line);
-    if (head) current = head[1];
-    const cand = /^\s+Candidate:\s+(\S+)/.exec(line);
-    if (cand && current && found.has(current)) found.set(current, cand[1] !== '(none)');
-  }
-  return found;
-}
 
 /**
  * Newest release of `series` (e.g. "6.1") whose image (and, unless `headers` is false, headers) are downloadable.
@@ -101,35 +61,6 @@ export async function pickDebianRelease(series: string, log: Log, opts: DebianKe
     if ([...c.values()].every(Boolean)) return rel;
   }
   throw new LabError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
-}
-
-function newestDeb(debsDir: string, pkg: string): string {
-  const files = readdirSync(debsDir)
-    .filter((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
-    .map((f) => path.join(debsDir, f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!files[0]) throw new LabError('kernel download', `apt-get download left no ${pkg}_*.deb in ${debsDir}`);
-  return files[0];
-}
-
-async function downloadAndUnpack(apt: Apt, kernels: string, release: string, pkgs: string[], log: Log): Promise<void> {
-  const debsDir = path.join(kernels, 'debs');
-  const lock = path.join(kernels, `${release}.lock`);
-  await mkdir(debsDir, { recursive: true });
-  log(`downloading ${pkgs.join(' ')}`);
-  // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
-  const sandbox = process.getuid?.() === 0 && apt.options.length === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
-    cwd: debsDir,
-    timeoutMs: 900_000,
-  });
-  const root = path.join(kernels, release);
-  await mkdir(root, { recursive: true });
-  for (const pkg of pkgs) {
-    await runChecked('kernel unpack', ['flock', '-w', '600', lock, 'dpkg-deb', '-x', newestDeb(debsDir, pkg), root], {
-      timeoutMs: 300_000,
-    });
-  }
 }
 
 /**
@@ -159,51 +90,66 @@ function headersIn(kernels: string, release: string): { dir: string; cached: boo
   return { dir, cached: existsSync(path.join(kernels, release, HEADERS_MARKER)) && existsSync(path.join(dir, 'Makefile')) };
 }
 
-/** linux-headers-<release> and the packages its build needs (-common, kbuild), unpacked beside the image. */
+/** Native: linux-headers-<release> and the packages its build needs (-common, kbuild), all from the one apt. */
+async function nativeHeaderDownloads(apt: Apt, release: string): Promise<HeaderDownload[]> {
+  const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
+  const pkgs = deps.stdout
+    .split('\n')
+    .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p));
+  return [{ apt, pkgs: [...new Set(pkgs), `linux-headers-${release}`] }];
+}
+
+/** What the headers of `apt`'s architecture need: native, or cross with this machine's kbuild. */
+function headerDownloads(apt: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
+  if (apt.debArch === apt.hostDebArch) return nativeHeaderDownloads(apt, release);
+  return crossHeaderDownloads(apt, aptFor(apt.cacheDir, apt.hostDebArch as DebArch), release, log);
+}
+
+/** The headers of `release` unpacked beside its image (downloaded unless the marker says they are there). */
 async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Log): Promise<string> {
   const { dir: headersDir, cached } = headersIn(kernels, release);
   if (!cached) {
-    const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
-    const pkgs = [
-      ...new Set(
-        deps.stdout
-          .split('\n')
-          .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
-          .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p)),
-      ),
-      `linux-headers-${release}`,
-    ];
-    await downloadAndUnpack(apt, kernels, release, pkgs, log);
+    for (const d of await headerDownloads(apt, release, log)) await downloadAndUnpack(d.apt, kernels, release, d.pkgs, log);
+    if (!existsSync(path.join(headersDir, 'scripts', 'mod', 'modpost'))) {
+      throw new LabError('kernel', `${headersDir}/scripts/mod/modpost is missing after unpacking the headers of ${release} (the kbuild package)`);
+    }
     await writeFile(path.join(kernels, release, HEADERS_MARKER), '');
   }
   await fixHeadersMakefile(headersDir);
   return headersDir;
 }
 
+/** The Debian architecture of a kernel release name (6.1.0-56-amd64, 6.12.57+deb12-arm64), or a located refusal. */
+function releaseDebArch(release: string): DebArch {
+  const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
+  if (!m) {
+    throw new LabError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel for amd64 or arm64 (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
+  }
+  return m[1] as DebArch;
+}
+
 /**
  * The kernel headers of a target that runs a Debian kernel (`uname -r` such as 6.1.0-56-amd64), fetched from
- * Debian into the cache like the lab's, for local-headers module builds. Only the host's own architecture: the
- * headers' build tools are programs of their architecture.
+ * Debian into the cache like the lab's, for local-headers module builds. A kernel of the other architecture
+ * (arm64 on an amd64 machine, or the reverse) gets headers set up for a cross build (crossHeaders.ts); the
+ * module build then passes ARCH and CROSS_COMPILE (kmod/crossBuild.ts).
  */
 export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
-  const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
-  const host = hostDebArch();
-  if (!m) {
-    throw new LabError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
-  }
-  if (m[1] !== host) {
-    throw new LabError('kernel', `the target's kernel ${release} is ${m[1]}; this machine (${host}) cannot run its headers' build tools: build on the target (buildMode "remote") or set headersDir to a build tree prepared for cross builds`);
+  const debArch = releaseDebArch(release);
+  if (hostLabArch() === undefined) {
+    throw new LabError('kernel', `this machine (${process.arch}) is neither amd64 nor arm64, whose kbuild tools Debian ships for these headers: set the target's headersDir to a build tree prepared for this machine, or build on the target (buildMode "remote")`);
   }
   const kernels = path.join(cacheDir, 'kernels');
   await mkdir(kernels, { recursive: true });
   // Cached: no apt at all (it may be offline).
   const have = headersIn(kernels, release);
   if (have.cached) return have.dir;
-  const apt = aptFor(cacheDir, m[1] as DebArch);
+  const apt = aptFor(cacheDir, debArch);
   await ensureAptLists(apt, log);
   const found = await candidates(apt, [`linux-headers-${release}`]);
   if (!found.get(`linux-headers-${release}`)) {
-    throw new LabError('kernel', `apt has no linux-headers-${release} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
+    throw new LabError('kernel', `apt has no linux-headers-${release}${debArch === hostDebArch() ? '' : ` (${debArch})`} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
   }
   return ensureHeaders(apt, kernels, release, log);
 }

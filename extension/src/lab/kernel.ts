@@ -1,7 +1,9 @@
 // Which kernel the lab boots: the host's own when its image and headers are there (as virtme-ng does), else a
 // Debian kernel unpacked into the cache. Either way QEMU gets an uncompressed vmlinux when the kernel supports
 // PVH (fast under TCG), the bzImage otherwise. An aarch64 guest always gets Debian's arm64 kernel, whose vmlinuz is
-// the plain arm64 Image QEMU boots as it is; it comes without headers (their tools are arm64 programs).
+// the plain arm64 Image QEMU boots as it is. Its headers are not unpacked at boot: the first local-headers module
+// build fetches them for its `uname -r`, set up for a cross build (debianKernel.ts fetchDebianHeaders), as for any
+// target running a Debian kernel. A boot that only runs the helper does not pay for them (~14 MB of downloads).
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,7 +22,7 @@ export interface LabKernel {
   bootImage: string;
   /** /lib/modules/<release> of that kernel (for the NIC driver chain). */
   modulesDir: string;
-  /** Kernel build dir to build out-of-tree modules against (make -C headersDir M=...); '' when there is none. */
+  /** Kernel build dir to build out-of-tree modules against (make -C headersDir M=...); '' when not prepared at boot. */
   headersDir: string;
   /** The guest architecture this kernel runs on. */
   arch: LabArch;
@@ -33,7 +35,7 @@ export interface KernelOptions {
   prefer?: 'auto' | 'debian';
   /** Debian kernel series, default 6.1 (bookworm's). */
   series?: string;
-  /** Guest architecture, default x86_64. Another than the host's always takes the Debian kernel, without headers. */
+  /** Guest architecture, default x86_64. Another than the host's always takes the Debian kernel; headers come on demand. */
   arch?: LabArch;
 }
 

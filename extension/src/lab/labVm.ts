@@ -40,7 +40,7 @@ export interface LabStartOptions {
   bootTimeoutMs?: number;
   /**
    * Guest architecture, default x86_64. aarch64 boots Debian's arm64 kernel on QEMU's virt machine under TCG with
-   * arm64 busybox and dropbear (no headers: modules cannot be built for it here).
+   * arm64 busybox and dropbear; modules for it are cross-built here against its headers, fetched on the first build.
    */
   arch?: LabArch;
 }
@@ -96,7 +96,10 @@ export class LabVm extends EventEmitter {
   get kernelRelease(): string {
     return this.kernel.release;
   }
-  /** '' for a guest of another architecture: no module builds for it. */
+  /**
+   * '' for a guest of another architecture: its headers are not prepared at boot; a module build fetches them for
+   * the guest's `uname -r` (cross build, kmod/crossBuild.ts).
+   */
   get headersDir(): string {
     return this.kernel.headersDir;
   }
