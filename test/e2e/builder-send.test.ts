@@ -18,7 +18,7 @@ import { choose, clickInView, cstr, isChecked, nlattr, nlmsg, selectValue, u16, 
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import {
-  builderBytes, builderFrame, focusBuilder, openWorkbench, reloadWindow, runCommand, shotOnFailure, waitFor, type Workbench,
+  builderBytes, builderFrame, focusBuilder, openWorkbench, reloadWindow, runCommand, shotOnFailure, waitFor, waitForToast, type Workbench,
 } from './harness/workbench';
 import {
   NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_EXCL, NLM_F_CREATE, RTM_NEWLINK, RTM_GETLINK, IFLA_LINKINFO, IFLA_INFO_KIND, NLA_F_NESTED,
@@ -30,23 +30,6 @@ const screenshots = join(resultsRoot, 'screenshots');
 const labCache = (process.env.NETLINK_CACHE ??= join(repoRoot, '.cache'));
 /** Printable text with no regex specials, so it can be matched literally inside a pattern. */
 const payload = 'hello from the builder';
-
-/** The text of the notification toasts (info and error messages show there in a normal workbench). */
-async function toastText(page: Page): Promise<string> {
-  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).join('\n');
-}
-
-/** Wait for a toast with `expected`; fail at once, quoting it, if an error toast comes instead. */
-async function waitForToast(page: Page, expected: RegExp, timeoutMs: number): Promise<void> {
-  let last = '';
-  let errors: string[] = [];
-  await waitFor(`a notification matching ${expected}`, timeoutMs, async () => {
-    last = await toastText(page);
-    errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
-    return errors.length > 0 || expected.test(last);
-  }, () => last || '(no notification)');
-  if (errors.length > 0) throw new Error(`error notification instead of ${expected}: ${errors.join('\n')}`);
-}
 
 /**
  * Make the screenshot show the exchange: no toasts over it, a side bar wide enough for the form, the builder with

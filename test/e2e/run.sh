@@ -14,7 +14,7 @@ timeout --foreground 1800 node --import tsx test/e2e/harness/install-main.ts
 # workbench.test.ts in a run of its own, first: it empties test-results/screenshots when it starts and writes
 # media/builder.png on NETLINK_UPDATE_MEDIA=1; node:test sorts the files of one run by name, which would put it
 # after builder-send.test.ts (whose picture, builder-send.png, becomes media/builder.png). Both runs always run.
-run_tests() { timeout --foreground 600 node --import tsx --test --test-reporter=spec --test-concurrency=1 "$@"; }
+run_tests() { timeout --foreground 1200 node --import tsx --test --test-reporter=spec --test-concurrency=1 "$@"; }
 others=()
 for t in test/e2e/*.test.ts; do [[ $t == test/e2e/workbench.test.ts ]] || others+=("$t"); done
 status=0

@@ -2,16 +2,17 @@
 // installed (a symlink to this repository, so `npm run build` + reload picks up changes), opens a sample workspace,
 // has the extension boot the lab VM (the built-in target `lab`, setting netlink.lab.autoStart), and runs until
 // Ctrl-C, then stops all of it (code-server's process group takes the extension host and the VM with it).
-// Environment: NETLINK_PORT (default: a free port), NETLINK_WORKSPACE (default: test/fixtures/e2e),
-// NETLINK_START_LAB=0 to leave the lab off (start it later with "Netlink: Start Lab VM").
+// Environment: NETLINK_PORT (default: a free port), NETLINK_WORKSPACE (default: the sample workspace below),
+// NETLINK_START_LAB=0 to leave the lab off (start it later with "Netlink: Start Lab VM"), NETLINK_START_RUN (default
+// "start"): the name of the run's folders under .cache/e2e/runs (the test of this script uses its own).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { cleanupAll, delay } from './harness/cleanup';
 import { makeRunDirs, startCodeServer } from './harness/code-server';
 import { linkExtension } from './harness/extension';
 import { ensureAll } from './harness/install';
-import { repoRoot } from './harness/paths';
+import { repoRoot, runsRoot } from './harness/paths';
 
 function portFromEnv(): number | undefined {
   const raw = process.env.NETLINK_PORT;
@@ -21,12 +22,35 @@ function portFromEnv(): number | undefined {
   return port;
 }
 
+/** kbuild's outputs in a module folder: the sample gets the sources only. */
+const BUILD_OUTPUT = /\.(o|ko|mod|mod\.c|order|symvers|cmd)$/;
+
+/**
+ * The workspace opened by default: made once from the sample logs and C file (test/fixtures/e2e) and a copy of the
+ * reference module (kmod/, so Build Module, Load Module and Run Exercise work at once), then left alone. What a
+ * person edits or sets there (choosing a target writes .vscode/settings.json) stays theirs, out of the repository
+ * and out of the test fixtures.
+ */
+function sampleWorkspace(run: string): string {
+  const workspace = join(runsRoot, `${run}-workspace`);
+  if (existsSync(workspace)) return workspace;
+  const making = `${workspace}.new`;
+  rmSync(making, { recursive: true, force: true });
+  cpSync(join(repoRoot, 'test', 'fixtures', 'e2e'), making, { recursive: true });
+  cpSync(join(repoRoot, 'kmod'), join(making, 'kmod'), { recursive: true, filter: (src) => !BUILD_OUTPUT.test(basename(src)) });
+  renameSync(making, workspace);
+  return workspace;
+}
+
 async function main(): Promise<void> {
-  const workspace = resolve(process.env.NETLINK_WORKSPACE ?? join(repoRoot, 'test', 'fixtures', 'e2e'));
+  const run = process.env.NETLINK_START_RUN || 'start';
+  if (!/^[A-Za-z0-9_-]+$/.test(run)) throw new Error(`NETLINK_START_RUN must be letters, digits, - or _, not ${JSON.stringify(run)}`);
+  const workspace = resolve(process.env.NETLINK_WORKSPACE ?? sampleWorkspace(run));
   if (!existsSync(workspace)) throw new Error(`NETLINK_WORKSPACE ${workspace} does not exist`);
   const port = portFromEnv();
   await ensureAll();
-  const dirs = makeRunDirs('start');
+  // The user data stays from one start to the next: settings, and each workspace's builder history.
+  const dirs = makeRunDirs(run, { keepUserData: true });
   linkExtension(dirs.extensionsDir, repoRoot);
   const autoStart = process.env.NETLINK_START_LAB !== '0';
   // The lab shares the repository's cache with `npm run lab` and the tests: the first boot downloads a kernel once.

@@ -2,7 +2,8 @@
 // copyTo, and a stop that leaves nothing behind.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,35 @@ import { CACHE, guest, startLab } from './labFixture';
 
 /** LAB.md's target on TCG is under 15 s; a loaded CI machine gets 4x that before this counts as broken. */
 const BOOT_LIMIT_S = 60;
+
+/** PIDs whose command line contains `needle`. */
+function pidsWith(needle: string): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The command line of a process, words joined by spaces ('' once it is gone). */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Still running: there, and not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 describe('lab VM', () => {
   let vm: LabVm;
@@ -92,6 +122,38 @@ describe('lab VM', () => {
 });
 
 describe('lab VM boot failure', () => {
+  test('the VM does not outlive the process that started it, even one killed with SIGKILL', async () => {
+    // What code-server does to its extension host on Ctrl-C: SIGKILL, so no exit handler of ours runs.
+    const labVm = path.join(__dirname, '..', '..', 'extension', 'src', 'lab', 'labVm.ts');
+    // tsx hands a CommonJS module's exports to import() as the default export.
+    const script = `import(${JSON.stringify(labVm)}).then(async (m) => {
+      const vm = await (m.LabVm ?? m.default.LabVm).start({ cacheDir: ${JSON.stringify(CACHE)} });
+      process.stdout.write('READY ' + vm.port + '\\n');
+      setInterval(() => undefined, 1000);
+    });`;
+    const owner = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      owner.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const deadline = Date.now() + BOOT_LIMIT_S * 1000;
+      while (!/READY (\d+)/.test(out)) {
+        assert.ok(Date.now() < deadline && owner.exitCode === null, `the owner never said READY: ${out}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const port = Number(/READY (\d+)/.exec(out)![1]);
+      const qemu = pidsWith(`hostfwd=tcp:127.0.0.1:${port}-`).filter((pid) => commandOf(pid).startsWith('qemu-system-'));
+      assert.equal(qemu.length, 1, `one QEMU forwarding port ${port}`);
+      owner.kill('SIGKILL');
+      const gone = Date.now() + 15_000;
+      while (running(qemu[0]!)) {
+        assert.ok(Date.now() < gone, `QEMU ${qemu[0]} still runs 15 s after its owner was killed`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      owner.kill('SIGKILL');
+    }
+  });
+
   test('a boot that misses its deadline fails with a located LabError and leaves no run folder', async () => {
     const runFolders = async (): Promise<string[]> =>
       (await readdir(os.tmpdir())).filter((n) => n.startsWith('netlink-lab-')).sort();

@@ -1,6 +1,6 @@
 // The lab VM: a throwaway QEMU guest with a real kernel, reached over SSH on 127.0.0.1 like any other target.
 // No vscode import here: the extension wraps this class and shows its state.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chooseAccel } from './accel';
 import { ARCH_PROFILES, hostDebArch, hostLabArch, isNativeArch, type LabArch } from './arch';
 import { LabError } from './errors';
+import { signalOwned, spawnOwned } from './ownedProcess';
 import { freePort } from './freePort';
 import { foreignUserland } from './guestUserland';
 import { buildInitramfs } from './initramfs';
@@ -184,9 +185,10 @@ export class LabVm extends EventEmitter {
     log(`${quoteArgv(argv)}`);
     const t0 = Date.now();
     this.consoleStream = createWriteStream(this.consoleLog);
-    // stdin is /dev/null: -nographic would otherwise put the host terminal into raw mode.
-    // Own process group: a Ctrl-C in the terminal reaches only us, and we power the guest off in order.
-    const qemu = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // QEMU's stdin is /dev/null: -nographic would otherwise put the host terminal into raw mode. Owned: it has a
+    // process group of its own (a Ctrl-C in the terminal reaches only us, and we power the guest off in order),
+    // and it is stopped when this process ends in any way, a SIGKILL included (ownedProcess.ts).
+    const qemu = spawnOwned(argv);
     this.qemu = qemu;
     process.on('exit', this.killOnExit);
     let stderr = '';
@@ -272,7 +274,7 @@ export class LabVm extends EventEmitter {
    */
   terminate(): void {
     const q = this.qemu;
-    if (q && q.exitCode === null && q.signalCode === null) q.kill('SIGKILL');
+    if (q) signalOwned(q, 'SIGKILL');
   }
 
   private async kill(): Promise<void> {
@@ -280,9 +282,9 @@ export class LabVm extends EventEmitter {
     if (!q || q.exitCode !== null || q.signalCode !== null) return;
     const gone = new Promise<void>((r) => q.once('exit', () => r()));
     const waitFor = (ms: number): Promise<boolean> => Promise.race([gone.then(() => true), sleep(ms).then(() => false)]);
-    q.kill('SIGTERM');
+    signalOwned(q, 'SIGTERM');
     if (!(await waitFor(5_000))) {
-      q.kill('SIGKILL');
+      signalOwned(q, 'SIGKILL');
       await waitFor(5_000);
     }
   }

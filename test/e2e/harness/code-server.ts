@@ -1,7 +1,7 @@
 // Starts code-server (under Node 24) on 127.0.0.1 with a throwaway HOME, user data and extensions folder, and
 // with everything that would reach the internet switched off. Stops it by process group.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { delay, onCleanup, trackGroup } from './cleanup';
@@ -38,9 +38,17 @@ export interface RunDirs {
 }
 
 /** Fresh per-run folders under the cache: code-server writes under HOME, XDG_* and TMPDIR, so all point here. */
-export function makeRunDirs(name: string): RunDirs {
+/**
+ * Fresh folders for one code-server run under .cache/e2e/runs/<name>. `keepUserData` keeps the user data of the
+ * previous run of that name (settings, workspace storage such as the builder's history) and starts the rest anew.
+ */
+export function makeRunDirs(name: string, opts: { keepUserData?: boolean } = {}): RunDirs {
   const root = join(runsRoot, name);
-  rmSync(root, { recursive: true, force: true });
+  if (opts.keepUserData && existsSync(root)) {
+    for (const entry of readdirSync(root)) if (entry !== 'user-data') rmSync(join(root, entry), { recursive: true, force: true });
+  } else {
+    rmSync(root, { recursive: true, force: true });
+  }
   const dirs: RunDirs = {
     root,
     home: join(root, 'home'),
@@ -107,12 +115,32 @@ export function childEnv(dirs: RunDirs, extra: Record<string, string> = {}): Nod
   };
 }
 
+/**
+ * The settings a kept user data holds, {} when there are none. A file that is not plain JSON (VS Code allows
+ * comments) is kept beside as settings.json.<time>.bak, and said so, rather than lost.
+ */
+function previousSettings(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // not plain JSON: set aside below
+  }
+  const kept = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+  renameSync(file, kept);
+  console.warn(`${file} is not a plain JSON object; it is kept as ${kept} and the run starts from the harness's settings`);
+  return {};
+}
+
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const { dirs } = opts;
   const port = opts.port ?? (await freePort());
   const settingsDir = join(dirs.userDataDir, 'User');
   mkdirSync(settingsDir, { recursive: true });
-  writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ ...offlineSettings, ...opts.settings }, null, 2));
+  // On top of what a kept user data already has (a person's own settings stay), ours win.
+  const settingsFile = join(settingsDir, 'settings.json');
+  writeFileSync(settingsFile, JSON.stringify({ ...previousSettings(settingsFile), ...offlineSettings, ...opts.settings }, null, 2));
 
   const args = [
     codeServerEntry,
@@ -196,7 +224,8 @@ function signalGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
-function groupAlive(pgid: number): boolean {
+/** Is any process of the group still there (kill 0 probes without signalling)? */
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

@@ -259,3 +259,20 @@ export async function builderBytes(frame: FrameLocator): Promise<string> {
   const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
   return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
 }
+
+/** The text of the notification toasts (info and error messages show there in a normal workbench). */
+export async function toastText(page: Page): Promise<string> {
+  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).join('\n');
+}
+
+/** Wait for a toast with `expected`; fail at once, quoting it, if an error toast comes instead. */
+export async function waitForToast(page: Page, expected: RegExp, timeoutMs: number): Promise<void> {
+  let last = '';
+  let errors: string[] = [];
+  await waitFor(`a notification matching ${expected}`, timeoutMs, async () => {
+    last = await toastText(page);
+    errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
+    return errors.length > 0 || expected.test(last);
+  }, () => last || '(no notification)');
+  if (errors.length > 0) throw new Error(`error notification instead of ${expected}: ${errors.join('\n')}`);
+}
