@@ -1,7 +1,8 @@
 // `npm start`: the product in a real VS Code on this machine. Starts code-server on 127.0.0.1 with the extension
 // installed (a symlink to this repository, so `npm run build` + reload picks up changes), opens a sample workspace,
 // has the extension boot the lab VM (the built-in target `lab`, setting netlink.lab.autoStart), and runs until
-// Ctrl-C, then stops all of it (code-server's process group takes the extension host and the VM with it).
+// Ctrl-C, then stops all of it (code-server's process group takes the extension host with it, and the lab VM
+// stops once the extension host is gone: extension/src/lab/ownedProcess.ts).
 // Environment: NETLINK_PORT (default: a free port), NETLINK_WORKSPACE (default: the sample workspace below),
 // NETLINK_START_LAB=0 to leave the lab off (start it later with "Netlink: Start Lab VM"), NETLINK_START_RUN (default
 // "start"): the name of the run's folders under .cache/e2e/runs (the test of this script uses its own).
@@ -27,7 +28,7 @@ const BUILD_OUTPUT = /\.(o|ko|mod|mod\.c|order|symvers|cmd)$/;
 
 /**
  * The workspace opened by default: made once from the sample logs and C file (test/fixtures/e2e) and a copy of the
- * reference module (kmod/, so Build Module, Load Module and Run Exercise work at once), then left alone. What a
+ * reference module (kmod/ with its exercise file, so the module commands work at once), then left alone. What a
  * person edits or sets there (choosing a target writes .vscode/settings.json) stays theirs, out of the repository
  * and out of the test fixtures.
  */
