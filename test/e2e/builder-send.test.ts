@@ -83,11 +83,14 @@ async function sendAndCount(frame: FrameLocator): Promise<number> {
   return Number(/^(\d+)/.exec(said)![1]);
 }
 
-/** Open the builder's History section (it starts closed; its state is kept with the view's). */
-async function openHistory(frame: FrameLocator): Promise<void> {
+/**
+ * Open the builder's History section (it starts closed; its state is kept with the view's) and wait for its first
+ * entry, or for its "no exchanges" line when `empty`.
+ */
+async function openHistory(frame: FrameLocator, opts: { empty?: boolean } = {}): Promise<void> {
   const section = frame.locator('[data-testid="section-history"]');
   if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await clickInView(section.locator(':scope > summary'));
-  await frame.locator('[data-testid=history-item-0]').waitFor({ state: 'visible', timeout: 15_000 });
+  await frame.locator(opts.empty ? '[data-testid=history-empty]' : '[data-testid=history-item-0]').waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 describe('message builder sends to the lab VM', () => {
@@ -306,9 +309,7 @@ describe('message builder sends to the lab VM', () => {
     };
 
     let frame = await openFolder(other);
-    const section = frame.locator('[data-testid="section-history"]');
-    if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open))) await clickInView(section.locator(':scope > summary'));
-    await frame.locator('[data-testid=history-empty]').waitFor({ state: 'visible', timeout: 15_000 });
+    await openHistory(frame, { empty: true });
     assert.equal(await frame.locator('[data-testid^=history-item-]').count(), 0, 'no exchange of the lab workspace shows here');
 
     frame = await openFolder(labWorkspace);

@@ -5,7 +5,7 @@
 // is not touched, and a user setting put there before the start is still there after it (the user data is kept).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { openBrowser, type BrowserSession } from './harness/browser';
 import { groupAlive } from './harness/code-server';
+import { pidsWith, running } from '../support/processes';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import { runCommand, shotOnFailure, waitFor, waitForToast } from './harness/workbench';
@@ -45,21 +46,6 @@ function startScript(): Started {
   return started;
 }
 
-/** PIDs whose command line contains `needle` (from /proc, as pgrep -f would), or starts with it (`program`). */
-function pidsWith(needle: string, program = false): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (program ? command.startsWith(needle) : command.includes(needle)) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
 describe('npm start: the product in code-server with the lab target up', () => {
   let started: Started | undefined;
   let browser: BrowserSession | undefined;
@@ -74,7 +60,7 @@ describe('npm start: the product in code-server with the lab target up', () => {
     // Installed and fetched here, outside the tests' timeouts (a kernel download the first time).
     await ensureAptPackages(LAB_HOST_PACKAGES);
     await prepareKernel({ cacheDir: labCache, log: (l) => console.log(`[lab] ${l}`), prefer: 'auto' });
-    qemuBefore = new Set(pidsWith('qemu-system-', true));
+    qemuBefore = new Set(pidsWith('qemu-system-', { program: true }));
     rmSync(join(runsRoot, RUN), { recursive: true, force: true });
     rmSync(join(runsRoot, `${RUN}-workspace`), { recursive: true, force: true });
     // A person's own setting from an earlier start: it must survive this one.
@@ -142,14 +128,14 @@ describe('npm start: the product in code-server with the lab target up', () => {
     const pid = s.child.pid;
     const origin = new URL(address).origin;
     const ours = pidsWith(join(runsRoot, RUN));
-    const vms = pidsWith('qemu-system-', true).filter((p) => !qemuBefore.has(p));
+    const vms = pidsWith('qemu-system-', { program: true }).filter((p) => !qemuBefore.has(p));
     assert.ok(ours.length > 0, 'code-server and its extension host run from the run\'s folders');
     assert.equal(vms.length, 1, 'the lab VM that the page booted');
     // What a terminal's Ctrl-C does: SIGINT to the foreground process group.
     process.kill(-pid, 'SIGINT');
     const exit = await Promise.race([s.exit, new Promise<'late'>((r) => setTimeout(() => r('late'), 60_000))]);
     assert.notEqual(exit, 'late', `npm start still running 60 s after Ctrl-C:\n${s.output.slice(-2000)}`);
-    const alive = (): number[] => [...ours, ...vms].filter((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z '));
+    const alive = (): number[] => [...ours, ...vms].filter(running);
     await waitFor('code-server, the extension host and QEMU gone', 20_000, async () => alive().length === 0 && !groupAlive(pid), () => `still there: ${alive().join(', ')}`);
     const answer = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(() => 'answered', () => 'refused');
     assert.equal(answer, 'refused', 'code-server no longer answers');

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import {
-  builderBytes, builderFrame, editorText, hoverUntil, netlinkReady, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
+  builderBytes, builderFrame, editorText, hoverUntil, netlinkReady, openCommandPick, openWorkbench, quickOpen, runCommand, shotOnFailure, waitFor, type Workbench,
 } from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
@@ -19,24 +19,10 @@ const extensionPath = process.env.NETLINK_E2E_EXTENSION ?? repoRoot;
 const SPARE_TARGET = 'spare-board';
 const SPARE_DESTINATION = 'nobody@127.0.0.1:9';
 
-/**
- * "Netlink: Select Target" from the palette, up to its own quick pick (runCommand waits for the palette to close).
- * Retried: until the extension's contributions are read, the palette does not list the command.
- */
+/** "Netlink: Select Target", up to its quick pick of targets. */
 async function openTargetPick(page: Page): Promise<void> {
   await netlinkReady(page);
-  const input = page.locator('.quick-input-widget input.input');
-  await waitFor('the Netlink: Select Target command in the palette', 60_000, async () => {
-    await page.keyboard.press('F1');
-    await input.fill('>Netlink: Select Target');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Netlink: Select Target' }).first();
-    if (!(await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
-      await page.keyboard.press('Escape');
-      return false;
-    }
-    await row.click();
-    return true;
-  });
+  await openCommandPick(page, 'Netlink: Select Target');
   await page.locator('.quick-input-widget input[placeholder="Where modules are built and messages are sent"]').waitFor({ state: 'visible', timeout: 10_000 });
 }
 

@@ -42,11 +42,16 @@ function localKo(root: string): string {
   return path.join(root, dirs[0] as string, 'nlreply.ko');
 }
 
-/** An ELF's e_machine and the vermagic in its .modinfo. */
-function elfMachineAndVermagic(file: string): { machine: number; vermagic: string | undefined } {
+/** An ELF file's e_machine (after checking the magic). */
+function elfMachine(file: string): number {
   const elf = readFileSync(file);
   assert.equal(elf.readUInt32BE(0), 0x7f454c46, `${file}: ELF magic`);
-  return { machine: elf.readUInt16LE(18), vermagic: readModinfo(elf, file).get('vermagic')?.[0] };
+  return elf.readUInt16LE(18);
+}
+
+/** An ELF's e_machine and the vermagic in its .modinfo. */
+function elfMachineAndVermagic(file: string): { machine: number; vermagic: string | undefined } {
+  return { machine: elfMachine(file), vermagic: readModinfo(readFileSync(file), file).get('vermagic')?.[0] };
 }
 
 /** Attributes (type → value) after the family's fixed header of `skip` bytes. */
@@ -119,9 +124,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   });
 
   test('the static build to deploy is an aarch64 ELF', () => {
-    const elf = readFileSync(STATIC_HELPER);
-    assert.equal(elf.readUInt32BE(0), 0x7f454c46, 'ELF magic');
-    assert.equal(elf.readUInt16LE(18), EM_AARCH64, 'e_machine is EM_AARCH64');
+    assert.equal(elfMachine(STATIC_HELPER), EM_AARCH64, 'e_machine is EM_AARCH64');
   });
 
   test('deploy picks the static aarch64 helper by uname -m and uploads it unchanged', async () => {
@@ -268,7 +271,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
       const r = await buildModule(configured, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-configured'), log: (l) => lines.push(l) });
       assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
       assert.ok(lines.some((l) => l.endsWith(' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules')), lines.join('\n'));
-      assert.equal(elfMachineAndVermagic(localKo(path.join(tmp, 'build-configured'))).machine, EM_AARCH64);
+      assert.equal(elfMachine(localKo(path.join(tmp, 'build-configured'))), EM_AARCH64);
       const there = await own.session('arm').exec(['test', '-f', r.koPath as string], { timeoutMs: 30_000 });
       assert.equal(there.code, 0, `${r.koPath} is on the target`);
     } finally {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,39 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { LabError } from '../../extension/src/lab/errors';
 import { LabState, LabVm } from '../../extension/src/lab/labVm';
 import { runProcess } from '../../extension/src/lab/runProcess';
+import { commandOf, pidsWith, running } from '../support/processes';
 import { CACHE, guest, startLab } from './labFixture';
 
 /** LAB.md's target on TCG is under 15 s; a loaded CI machine gets 4x that before this counts as broken. */
 const BOOT_LIMIT_S = 60;
-
-/** PIDs whose command line contains `needle`. */
-function pidsWith(needle: string): number[] {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(needle);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** The command line of a process, words joined by spaces ('' once it is gone). */
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-/** Still running: there, and not a zombie waiting to be reaped. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('lab VM', () => {
   let vm: LabVm;
@@ -141,7 +113,7 @@ describe('lab VM boot failure', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       const port = Number(/READY (\d+)/.exec(out)![1]);
-      const qemu = pidsWith(`hostfwd=tcp:127.0.0.1:${port}-`).filter((pid) => commandOf(pid).startsWith('qemu-system-'));
+      const qemu = pidsWith('qemu-system-', { program: true }).filter((pid) => commandOf(pid).includes(`hostfwd=tcp:127.0.0.1:${port}-`));
       assert.equal(qemu.length, 1, `one QEMU forwarding port ${port}`);
       owner.kill('SIGKILL');
       const gone = Date.now() + 15_000;

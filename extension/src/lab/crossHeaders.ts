@@ -70,13 +70,19 @@ async function hostKbuildVersion(host: Apt, dep: Dependency, release: string, lo
   return version;
 }
 
-/** The downloads for `release`'s headers of target.debArch, built on a host of host.debArch. */
-export async function crossHeaderDownloads(target: Apt, host: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
-  const headers = `linux-headers-${release}`;
-  const show = await runChecked('kernel', ['apt-cache', ...target.options, 'show', '--no-all-versions', headers], { timeoutMs: 60_000 });
+/** What linux-headers-<release> needs to build with, from apt's record of it: its -common and kbuild packages. */
+export async function headerDependencies(apt: Apt, release: string): Promise<{ common?: Dependency; kbuild?: Dependency }> {
+  const show = await runChecked('kernel', ['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 });
   const deps = dependencies(controlField(show.stdout, 'Depends') ?? '');
   const common = deps.find((d) => /^linux-headers-.*-common(-rt)?$/.test(d.name));
   const kbuild = deps.find((d) => d.name.startsWith('linux-kbuild-'));
+  return { ...(common ? { common } : {}), ...(kbuild ? { kbuild } : {}) };
+}
+
+/** The downloads for `release`'s headers of target.debArch, built on a host of host.debArch. */
+export async function crossHeaderDownloads(target: Apt, host: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
+  const headers = `linux-headers-${release}`;
+  const { common, kbuild } = await headerDependencies(target, release);
   if (!kbuild) throw new LabError('kernel', `${headers} (${target.debArch}) depends on no linux-kbuild package in apt's record: cannot set up a cross build`);
   // Pinned: the .deb to unpack is then known by name, version and architecture (debs/ holds several).
   const kbuildVersion = await hostKbuildVersion(host, kbuild, release, log);

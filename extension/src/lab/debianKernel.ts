@@ -11,7 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hostDebArch, hostLabArch } from './arch';
-import { crossHeaderDownloads, type HeaderDownload } from './crossHeaders';
+import { crossHeaderDownloads, headerDependencies, type HeaderDownload } from './crossHeaders';
 import { aptFor, candidates, downloadAndUnpack, ensureAptLists, type Apt, type DebArch } from './debianApt';
 import { compareVersions } from './debVersion';
 import { LabError } from './errors';
@@ -92,12 +92,8 @@ function headersIn(kernels: string, release: string): { dir: string; cached: boo
 
 /** Native: linux-headers-<release> and the packages its build needs (-common, kbuild), all from the one apt. */
 async function nativeHeaderDownloads(apt: Apt, release: string): Promise<HeaderDownload[]> {
-  const deps = await runChecked('kernel', ['apt-cache', ...apt.options, 'depends', `linux-headers-${release}`], { timeoutMs: 60_000 });
-  const pkgs = deps.stdout
-    .split('\n')
-    .map((l) => /^\s+Depends:\s+(\S+)/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined && /^linux-(headers-.*-common|kbuild-)/.test(p));
-  return [{ apt, pkgs: [...new Set(pkgs), `linux-headers-${release}`] }];
+  const { common, kbuild } = await headerDependencies(apt, release);
+  return [{ apt, pkgs: [...(common ? [common.name] : []), ...(kbuild ? [kbuild.name] : []), `linux-headers-${release}`] }];
 }
 
 /** What the headers of `apt`'s architecture need: native, or cross with this machine's kbuild. */

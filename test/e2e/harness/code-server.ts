@@ -37,10 +37,10 @@ export interface RunDirs {
   log: string;
 }
 
-/** Fresh per-run folders under the cache: code-server writes under HOME, XDG_* and TMPDIR, so all point here. */
 /**
- * Fresh folders for one code-server run under .cache/e2e/runs/<name>. `keepUserData` keeps the user data of the
- * previous run of that name (settings, workspace storage such as the builder's history) and starts the rest anew.
+ * Fresh folders for one code-server run under .cache/e2e/runs/<name>: code-server writes under HOME, XDG_* and
+ * TMPDIR, so all point here. `keepUserData` keeps the user data of the previous run of that name (settings,
+ * workspace storage such as the builder's history) and starts the rest anew.
  */
 export function makeRunDirs(name: string, opts: { keepUserData?: boolean } = {}): RunDirs {
   const root = join(runsRoot, name);

@@ -46,18 +46,35 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * Run a command that opens a quick pick of its own and return once that pick shows (runCommand would wait for the
+ * palette to close). Retried: until the extension's contributions are read, the palette does not list its commands.
+ */
+export async function openCommandPick(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await waitFor(`"${title}" in the command palette`, 60_000, async () => {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = exactRow(page, title);
+    if (!(await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+      await page.keyboard.press('Escape');
+      return false;
+    }
+    await row.click();
+    return true;
+  });
+  // The same widget comes back with the command's own list, without the ">" of the command palette.
+  await waitFor(`the quick pick of "${title}"`, 10_000, async () => !(await input.inputValue()).startsWith('>'));
+}
+
+/**
  * Run a command that opens a second quick pick (e.g. "Preferences: Color Theme") and choose the row whose label
  * is exactly `label`. Rows are matched by their whole label: typing filters by substring, and the highlighted
  * first row may be another one ("Preferences: Browse Color Themes in Marketplace", "Default High Contrast Light").
  */
 export async function runCommandAndPick(page: Page, title: string, label: string): Promise<void> {
-  await page.keyboard.press('F1');
+  await openCommandPick(page, title);
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await exactRow(page, title).click();
-  // The same widget comes back with the command's own list, without the ">" of the command palette.
-  await waitFor(`the quick pick of "${title}"`, 10_000, async () => !(await input.inputValue()).startsWith('>'));
   await input.fill(label);
   await exactRow(page, label).click();
   await input.waitFor({ state: 'hidden' });

@@ -26,19 +26,23 @@ function describeStray(text: string, p: number): { readonly error: string; reado
     error: `unexpected character ${JSON.stringify(text[w])} in ${quoteSnippet(text, p, w + 1)}`,
     offset: w,
   });
+  const oddDigits = (n: number, end: number): { error: string; offset: number } => ({
+    error: `odd number of hex digits (${n}) in ${quoteSnippet(text, p, end)}: every byte needs two`,
+    offset: p,
+  });
   if (c === 48 && (text.charCodeAt(p + 1) | 32) === 120) {
     const w = hexWordEnd(text, p + 2, text.length);
     const n = w - (p + 2);
     // "0x4g": the g is wrong, not the x.
     if (wordChar(w)) return unexpectedAt(w);
-    if (n % 2 === 1 && n > 2) return { error: `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`, offset: p };
+    if (n % 2 === 1 && n > 2) return oddDigits(n, w);
     if (n === 0) return { error: '"0x" without hex digits', offset: p };
   }
   const w = hexWordEnd(text, p, text.length);
   if (w > p) {
     if (wordChar(w)) return unexpectedAt(w);
     const n = w - p;
-    if (n % 2 === 1) return { error: `odd number of hex digits (${n}) in ${quoteSnippet(text, p, w)}: every byte needs two`, offset: p };
+    if (n % 2 === 1) return oddDigits(n, w);
   }
   if (c === 34 || c === 39) return { error: 'a quoted string counts as bytes only with at least one \\x or octal escape', offset: p };
   return { error: `unexpected character ${JSON.stringify(String.fromCodePoint(text.codePointAt(p) ?? c))}`, offset: p };
