@@ -34,7 +34,7 @@ let passed = 0;
 let failed = 0;
 const report = [];
 // Types are checked apart from the build (esbuild strips them): a type error fails the run too.
-const types = await run('npx', ['tsc', '--noEmit', '-p', '.']);
+const types = await run('npm', ['run', 'typecheck']);
 if (types.code !== 0) {
   failed++;
   report.push('typecheck: failed');
