@@ -1,0 +1,68 @@
+// Who may import whom (docs/ARCHITECTURE.md, "Boundaries"), checked on every import of every TypeScript file:
+// a relative import is resolved to the file it names, a package by its name. One table, one rule, so a crossing
+// fails the lint with the part's name instead of surfacing later as a bundle that pulls in the wrong runtime.
+import path from 'node:path';
+
+/** Each part: the files it is made of, the parts' files it may import, the packages it may import. */
+export const parts = [
+  {
+    name: 'the codec',
+    files: ['extension/src/netlink/'],
+    mayImport: ['extension/src/netlink/'],
+    packages: ['yaml'],
+  },
+  {
+    name: 'the webview',
+    files: ['webview/src/'],
+    mayImport: ['webview/src/', 'extension/src/netlink/'],
+    packages: ['@vscode-elements/'],
+  },
+  {
+    name: 'the language server',
+    files: ['extension/src/server/'],
+    mayImport: ['extension/src/server/', 'extension/src/netlink/', 'extension/src/specFiles.ts'],
+    packages: ['node:', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument'],
+  },
+  {
+    name: 'the CLI',
+    files: ['extension/src/cli.ts', 'extension/src/specFiles.ts'],
+    mayImport: ['extension/src/netlink/', 'extension/src/specFiles.ts'],
+    packages: ['node:'],
+  },
+];
+
+const startsWithAny = (value, prefixes) => prefixes.some((p) => value === p || value.startsWith(p));
+const packageAllowed = (spec, packages) =>
+  packages.some((p) => (p.endsWith(':') || p.endsWith('/') ? spec.startsWith(p) : spec === p || spec.startsWith(`${p}/`)));
+
+export const boundariesPlugin = {
+  rules: {
+    imports: {
+      meta: { type: 'problem', schema: [], messages: { crossing: '{{part}} may not import {{target}}' } },
+      create(context) {
+        const root = context.cwd;
+        const file = path.relative(root, context.filename).split(path.sep).join('/');
+        const part = parts.find((p) => startsWithAny(file, p.files));
+        if (!part) return {};
+        const check = (node, spec) => {
+          if (typeof spec !== 'string') return;
+          let allowed;
+          let target = spec;
+          if (spec.startsWith('.')) {
+            target = path.relative(root, path.resolve(path.dirname(context.filename), spec)).split(path.sep).join('/');
+            allowed = startsWithAny(target, part.mayImport) || startsWithAny(`${target}.ts`, part.mayImport);
+          } else {
+            allowed = packageAllowed(spec, part.packages);
+          }
+          if (!allowed) context.report({ node, messageId: 'crossing', data: { part: part.name, target } });
+        };
+        return {
+          ImportDeclaration: (node) => check(node.source, node.source.value),
+          ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
+          ExportAllDeclaration: (node) => check(node.source, node.source.value),
+          ImportExpression: (node) => node.source.type === 'Literal' && check(node.source, node.source.value),
+        };
+      },
+    },
+  },
+};
