@@ -2,11 +2,11 @@
 // reach each other only through the small services handed over here.
 import * as vscode from 'vscode';
 import { registerBuilder } from './builder/index';
-import type { MessageSender } from './builder/index';
+import type { BuilderTarget } from './builder/index';
 import { startDecoder } from './decoder/client';
 import { HostRegistry } from './decoder/registry';
+import { TransportError } from './exchange/exchanger';
 import { LabController } from './lab/vscodeLab';
-import { sessionExchanger } from './exercise/sessionExchanger';
 import { ExerciseTestController } from './exercise/testController';
 import { moduleFolder, registerKmodCommands } from './kmod/commands';
 import { moduleTargetOf } from './kmod/sessionTarget';
@@ -14,6 +14,7 @@ import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
 import { registerSocketsView, type SocketsViewRow } from './target/socketsView';
+import { asTransportError } from './target/helperSession';
 
 /**
  * What activate() returns: read-only views of UI state that the VS Code API cannot read back (a status bar item, a
@@ -29,7 +30,7 @@ export interface NetlinkExtensionApi {
 }
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
-function senderFor(targets: TargetsService): MessageSender | undefined {
+function builderTargetFor(targets: TargetsService): BuilderTarget | undefined {
   let session;
   try {
     session = targets.activeSession();
@@ -37,10 +38,14 @@ function senderFor(targets: TargetsService): MessageSender | undefined {
     return undefined; // no usable target (the lab stopped, a bad setting): the builder says so
   }
   return {
-    targetName: session.target.name,
-    exchange: async (protocol, bytes, timeoutMs) => {
-      if (!targets.requireTrust('Sending to a target')) throw new Error('the workspace is not trusted');
-      return (await session.helper()).exchange(protocol, bytes, timeoutMs);
+    name: session.target.name,
+    exchanger: {
+      exchange: async (protocol, bytes, options) => {
+        if (!targets.requireTrust('Sending to a target')) throw new TransportError('unavailable', 'the workspace is not trusted');
+        // A deployment or connection that fails is the exchange's TransportError too.
+        const helper = await session.helper().catch((e: unknown) => Promise.reject(asTransportError(e)));
+        return helper.exchange(protocol, bytes, options);
+      },
     },
   };
 }
@@ -93,14 +98,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
           return undefined; // no workspace folder: nothing to discover
         }
       },
-      getExchanger: async () => sessionExchanger(await trustedSession(targets, 'Running exercises').helper()),
+      getExchanger: async () => trustedSession(targets, 'Running exercises').helper(),
     });
     const builder = registerBuilder({
       extensionUri: context.extensionUri,
       workspaceState: context.workspaceState,
       log,
       registry: () => registry.get(),
-      sender: () => senderFor(targets),
+      target: () => builderTargetFor(targets),
     });
     context.subscriptions.push(
       builder,

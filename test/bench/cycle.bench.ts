@@ -18,7 +18,6 @@ import { fileURLToPath } from 'node:url';
 import { loadExerciseFile } from '../../extension/src/exercise/loadFile';
 import { OneShotExchanger } from '../../extension/src/exercise/oneShot';
 import { runExercise, type StepResult } from '../../extension/src/exercise/runner';
-import { sessionExchanger } from '../../extension/src/exercise/sessionExchanger';
 import type { Exercise } from '../../extension/src/exercise/types';
 import { buildModule, remoteBuildPaths } from '../../extension/src/kmod/build';
 import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/kmod/module';
@@ -109,7 +108,7 @@ async function oursCycle(session: TargetSession, moduleDir: string, buildRoot: s
   const te = performance.now();
   const loaded = await loadExerciseFile(path.join(moduleDir, 'exercises', 'nlreply.yaml'));
   if (!loaded.exercise || loaded.problems.length > 0) throw new Error(`ours: exercise: ${JSON.stringify(loaded.problems)}`);
-  const results = await runExercise(loaded.exercise, sessionExchanger(await session.helper()));
+  const results = await runExercise(loaded.exercise, await session.helper());
   checkPassed(results, loaded.exercise, 'ours');
   const tEx = seconds(te);
   return { build: tBuild / 1000, load: tLoad / 1000, exercise: tEx, total: seconds(t0), parts };

@@ -39,7 +39,7 @@ async function pipelinedRate(helper: HelperSession, count: number, outstanding: 
     const pump = (): void => {
       while (sent < count && sent - done < outstanding) {
         sent++;
-        helper.exchange(PROTOCOL, MESSAGE, 1_000).then((r) => {
+        helper.exchange(PROTOCOL, MESSAGE, { timeoutMs: 1_000 }).then((r) => {
           if (r.outcome !== 'done' || r.replies.length !== 2) failed ??= new Error(`unexpected answer: ${r.outcome}, ${r.replies.length} replies`);
           if (++done === count) (failed ? reject(failed) : resolve());
           else pump();

@@ -152,7 +152,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   });
 
   test('RTM_GETLINK dump: lo is link 1, eth0 is there, the dump ends with NLMSG_DONE', async () => {
-    const r = await helper.exchange(0, getLinkDump(11), 10_000);
+    const r = await helper.exchange(0, getLinkDump(11), { timeoutMs: 10_000 });
     assert.equal(r.outcome, 'done');
     const h = r.replies.map(header);
     assert.equal(h[h.length - 1]?.type, NLMSG_DONE);
@@ -164,7 +164,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   });
 
   test('nlctrl GETFAMILY "nlctrl": family id 16 and name, then the ack', async () => {
-    const r = await helper.exchange(16, getFamily(12, 'nlctrl'), 10_000);
+    const r = await helper.exchange(16, getFamily(12, 'nlctrl'), { timeoutMs: 10_000 });
     assert.equal(r.outcome, 'done');
     assert.deepEqual(r.replies.map((m) => header(m).type), [GENL_ID_CTRL, NLMSG_ERROR]);
     assert.equal(errorCode(r.replies[1] as Uint8Array), 0);
@@ -227,7 +227,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
       (await session.exec(['sh', '-c', 'cd /sys/module/nlreply/parameters && cat received replied'], { timeoutMs: 30_000 })).stdout.trim().split(/\s+/).map(Number);
     const before = await counters();
 
-    const acked = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST | NLM_F_ACK, seq: 0x5eed0001, payload: 'arm64\0' }), 10_000);
+    const acked = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST | NLM_F_ACK, seq: 0x5eed0001, payload: 'arm64\0' }), { timeoutMs: 10_000 });
     assert.equal(acked.outcome, 'done');
     assert.equal(acked.replies.length, 1, 'exactly one reply');
     const reply = header(acked.replies[0] as Uint8Array);
@@ -238,7 +238,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     assert.ok(port !== undefined && port > 0, 'the helper holds a socket on the module\'s protocol');
     assert.equal(replyText(reply), `message from port ${port} processed by kernel: arm64`);
 
-    const quiet = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST, seq: 0x5eed0002 }), 1_500);
+    const quiet = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST, seq: 0x5eed0002 }), { timeoutMs: 1_500 });
     assert.equal(quiet.outcome, 'timeout');
     assert.deepEqual(quiet.replies, []);
     const after = await counters();

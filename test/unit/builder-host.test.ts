@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toHex } from '../../extension/src/netlink/index';
-import { runExchange } from '../../extension/src/builder/exchange';
+import { MAX_KEPT_REPLIES, runExchange } from '../../extension/src/builder/exchange';
+import { TransportError, type Exchanger } from '../../extension/src/exchange/exchanger';
 import { BuilderHistory, HISTORY_KEY, MAX_ENTRIES, MAX_STORED_REPLY_CHARS, type HistoryMemento } from '../../extension/src/builder/history';
 import { builderHtml, makeNonce } from '../../extension/src/builder/html';
 import { familyIdFromReplies, getFamilyRequest } from '../../extension/src/builder/resolveFamily';
@@ -43,19 +44,25 @@ describe('builder host: generic netlink family ids', () => {
 });
 
 describe('builder host: exchange', () => {
-  it('a sender that fails or throws becomes a failed result; replies become hex', async () => {
-    const failing = { targetName: 't', exchange: () => Promise.reject(new Error('ssh: connection refused')) };
+  it('a TransportError becomes a failed result; replies become hex, the kernel error and timing come along', async () => {
+    const failing: Exchanger = { exchange: () => Promise.reject(new TransportError('gone', 'ssh: connection refused')) };
     assert.deepEqual(await runExchange(failing, 0, new Uint8Array(16), 100), { kind: 'failed', message: 'ssh: connection refused' });
-    // The target session rejects on a kernel error with the replies attached: those are the answer to show.
-    const nack = new Uint8Array([0x14, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xea, 0xff, 0xff, 0xff]);
-    const kernelError = Object.assign(new Error('xchg: EINVAL (22)'), { replies: [nack] });
-    const rejecting = { targetName: 't', exchange: () => Promise.reject(kernelError) };
-    const k = await runExchange(rejecting, 0, new Uint8Array(16), 100);
-    assert.deepEqual(k.kind === 'replies' ? [k.replies, k.outcome] : k, [[toHex(nack)], 'done']);
-    const echo = { targetName: 't', exchange: (_p: number, b: Uint8Array) => Promise.resolve({ replies: [b], outcome: 'timeout' as const }) };
-    const r = await runExchange(echo, 0, new Uint8Array([1, 2]), 100);
-    assert.equal(r.kind, 'replies');
-    assert.deepEqual(r.kind === 'replies' ? [r.replies, r.outcome] : [], [['0102'], 'timeout']);
+    // The kernel's answer to an RTM_NEWLINK of an unknown kind (6.18), as an exchanger hands it over.
+    const nack = loadFixture('rtm-newlink-unknown-kind').buffers[0]!;
+    const answered: Exchanger = {
+      exchange: () => Promise.resolve({ replies: [nack], outcome: 'done', kernelError: { errno: 95, name: 'EOPNOTSUPP', message: 'Unknown device type', bytes: nack }, elapsedMs: 7 }),
+    };
+    assert.deepEqual(await runExchange(answered, 0, new Uint8Array(16), 100), {
+      kind: 'replies', replies: [toHex(nack)], outcome: 'done', kernelError: { errno: 95, name: 'EOPNOTSUPP', message: 'Unknown device type' }, elapsedMs: 7,
+    });
+    const echo: Exchanger = { exchange: (_p, b) => Promise.resolve({ replies: [b], outcome: 'timeout', elapsedMs: 100 }) };
+    assert.deepEqual(await runExchange(echo, 0, new Uint8Array([1, 2]), 100), { kind: 'replies', replies: ['0102'], outcome: 'timeout', elapsedMs: 100 });
+  });
+
+  it('keeps MAX_KEPT_REPLIES replies of a huge dump and counts the rest', async () => {
+    const many: Exchanger = { exchange: (_p, b) => Promise.resolve({ replies: Array.from({ length: MAX_KEPT_REPLIES + 3 }, () => b), outcome: 'done', elapsedMs: 1 }) };
+    const r = await runExchange(many, 0, new Uint8Array([1]), 100);
+    assert.deepEqual(r.kind === 'replies' ? [r.replies.length, r.droppedReplies] : r, [MAX_KEPT_REPLIES, 3]);
   });
 });
 

@@ -156,7 +156,7 @@ describe('nlhelper xchg output', () => {
     assert.equal(r.replies.length, 2);
     assert.equal(toHex(r.replies[0]!), hex);
     assert.equal(r.outcome, 'done');
-    assert.deepEqual(parseXchgOutput('', 'timeout\n'), { replies: [], outcome: 'timeout' });
+    assert.deepEqual(parseXchgOutput('', 'timeout\n'), { replies: [], outcome: 'timeout', elapsedMs: 0 });
     assert.equal(parseXchgOutput(`${hex}\n`, 'error 2 ENOENT\n').outcome, 'done');
   });
 

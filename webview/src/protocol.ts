@@ -45,13 +45,28 @@ export interface CatalogJson {
 // ---------------------------------------------------------------------------------------------
 // Exchanges and their history.
 
-export type ExchangeResult =
+/** The kernel's error in an exchange's result (its message is among the replies). */
+export interface KernelErrorJson {
+  /** Positive errno. */
+  readonly errno: number;
+  readonly name: string;
+  /** The extended-ack message; '' when the kernel gave none. */
+  readonly message: string;
+}
+
+/**
+ * A Send's result: `replies` is the host's ExchangeResult (extension/src/exchange/exchanger.ts) under the same field
+ * names, bytes as hex; `failed` is its TransportError (or no target), as the sentence to show.
+ */
+export type SendResult =
   | {
     readonly kind: 'replies';
     /** Every reply message as lowercase hex, in the order received (all parts of a dump, acks, errors). */
     readonly replies: readonly string[];
     /** 'timeout': the answers were not complete in time; `replies` holds what came. */
     readonly outcome: 'done' | 'timeout';
+    /** Set when the kernel answered with an error. */
+    readonly kernelError?: KernelErrorJson;
     readonly elapsedMs: number;
     /** Replies received but not kept (very long dumps). */
     readonly droppedReplies?: number;
@@ -69,7 +84,7 @@ export interface HistoryEntry {
   readonly summary: string;
   /** The form as it was sent, to restore it; absent for requests that did not come from the form. */
   readonly state?: BuilderState;
-  readonly result: ExchangeResult;
+  readonly result: SendResult;
 }
 
 /** Bytes to put into the form, from `netlink.openInBuilder` or another command. */

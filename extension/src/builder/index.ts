@@ -5,8 +5,7 @@ import { parseHexText } from '../netlink/scan/index';
 import { toHex } from '../netlink/index';
 import { BUILDER_VIEW_ID, BuilderViewProvider, type BuilderDeps } from './provider';
 
-export type { BuilderDeps } from './provider';
-export type { ExchangeOutcome, MessageSender } from './sender';
+export type { BuilderDeps, BuilderTarget } from './provider';
 export { BUILDER_VIEW_ID } from './provider';
 
 /** Argument of `netlink.openInBuilder` when called from code (hover links, tests) instead of an editor. */

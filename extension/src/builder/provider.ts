@@ -1,30 +1,37 @@
 // The message builder's webview view (`netlink.builder`): serves the HTML, answers the webview's messages
-// (protocol.ts), sends through the injected MessageSender and keeps the history. Holds no form state of its
+// (protocol.ts), sends through the injected target's Exchanger and keeps the history. Holds no form state of its
 // own: the webview keeps its draft with setState; the host re-sends catalog, history and target whenever the
 // view (re)starts or becomes visible again.
 import * as vscode from 'vscode';
-import type { FamilyRegistry } from '../netlink/index';
+import type { Exchanger } from '../exchange/exchanger';
+import { fromHex, type FamilyRegistry } from '../netlink/index';
 import type { HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../../../webview/src/protocol';
 import { checkWebviewMessage } from '../../../webview/src/protocol';
 import { catalogOf } from './catalog';
-import { hexToBytes, runExchange } from './exchange';
+import { runExchange } from './exchange';
 import { BuilderHistory } from './history';
 import { builderHtml } from './html';
 import { resolveFamilyId } from './resolveFamily';
-import type { MessageSender } from './sender';
 
 export const BUILDER_VIEW_ID = 'netlink.builder';
 
 /** How long a family id look-up may take. */
 const RESOLVE_TIMEOUT_MS = 3000;
 
+/** Where a Send goes: extension.ts hands in the active target's; the builder never imports target/. */
+export interface BuilderTarget {
+  /** The target's name as the user knows it ("lab", "user@host"). */
+  readonly name: string;
+  readonly exchanger: Exchanger;
+}
+
 export interface BuilderDeps {
   readonly extensionUri: vscode.Uri;
   readonly workspaceState: vscode.Memento;
   /** The families the decoder uses (the same registry, read on every use so spec reloads show). */
   readonly registry: () => FamilyRegistry;
-  /** The active target's session, undefined when there is none. */
-  readonly sender: () => MessageSender | undefined;
+  /** The active target, undefined when there is none. */
+  readonly target: () => BuilderTarget | undefined;
   readonly log?: vscode.LogOutputChannel;
 }
 
@@ -69,7 +76,7 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
     const registry = this.deps.registry();
     this.post({ type: 'catalog', catalog: catalogOf(registry) });
     this.post({ type: 'history', entries: this.history.entries() });
-    this.post({ type: 'target', target: this.deps.sender()?.targetName });
+    this.post({ type: 'target', target: this.deps.target()?.name });
     this.flushLoad();
   }
 
@@ -111,28 +118,30 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
           type: 'init',
           catalog: catalogOf(this.deps.registry()),
           history: this.history.entries(),
-          target: this.deps.sender()?.targetName,
+          target: this.deps.target()?.name,
           ...(load ? { load } : {}),
         });
         return;
       }
       case 'send': {
-        const sender = this.deps.sender();
+        const target = this.deps.target();
         const base = {
           id: `${Date.now().toString(36)}-${message.requestId}`,
           time: Date.now(),
-          target: sender?.targetName ?? '',
+          target: target?.name ?? '',
           protocol: message.protocol,
           requestHex: message.hex.toLowerCase(),
           summary: message.summary,
           ...(message.state ? { state: message.state } : {}),
         };
-        if (!sender) {
-          const entry: HistoryEntry = { ...base, result: { kind: 'failed', message: 'no target to send to: add one in the netlink.targets setting or start the lab' } };
+        const bytes = fromHex(message.hex); // checkWebviewMessage let only contiguous hex through
+        if (!target || !bytes) {
+          const why = !target ? 'no target to send to: add one in the netlink.targets setting or start the lab' : 'the request is not hex';
+          const entry: HistoryEntry = { ...base, result: { kind: 'failed', message: why } };
           this.post({ type: 'sendResult', requestId: message.requestId, entry });
           return;
         }
-        const result = await runExchange(sender, message.protocol, hexToBytes(message.hex), message.timeoutMs);
+        const result = await runExchange(target.exchanger, message.protocol, bytes, message.timeoutMs);
         const entry: HistoryEntry = { ...base, result };
         const entries = await this.history.add(entry);
         this.post({ type: 'sendResult', requestId: message.requestId, entry });
@@ -140,9 +149,9 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
         return;
       }
       case 'resolveFamily': {
-        const sender = this.deps.sender();
-        const result = sender
-          ? await resolveFamilyId(sender, message.name, RESOLVE_TIMEOUT_MS)
+        const target = this.deps.target();
+        const result = target
+          ? await resolveFamilyId(target.exchanger, message.name, RESOLVE_TIMEOUT_MS)
           : { error: 'no target to ask: add one in the netlink.targets setting or start the lab' };
         this.post({ type: 'resolveFamilyResult', requestId: message.requestId, result });
         return;

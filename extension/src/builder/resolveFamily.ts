@@ -3,7 +3,7 @@
 import {
   GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST, concatBytes, decodeMessages, encodeAttrs, encodeMessage, encodeString,
 } from '../netlink/index';
-import type { MessageSender } from './sender';
+import type { Exchanger } from '../exchange/exchanger';
 
 const CTRL_CMD_GETFAMILY = 3;
 const CTRL_ATTR_FAMILY_NAME = 2;
@@ -15,7 +15,7 @@ export function getFamilyRequest(name: string, seq: number): Uint8Array {
   return encodeMessage({ type: GENL_ID_CTRL, flags: NLM_F_REQUEST, seq, pid: 0 }, concatBytes([genlmsghdr, attrs]));
 }
 
-/** Reads the family id out of the replies; the kernel's error (ENOENT for an unknown family) otherwise. */
+/** Reads the family id out of the replies; the kernel's error (ENOENT for an unknown family, among them) otherwise. */
 export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]): { id: number } | { error: string } {
   for (const bytes of replies) {
     for (const m of decodeMessages(bytes, { protocol: NETLINK_GENERIC })) {
@@ -30,10 +30,10 @@ export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]
   return { error: `family "${name}": the reply holds no CTRL_ATTR_FAMILY_ID` };
 }
 
-export async function resolveFamilyId(sender: MessageSender, name: string, timeoutMs: number): Promise<{ id: number } | { error: string }> {
+export async function resolveFamilyId(exchanger: Exchanger, name: string, timeoutMs: number): Promise<{ id: number } | { error: string }> {
   if (!/^[\w.-]{1,15}$/.test(name)) return { error: `"${name}" is not a generic netlink family name (1-15 letters, digits, _ . -)` };
   try {
-    const r = await sender.exchange(NETLINK_GENERIC, getFamilyRequest(name, 1), timeoutMs);
+    const r = await exchanger.exchange(NETLINK_GENERIC, getFamilyRequest(name, 1), { timeoutMs });
     if (r.outcome === 'timeout' && r.replies.length === 0) return { error: `family "${name}": no answer within ${timeoutMs} ms` };
     return familyIdFromReplies(name, r.replies);
   } catch (e) {

@@ -1,8 +1,8 @@
-// Runs an exercise's steps in order through a NetlinkExchanger: encode, exchange, decode with the codec, judge.
+// Runs an exercise's steps in order through an Exchanger: encode, exchange, decode with the codec, judge.
 // Pure apart from the exchanger it is given; the result of each step carries the decoded replies as text.
 import { createRegistry, decodeMessages, nlAlign, renderText, toHex, type DecodedMessage, type FamilyRegistry } from '../netlink/index';
 import { encodeSend, sentSeq } from './encodeStep';
-import { ExchangeError, type NetlinkExchanger } from './exchanger';
+import { TransportError, type Exchanger } from '../exchange/exchanger';
 import { judge, type ReplyView } from './match';
 import type { Exercise, ExerciseStep } from './types';
 
@@ -53,7 +53,7 @@ export function decodeReplies(replies: readonly Uint8Array[], protocol: number, 
   return { views, all: decodeMessages(buf, { protocol, registry }) };
 }
 
-export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: NetlinkExchanger, registry = exerciseRegistry(ex)): Promise<StepResult> {
+export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Exchanger, registry = exerciseRegistry(ex)): Promise<StepResult> {
   const t0 = Date.now();
   const seq = sentSeq(step.send);
   let portid: number | undefined;
@@ -63,7 +63,8 @@ export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Netli
     portid = await exchanger.portId?.(ex.protocol);
     sent = encodeSend(step.send, { seq, ...(portid === undefined ? {} : { portid }) });
     const sentText = `sent (protocol ${ex.protocol}, ${sent.length} bytes): ${toHex(sent)}\n${renderText(decodeMessages(sent, { protocol: ex.protocol, registry }))}`;
-    const res = await exchanger.exchange(ex.protocol, sent, step.timeoutMs);
+    // A kernel error is among the replies: the expectation judges it like any other answer.
+    const res = await exchanger.exchange(ex.protocol, sent, { timeoutMs: step.timeoutMs });
     // A serve-mode helper opens its socket on first use: ask again once there surely is one.
     if (portid === undefined) portid = await exchanger.portId?.(ex.protocol);
     const { views, all } = decodeReplies(res.replies, ex.protocol, registry);
@@ -85,9 +86,10 @@ export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Netli
       ...(portid === undefined ? {} : { portid }),
     };
   } catch (e) {
-    // Whatever the exchanger throws (ssh gone, helper missing) ends this step as an error, not the run.
+    // A TransportError (ssh gone, helper missing) ends this step as an error, not the run; so does a step that
+    // cannot be encoded.
     if (!(e instanceof Error)) throw e;
-    const detail = e instanceof ExchangeError && e.detail ? `\n${e.detail.trim()}` : '';
+    const detail = e instanceof TransportError && e.detail ? `\n${e.detail.trim()}` : '';
     return {
       ...base,
       status: 'error',
@@ -110,7 +112,7 @@ function describeExpect(step: ExerciseStep): string {
   }
 }
 
-export async function runExercise(ex: Exercise, exchanger: NetlinkExchanger, opts: RunOptions = {}): Promise<StepResult[]> {
+export async function runExercise(ex: Exercise, exchanger: Exchanger, opts: RunOptions = {}): Promise<StepResult[]> {
   const registry = exerciseRegistry(ex);
   const results: StepResult[] = [];
   for (const step of ex.steps) {

@@ -4,14 +4,14 @@
 // Problems and on its item. Thin: parsing and running are in parse.ts / runner.ts.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { NetlinkExchanger } from './exchanger';
+import type { Exchanger } from '../exchange/exchanger';
 import { parseExerciseText } from './loadFile';
 import type { ParseResult } from './parse';
 import { runExercise, type StepResult, type StepStatus } from './runner';
 import type { Exercise } from './types';
 
 export interface ExerciseControllerDeps {
-  getExchanger(): Promise<NetlinkExchanger>;
+  getExchanger(): Promise<Exchanger>;
   /** The module folder (absolute), where `exercises/` is looked for; undefined when none can be resolved. */
   moduleFolder(): string | undefined;
   readonly log: vscode.LogOutputChannel;
@@ -180,7 +180,7 @@ export class ExerciseTestController implements vscode.Disposable {
         } else wanted.set(fileId, 'all');
       }
       const excluded = new Set((request.exclude ?? []).map((i) => i.id));
-      let exchanger: NetlinkExchanger | undefined;
+      let exchanger: Exchanger | undefined;
       for (const [fileId, steps] of wanted) {
         if (abort.signal.aborted) break;
         const entry = this.files.get(fileId);
@@ -223,7 +223,7 @@ export class ExerciseTestController implements vscode.Disposable {
   }
 
   private async runFile(
-    run: vscode.TestRun, ex: Exercise, exchanger: NetlinkExchanger, items: Map<number, vscode.TestItem>, signal: AbortSignal,
+    run: vscode.TestRun, ex: Exercise, exchanger: Exchanger, items: Map<number, vscode.TestItem>, signal: AbortSignal,
     outcomes: ExerciseStepOutcome[],
   ): Promise<void> {
     const uri = vscode.Uri.file(ex.source);

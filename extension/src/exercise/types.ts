@@ -1,6 +1,6 @@
 // An exercise: a scripted exchange with a netlink protocol (usually a module under development), step by step,
 // each step one datagram sent and an expectation about what comes back. Parsed from YAML (parse.ts), run
-// through any NetlinkExchanger (runner.ts).
+// through any Exchanger (runner.ts).
 import type { FamilyDef } from '../netlink/index';
 import type { Place } from './yamlTree';
 

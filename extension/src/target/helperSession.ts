@@ -2,8 +2,12 @@
 // stdin/stdout of its ssh. Requests carry ids and may be pipelined (the helper answers them in order); replies are
 // matched by id; `*` lines become events. When the process or its connection ends, every open request fails at
 // once with a TargetError('helper-gone') and the next request starts a new process (subscriptions are replayed).
+// The session is the Exchanger (exchange/exchanger.ts) over this protocol: an xchg the kernel answered with an
+// error resolves with that error as data; its failures are TransportErrors.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { TargetError } from './errors';
+import { TransportError, type ExchangeOptions, type ExchangeResult, type Exchanger, type TransportErrorKind } from '../exchange/exchanger';
+import { kernelErrorIn } from '../exchange/kernelError';
+import { TargetError, type TargetErrorKind } from './errors';
 
 export interface HelperLauncher {
   /** Starts `nlhelper serve` (through ssh, or locally) with piped stdio. */
@@ -22,14 +26,6 @@ export interface HelperSessionOptions {
   /** Requests written ahead of their answers (pipelining); more wait in a queue. */
   maxInFlight?: number;
   log?: (line: string) => void;
-}
-
-export type ExchangeOutcome = 'done' | 'timeout';
-
-export interface ExchangeResult {
-  /** Every netlink message received for the request, in order. */
-  replies: Uint8Array[];
-  outcome: ExchangeOutcome;
 }
 
 export type HelperEvent =
@@ -59,20 +55,42 @@ export interface BenchResult {
 
 export type SocketOption = 'ext_ack' | 'strict_chk' | 'cap_ack';
 
-/** The helper's `error` line: a kernel error (its NLMSG_ERROR is in `replies`), a failed system call or a bad request. */
+/**
+ * The helper's `error` line for a request other than xchg (subscribe, option, close, info, bench): a failed system
+ * call or a refused request. An xchg's error line is a kernel error in its result, or a TransportError.
+ */
 export class HelperRequestError extends Error {
   constructor(
     readonly errno: number,
     readonly errnoName: string,
-    /** The extended-ack message for a kernel error (may be empty), else what failed. */
+    /** What failed, as the helper says it. */
     readonly text: string,
-    /** Reply messages that came before the error line (the kernel's NLMSG_ERROR among them). */
-    readonly replies: Uint8Array[],
     readonly request: string,
   ) {
-    super(`${request}: ${errnoName} (${errno})${text ? `: ${text}` : ''}`);
+    super(helperErrorMessage(request, errno, errnoName, text));
     this.name = 'HelperRequestError';
   }
+}
+
+function helperErrorMessage(request: string, errno: number, errnoName: string, text: string): string {
+  return `${request}: ${errnoName} (${errno})${text ? `: ${text}` : ''}`;
+}
+
+const TRANSPORT_KIND: Partial<Record<TargetErrorKind, TransportErrorKind>> = {
+  'helper-gone': 'gone',
+  'connection-lost': 'gone',
+  timeout: 'timeout',
+  aborted: 'aborted',
+};
+
+/**
+ * A failure on the way to the target as the Exchanger contract throws it: the message kept, the TargetError as its
+ * cause (a setting, a host key, sudo or a deployment that failed is `unavailable`).
+ */
+export function asTransportError(e: unknown): TransportError {
+  if (e instanceof TransportError) return e;
+  if (e instanceof TargetError) return new TransportError(TRANSPORT_KIND[e.kind] ?? 'unavailable', e.message, e.detail ?? '', { cause: e });
+  return new TransportError('unavailable', e instanceof Error ? e.message : String(e), '', { cause: e });
 }
 
 export const PROTOCOL_VERSION = 1;
@@ -94,6 +112,10 @@ interface Pending {
   /** The request line, newline included. */
   readonly line: string;
   readonly timeoutMs: number;
+  /** An xchg, answered by the Exchanger contract (kernel error as data, failures as TransportError). */
+  readonly xchg: boolean;
+  /** Date.now() at the call, for elapsedMs. */
+  readonly started: number;
   replies: Uint8Array[];
   data?: string;
   written: boolean;
@@ -103,10 +125,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-interface RawResult {
-  replies: Uint8Array[];
-  outcome: ExchangeOutcome;
-  data?: string;
+/** Any request's answer; an xchg's is its ExchangeResult as it is. */
+interface RawResult extends ExchangeResult {
+  readonly data?: string;
 }
 
 /** One helper process and what belongs to it: a new process gets a new Running. */
@@ -129,7 +150,7 @@ class Running {
   constructor(readonly child: ChildProcessWithoutNullStreams) {}
 }
 
-export class HelperSession {
+export class HelperSession implements Exchanger {
   private running: Running | undefined;
   private starting: Promise<Running> | undefined;
   private nextId = 1;
@@ -168,17 +189,29 @@ export class HelperSession {
    * Sends bytes as one datagram on `protocol` and collects the answers (PROTOCOL.md "When an xchg is complete").
    * Calls may overlap: they are pipelined (up to maxInFlight written ahead) and answered in order.
    */
-  exchange(protocol: number, bytes: Uint8Array, timeoutMs: number, opts: { signal?: AbortSignal } = {}): Promise<ExchangeResult> {
+  exchange(protocol: number, bytes: Uint8Array, options: ExchangeOptions): Promise<ExchangeResult> {
+    const { timeoutMs, signal } = options;
     try {
       checkProtocol(protocol);
       checkTimeout(timeoutMs);
       if (bytes.length === 0) throw new RangeError('exchange: no bytes to send');
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(new TransportError('invalid', (e as Error).message));
     }
     const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-    // The result object is the request's own (replies, outcome): no extra promise per exchange on the hot path.
-    return this.request(`xchg ${protocol} ${timeoutMs} ${hex}`, timeoutMs + this.margin, opts.signal);
+    // The result object is the request's own: no extra promise per exchange on the hot path.
+    return this.request(`xchg ${protocol} ${timeoutMs} ${hex}`, timeoutMs + this.margin, signal, true);
+  }
+
+  /** The port id of the exchange socket on `protocol`; undefined before its first use opens it. */
+  async portId(protocol: number): Promise<number | undefined> {
+    try {
+      // A restarted helper has a new socket: ask every time.
+      const info = await this.info();
+      return info.sockets.find((s) => s.protocol === protocol && s.role === 'xchg')?.portid;
+    } catch (e) {
+      throw asTransportError(e);
+    }
   }
 
   async subscribe(protocol: number, groups: readonly number[]): Promise<void> {
@@ -267,19 +300,25 @@ export class HelperSession {
     return Math.max(1, this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
-  private request(command: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<RawResult> {
-    if (signal?.aborted) return Promise.reject(new TargetError('aborted', `${verbOf(command)} on ${this.launcher.description} was cancelled`));
+  private request(command: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, signal?: AbortSignal, xchg = false): Promise<RawResult> {
+    const started = Date.now();
+    if (signal?.aborted) return Promise.reject(failure(xchg, new TargetError('aborted', `${verbOf(command)} on ${this.launcher.description} was cancelled`)));
     const r = this.running;
-    if (r && r.helloSeen && !r.gone && !this.disposed) return this.send(r, command, timeoutMs, signal);
-    return this.ensureRunning().then((started) => this.send(started, command, timeoutMs, signal));
+    if (r && r.helloSeen && !r.gone && !this.disposed) return this.send(r, command, timeoutMs, signal, xchg, started);
+    return this.ensureRunning().then(
+      (running) => this.send(running, command, timeoutMs, signal, xchg, started),
+      (e: Error) => Promise.reject(failure(xchg, e)),
+    );
   }
 
-  private send(r: Running, command: string, timeoutMs: number, signal?: AbortSignal): Promise<RawResult> {
-    if (r.gone) return Promise.reject(r.gone);
+  private send(r: Running, command: string, timeoutMs: number, signal?: AbortSignal, xchg = false, started = Date.now()): Promise<RawResult> {
+    if (r.gone) return Promise.reject(failure(xchg, r.gone));
     const id = `r${this.nextId++}`;
     const verb = verbOf(command);
     return new Promise<RawResult>((resolve, reject) => {
-      const p: Pending = { id, command: verb, line: `${id} ${command}\n`, timeoutMs, replies: [], written: false, deadline: 0, resolve, reject };
+      const p: Pending = {
+        id, command: verb, line: `${id} ${command}\n`, timeoutMs, xchg, started, replies: [], written: false, deadline: 0, resolve, reject,
+      };
       if (signal) {
         const onAbort = (): void => this.abandon(r, p);
         signal.addEventListener('abort', onAbort, { once: true });
@@ -355,7 +394,7 @@ export class HelperSession {
     r.pending.delete(p.id);
     if (p.written) r.abandoned.add(p.id); // its lines still come; inFlight drops at its final line
     else r.queue.splice(r.queue.indexOf(p), 1);
-    p.reject(new TargetError('aborted', `${p.command} on ${this.launcher.description} was cancelled`));
+    p.reject(failure(p.xchg, new TargetError('aborted', `${p.command} on ${this.launcher.description} was cancelled`)));
   }
 
   private ensureRunning(): Promise<Running> {
@@ -496,15 +535,29 @@ export class HelperSession {
     r.pending.delete(id);
     r.inFlight--;
     if (kind !== 'error') {
-      const result: RawResult = { replies: p.replies, outcome: kind as ExchangeOutcome };
-      if (p.data !== undefined) result.data = p.data;
-      p.resolve(result);
+      const outcome = kind === 'timeout' ? 'timeout' : 'done';
+      p.resolve(p.data === undefined
+        ? { replies: p.replies, outcome, elapsedMs: Date.now() - p.started }
+        : { replies: p.replies, outcome, elapsedMs: Date.now() - p.started, data: p.data });
       return;
     }
     const m = /^(\d+) (\S+) ?(.*)$/.exec(rest);
-    p.reject(m
-      ? new HelperRequestError(Number(m[1]), m[2] as string, m[3] ?? '', p.replies, `${p.command} on ${this.launcher.description}`)
-      : new TargetError('helper', `malformed error line from the helper: ${line.slice(0, 200)}`));
+    if (!m) {
+      p.reject(failure(p.xchg, new TargetError('helper', `malformed error line from the helper: ${line.slice(0, 200)}`)));
+      return;
+    }
+    const errno = Number(m[1]);
+    const name = m[2] as string;
+    const text = m[3] ?? '';
+    const request = `${p.command} on ${this.launcher.description}`;
+    if (!p.xchg) {
+      p.reject(new HelperRequestError(errno, name, text, request));
+      return;
+    }
+    // The kernel's error is the exchange's answer; any other error line is a system call that failed on the target.
+    const kernelError = kernelErrorIn(p.replies, errno, name, text);
+    if (kernelError) p.resolve({ replies: p.replies, outcome: 'done', kernelError, elapsedMs: Date.now() - p.started });
+    else p.reject(new TransportError('unavailable', helperErrorMessage(request, errno, name, text)));
   }
 
   private onAsync(line: string): void {
@@ -557,10 +610,15 @@ export class HelperSession {
     }
     if (r.watchdog) clearInterval(r.watchdog);
     r.watchdog = undefined;
-    for (const p of r.pending.values()) p.reject(reason);
+    for (const p of r.pending.values()) p.reject(failure(p.xchg, reason));
     r.pending.clear();
     r.queue.length = 0;
   }
+}
+
+/** A request's failure as its caller is promised it: a TransportError for an xchg, else as it is. */
+function failure(xchg: boolean, e: Error): Error {
+  return xchg ? asTransportError(e) : e;
 }
 
 /** The request's command word (`xchg`, `info`, ...), for messages. */

@@ -1,7 +1,7 @@
 // The builder view: the form, the live bytes and their decoding, copy-as, send and replies, history, loading
 // bytes. Owns the state; persists it with the webview API's setState after every change (drafts survive hiding
 // and reloads); talks to the host only through protocol.ts messages.
-import { NETLINK_GENERIC, decodeMessages, toHex } from '../../../extension/src/netlink/index';
+import { NETLINK_GENERIC, decodeMessages, fromHex, toHex } from '../../../extension/src/netlink/index';
 import type { DecodedMessage, FamilyRegistry } from '../../../extension/src/netlink/index';
 import { ByteMap } from '../model/byteMap';
 import { registryFromCatalog } from '../model/catalog';
@@ -61,10 +61,9 @@ function restore(saved: unknown): { form: BuilderState; ui: UiState } {
   };
 }
 
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+/** Hex from the host or the stored history as bytes; anything else (a hand-edited workspace state) as none. */
+function bytesOf(hex: string): Uint8Array {
+  return fromHex(hex) ?? new Uint8Array(0);
 }
 
 /** The text and selection of the input inside a focused text control, to restore after a rebuild. */
@@ -476,7 +475,7 @@ export class App {
   private decodeReplies(entry: HistoryEntry): DecodedMessage[] {
     if (entry.result.kind !== 'replies') return [];
     const registry = this.decodeRegistry() ?? this.registry;
-    return entry.result.replies.flatMap((hex) => decodeMessages(fromHex(hex), { protocol: entry.protocol, ...(registry ? { registry } : {}) }));
+    return entry.result.replies.flatMap((hex) => decodeMessages(bytesOf(hex), { protocol: entry.protocol, ...(registry ? { registry } : {}) }));
   }
 
   /** An error reply whose ext-ack offset points into the request as it is in the form: mark that field. */
@@ -558,7 +557,7 @@ export class App {
     if (e.state && isBuilderState(e.state)) {
       this.state = cloneState(e.state);
       this.loadNotes.textContent = `Restored the request sent at ${new Date(e.time).toLocaleTimeString()}.`;
-    } else this.loadOrNote(fromHex(e.requestHex), e.protocol, 'history');
+    } else this.loadOrNote(bytesOf(e.requestHex), e.protocol, 'history');
     this.save();
     this.renderForm();
     this.focusField('messageType');
@@ -589,8 +588,7 @@ export class App {
   }
 
   private applyLoad(load: LoadRequest): void {
-    const hex = /^([0-9a-f]{2})*$/i.test(load.hex) ? load.hex : '';
-    this.loadOrNote(fromHex(hex), load.protocol ?? protocolOf(this.state) ?? 0, load.source);
+    this.loadOrNote(bytesOf(load.hex), load.protocol ?? protocolOf(this.state) ?? 0, load.source);
     const section = this.root.querySelector<HTMLDetailsElement>('[data-testid="section-message"]');
     if (section) section.open = true;
     this.save();
