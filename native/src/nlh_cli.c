@@ -15,6 +15,7 @@
 #include "nlh_line.h"
 #include "nlh_out.h"
 #include "nlh_socket.h"
+#include "nlh_text.h"
 
 #define NLH_DEFAULT_TIMEOUT_MS 1000
 
@@ -67,17 +68,43 @@ void nlh_cli_usage(FILE *out)
 	      out);
 }
 
+static void nlh_cli_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int nlh_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * One line on stderr. Messages quote arguments as given, so the line is made printable the way the serve
+ * protocol's error lines are: no control byte of an argument reaches the terminal.
+ */
+static void nlh_cli_complain(const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fputs("nlhelper: bad arguments (no memory to say which)\n", stderr);
+		return;
+	}
+	nlh_text_printable(line);
+	fprintf(stderr, "%s\n", line);
+	free(line);
+}
 
 static int nlh_usage_error(const char *command, const char *fmt, ...)
 {
+	char *text = NULL;
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "nlhelper %s: ", command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	fputs("\n(nlhelper help shows the usage)\n", stderr);
+	nlh_cli_complain("nlhelper %s: %s", command, n < 0 ? "bad arguments" : text);
+	free(text);
+	fputs("(nlhelper help shows the usage)\n", stderr);
 	return NLH_EXIT_USAGE;
 }
 
@@ -477,7 +504,7 @@ int nlh_cli_run(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].run(argc, argv);
-	fprintf(stderr, "nlhelper: unknown command \"%s\"\n", argv[0]);
+	nlh_cli_complain("nlhelper: unknown command \"%s\"", argv[0]);
 	nlh_cli_usage(stderr);
 	return NLH_EXIT_USAGE;
 }

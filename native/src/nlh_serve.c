@@ -16,6 +16,7 @@
 #include "nlh_out.h"
 #include "nlh_serve.h"
 #include "nlh_socket.h"
+#include "nlh_text.h"
 
 /*
  * Output is written when the server is about to wait (for input, or for the kernel inside an exchange), not after
@@ -54,14 +55,11 @@ static void nlh_serve_error(struct nlh_server *srv, const char *id, int err, con
 {
 	char text[512];
 	va_list ap;
-	size_t i;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	for (i = 0; text[i]; i++)
-		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
-			text[i] = '?';
+	nlh_text_printable(text);
 	fprintf(srv->out, "%s error %d %s%s%s\n", id, err, nlh_errno_name(err), text[0] ? " " : "", text);
 }
 
@@ -381,12 +379,12 @@ static void nlh_serve_close(struct nlh_server *srv, const struct nlh_request *re
 	fprintf(srv->out, "%s done\n", req->id);
 }
 
-static void nlh_serve_line(struct nlh_server *srv, char *line)
+static void nlh_serve_line(struct nlh_server *srv, char *line, size_t len)
 {
 	struct nlh_request req;
 	char why[256];
 
-	if (nlh_line_parse(line, &req, why, sizeof(why)) < 0) {
+	if (nlh_line_parse(line, len, &req, why, sizeof(why)) < 0) {
 		nlh_serve_error(srv, req.id, EINVAL, "%s", why);
 		return;
 	}
@@ -439,7 +437,7 @@ static void nlh_serve_lines(struct nlh_server *srv, size_t scan_from)
 			nlh_serve_error(srv, srv->discard_id, EMSGSIZE, "request line longer than %d bytes",
 					NLH_LINE_MAX);
 		} else {
-			nlh_serve_line(srv, srv->line + start);
+			nlh_serve_line(srv, srv->line + start, end - start);
 		}
 		start = end + 1;
 		scan_from = start;

@@ -146,6 +146,22 @@ for (const v of variants) {
       assert.deepEqual(await s.request('alive ping'), ['done']);
     });
 
+    test('a NUL byte rejects the whole line: the part before it is never served as a request', async () => {
+      // Each prefix before the NUL is a complete request (quit would end the session, xchg would reach the kernel).
+      const cases: Array<[string, string, number]> = [
+        ['nul1 quit\0 and more', 'nul1', 10],
+        ['nul2 ping\0', 'nul2', 10],
+        [`nul3 xchg 0 1000 ${hex(getLink(31, 1))}\0${hex(getLink(32, 1))}`, 'nul3', 17 + 2 * getLink(31, 1).length + 1],
+        ['nu\0l4 ping', '-', 3],
+      ];
+      for (const [line, id, column] of cases) {
+        const answer = s.waitFor(id, 5000);
+        s.write(`${line}\n`);
+        assert.deepEqual(await answer, [`error 22 EINVAL NUL byte at column ${column}: a request line is text`], JSON.stringify(line));
+      }
+      assert.deepEqual(await s.request('after-nul ping'), ['done'], 'still serving after the quit that had a NUL');
+    });
+
     test('CRLF line endings are accepted', async () => {
       s.write('crlf ping\r\n');
       assert.deepEqual(await s.waitFor('crlf'), ['done']);
