@@ -13,6 +13,7 @@
 #include "nlh_hex.h"
 #include "nlh_info.h"
 #include "nlh_line.h"
+#include "nlh_loops.h"
 #include "nlh_out.h"
 #include "nlh_socket.h"
 #include "nlh_text.h"
@@ -330,28 +331,18 @@ static int nlh_cli_xchg(int argc, char **argv)
 			res.text);
 		return NLH_EXIT_OK;
 	case NLH_END_SYSTEM_ERROR:
+	case NLH_END_CLIENT_GONE:	/* no client is watched here */
 		break;
 	}
 	fprintf(stderr, "nlhelper xchg: %s\n", res.text);
 	return NLH_EXIT_FAILURE;
 }
 
-static double nlh_cli_seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int nlh_cli_bench(int argc, char **argv)
 {
-	unsigned long timeouts = 0, errors = 0, replies = 0, i;
-	struct nlh_exchange_result res;
 	struct nlh_cli_args a;
+	struct nlh_bench b;
 	struct nlh_socket s;
-	struct timespec t0;
-	double seconds;
 	int status;
 
 	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_COUNT | NLH_ARG_HEX,
@@ -361,40 +352,25 @@ static int nlh_cli_bench(int argc, char **argv)
 	status = nlh_cli_open(&a, &s, 0);
 	if (status)
 		return status;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < a.count; i++) {
-		nlh_exchange(&s, a.msg, a.msg_len, a.timeout_ms, NULL, NULL, NULL, &res);
-		replies += res.replies;
-		if (res.end == NLH_END_SYSTEM_ERROR) {
-			fprintf(stderr, "nlhelper bench: round %lu: %s\n", i + 1, res.text);
-			nlh_socket_close(&s);
-			return NLH_EXIT_FAILURE;
-		}
-		if (res.end == NLH_END_KERNEL_ERROR)
-			errors++;
-		if (res.end == NLH_END_TIMEOUT) {
-			timeouts++;
-			/* A late answer must not be taken for the next round's. */
-			(void)nlh_exchange_drain(&s, NULL, NULL);
-		}
+	/* No client to watch: whoever started us stops us with a signal. */
+	b = (struct nlh_bench){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .timeout_ms = a.timeout_ms };
+	if (nlh_bench_run(&s, &b) != NLH_END_DONE) {
+		fprintf(stderr, "nlhelper bench: round %lu: %s\n", b.rounds, b.failure.text);
+		nlh_socket_close(&s);
+		return NLH_EXIT_FAILURE;
 	}
-	seconds = nlh_cli_seconds_since(&t0);
 	nlh_socket_close(&s);
-	printf("{\"count\":%lu,\"seconds\":%.6f,\"perSecond\":%.1f,\"replies\":%lu,\"timeouts\":%lu,\"kernelErrors\":%lu}\n",
-	       a.count, seconds, seconds > 0 ? (double)a.count / seconds : 0.0, replies, timeouts, errors);
+	nlh_bench_json(stdout, &b);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
 }
 
 static int nlh_cli_send(int argc, char **argv)
 {
-	unsigned long sent = 0, failed = 0, read_back = 0, i;
 	struct nlh_cli_args a;
 	struct nlh_socket s;
-	struct timespec t0;
-	int first_error = 0;
+	struct nlh_send p;
 	int status;
-	int err;
 
 	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF |
 			       NLH_ARG_HEX, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
@@ -403,26 +379,9 @@ static int nlh_cli_send(int argc, char **argv)
 	status = nlh_cli_open(&a, &s, a.rcvbuf);
 	if (status)
 		return status;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < a.count; i++) {
-		err = nlh_socket_send(&s, a.msg, a.msg_len, 0);
-		if (err < 0) {
-			failed++;
-			if (!first_error)
-				first_error = -err;
-		} else {
-			sent++;
-		}
-		if (!a.no_read) {
-			long n = nlh_exchange_drain(&s, NULL, NULL);
-
-			if (n > 0)
-				read_back += (unsigned long)n;
-		}
-	}
-	printf("{\"sent\":%lu,\"failed\":%lu,\"firstError\":\"%s\",\"repliesRead\":%lu,\"portid\":%lu,\"seconds\":%.6f}\n",
-	       sent, failed, first_error ? nlh_errno_name(first_error) : "", read_back, (unsigned long)s.portid,
-	       nlh_cli_seconds_since(&t0));
+	p = (struct nlh_send){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .read_back = !a.no_read };
+	(void)nlh_send_run(&s, &p);
+	nlh_send_json(stdout, &p, &s, 1);
 	nlh_socket_close(&s);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
@@ -447,7 +406,7 @@ static int nlh_cli_monitor(int argc, char **argv)
 	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a.protocol, (unsigned long)s.portid);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!a.count || seen < a.count) {
-		long long left = a.timeout_ms - (long long)(nlh_cli_seconds_since(&t0) * 1000);
+		long long left = a.timeout_ms - (long long)(nlh_seconds_since(&t0) * 1000);
 		struct pollfd pfd = { .fd = s.fd, .events = POLLIN };
 		struct nlh_msg_iter it;
 		struct nlh_msg msg;
