@@ -69,31 +69,13 @@ void nlh_cli_usage(FILE *out)
 	      out);
 }
 
-static void nlh_cli_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int nlh_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * One line on stderr. Messages quote arguments as given, so the line is made printable the way the serve
- * protocol's error lines are: no control byte of an argument reaches the terminal.
+ * "nlhelper <command>: <what is wrong>" on stderr (@command NULL: the command itself is wrong). Messages quote
+ * arguments as given, so the line is made printable the way the serve protocol's error lines are: no control
+ * byte of an argument reaches the terminal.
  */
-static void nlh_cli_complain(const char *fmt, ...)
-{
-	char *line = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fputs("nlhelper: bad arguments (no memory to say which)\n", stderr);
-		return;
-	}
-	nlh_text_printable(line);
-	fprintf(stderr, "%s\n", line);
-	free(line);
-}
-
 static int nlh_usage_error(const char *command, const char *fmt, ...)
 {
 	char *text = NULL;
@@ -103,7 +85,12 @@ static int nlh_usage_error(const char *command, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	nlh_cli_complain("nlhelper %s: %s", command, n < 0 ? "bad arguments" : text);
+	if (n < 0) {
+		fputs("nlhelper: bad arguments (no memory to say which)\n", stderr);
+	} else {
+		nlh_text_printable(text);
+		fprintf(stderr, "nlhelper%s%s: %s\n", command ? " " : "", command ? command : "", text);
+	}
 	free(text);
 	fputs("(nlhelper help shows the usage)\n", stderr);
 	return NLH_EXIT_USAGE;
@@ -463,7 +450,5 @@ int nlh_cli_run(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].run(argc, argv);
-	nlh_cli_complain("nlhelper: unknown command \"%s\"", argv[0]);
-	nlh_cli_usage(stderr);
-	return NLH_EXIT_USAGE;
+	return nlh_usage_error(NULL, "unknown command \"%s\"", argv[0]);
 }
