@@ -3,7 +3,9 @@
  * nlreply - the reference netlink module of Netlink Workbench.
  *
  * Opens a kernel netlink socket on the protocol given by the `protocol`
- * parameter (default 31). For every message user space sends there it
+ * parameter (default 31; a number the kernel or another module registered
+ * is refused, see nlreply_check_pinned()). For every message user space
+ * sends there it
  * counts and logs the message; when the message asks for an
  * acknowledgment (NLM_F_ACK) it answers with one NLMSG_DONE message from
  * port id 0 that echoes the request's sequence number and carries the text
@@ -26,6 +28,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <linux/sysfs.h>
@@ -38,7 +41,7 @@
 
 static int protocol = 31;
 module_param(protocol, int, 0444);
-MODULE_PARM_DESC(protocol, "Netlink protocol number to serve (0-31, default 31; fixed after load)");
+MODULE_PARM_DESC(protocol, "Netlink protocol number to serve (0-31 and free, default 31; fixed after load)");
 
 static atomic_long_t nlreply_received = ATOMIC_LONG_INIT(0);
 static atomic_long_t nlreply_replied = ATOMIC_LONG_INIT(0);
@@ -191,11 +194,58 @@ static void nlreply_rcv(struct sk_buff *skb)
 	}
 }
 
+#ifdef CONFIG_MODULE_UNLOAD
+/*
+ * Every user socket of a protocol holds a reference on the module that
+ * owns the protocol's netlink table entry (netlink_create() calls
+ * try_module_get(nl_table[protocol].module), netlink_release() puts it).
+ * That reference is what makes rmmod fail while a sender may still be
+ * inside nlreply_rcv(). The entry belongs to whoever registered the number
+ * first: netlink_kernel_create() on a number that already has an entry
+ * without a kernel socket (NETLINK_USERSOCK, 2, registered by af_netlink
+ * itself at boot) succeeds but leaves the entry's owner as it was, so user
+ * sockets there would pin nothing of ours and rmmod would free our code
+ * under a running sender. Open a socket as user space would and see
+ * whether it takes a reference on us.
+ */
+static int nlreply_check_pinned(void)
+{
+	struct socket *probe;
+	int before;
+	int pinned;
+	int err;
+
+	before = module_refcount(THIS_MODULE);
+	err = sock_create_kern(&init_net, PF_NETLINK, SOCK_RAW, protocol,
+			       &probe);
+	if (err) {
+		pr_err("cannot open a socket on netlink protocol %d: %d\n",
+		       protocol, err);
+		return err;
+	}
+	pinned = module_refcount(THIS_MODULE) > before;
+	sock_release(probe);
+	if (!pinned) {
+		pr_err("netlink protocol %d belongs to another module or to the kernel (2 is NETLINK_USERSOCK): its sockets would not hold nlreply, so rmmod could free it under a sender; choose a free number\n",
+		       protocol);
+		return -EBUSY;
+	}
+	return 0;
+}
+#else
+/* A kernel without module unloading never frees us: nothing to pin. */
+static int nlreply_check_pinned(void)
+{
+	return 0;
+}
+#endif
+
 static int __init nlreply_init(void)
 {
 	struct netlink_kernel_cfg cfg = {
 		.input = nlreply_rcv,
 	};
+	int err;
 
 	if (protocol < 0 || protocol >= MAX_LINKS) {
 		pr_err("protocol %d out of range 0-%d\n", protocol, MAX_LINKS - 1);
@@ -207,6 +257,12 @@ static int __init nlreply_init(void)
 		/* Fails when another kernel socket already serves the protocol. */
 		pr_err("cannot open netlink protocol %d (in use?)\n", protocol);
 		return -EBUSY;
+	}
+
+	err = nlreply_check_pinned();
+	if (err) {
+		netlink_kernel_release(nlreply_sock);
+		return err;
 	}
 
 	pr_info("serving netlink protocol %d\n", protocol);

@@ -33,7 +33,9 @@ static void nlh_fuzz_line(const uint8_t *data, size_t size)
 		return;
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (nlh_line_parse(line, &req, why, sizeof(why)) == 0) {
+	if (nlh_line_parse(line, size, &req, why, sizeof(why)) == 0) {
+		/* A NUL byte never lets a prefix of the line through as a request. */
+		nlh_fuzz_check(memchr(data, '\0', size) == NULL);
 		nlh_fuzz_check(strlen(req.id) >= 1 && strlen(req.id) <= NLH_ID_MAX);
 		nlh_fuzz_check(req.protocol >= -1 && req.protocol < NLH_PROTOCOL_COUNT);
 		nlh_fuzz_check(req.timeout_ms >= 0 && req.timeout_ms <= NLH_TIMEOUT_MAX);

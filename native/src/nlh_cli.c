@@ -13,8 +13,10 @@
 #include "nlh_hex.h"
 #include "nlh_info.h"
 #include "nlh_line.h"
+#include "nlh_loops.h"
 #include "nlh_out.h"
 #include "nlh_socket.h"
+#include "nlh_text.h"
 
 #define NLH_DEFAULT_TIMEOUT_MS 1000
 
@@ -69,15 +71,28 @@ void nlh_cli_usage(FILE *out)
 
 static int nlh_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * "nlhelper <command>: <what is wrong>" on stderr (@command NULL: the command itself is wrong). Messages quote
+ * arguments as given, so the line is made printable the way the serve protocol's error lines are: no control
+ * byte of an argument reaches the terminal.
+ */
 static int nlh_usage_error(const char *command, const char *fmt, ...)
 {
+	char *text = NULL;
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "nlhelper %s: ", command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	fputs("\n(nlhelper help shows the usage)\n", stderr);
+	if (n < 0) {
+		fputs("nlhelper: bad arguments (no memory to say which)\n", stderr);
+	} else {
+		nlh_text_printable(text);
+		fprintf(stderr, "nlhelper%s%s: %s\n", command ? " " : "", command ? command : "", text);
+	}
+	free(text);
+	fputs("(nlhelper help shows the usage)\n", stderr);
 	return NLH_EXIT_USAGE;
 }
 
@@ -303,28 +318,18 @@ static int nlh_cli_xchg(int argc, char **argv)
 			res.text);
 		return NLH_EXIT_OK;
 	case NLH_END_SYSTEM_ERROR:
+	case NLH_END_CLIENT_GONE:	/* no client is watched here */
 		break;
 	}
 	fprintf(stderr, "nlhelper xchg: %s\n", res.text);
 	return NLH_EXIT_FAILURE;
 }
 
-static double nlh_cli_seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int nlh_cli_bench(int argc, char **argv)
 {
-	unsigned long timeouts = 0, errors = 0, replies = 0, i;
-	struct nlh_exchange_result res;
 	struct nlh_cli_args a;
+	struct nlh_bench b;
 	struct nlh_socket s;
-	struct timespec t0;
-	double seconds;
 	int status;
 
 	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_COUNT | NLH_ARG_HEX,
@@ -334,40 +339,25 @@ static int nlh_cli_bench(int argc, char **argv)
 	status = nlh_cli_open(&a, &s, 0);
 	if (status)
 		return status;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < a.count; i++) {
-		nlh_exchange(&s, a.msg, a.msg_len, a.timeout_ms, NULL, NULL, NULL, &res);
-		replies += res.replies;
-		if (res.end == NLH_END_SYSTEM_ERROR) {
-			fprintf(stderr, "nlhelper bench: round %lu: %s\n", i + 1, res.text);
-			nlh_socket_close(&s);
-			return NLH_EXIT_FAILURE;
-		}
-		if (res.end == NLH_END_KERNEL_ERROR)
-			errors++;
-		if (res.end == NLH_END_TIMEOUT) {
-			timeouts++;
-			/* A late answer must not be taken for the next round's. */
-			(void)nlh_exchange_drain(&s, NULL, NULL);
-		}
+	/* No client to watch: whoever started us stops us with a signal. */
+	b = (struct nlh_bench){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .timeout_ms = a.timeout_ms };
+	if (nlh_bench_run(&s, &b) != NLH_END_DONE) {
+		fprintf(stderr, "nlhelper bench: round %lu: %s\n", b.rounds, b.failure.text);
+		nlh_socket_close(&s);
+		return NLH_EXIT_FAILURE;
 	}
-	seconds = nlh_cli_seconds_since(&t0);
 	nlh_socket_close(&s);
-	printf("{\"count\":%lu,\"seconds\":%.6f,\"perSecond\":%.1f,\"replies\":%lu,\"timeouts\":%lu,\"kernelErrors\":%lu}\n",
-	       a.count, seconds, seconds > 0 ? (double)a.count / seconds : 0.0, replies, timeouts, errors);
+	nlh_bench_json(stdout, &b);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
 }
 
 static int nlh_cli_send(int argc, char **argv)
 {
-	unsigned long sent = 0, failed = 0, read_back = 0, i;
 	struct nlh_cli_args a;
 	struct nlh_socket s;
-	struct timespec t0;
-	int first_error = 0;
+	struct nlh_send p;
 	int status;
-	int err;
 
 	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF |
 			       NLH_ARG_HEX, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
@@ -376,26 +366,9 @@ static int nlh_cli_send(int argc, char **argv)
 	status = nlh_cli_open(&a, &s, a.rcvbuf);
 	if (status)
 		return status;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < a.count; i++) {
-		err = nlh_socket_send(&s, a.msg, a.msg_len, 0);
-		if (err < 0) {
-			failed++;
-			if (!first_error)
-				first_error = -err;
-		} else {
-			sent++;
-		}
-		if (!a.no_read) {
-			long n = nlh_exchange_drain(&s, NULL, NULL);
-
-			if (n > 0)
-				read_back += (unsigned long)n;
-		}
-	}
-	printf("{\"sent\":%lu,\"failed\":%lu,\"firstError\":\"%s\",\"repliesRead\":%lu,\"portid\":%lu,\"seconds\":%.6f}\n",
-	       sent, failed, first_error ? nlh_errno_name(first_error) : "", read_back, (unsigned long)s.portid,
-	       nlh_cli_seconds_since(&t0));
+	p = (struct nlh_send){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .read_back = !a.no_read };
+	(void)nlh_send_run(&s, &p);
+	nlh_send_json(stdout, &p, &s, 1);
 	nlh_socket_close(&s);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
@@ -420,7 +393,7 @@ static int nlh_cli_monitor(int argc, char **argv)
 	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a.protocol, (unsigned long)s.portid);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!a.count || seen < a.count) {
-		long long left = a.timeout_ms - (long long)(nlh_cli_seconds_since(&t0) * 1000);
+		long long left = a.timeout_ms - (long long)(nlh_seconds_since(&t0) * 1000);
 		struct pollfd pfd = { .fd = s.fd, .events = POLLIN };
 		struct nlh_msg_iter it;
 		struct nlh_msg msg;
@@ -477,7 +450,5 @@ int nlh_cli_run(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].run(argc, argv);
-	fprintf(stderr, "nlhelper: unknown command \"%s\"\n", argv[0]);
-	nlh_cli_usage(stderr);
-	return NLH_EXIT_USAGE;
+	return nlh_usage_error(NULL, "unknown command \"%s\"", argv[0]);
 }

@@ -7,6 +7,9 @@
 
 #include "nlh_exchange.h"
 
+/* Descriptors of a watch polled alongside the socket (serve mode: one subscription socket per protocol). */
+#define NLH_WATCH_MAX 64
+
 /* Which request is waiting for its answer; requests are answered in the order they were sent. */
 struct nlh_pending {
 	struct nlh_msg_iter requests;
@@ -88,8 +91,10 @@ void nlh_exchange(struct nlh_socket *s, const uint8_t *req, size_t req_len, int 
 {
 	long long deadline = nlh_now_ms() + timeout_ms;
 	struct nlh_pending pending;
-	struct pollfd fds[1 + 64];
-	nfds_t nfds = 1;
+	struct pollfd fds[1 + NLH_WATCH_MAX + NLH_CLIENT_FDS];
+	struct pollfd *client_fds = NULL;
+	nfds_t watched = 0;
+	nfds_t nfds;
 	nfds_t i;
 	int err;
 
@@ -104,7 +109,12 @@ void nlh_exchange(struct nlh_socket *s, const uint8_t *req, size_t req_len, int 
 	}
 
 	if (watch && watch->nfds > 0)
-		nfds += watch->nfds < 64 ? watch->nfds : 64;
+		watched = watch->nfds < NLH_WATCH_MAX ? watch->nfds : NLH_WATCH_MAX;
+	nfds = 1 + watched;
+	if (watch && watch->client) {
+		client_fds = &fds[nfds];
+		nfds += NLH_CLIENT_FDS;
+	}
 	while (pending.left > 0) {
 		long long wait;
 		ssize_t len;
@@ -129,8 +139,10 @@ void nlh_exchange(struct nlh_socket *s, const uint8_t *req, size_t req_len, int 
 
 		fds[0].fd = s->fd;
 		fds[0].events = POLLIN;
-		for (i = 1; i < nfds; i++)
-			fds[i] = watch->fds[i - 1];
+		for (i = 0; i < watched; i++)
+			fds[1 + i] = watch->fds[i];
+		if (client_fds)
+			nlh_client_pollfds(watch->client, client_fds);
 		ready = poll(fds, nfds, wait > 0 ? (int)wait : 0);
 		if (ready < 0) {
 			if (errno == EINTR)
@@ -138,9 +150,13 @@ void nlh_exchange(struct nlh_socket *s, const uint8_t *req, size_t req_len, int 
 			nlh_exchange_fail(res, errno, "poll");
 			return;
 		}
-		for (i = 1; i < nfds; i++)
-			if (fds[i].revents)
-				watch->ready(watch->ctx, i - 1);
+		for (i = 0; i < watched; i++)
+			if (fds[1 + i].revents)
+				watch->ready(watch->ctx, i);
+		if (client_fds && nlh_client_gone(watch->client, client_fds)) {
+			res->end = NLH_END_CLIENT_GONE;
+			return;
+		}
 		if (!(fds[0].revents & (POLLIN | POLLERR)) && wait <= 0) {
 			res->end = NLH_END_TIMEOUT;
 			return;

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nlh_client.h"
 #include "nlh_msg.h"
 #include "nlh_socket.h"
 
@@ -26,6 +27,7 @@ enum nlh_exchange_end {
 	NLH_END_KERNEL_ERROR,	/* answered, and an NLMSG_ERROR / NLMSG_DONE reported an error */
 	NLH_END_TIMEOUT,	/* the deadline passed first */
 	NLH_END_SYSTEM_ERROR,	/* send / recv / poll failed */
+	NLH_END_CLIENT_GONE,	/* watch->client went away while we waited: nobody wants the answers */
 };
 
 struct nlh_exchange_result {
@@ -39,8 +41,9 @@ typedef void (*nlh_reply_fn)(void *ctx, const struct nlh_msg *msg);
 
 /*
  * What to do while waiting: more descriptors to serve (serve mode keeps delivering subscription events
- * meanwhile), and a call made before each wait (serve mode writes out what it has buffered, so answers to
- * earlier requests never wait behind a slow one).
+ * meanwhile), a call made before each wait (serve mode writes out what it has buffered, so answers to
+ * earlier requests never wait behind a slow one), and a client to watch (serve mode stops waiting for answers
+ * nobody will read).
  */
 struct nlh_exchange_watch {
 	struct pollfd *fds;
@@ -48,6 +51,7 @@ struct nlh_exchange_watch {
 	void (*ready)(void *ctx, nfds_t index);
 	void (*before_wait)(void *ctx);	/* may be NULL */
 	void *ctx;
+	struct nlh_client *client;	/* may be NULL */
 };
 
 /*

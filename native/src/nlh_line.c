@@ -6,6 +6,7 @@
 #include "nlh_hex.h"
 #include "nlh_line.h"
 #include "nlh_socket.h"
+#include "nlh_text.h"
 
 #define NLH_TOKENS_MAX 8
 
@@ -61,21 +62,6 @@ static int nlh_fail(char *why, size_t why_size, const char *fmt, ...)
 	return -1;
 }
 
-/* A token quoted for an error message: at most 32 chars, non-printable bytes as '?'. */
-static const char *nlh_quote(const char *tok, size_t len, char out[40])
-{
-	size_t i;
-	size_t n = len > 32 ? 32 : len;
-
-	for (i = 0; i < n; i++)
-		out[i] = tok[i] >= 0x20 && tok[i] < 0x7f ? tok[i] : '?';
-	if (n < len)
-		memcpy(out + n, "...", 4);
-	else
-		out[n] = '\0';
-	return out;
-}
-
 static int nlh_is_id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -103,7 +89,8 @@ void nlh_line_peek_id(const char *line, size_t len, char id[NLH_ID_MAX + 1])
 {
 	size_t n = 0;
 
-	while (n < len && line[n] != '\0' && !nlh_is_blank(line[n]) && line[n] != '\r')
+	/* A NUL byte is no end here: it belongs to the token and makes the id invalid. */
+	while (n < len && !nlh_is_blank(line[n]) && line[n] != '\r')
 		n++;
 	if (nlh_valid_id(line, n)) {
 		memcpy(id, line, n);
@@ -169,11 +156,11 @@ static int nlh_parse_uint(const char *tok, size_t len, unsigned long max, unsign
 static int nlh_arg_uint(const struct nlh_tokens *t, int i, const char *name, unsigned long min,
 			unsigned long max, unsigned long *out, char *why, size_t why_size)
 {
-	char q[40];
+	char q[NLH_TEXT_QUOTE_SIZE];
 
 	if (nlh_parse_uint(t->tok[i], t->len[i], max, out) < 0 || *out < min)
 		return nlh_fail(why, why_size, "%s \"%s\" is not a number %lu-%lu", name,
-				nlh_quote(t->tok[i], t->len[i], q), min, max);
+				nlh_text_quote(t->tok[i], t->len[i], q), min, max);
 	return 0;
 }
 
@@ -212,8 +199,7 @@ static int nlh_arg_hex(const struct nlh_tokens *t, int i, struct nlh_request *re
 		if (bad_at == t->len[i])
 			return nlh_fail(why, why_size, "hex: odd number of digits (%zu)", t->len[i]);
 		return nlh_fail(why, why_size, "hex: '%c' at digit %zu is not a hex digit",
-				t->tok[i][bad_at] >= 0x20 && t->tok[i][bad_at] < 0x7f ?
-				t->tok[i][bad_at] : '?', bad_at + 1);
+				nlh_text_char(t->tok[i][bad_at]), bad_at + 1);
 	}
 	req->msg = (uint8_t *)t->tok[i];
 	req->msg_len = (size_t)n;
@@ -225,7 +211,7 @@ static int nlh_arg_groups(const struct nlh_tokens *t, int i, struct nlh_request 
 {
 	const char *p = t->tok[i];
 	const char *end = p + t->len[i];
-	char q[40];
+	char q[NLH_TEXT_QUOTE_SIZE];
 
 	req->group_count = 0;
 	for (;;) {
@@ -237,7 +223,7 @@ static int nlh_arg_groups(const struct nlh_tokens *t, int i, struct nlh_request 
 			return nlh_fail(why, why_size, "more than %d groups", NLH_GROUPS_MAX);
 		if (nlh_parse_uint(p, len, NLH_GROUP_MAX, &g) < 0 || g == 0)
 			return nlh_fail(why, why_size, "group \"%s\" is not a number 1-%u",
-					nlh_quote(p, len, q), NLH_GROUP_MAX);
+					nlh_text_quote(p, len, q), NLH_GROUP_MAX);
 		req->groups[req->group_count++] = (unsigned int)g;
 		if (!comma)
 			return 0;
@@ -248,7 +234,7 @@ static int nlh_arg_groups(const struct nlh_tokens *t, int i, struct nlh_request 
 static int nlh_parse_args(const struct nlh_tokens *t, struct nlh_request *req, char *why, size_t why_size)
 {
 	unsigned long v;
-	char q[40];
+	char q[NLH_TEXT_QUOTE_SIZE];
 
 	switch (req->command) {
 	case NLH_CMD_XCHG:
@@ -266,7 +252,7 @@ static int nlh_parse_args(const struct nlh_tokens *t, struct nlh_request *req, c
 		if (req->option < 0)
 			return nlh_fail(why, why_size,
 					"option \"%s\" is not one of ext_ack, strict_chk, cap_ack",
-					nlh_quote(t->tok[3], t->len[3], q));
+					nlh_text_quote(t->tok[3], t->len[3], q));
 		if (nlh_arg_uint(t, 4, "option value", 0, 1, &v, why, why_size))
 			return -1;
 		req->option_on = (int)v;
@@ -298,21 +284,28 @@ static int nlh_parse_args(const struct nlh_tokens *t, struct nlh_request *req, c
 	return nlh_fail(why, why_size, "internal error: command %d has no parser", (int)req->command);
 }
 
-int nlh_line_parse(char *line, struct nlh_request *req, char *why, size_t why_size)
+int nlh_line_parse(char *line, size_t len, struct nlh_request *req, char *why, size_t why_size)
 {
+	const char *nul = memchr(line, '\0', len);
 	struct nlh_tokens t;
 	size_t c;
-	char q[40];
+	char q[NLH_TEXT_QUOTE_SIZE];
 
 	memset(req, 0, sizeof(*req));
 	strcpy(req->id, "-");
+	/* C string handling below would stop at the NUL and serve what comes before it as the whole request. */
+	if (nul) {
+		nlh_line_peek_id(line, len, req->id);
+		return nlh_fail(why, why_size, "NUL byte at column %zu: a request line is text",
+				(size_t)(nul - line) + 1);
+	}
 	nlh_tokenize(line, &t);
 	if (t.count == 0)
 		return nlh_fail(why, why_size, "empty request line");
 	if (!nlh_valid_id(t.tok[0], t.len[0]))
 		return nlh_fail(why, why_size,
 				"bad request id \"%s\": 1-%d characters of A-Z a-z 0-9 _ . : - (not \"-\" alone)",
-				nlh_quote(t.tok[0], t.len[0], q), NLH_ID_MAX);
+				nlh_text_quote(t.tok[0], t.len[0], q), NLH_ID_MAX);
 	memcpy(req->id, t.tok[0], t.len[0] + 1);
 	if (t.count < 2)
 		return nlh_fail(why, why_size, "missing command");
@@ -322,7 +315,7 @@ int nlh_line_parse(char *line, struct nlh_request *req, char *why, size_t why_si
 	if (c == NLH_COMMAND_COUNT)
 		return nlh_fail(why, why_size,
 				"unknown command \"%s\" (expected xchg, subscribe, unsubscribe, option, info, bench, send, close, ping or quit)",
-				nlh_quote(t.tok[1], t.len[1], q));
+				nlh_text_quote(t.tok[1], t.len[1], q));
 	req->command = (enum nlh_command)c;
 	if (t.too_many || t.count - 2 != nlh_command_shapes[c].args)
 		return nlh_fail(why, why_size, "%s takes %d argument%s%s%s, got %s%d", nlh_command_names[c],

@@ -45,11 +45,11 @@ struct nlh_request {
 };
 
 /*
- * Parse @line (NUL-terminated, without its newline; modified in place, and req->msg points into it).
- * Returns 0, or -1 with a one-line reason in @why (printable ASCII only) and req->id set to the line's id, or
- * to "-" when even that is unusable.
+ * Parse the @len bytes at @line (without the newline; line[len] must be a NUL; modified in place, and req->msg
+ * points into it). A NUL byte inside the line makes it malformed. Returns 0, or -1 with a one-line reason in
+ * @why (printable ASCII only) and req->id set to the line's id, or to "-" when even that is unusable.
  */
-int nlh_line_parse(char *line, struct nlh_request *req, char *why, size_t why_size);
+int nlh_line_parse(char *line, size_t len, struct nlh_request *req, char *why, size_t why_size);
 
 /* Copy the id at the start of @line (up to the first blank) into @id if it is a valid id, else "-". */
 void nlh_line_peek_id(const char *line, size_t len, char id[NLH_ID_MAX + 1]);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "nlh_msg.h"
+#include "nlh_text.h"
 
 #ifndef NLM_F_CAPPED
 #define NLM_F_CAPPED 0x100
@@ -63,7 +64,7 @@ static void nlh_msg_copy_text(char *out, const uint8_t *text, size_t len)
 	if (len > NLH_EXTACK_MAX - 1)
 		len = NLH_EXTACK_MAX - 1;
 	for (i = 0; i < len && text[i] != '\0'; i++)
-		out[i] = text[i] >= 0x20 && text[i] < 0x7f ? (char)text[i] : '?';
+		out[i] = nlh_text_char((char)text[i]);
 	out[i] = '\0';
 }
 

@@ -6,16 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "nlh_errno.h"
 #include "nlh_exchange.h"
 #include "nlh_info.h"
 #include "nlh_line.h"
+#include "nlh_loops.h"
 #include "nlh_out.h"
 #include "nlh_serve.h"
 #include "nlh_socket.h"
+#include "nlh_text.h"
 
 /*
  * Output is written when the server is about to wait (for input, or for the kernel inside an exchange), not after
@@ -43,6 +44,9 @@ struct nlh_server {
 	int discarding;		/* inside an over-long line: drop bytes up to its newline */
 	char discard_id[NLH_ID_MAX + 1];
 	int quit;
+	int status;		/* exit status once quit is set */
+	/* Watched during long requests: a client that went away stops them (nlh_client.h). */
+	struct nlh_client client;
 	const char *id;		/* request being answered, for the reply callbacks */
 };
 
@@ -54,14 +58,11 @@ static void nlh_serve_error(struct nlh_server *srv, const char *id, int err, con
 {
 	char text[512];
 	va_list ap;
-	size_t i;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	for (i = 0; text[i]; i++)
-		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
-			text[i] = '?';
+	nlh_text_printable(text);
 	fprintf(srv->out, "%s error %d %s%s%s\n", id, err, nlh_errno_name(err), text[0] ? " " : "", text);
 }
 
@@ -177,13 +178,30 @@ static void nlh_serve_late(void *ctx, const struct nlh_msg *msg)
 	nlh_out_hex_line(late->out, late->prefix, msg->bytes, msg->len);
 }
 
+static void nlh_serve_late_init(struct nlh_server *srv, int protocol, struct nlh_late_ctx *late)
+{
+	late->out = srv->out;
+	snprintf(late->prefix, sizeof(late->prefix), "* late %d ", protocol);
+}
+
 /* Answers to earlier requests that arrived after their timeout go out as `* late`, not as this request's. */
 static void nlh_serve_drain(struct nlh_server *srv, struct nlh_socket *s)
 {
-	struct nlh_late_ctx late = { .out = srv->out };
+	struct nlh_late_ctx late;
 
-	snprintf(late.prefix, sizeof(late.prefix), "* late %d ", s->protocol);
+	nlh_serve_late_init(srv, s->protocol, &late);
 	(void)nlh_exchange_drain(s, nlh_serve_late, &late);
+}
+
+/*
+ * The client went away during request @id: it gets no final line, and the server stops as after end of input
+ * (exit 0), or as after a failed write (exit 1) when nobody reads the output any more.
+ */
+static void nlh_serve_client_gone(struct nlh_server *srv, const char *id)
+{
+	fprintf(stderr, "nlhelper serve: request %s stopped: %s\n", id, nlh_client_state_text(srv->client.state));
+	srv->quit = 1;
+	srv->status = srv->client.state == NLH_CLIENT_OUTPUT_GONE ? 1 : 0;
 }
 
 static void nlh_serve_end(struct nlh_server *srv, const char *id, const struct nlh_exchange_result *res)
@@ -199,6 +217,9 @@ static void nlh_serve_end(struct nlh_server *srv, const char *id, const struct n
 	case NLH_END_SYSTEM_ERROR:
 		nlh_serve_error(srv, id, res->error, "%s", res->text);
 		break;
+	case NLH_END_CLIENT_GONE:
+		nlh_serve_client_gone(srv, id);
+		break;
 	}
 }
 
@@ -206,7 +227,7 @@ static void nlh_serve_xchg(struct nlh_server *srv, const struct nlh_request *req
 {
 	struct nlh_exchange_watch watch = {
 		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready,
-		.before_wait = nlh_serve_before_wait, .ctx = srv,
+		.before_wait = nlh_serve_before_wait, .ctx = srv, .client = &srv->client,
 	};
 	struct nlh_exchange_result res;
 	struct nlh_socket *s;
@@ -222,24 +243,15 @@ static void nlh_serve_xchg(struct nlh_server *srv, const struct nlh_request *req
 	nlh_serve_end(srv, req->id, &res);
 }
 
-static double nlh_seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static void nlh_serve_bench(struct nlh_server *srv, const struct nlh_request *req)
 {
 	struct nlh_exchange_watch watch = {
 		.fds = srv->watch, .nfds = srv->watch_count, .ready = nlh_serve_watch_ready, .ctx = srv,
+		.client = &srv->client,
 	};
-	unsigned long timeouts = 0, errors = 0, replies = 0, i;
-	struct nlh_exchange_result res;
+	struct nlh_late_ctx late;
 	struct nlh_socket *s;
-	struct timespec t0;
-	double seconds;
+	struct nlh_bench b;
 
 	s = nlh_serve_socket(srv, srv->xchg, req->protocol, req->id);
 	if (!s)
@@ -247,36 +259,35 @@ static void nlh_serve_bench(struct nlh_server *srv, const struct nlh_request *re
 	/* Seconds of work ahead: what earlier requests answered goes out first. */
 	nlh_out_flush(srv->out);
 	nlh_serve_drain(srv, s);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < req->count; i++) {
-		nlh_exchange(s, req->msg, req->msg_len, req->timeout_ms, NULL, NULL, &watch, &res);
-		replies += res.replies;
-		if (res.end == NLH_END_TIMEOUT) {
-			timeouts++;
-			/* A late answer must not be taken for the next round's. */
-			nlh_serve_drain(srv, s);
-		} else if (res.end == NLH_END_SYSTEM_ERROR) {
-			srv->unsettled[req->protocol] = 1;
-			nlh_serve_error(srv, req->id, res.error, "bench round %lu: %s", i + 1, res.text);
-			return;
-		} else if (res.end == NLH_END_KERNEL_ERROR) {
-			errors++;
-		}
+	nlh_serve_late_init(srv, req->protocol, &late);
+	b = (struct nlh_bench){
+		.msg = req->msg, .msg_len = req->msg_len, .count = req->count, .timeout_ms = req->timeout_ms,
+		.watch = &watch, .on_late = nlh_serve_late, .late_ctx = &late,
+	};
+	switch (nlh_bench_run(s, &b)) {
+	case NLH_END_DONE:
+		fprintf(srv->out, "%s result ", req->id);
+		nlh_bench_json(srv->out, &b);
+		fprintf(srv->out, "%s done\n", req->id);
+		break;
+	case NLH_END_SYSTEM_ERROR:
+		srv->unsettled[req->protocol] = 1;
+		nlh_serve_error(srv, req->id, b.failure.error, "bench round %lu: %s", b.rounds, b.failure.text);
+		break;
+	case NLH_END_CLIENT_GONE:
+		nlh_serve_client_gone(srv, req->id);
+		break;
+	case NLH_END_KERNEL_ERROR:
+	case NLH_END_TIMEOUT:
+		/* Counted per round, never the end of a bench. */
+		break;
 	}
-	seconds = nlh_seconds_since(&t0);
-	fprintf(srv->out,
-		"%s result {\"count\":%lu,\"seconds\":%.6f,\"perSecond\":%.1f,\"replies\":%lu,\"timeouts\":%lu,\"kernelErrors\":%lu}\n",
-		req->id, req->count, seconds, seconds > 0 ? (double)req->count / seconds : 0.0, replies, timeouts,
-		errors);
-	fprintf(srv->out, "%s done\n", req->id);
 }
 
 static void nlh_serve_send(struct nlh_server *srv, const struct nlh_request *req)
 {
-	unsigned long sent = 0, failed = 0, i;
 	struct nlh_socket s;
-	struct timespec t0;
-	int first_error = 0;
+	struct nlh_send p;
 	int err;
 
 	nlh_out_flush(srv->out);
@@ -287,21 +298,16 @@ static void nlh_serve_send(struct nlh_server *srv, const struct nlh_request *req
 				strerror(-err));
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < req->count; i++) {
-		err = nlh_socket_send(&s, req->msg, req->msg_len, 0);
-		if (err < 0) {
-			failed++;
-			if (!first_error)
-				first_error = -err;
-		} else {
-			sent++;
-		}
+	p = (struct nlh_send){
+		.msg = req->msg, .msg_len = req->msg_len, .count = req->count, .client = &srv->client,
+	};
+	if (nlh_send_run(&s, &p) == NLH_END_CLIENT_GONE) {
+		nlh_socket_close(&s);
+		nlh_serve_client_gone(srv, req->id);
+		return;
 	}
-	fprintf(srv->out,
-		"%s result {\"sent\":%lu,\"failed\":%lu,\"firstError\":\"%s\",\"portid\":%lu,\"seconds\":%.6f}\n",
-		req->id, sent, failed, first_error ? nlh_errno_name(first_error) : "", (unsigned long)s.portid,
-		nlh_seconds_since(&t0));
+	fprintf(srv->out, "%s result ", req->id);
+	nlh_send_json(srv->out, &p, &s, 0);
 	nlh_socket_close(&s);
 	fprintf(srv->out, "%s done\n", req->id);
 }
@@ -381,12 +387,15 @@ static void nlh_serve_close(struct nlh_server *srv, const struct nlh_request *re
 	fprintf(srv->out, "%s done\n", req->id);
 }
 
-static void nlh_serve_line(struct nlh_server *srv, char *line)
+/* @more: the input buffer holds bytes after this line (more requests, or the start of one). */
+static void nlh_serve_line(struct nlh_server *srv, char *line, size_t len, int more)
 {
 	struct nlh_request req;
 	char why[256];
 
-	if (nlh_line_parse(line, &req, why, sizeof(why)) < 0) {
+	nlh_client_begin(&srv->client, more);
+
+	if (nlh_line_parse(line, len, &req, why, sizeof(why)) < 0) {
 		nlh_serve_error(srv, req.id, EINVAL, "%s", why);
 		return;
 	}
@@ -439,13 +448,17 @@ static void nlh_serve_lines(struct nlh_server *srv, size_t scan_from)
 			nlh_serve_error(srv, srv->discard_id, EMSGSIZE, "request line longer than %d bytes",
 					NLH_LINE_MAX);
 		} else {
-			nlh_serve_line(srv, srv->line + start);
+			nlh_serve_line(srv, srv->line + start, end - start, end + 1 < srv->line_len);
 		}
 		start = end + 1;
 		scan_from = start;
 	}
-	/* Every complete line is answered: the next step is waiting for input, so write the answers out. */
-	nlh_out_flush(srv->out);
+	/*
+	 * Every complete line is answered: the next step is waiting for input, so write the answers out. Unless
+	 * nobody reads them any more: then we are on the way out, and the failed write would only end us sooner.
+	 */
+	if (srv->client.state != NLH_CLIENT_OUTPUT_GONE)
+		nlh_out_flush(srv->out);
 	memmove(srv->line, srv->line + start, srv->line_len - start);
 	srv->line_len -= start;
 	if (srv->line_len > NLH_LINE_MAX) {
@@ -498,6 +511,7 @@ int nlh_serve(int in_fd, FILE *out)
 		return 1;
 	}
 	srv->out = out;
+	nlh_client_init(&srv->client, in_fd, fileno(out));
 	/* Before any output on the stream, as setvbuf() requires; on failure stdio's own buffer still works. */
 	(void)setvbuf(out, NULL, _IOFBF, NLH_OUT_BUFFER);
 	for (p = 0; p < NLH_PROTOCOL_COUNT; p++) {
@@ -541,6 +555,8 @@ int nlh_serve(int in_fd, FILE *out)
 		nlh_socket_close(&srv->xchg[p]);
 		nlh_socket_close(&srv->monitor[p]);
 	}
+	if (!status)
+		status = srv->status;
 	free(srv->line);
 	free(srv);
 	return status;

@@ -1,5 +1,6 @@
 // The reference module in a real kernel (the lab VM): replies, silence, malformed input, stress, a sender that
-// never reads, rmmod under traffic, load/unload cycles; afterwards the kernel log is clean and no skb leaked.
+// never reads, rmmod under traffic, load/unload cycles, numbers it must refuse; afterwards the kernel log is clean
+// and no skb leaked.
 // One VM boot for the whole file; the tests run in order and build on each other's state (module loaded...).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -223,6 +224,49 @@ describe('nlreply in the lab kernel', () => {
       assert.notEqual(gone.code, 0, `cycle ${cycle}: protocol ${P} must be gone after rmmod`);
       assert.match(gone.stderr, /not supported|EPROTONOSUPPORT|refused/i, `cycle ${cycle}: ${gone.stderr}`);
     }
+  });
+
+  test('another free number (30) loads too, and its senders hold the module against rmmod', async () => {
+    const out = await guestSh(vm, `
+      insmod ${GUEST_KO} protocol=30 || exit 1
+      ${GUEST_HELPER} bench --protocol 30 --count 100000000 --timeout 1000 "$1" > /dev/null 2>&1 & b=$!
+      sleep 1
+      echo "refcnt=$(cat /sys/module/nlreply/refcnt)"
+      rmmod nlreply 2>/dev/null && echo "removed-under-traffic"
+      kill $b; wait $b
+      rmmod nlreply && echo "removed-after"`, [hex(nlmsg({ seq: 31 }))], 120_000);
+    assert.match(out, /refcnt=[1-9]/, out);
+    assert.doesNotMatch(out, /removed-under-traffic/);
+    assert.match(out, /removed-after/);
+  });
+
+  // NETLINK_USERSOCK (2) has a table entry from boot, owned by af_netlink (built in), and no kernel socket: the
+  // old module loaded there, its user sockets pinned nothing (refcnt 0), rmmod succeeded under traffic and a
+  // sender inside nlreply_rcv() could run freed module code (an Oops in this lab). The script shows which.
+  test('protocol=2 (NETLINK_USERSOCK) is refused at load: sockets there would not hold the module', async () => {
+    const dmesgBeforeLoad = await kernelLog(vm);
+    const out = await guestSh(vm, `
+      if insmod ${GUEST_KO} protocol=2 2>/tmp/insmod.err; then
+        echo "insmod-loaded refcnt=$(cat /sys/module/nlreply/refcnt)"
+        ${GUEST_HELPER} bench --protocol 2 --count 100000000 --timeout 1000 "$1" > /dev/null 2>&1 & b=$!
+        sleep 1
+        echo "refcnt-with-a-sender=$(cat /sys/module/nlreply/refcnt)"
+        rmmod nlreply && echo "rmmod-succeeded-under-traffic"
+        kill $b; wait $b
+        rmmod nlreply 2>/dev/null
+      else
+        echo "insmod-refused: $(cat /tmp/insmod.err)"
+      fi
+      # The refused load left the kernel's own entry as it was: user sockets on 2 still open (no kernel socket
+      # answers, so the send itself is refused).
+      ${GUEST_HELPER} send --protocol 2 --count 1 "$1"`, [hex(nlmsg({ seq: 32 }))], 120_000);
+    assert.match(out, /insmod-refused: .*busy/i, out);
+    assert.equal(await moduleLoaded(vm), false);
+    const log = (await kernelLog(vm)).slice(dmesgBeforeLoad.length);
+    assert.match(log, /nlreply: netlink protocol 2 belongs to another module or to the kernel \(2 is NETLINK_USERSOCK\).*choose a free number/);
+    assert.doesNotMatch(log, /serving netlink protocol 2/);
+    const sent = JSON.parse(out.trim().split('\n').at(-1) ?? '') as { sent: number; failed: number; firstError: string };
+    assert.deepEqual([sent.sent, sent.failed, sent.firstError], [0, 1, 'ECONNREFUSED'], out);
   });
 
   test('afterwards: no BUG/WARNING/Oops/double free in dmesg, sk_buff heads back near the start', async (t) => {

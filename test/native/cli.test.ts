@@ -146,6 +146,27 @@ for (const v of variants) {
       }
     });
 
+    test('bad arguments are quoted printable: control bytes of an argument never reach stderr', async () => {
+      const esc = '\u001b[2J\u001b]0;owned\u0007';
+      const cases: Array<[string[], string]> = [
+        [['xchg', '--protocol', `1${esc}`, '00'], 'nlhelper xchg: --protocol "1?[2J?]0;owned?" is not a number 0-31'],
+        [['xchg', '--protocol', '0', `0${esc}`], "nlhelper xchg: HEX: '?' at digit 2 is not a hex digit"],
+        [['bench', `--frob${esc}`], 'nlhelper bench: unknown option "--frob?[2J?]0;owned?"'],
+        [['send', '--protocol', '0', `--count=${esc}`, '00'], 'nlhelper send: --count "?[2J?]0;owned?" is not a number 1-100000000'],
+        [['monitor', '--protocol', '0', '--groups', `1,\t2${esc}`, '--timeout', '1'], 'nlhelper monitor: --groups "?2?[2J?]0;owned?" is not a number 1-1048576'],
+        [['monitor', `x${esc}`], 'nlhelper monitor: unexpected argument "x?[2J?]0;owned?"'],
+        [['xchg', '--protocol', '0', '00', `\r${esc}`], 'nlhelper xchg: one HEX argument only (second: "??[2J?]0;owned?")'],
+        [[`fr${esc}ob`], 'nlhelper: unknown command "fr?[2J?]0;owned?ob"'],
+      ];
+      for (const [args, message] of cases) {
+        const r = await runHelper(v.binary, args);
+        clean(v.sanitized, r);
+        assert.equal(r.code, 2, `${JSON.stringify(args)}: exit ${r.code}, stderr ${r.stderr}`);
+        assert.equal(lines(r.stderr)[0], message, JSON.stringify(args));
+        assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f]/, `raw control bytes on stderr for ${JSON.stringify(args)}`);
+      }
+    });
+
     test('--version and help', async () => {
       const version = await runHelper(v.binary, ['--version']);
       assert.equal(version.stdout, 'nlhelper 1\n');

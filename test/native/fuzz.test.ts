@@ -20,6 +20,7 @@ async function writeSeeds(dir: string): Promise<void> {
     `1 xchg 0 1000 ${hex(getLinkDump(1))}`, `2 xchg 16 500 ${hex(getFamily(2, 'nlctrl'))}`, '3 subscribe 0 1,5,7',
     '4 unsubscribe 0 5', '5 option 0 strict_chk 1', '6 info', `7 bench 0 10 100 ${hex(getLink(1, 1))}`,
     `8 send 0 3 4096 ${hex(noop(1))}`, '9 close all', '10 ping', '11 quit', 'bad', '', '- ping', 'x xchg 0 1 0g',
+    '12 quit\0 after a NUL',
   ];
   requests.forEach((line, i) => writeFileSync(path.join(dir, `line-${i}`), `${line}`));
   const release = variants[0].binary;

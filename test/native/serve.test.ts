@@ -12,6 +12,8 @@ import {
 const hex = (b: Buffer): string => b.toString('hex');
 const isRoot = process.getuid?.() === 0;
 const LINE_MAX = 1024 * 1024;
+/** How soon a helper whose client went away must have exited. */
+const STOP_BOUND_MS = 2000;
 
 /** The hex of the `reply` lines, and the final line. */
 function split(replyLines: string[]): { replies: string[]; final: string } {
@@ -146,6 +148,22 @@ for (const v of variants) {
       assert.deepEqual(await s.request('alive ping'), ['done']);
     });
 
+    test('a NUL byte rejects the whole line: the part before it is never served as a request', async () => {
+      // Each prefix before the NUL is a complete request (quit would end the session, xchg would reach the kernel).
+      const cases: Array<[string, string, number]> = [
+        ['nul1 quit\0 and more', 'nul1', 10],
+        ['nul2 ping\0', 'nul2', 10],
+        [`nul3 xchg 0 1000 ${hex(getLink(31, 1))}\0${hex(getLink(32, 1))}`, 'nul3', 17 + 2 * getLink(31, 1).length + 1],
+        ['nu\0l4 ping', '-', 3],
+      ];
+      for (const [line, id, column] of cases) {
+        const answer = s.waitFor(id, 5000);
+        s.write(`${line}\n`);
+        assert.deepEqual(await answer, [`error 22 EINVAL NUL byte at column ${column}: a request line is text`], JSON.stringify(line));
+      }
+      assert.deepEqual(await s.request('after-nul ping'), ['done'], 'still serving after the quit that had a NUL');
+    });
+
     test('CRLF line endings are accepted', async () => {
       s.write('crlf ping\r\n');
       assert.deepEqual(await s.waitFor('crlf'), ['done']);
@@ -238,6 +256,63 @@ for (const v of variants) {
       const exit = await s.end();
       assert.deepEqual(await answer, ['done']);
       assert.equal(exit.code, 0);
+      if (v.sanitized) assert.equal(sanitizerReport(s.stderr), undefined, s.stderr);
+    });
+
+    // A long request (about 1000 s on the old helper, which noticed nothing until its next write) and its client
+    // going away while it runs: the helper must stop within STOP_BOUND_MS.
+    const longRequests: Array<[string, string]> = [
+      ['bench of 100,000,000 rounds', `lb bench 0 100000000 1000 ${hex(getLink(41, 1))}`],
+      ['send of 100,000,000 datagrams', `ls send 0 100000000 0 ${hex(noop(42, NLM_F_REQUEST | NLM_F_ACK))}`],
+      ['xchg waiting 600 s for an answer that never comes', `lx xchg 0 600000 ${hex(noop(43))}`],
+    ];
+    for (const [what, line] of longRequests) {
+      test(`${what}: stops within ${STOP_BOUND_MS} ms of the client closing its input, exit 0, no final line`, async () => {
+        const s = await HelperSession.start(v.binary);
+        const id = line.split(' ', 1)[0];
+        const answer = s.waitFor(id, 60_000).then((l) => `final line ${JSON.stringify(l)}`, () => 'no final line');
+        s.write(`${line}\n`);
+        await new Promise((r) => setTimeout(r, 500));
+        const t0 = Date.now();
+        const exit = await s.end(10_000);
+        const ms = Date.now() - t0;
+        assert.deepEqual(exit, { code: 0, signal: null }, `stderr: ${s.stderr}`);
+        assert.ok(ms < STOP_BOUND_MS, `exited ${ms} ms after its input closed`);
+        assert.equal(await answer, 'no final line');
+        assert.match(s.stderr, new RegExp(`request ${id} stopped: its input ended`));
+        if (v.sanitized) assert.equal(sanitizerReport(s.stderr), undefined, s.stderr);
+      });
+    }
+
+    test(`a long bench stops within ${STOP_BOUND_MS} ms once nobody reads the output (input still open), exit 1`, async () => {
+      const s = await HelperSession.start(v.binary);
+      s.write(`ob bench 0 100000000 1000 ${hex(getLink(44, 1))}\n`);
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = Date.now();
+      s.child.stdout.destroy();
+      const killer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+      const exit = await s.waitExit();
+      clearTimeout(killer);
+      const ms = Date.now() - t0;
+      assert.deepEqual(exit, { code: 1, signal: null }, `stderr: ${s.stderr}`);
+      assert.ok(ms < STOP_BOUND_MS, `exited ${ms} ms after its output closed`);
+      assert.match(s.stderr, /request ob stopped: nobody reads its output any more/);
+      s.child.stdin.end();
+      if (v.sanitized) assert.equal(sanitizerReport(s.stderr), undefined, s.stderr);
+    });
+
+    test('requests pipelined behind a long one are still served when the input closes right after them', async () => {
+      const s = await HelperSession.start(v.binary);
+      const bench = s.waitFor('pb', 60_000);
+      const ping = s.waitFor('pp', 60_000);
+      // One write, then end of input: the ping is queued (in the helper's buffer) while the bench runs.
+      s.child.stdin.end(`pb bench 0 20000 1000 ${hex(getLink(45, 1))}\npp ping\n`);
+      const b = await bench;
+      assert.equal(b.length, 2, JSON.stringify(b));
+      assert.equal((JSON.parse(b[0].replace(/^result /, '')) as { count: number }).count, 20000);
+      assert.equal(b[1], 'done');
+      assert.deepEqual(await ping, ['done']);
+      assert.deepEqual(await s.waitExit(), { code: 0, signal: null });
       if (v.sanitized) assert.equal(sanitizerReport(s.stderr), undefined, s.stderr);
     });
 
