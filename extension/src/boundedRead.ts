@@ -27,7 +27,7 @@ export const MAX_HEX_TEXT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 5000;
 const CHUNK = 64 * 1024;
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
@@ -39,7 +39,7 @@ function kindOf(st: Stats): string {
   if (st.isBlockDevice()) return 'a block device';
   if (st.isSocket()) return 'a socket';
   if (st.isDirectory()) return 'a directory';
-  return 'not a file';
+  return 'an unknown kind';
 }
 
 function errorCode(e: unknown): string {

@@ -9,27 +9,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { specOf } from '../vscode/workspace-specs';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const CHILD_TIMEOUT_MS = 20_000;
 
 /** A spec of a family no other source defines: decodes protocol 30 type 16 as "hello". */
-const WSONLY_SPEC = `name: wsonly
-protocol: netlink-raw
-protonum: 30
-definitions: []
-attribute-sets: []
-operations:
-  enum-model: directional
-  list:
-    - name: hello
-      do:
-        request: {value: 16, x-text-payload: true}
-        reply: {value: 17, x-text-payload: true}
-mcast-groups:
-  list: []
-`;
-const otherSpec = (name: string, protonum: number): string => WSONLY_SPEC.replace('name: wsonly', `name: ${name}`).replace('protonum: 30', `protonum: ${protonum}`);
+const WSONLY_SPEC = specOf('wsonly', 30);
 
 interface ChildResult {
   readonly stdout: string;
@@ -133,10 +119,10 @@ describe('spec files that are no ordinary small file', () => {
       mkdirSync(specs, { recursive: true });
       const outside = join(root, 'outside');
       mkdirSync(outside);
-      writeFileSync(join(outside, 'stolen.yaml'), otherSpec('stolen', 29));
+      writeFileSync(join(outside, 'stolen.yaml'), specOf('stolen', 29));
       writeFileSync(join(specs, 'wsonly.yaml'), WSONLY_SPEC);
       // A link that stays inside the workspace is followed.
-      writeFileSync(join(ws, 'inside.yaml'), otherSpec('inside', 28));
+      writeFileSync(join(ws, 'inside.yaml'), specOf('inside', 28));
       symlinkSync(join(ws, 'inside.yaml'), join(specs, 'inside.yaml'));
       symlinkSync(join(outside, 'stolen.yaml'), join(specs, 'stolen.yaml'));
       symlinkSync('/dev/zero', join(specs, 'zero.yaml'));

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A netlink-raw family for protocol `protonum` whose type 16 is "hello" (text payload). */
-function specOf(name: string, protonum: number): string {
+export function specOf(name: string, protonum: number): string {
   return `name: ${name}
 protocol: netlink-raw
 protonum: ${protonum}
