@@ -1,8 +1,8 @@
 // `node dist/cli.js decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]...
 // [HEX ...]`: the hover decoder from a terminal. Reads hex in any form the scanner knows from the arguments, or
 // from stdin when there are none. Exit 0 when something decoded, 2 on unusable input (one-line reason).
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
 import { createRegistry, decodeMessages } from './netlink/index';
 import type { DecodedMessage, FamilyRegistry } from './netlink/index';
 import { renderText } from './netlink/render/text';
@@ -65,7 +65,9 @@ function inputRuns(o: CliOptions): Uint8Array[] {
     if ('error' in parsed) throw new UsageError(`bad hex at character ${parsed.offset}: ${parsed.error}`);
     return [parsed.bytes];
   }
-  const text = readFileSync(0, 'utf8');
+  const read = readFdBounded(0, MAX_HEX_TEXT_BYTES);
+  if ('error' in read) throw new UsageError(`stdin: ${read.error}${read.error.startsWith('larger') ? ' (decode a part of it, e.g. through tail or grep)' : ''}`);
+  const text = read.bytes.toString('utf8');
   const whole = parseHexText(text);
   if (!('error' in whole) && whole.bytes.length > 0) return [whole.bytes];
   const runs = findHexRuns(text).map((r) => r.bytes);

@@ -5,14 +5,17 @@ import type { ServerSettings } from './server/protocol';
 
 export function serverSettings(): ServerSettings {
   const c = vscode.workspace.getConfiguration('netlink');
+  const trusted = vscode.workspace.isTrusted;
   return {
     defaultProtocol: c.get<string>('decoder.defaultProtocol', 'route'),
-    specFolders: c.get<string[]>('decoder.specFolders', []),
+    // A restricted setting: untrusted, only the user's own folders (VS Code hides the workspace's; said here again).
+    specFolders: trusted ? c.get<string[]>('decoder.specFolders', []) : c.inspect<string[]>('decoder.specFolders')?.globalValue ?? [],
     genlFamilyIds: c.get<Record<string, number>>('decoder.genlFamilyIds', {}),
     hoverLanguages: c.get<string[]>('hover.languages', ['*']),
     inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', true),
     inlayHintLanguages: c.get<string[]>('inlayHints.languages', ['log', 'c', 'cpp', 'plaintext']),
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    workspaceTrusted: trusted,
   };
 }
 

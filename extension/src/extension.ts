@@ -6,6 +6,7 @@ import type { BuilderTarget } from './builder/index';
 import { startDecoder } from './decoder/client';
 import { HostRegistry } from './decoder/registry';
 import { TransportError } from './exchange/exchanger';
+import type { LabState } from './lab/index';
 import { LabController } from './lab/vscodeLab';
 import { ExerciseTestController } from './exercise/testController';
 import { moduleFolder, registerKmodCommands } from './kmod/commands';
@@ -27,6 +28,8 @@ export interface NetlinkExtensionApi {
   refusedActions(): readonly string[];
   /** The Netlink Sockets view's rows as shown (after netlink.refreshSockets). */
   socketsView(): SocketsViewRow[];
+  /** The lab VM's state as its status bar item shows it. */
+  labState(): LabState;
 }
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
@@ -117,7 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
     );
     await startDecoder(context, log);
-    return { targetStatus: () => targets.status(), refusedActions: () => targets.refusedActions(), socketsView };
+    return { targetStatus: () => targets.status(), refusedActions: () => targets.refusedActions(), socketsView, labState: () => lab.currentState() };
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
     log.error(`activation failed: ${String((e as Error).stack ?? e)}`);

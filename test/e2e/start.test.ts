@@ -112,7 +112,8 @@ describe('npm start: the product in code-server with the lab target up', () => {
   it('the user\'s own settings are kept; the run\'s are added', () => {
     const settings = JSON.parse(readFileSync(join(runsRoot, RUN, 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(settings['editor.fontSize'], 17);
-    assert.equal(settings['netlink.lab.autoStart'], true);
+    const machine = JSON.parse(readFileSync(join(runsRoot, RUN, 'user-data', 'Machine', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(machine['netlink.lab.autoStart'], true);
   });
 
   it('the workbench sent no request outside 127.0.0.1', () => {

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   // The lab shares the repository's cache with `npm run lab` and the tests: the first boot downloads a kernel once.
   process.env.NETLINK_CACHE ??= join(repoRoot, '.cache');
   const server = await startCodeServer({
-    dirs, workspace, settings: { 'netlink.lab.autoStart': autoStart }, ...(port !== undefined ? { port } : {}),
+    // A machine setting: a code-server window reads it from the machine settings, not the user settings.
+    dirs, workspace, machineSettings: { 'netlink.lab.autoStart': autoStart }, ...(port !== undefined ? { port } : {}),
   });
   console.log(`\nNetlink Workbench in VS Code (code-server):\n\n  ${server.origin}/?folder=${encodeURI(workspace)}\n`);
   console.log(`  logs: ${dirs.log} and ${join(dirs.userDataDir, 'logs')}`);

@@ -1,6 +1,8 @@
 // What the in-host suites share: the extension, the fixtures, hovers and waiting with a deadline.
+import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { NetlinkExtensionApi } from '../../extension/src/extension';
+import { commandOf } from '../support/processes';
 
 export const extensionId = 'netlink-workbench.netlink-workbench';
 
@@ -112,4 +114,24 @@ export async function closeAllEditors(): Promise<void> {
     }
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
+}
+
+/** Command lines of the QEMU processes under this extension host (the lab VM runs as a grandchild, under a sh). */
+export function qemuUnderThisHost(): string[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, the last ")" ends it.
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const underHost = (pid: number): boolean => {
+    for (let p = parentOf.get(pid) ?? 0, hops = 0; p > 1 && hops < 64; p = parentOf.get(p) ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  return [...parentOf.keys()].filter(underHost).map(commandOf).filter((c) => c.includes('qemu-system'));
 }

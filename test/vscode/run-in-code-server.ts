@@ -16,20 +16,25 @@ import { runInHost } from '../e2e/harness/in-host';
 import { ensureAll, ensureAptPackages } from '../e2e/harness/install';
 import { cacheRoot, repoRoot } from '../e2e/harness/paths';
 import { buildSuites } from './build';
-import { UNTRUSTED_FOLDER_SETTINGS, UNTRUSTED_USER_SETTINGS } from './untrusted-settings';
+import { UNTRUSTED_MACHINE_SETTINGS, UNTRUSTED_USER_SETTINGS, untrustedFolderSettings } from './untrusted-settings';
+import { addWorkspaceSpecs } from './workspace-specs';
 
 /** The lab cache the extension in code-server boots from (NETLINK_CACHE reaches it through the environment). */
 const labCache = process.env.NETLINK_CACHE ?? join(repoRoot, '.cache');
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'e2e');
 
-/** A throwaway copy of the fixtures folder, with `settings` as its .vscode/settings.json when given. */
-function workspaceCopy(parent: string, name: string, settings?: object): string {
+/**
+ * A throwaway copy of the fixtures folder with the workspace's own spec files (workspace-specs.ts), and
+ * `settings(dir)` as its .vscode/settings.json when given.
+ */
+function workspaceCopy(parent: string, name: string, settings?: (dir: string) => object): string {
   const dir = join(parent, name);
   cpSync(fixtures, dir, { recursive: true });
+  addWorkspaceSpecs(dir);
   if (settings) {
     mkdirSync(join(dir, '.vscode'), { recursive: true });
-    writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+    writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(settings(dir), null, 2));
   }
   return dir;
 }
@@ -54,16 +59,17 @@ async function main(): Promise<number> {
   const runs: { label: string; run: Awaited<ReturnType<typeof runInHost>> }[] = [];
   try {
     if (values.only !== 'trusted') {
-      // Seconds: no VM, three small tests. First, so a failure here shows even when the lab run takes long.
+      // Seconds: no VM, a few small tests. First, so a failure here shows even when the lab run takes long.
       const testsPath = await buildSuites(join(cacheRoot, `${runName}-untrusted-tests`), join(__dirname, 'index-untrusted.ts'));
       runs.push({
         label: 'untrusted session',
         run: await runInHost({
           extensionPath,
           testsPath,
-          workspace: workspaceCopy(workspaces, 'untrusted', UNTRUSTED_FOLDER_SETTINGS),
+          workspace: workspaceCopy(workspaces, 'untrusted', untrustedFolderSettings),
           runName: `${runName}-untrusted`,
           settings: { ...UNTRUSTED_USER_SETTINGS },
+          machineSettings: { ...UNTRUSTED_MACHINE_SETTINGS },
           workspaceTrust: true,
           timeoutMs: 120_000,
         }),

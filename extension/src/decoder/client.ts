@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { type BoundedText, MAX_HEX_TEXT_BYTES, readBoundedText } from '../boundedRead';
 import { affectsServer, serverSettings } from '../config';
 import type { DecodeResult } from '../server/protocol';
 import { DecodeRequest, SettingsNotification } from '../server/protocol';
@@ -55,19 +56,36 @@ export async function startDecoder(context: vscode.ExtensionContext, log: vscode
       if (affectsServer(e)) void client.sendNotification(SettingsNotification, serverSettings());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void client.sendNotification(SettingsNotification, serverSettings())),
+    // The server reads the workspace's specs only once it is told the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client.sendNotification(SettingsNotification, serverSettings())),
     vscode.commands.registerCommand('netlink.decodeSelection', () => decodeCommand(client, reports, 'selection')),
     vscode.commands.registerCommand('netlink.decodeFile', (uri?: vscode.Uri) => decodeCommand(client, reports, 'file', uri)),
   );
   return client;
 }
 
+/**
+ * A file to decode: its editor's text when open, else read here with the bounded reader (a FIFO or a link to a
+ * device named in a command's argument must not hang the extension host); other schemes through VS Code.
+ */
+async function fileText(uri: vscode.Uri): Promise<BoundedText> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return { text: open.getText() };
+  if (uri.scheme === 'file') return readBoundedText(uri.fsPath, { maxBytes: MAX_HEX_TEXT_BYTES });
+  return { text: (await vscode.workspace.openTextDocument(uri)).getText() };
+}
+
 async function decodeCommand(client: LanguageClient, reports: DecodedReports, what: 'selection' | 'file', uri?: vscode.Uri): Promise<DecodeResult | undefined> {
   let text: string;
   let source: string;
   if (uri) {
-    const doc = await vscode.workspace.openTextDocument(uri);
-    text = doc.getText();
     source = vscode.workspace.asRelativePath(uri);
+    const read = await fileText(uri);
+    if ('error' in read) {
+      void vscode.window.showErrorMessage(`Netlink: ${source}: ${read.error}`);
+      return undefined;
+    }
+    text = read.text;
   } else {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {

@@ -1,5 +1,6 @@
 // The extension host's family registry (the builder's): the same sources as the language server's — settings'
-// spec folders, a kernel tree in the workspace, the bundled module spec — rebuilt when those settings change.
+// spec folders, a kernel tree in a trusted workspace, the bundled module spec — rebuilt when those settings or the
+// workspace's trust change.
 import * as vscode from 'vscode';
 import { affectsServer, serverSettings } from '../config';
 import type { FamilyRegistry } from '../netlink/index';
@@ -15,6 +16,8 @@ export class HostRegistry implements vscode.Disposable {
     this.subscription = vscode.Disposable.from(
       vscode.workspace.onDidChangeConfiguration((e) => affectsServer(e) && this.invalidate()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
+      // serverSettings() says whether the workspace is trusted: its specs load once it is.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()),
     );
   }
 

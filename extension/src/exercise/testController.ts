@@ -5,7 +5,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Exchanger } from '../exchange/exchanger';
-import { parseExerciseText } from './loadFile';
+import { parseExerciseText, readExerciseText } from './loadFile';
 import type { ParseResult } from './parse';
 import { runExercise, type StepResult, type StepStatus } from './runner';
 import type { Exercise } from './types';
@@ -97,8 +97,14 @@ export class ExerciseTestController implements vscode.Disposable {
   }
 
   private async load(uri: vscode.Uri): Promise<void> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    let text: string;
+    try {
+      text = await this.currentText(uri);
+    } catch (e) {
+      // A FIFO, a device link or a huge file named like an exercise: said in the log, the other files still load.
+      this.deps.log.warn(`exercise ${(e as Error).message}`);
+      return;
+    }
     this.update(uri, text);
   }
 
@@ -219,7 +225,9 @@ export class ExerciseTestController implements vscode.Disposable {
 
   private async currentText(uri: vscode.Uri): Promise<string> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    return open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    if (open) return open.getText();
+    // Read here with the bounded reader (a workspace's file: it may be a FIFO or a link to /dev/zero).
+    return uri.scheme === 'file' ? readExerciseText(uri.fsPath) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
 
   private async runFile(

@@ -36,8 +36,20 @@ export class LabController implements vscode.Disposable {
         void vscode.window.showInformationMessage(`Copied: ${vm.sshCommandLine}`);
       }),
     );
-    if (vscode.workspace.getConfiguration('netlink').get<boolean>('lab.autoStart', false)) void lab.startWithProgress();
+    // autoStart boots QEMU and installs packages: a machine-scoped, restricted setting, and honoured only in a trusted
+    // workspace whatever scope says it (an untrusted one waits until it is trusted, then the setting is read again).
+    const autoStart = (): boolean => vscode.workspace.getConfiguration('netlink').get<boolean>('lab.autoStart', false);
+    if (vscode.workspace.isTrusted) {
+      if (autoStart()) void lab.startWithProgress();
+    } else {
+      context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => autoStart() && void lab.startWithProgress()));
+    }
     return lab;
+  }
+
+  /** The lab's state as the status bar shows it. */
+  currentState(): LabState {
+    return this.state;
   }
 
   current(): LabVm | undefined {
@@ -48,11 +60,21 @@ export class LabController implements vscode.Disposable {
   async ensure(token?: vscode.CancellationToken): Promise<LabVm> {
     const running = this.current();
     if (running) return running;
+    // Every way to a boot passes here: the command, autoStart and the lab target.
+    if (!vscode.workspace.isTrusted) throw new Error('starting the lab VM needs a trusted workspace (it runs QEMU and installs packages)');
     if (!this.starting) this.starting = this.boot(token).finally(() => (this.starting = undefined));
     return this.starting;
   }
 
   private async startWithProgress(): Promise<LabVm | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      this.log.warn('Starting the lab VM: refused, the workspace is not trusted');
+      void vscode.window.showWarningMessage(
+        'Starting the lab VM is disabled in an untrusted workspace: it runs QEMU and installs packages. Trust the workspace to use the lab.',
+        'Manage Workspace Trust',
+      ).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+      return undefined;
+    }
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Netlink lab VM', cancellable: true },
       async (progress, token) => {

@@ -28,6 +28,11 @@ export interface ServerSettings {
   readonly inlayHintLanguages: readonly string[];
   /** Workspace folders (file paths): `Documentation/netlink/specs` of a kernel tree among them is loaded. */
   readonly workspaceFolders: readonly string[];
+  /**
+   * vscode.workspace.isTrusted: the server runs in a process of its own and learns it only from here. While false,
+   * no file of the workspace is read (its kernel specs wait, specFolders holds only user/machine settings).
+   */
+  readonly workspaceTrusted: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -38,7 +43,9 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   inlayHintsEnabled: true,
   inlayHintLanguages: ['log', 'c', 'cpp', 'plaintext'],
   workspaceFolders: [],
+  // Not told otherwise, the server reads nothing of the workspace.
+  workspaceTrusted: false,
 };
 
-/** Client → server notification carrying the current settings. */
+/** Client → server notification carrying the current settings (sent on a change and when trust is granted). */
 export const SettingsNotification = 'netlink/settings';

@@ -41,6 +41,7 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
       inlayHintsEnabled: pick('inlayHintsEnabled', 'netlink.inlayHints.enabled', (v) => (typeof v === 'boolean' ? v : undefined)),
       inlayHintLanguages: pick('inlayHintLanguages', 'netlink.inlayHints.languages', stringArray),
       workspaceFolders: pick('workspaceFolders', 'workspace folders', stringArray),
+      workspaceTrusted: pick('workspaceTrusted', 'workspace trust', (v) => (typeof v === 'boolean' ? v : undefined)),
     },
     warnings,
   };

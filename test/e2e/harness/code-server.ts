@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { delay, onCleanup, trackGroup } from './cleanup';
 import { tail } from './exec';
 import { codeServerEntry, node24Bin, runsRoot } from './paths';
@@ -82,6 +82,11 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   settings?: Record<string, unknown>;
   /**
+   * Machine settings (Machine/settings.json, "Remote [code-server]" in the settings editor): a code-server window is
+   * a remote one, so settings of "scope": "machine" are read from here and not from the user settings above.
+   */
+  machineSettings?: Record<string, unknown>;
+  /**
    * Keep Workspace Trust on (no --disable-workspace-trust): with `security.workspace.trust.enabled: true` in
    * `settings`, a folder nobody trusted in this fresh user data opens untrusted.
    */
@@ -141,6 +146,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   // On top of what a kept user data already has (a person's own settings stay), ours win.
   const settingsFile = join(settingsDir, 'settings.json');
   writeFileSync(settingsFile, JSON.stringify({ ...previousSettings(settingsFile), ...offlineSettings, ...opts.settings }, null, 2));
+  if (opts.machineSettings) {
+    const machineFile = join(dirs.userDataDir, 'Machine', 'settings.json');
+    mkdirSync(dirname(machineFile), { recursive: true });
+    writeFileSync(machineFile, JSON.stringify({ ...previousSettings(machineFile), ...opts.machineSettings }, null, 2));
+  }
 
   const args = [
     codeServerEntry,

@@ -31,6 +31,8 @@ export interface InHostOptions {
   timeoutMs: number;
   /** User settings over the offline ones (code-server.ts). */
   settings?: Record<string, unknown>;
+  /** Machine settings: see CodeServerOptions.machineSettings. */
+  machineSettings?: Record<string, unknown>;
   /** Workspace Trust on: see CodeServerOptions.workspaceTrust. */
   workspaceTrust?: boolean;
 }
@@ -47,6 +49,7 @@ export async function runInHost(opts: InHostOptions): Promise<InHostRun> {
       workspace: opts.workspace,
       smokeTestDriver: true,
       ...(opts.settings ? { settings: opts.settings } : {}),
+      ...(opts.machineSettings ? { machineSettings: opts.machineSettings } : {}),
       ...(opts.workspaceTrust ? { workspaceTrust: true } : {}),
       env: { NETLINK_VSCODE_RESULTS: resultsFile },
     });

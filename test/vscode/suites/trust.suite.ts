@@ -1,17 +1,21 @@
 // Workspace Trust in a real VS Code: this suite runs in its own code-server session with trust on and a folder no
 // one trusted (run-in-code-server.ts: the "untrusted" run). That folder's .vscode/settings.json chooses an SSH
-// target; VS Code must ignore it (restricted settings), and every command that would run something on a target
-// must refuse, say why, and contact nothing.
+// target, turns on the lab's autoStart and names a spec folder; VS Code must ignore those (restricted settings),
+// every command that would run something on a target or boot the lab must refuse, say why, and contact nothing,
+// and the folder's own spec files (a kernel tree's Documentation/netlink/specs) must not be read.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExerciseStepOutcome } from '../../../extension/src/exercise/testController';
-import { delay, extensionApi, extensionId } from '../helpers';
+import { LabState } from '../../../extension/src/lab/labVm';
+import { decodedEditor, delay, extensionApi, extensionId, hoverUntil, openFixture, positionOf, qemuUnderThisHost } from '../helpers';
 import { describe, it } from '../runner';
 import { RESTRICTED_IN_FOLDER } from '../untrusted-settings';
+import { KERNEL_TREE_FAMILY, LOG_ANCHORS, LOG_FILE, SETTING_FAMILY } from '../workspace-specs';
 
-/** Commands that run something on a target: enabled only in a trusted workspace. */
+/** Commands that run something on a target or boot the lab VM here: enabled only in a trusted workspace. */
 const TARGET_COMMANDS = [
+  'netlink.startLab',
   'netlink.connectTarget',
   'netlink.buildModule',
   'netlink.loadModule',
@@ -27,7 +31,7 @@ interface CommandContribution {
 }
 
 interface ManifestTrust {
-  contributes: { commands: CommandContribution[] };
+  contributes: { commands: CommandContribution[]; configuration: { properties: Record<string, { scope?: string }> } };
   capabilities?: { untrustedWorkspaces?: { supported: boolean | 'limited'; restrictedConfigurations?: string[] } };
 }
 
@@ -101,5 +105,37 @@ describe('untrusted workspace', () => {
     const trust = manifest.capabilities?.untrustedWorkspaces;
     assert.equal(trust?.supported, 'limited');
     for (const key of RESTRICTED_IN_FOLDER) assert.ok(trust?.restrictedConfigurations?.includes(key), `${key} is not restricted`);
+    // Settings that name what runs on this machine: never from a workspace, trusted or not.
+    const props = manifest.contributes.configuration.properties;
+    for (const key of ['netlink.lab.autoStart', 'netlink.ssh.path', 'netlink.ssh.configFile']) assert.equal(props[key]?.scope, 'machine', `${key} scope`);
   });
+
+  it('the lab VM does not boot: autoStart true in the folder and machine settings, netlink.startLab refused', async () => {
+    const api = await extensionApi();
+    assert.equal(vscode.workspace.getConfiguration('netlink').inspect('lab.autoStart')?.globalValue, true, 'this session\'s machine settings turn autoStart on');
+    await runRefused('netlink.startLab');
+    // A boot shows in the state at once (booting: packages checked, then QEMU under this extension host); watch a while.
+    const until = Date.now() + 5000;
+    do {
+      assert.equal(api.labState(), LabState.Stopped, 'the lab started in an untrusted workspace');
+      assert.deepEqual(qemuUnderThisHost(), [], 'QEMU runs under this extension host');
+      await delay(250);
+    } while (Date.now() < until);
+  }, 30_000);
+
+  it('the folder\'s own specs are not read: its families decode in neither a hover nor a decode report', async () => {
+    await extensionApi();
+    const doc = (await openFixture(LOG_FILE)).document;
+    for (const anchor of Object.values(LOG_ANCHORS)) {
+      const protocol = anchor.split('=')[1];
+      // Decoded (the server answered with its registry loaded) but as a bare protocol message: no family of the folder.
+      const text = await hoverUntil(doc.uri, positionOf(doc, anchor, '10 00', 1), [`protocol ${protocol} type 16`]);
+      assert.doesNotMatch(text, new RegExp(`${KERNEL_TREE_FAMILY}|${SETTING_FAMILY}|hello`));
+    }
+    await vscode.commands.executeCommand('netlink.decodeFile');
+    const report = await decodedEditor(doc.uri, ['protocol 30 type 16', 'protocol 29 type 16']);
+    assert.doesNotMatch(report.document.getText(), new RegExp(`${KERNEL_TREE_FAMILY}|${SETTING_FAMILY}`));
+    // The setting's folder is a restricted setting: VS Code hides the folder's value (the client sends only the user's).
+    assert.equal(vscode.workspace.getConfiguration('netlink').inspect('decoder.specFolders')?.workspaceValue, undefined);
+  }, 60_000);
 });
