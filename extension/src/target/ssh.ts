@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runChild, type ChildResult } from './childProcess';
 import { TargetError } from './errors';
-import { shellCommand } from './quote';
+import { shellCommand, sshPathValue } from './quote';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 
 export interface SshTargetSpec {
@@ -73,11 +73,6 @@ export function takeExitMark(r: ChildResult): { result: ChildResult; marked: boo
   return { result: { ...r, code: Number(m[1]), stderr: r.stderr.slice(0, m.index) }, marked: true };
 }
 
-/** `%` starts an ssh token in ControlPath, IdentityFile and UserKnownHostsFile; %% is a literal one. */
-function sshPercent(p: string): string {
-  return p.replace(/%/g, '%%');
-}
-
 export function expandLocalHome(p: string): string {
   return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
@@ -105,19 +100,20 @@ export class SshConnection {
     const s = this.spec;
     const o: string[] = [...(s.leadingOptions ?? [])];
     if (this.opts.configFile) o.push('-F', expandLocalHome(this.opts.configFile));
-    // As -o values, quoted: ssh splits option values at blanks and expands %-tokens (%% is a literal %) when it
-    // loads the files. (-i would check the unexpanded name first and so cannot take a path with a %.)
-    // validate.ts rejects `"`, `\` and `${` in these paths.
-    if (s.identityFile) o.push('-o', `IdentityFile="${sshPercent(expandLocalHome(s.identityFile))}"`);
+    // As -o values (quote.ts): ssh splits option values at blanks and expands %-tokens when it loads the files.
+    // (-i would check the unexpanded name first and so cannot take a path with a %.) validate.ts rejects what an
+    // option value cannot carry (`"`, `\`, `${`) in these paths.
+    if (s.identityFile) o.push('-o', `IdentityFile=${sshPathValue(expandLocalHome(s.identityFile))}`);
     if (s.knownHostsFile) {
-      o.push('-o', `UserKnownHostsFile="${sshPercent(expandLocalHome(s.knownHostsFile))}"`, '-o', 'StrictHostKeyChecking=yes');
+      o.push('-o', `UserKnownHostsFile=${sshPathValue(expandLocalHome(s.knownHostsFile))}`, '-o', 'StrictHostKeyChecking=yes');
     }
     if (s.port !== undefined) o.push('-p', String(s.port));
     o.push(
       '-T',
       '-o', 'BatchMode=yes',
       '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${sshPercent(this.opts.controlDir)}/%C`,
+      // Quoted like the paths above: a TMPDIR with a blank must not split it (targets.ts picks a folder it can carry).
+      '-o', `ControlPath=${sshPathValue(this.opts.controlDir, '/%C')}`,
       '-o', `ControlPersist=${this.opts.controlPersistS ?? 120}`,
       '-o', `ConnectTimeout=${this.opts.connectTimeoutS ?? 10}`,
       // A tool connection needs no port forwards; the user's LocalForward lines would clash with their own session.

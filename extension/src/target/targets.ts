@@ -7,6 +7,7 @@ import path from 'node:path';
 import { deployHelper, type DeployedHelper } from './deploy';
 import { TargetError } from './errors';
 import { HelperSession } from './helperSession';
+import { sshPathProblem } from './quote';
 import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 import {
@@ -171,11 +172,13 @@ export class TargetSession {
  * Where the ControlMaster folder goes: the OS temp folder, unless a socket path below it would be too long. ssh
  * binds `<dir>/<%C: 40 hex>.<16 random>`, and a socket path holds at most 103 bytes on macOS, 107 on Linux; with
  * "nlwb-ssh-XXXXXX" that leaves 29 bytes for the temp folder (a long TMPDIR, as macOS and test runners set, fails
- * every connection with "too long for Unix domain socket"). /tmp is then used; the folder itself is mode 0700.
+ * every connection with "too long for Unix domain socket"). /tmp is then used, as it is for a temp folder that
+ * ControlPath cannot carry (a double quote, a backslash, "${": quote.ts). The folder is made by mkdtemp: new, ours,
+ * mode 0700, never one that was there before.
  */
-function controlSocketBase(): string {
-  const tmp = os.tmpdir();
-  return Buffer.byteLength(tmp) + '/nlwb-ssh-XXXXXX/'.length + 40 + 1 + 16 <= 103 ? tmp : '/tmp';
+export function controlSocketBase(tmp = os.tmpdir()): string {
+  const fits = Buffer.byteLength(tmp) + '/nlwb-ssh-XXXXXX/'.length + 40 + 1 + 16 <= 103;
+  return fits && !sshPathProblem(tmp) ? tmp : '/tmp';
 }
 
 export class TargetManager {
