@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runChild, type ChildResult } from './childProcess';
 import { TargetError } from './errors';
+import { checkedArgv, fileCheckRefusal, type FileCheck } from './fileCheck';
 import { shellCommand, sshPathValue } from './quote';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 
@@ -49,6 +50,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Needs root: wrapped in `sudo -n --` when the target says useSudo. */
   privileged?: boolean;
+  /** Runs only while this file has this content (checked on the target in the same command: fileCheck.ts). */
+  check?: FileCheck;
 }
 
 export interface ExecResult {
@@ -125,14 +128,16 @@ export class SshConnection {
     return o;
   }
 
-  /** The full ssh argv (program first) that runs argv on the target. */
-  commandArgv(argv: readonly string[], privileged = false, statusLine = false): string[] {
+  /** The full ssh argv (program first) that runs argv on the target; the file check goes outside sudo. */
+  commandArgv(argv: readonly string[], privileged = false, statusLine = false, check?: FileCheck): string[] {
     const wrapped = privileged && this.spec.useSudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-    const remote = statusLine ? ['sh', '-c', STATUS_SCRIPT, 'sh', ...wrapped] : wrapped;
+    const checked = check ? checkedArgv(check, wrapped) : wrapped;
+    const remote = statusLine ? ['sh', '-c', STATUS_SCRIPT, 'sh', ...checked] : checked;
     return [this.ssh, ...this.sshOptions(), '--', this.spec.sshDestination, shellCommand(remote)];
   }
 
-  private diagnose(r: ChildResult, what: string, argv: readonly string[], privileged: boolean, timeoutMs: number, ranRemotely: boolean): void {
+  private diagnose(r: ChildResult, what: string, argv: readonly string[], opts: ExecOptions, ranRemotely: boolean): void {
+    const { privileged = false, timeoutMs } = opts;
     if (r.aborted) throw new TargetError('aborted', `${what} on target "${this.name}" was cancelled`);
     if (r.timedOut) {
       throw new TargetError('timeout', `${what} on target "${this.name}" did not finish within ${timeoutMs} ms and was stopped: ${shellCommand(argv)}`, r.stderr);
@@ -143,6 +148,10 @@ export class SshConnection {
     }
     if (privileged && this.spec.useSudo && r.code !== 0) {
       const e = diagnoseSudo(r.stderr, { target: this.name, program: argv[0] ?? '', ...(this.spec.sshDestination.includes('@') ? { user: this.spec.sshDestination.split('@')[0] } : {}) });
+      if (e) throw e;
+    }
+    if (opts.check) {
+      const e = fileCheckRefusal(r.code, r.stderr, opts.check, this.name, privileged);
       if (e) throw e;
     }
   }
@@ -191,13 +200,13 @@ export class SshConnection {
   }
 
   private async execNow(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const full = this.commandArgv(argv, opts.privileged ?? false, true);
+    const full = this.commandArgv(argv, opts.privileged ?? false, true, opts.check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)}`);
     const child = await runChild(full[0] as string, full.slice(1), { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     // A status line means the command ran and ended there, whatever ssh's own exit status says.
     const { result: r, marked } = takeExitMark(child);
-    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts.privileged ?? false, opts.timeoutMs, marked);
+    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts, marked);
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
 
@@ -248,10 +257,11 @@ export class SshConnection {
 
   /**
    * Starts a long-lived remote process (the helper) with pipes to its stdin/stdout/stderr. Its ssh rides the
-   * master connection; when the process or the connection ends, the child closes.
+   * master connection; when the process or the connection ends, the child closes. With `check`, it starts only
+   * while that file has that content (else it exits at once: fileCheckRefusal reads why).
    */
-  spawn(argv: readonly string[], privileged = false): ChildProcessWithoutNullStreams {
-    const full = this.commandArgv(argv, privileged);
+  spawn(argv: readonly string[], privileged = false, check?: FileCheck): ChildProcessWithoutNullStreams {
+    const full = this.commandArgv(argv, privileged, false, check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)} (session)`);
     return spawn(full[0] as string, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deployHelper, type DeployedHelper } from './deploy';
 import { TargetError } from './errors';
+import { fileCheckRefusal } from './fileCheck';
 import { HelperSession } from './helperSession';
 import { sshPathProblem } from './quote';
 import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
@@ -149,11 +150,14 @@ export class TargetSession {
     if (this.helperSession) return this.helperSession;
     const conn = this.connection;
     const t = this.target;
+    // The binary runs as root only while it has the content it was deployed with (checked at every start).
+    const check = { file: d.binary, sha256: d.sha256 };
     const session = new HelperSession({
       description: `target "${t.name}"`,
-      start: () => conn.spawn([d.binary, 'serve'], true),
+      start: () => conn.spawn([d.binary, 'serve'], true, check),
       explainExit: (code, stderr) =>
         (code === 255 ? diagnoseSsh(stderr, { target: t.name, destination: conn.spec.displayDestination, ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}) }) : undefined)
+        ?? fileCheckRefusal(code, stderr, check, t.name, true)
         ?? (t.useSudo ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) }) : undefined),
     }, { log: this.log });
     this.helperSession = session;
