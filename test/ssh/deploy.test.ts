@@ -132,7 +132,7 @@ describe('the work folder is the login user\'s alone (issue 12, item 4)', () => 
     const conn = (await remote.manager([{ ...target, name: 'foreign2' }])).session().connection;
     const before = conn.commandCount;
     await refused(deployHelper(conn, { nativeDir, staticDir, workFolder: target.workFolder, helperBuild: 'static' }), 'unsafe-folder',
-      new RegExp(`^the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${plainUid()}\\), not to root \\(uid 0\\), so it is not used: ` +
+      new RegExp(`^target "foreign2": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${plainUid()}\\), not to root \\(uid 0\\), so it is not used: ` +
         'files in it may have been put there by someone else\\. Remove it \\(on the target, or set netlink\\.targets\\[\\]\\.workFolder'));
     assert.equal(conn.commandCount - before, 1, 'only the probe ran');
     assert.ok(existsSync(d.binary));

@@ -36,7 +36,7 @@ describe('the work folder of a module build', () => {
     const mt = await moduleTargetOf(m.session());
     await assert.rejects(buildModule(mt, { moduleDir: KMOD }), (e: unknown) => {
       assert.ok(e instanceof TargetError && e.kind === 'unsafe-folder', String(e));
-      assert.match(e.message, new RegExp(`^the work folder of kmod-foreign ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${uid}\\), not to root \\(uid 0\\)`));
+      assert.match(e.message, new RegExp(`^target "kmod-foreign": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${uid}\\), not to root \\(uid 0\\)`));
       return true;
     });
     assert.deepEqual(readdirSync(target.workFolder), []);

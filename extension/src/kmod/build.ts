@@ -61,7 +61,7 @@ export function defaultLocalBuildRoot(env: NodeJS.ProcessEnv = process.env, home
 /** The work folder on the target, made 0700 or checked to be the login user's alone (else TargetError). */
 async function prepareWorkFolder(target: ModuleTarget, signal: AbortSignal | undefined): Promise<void> {
   const work = checkRemotePath(target.workFolder, 'the target work folder');
-  await ensureRemotePrivateFolder((argv, o) => target.exec(argv, o), work, `the work folder of ${target.name ?? 'the target'}`,
+  await ensureRemotePrivateFolder((argv, o) => target.exec(argv, o), work, `target "${target.name ?? 'the target'}": the work folder`,
     'on the target, or set the target\'s workFolder to a folder of your own', signal);
 }
 
@@ -176,7 +176,7 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   const buildDir = path.join(root, `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`);
   for (const dir of [root, buildDir]) {
     try {
-      ensureLocalPrivateFolder(dir, 'the local build folder', 'or set a build folder of your own');
+      ensureLocalPrivateFolder(dir, 'the local build folder', 'the next build makes it again, mode 0700');
     } catch (e) {
       throw new KmodError((e as Error).message);
     }

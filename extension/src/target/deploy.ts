@@ -135,7 +135,6 @@ function binaryIn(work: string, folder: string): string {
   return folder.startsWith('nlhelper-static-') ? `${work}/${folder}/nlhelper` : `${work}/${folder}/build/nlhelper`;
 }
 
-const WORK_FOLDER = 'the work folder';
 const WORK_REMEDY = 'on the target, or set netlink.targets[].workFolder to a folder of your own';
 
 async function inBatches<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -157,7 +156,7 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
 
   const probe = parseProbe(await conn.run(['sh', '-c', PROBE_SCRIPT, 'sh', opts.workFolder, ...candidates], { timeoutMs: 30_000, ...sig }));
   // Nothing in a folder that is not ours alone is used, not even a helper found ready there.
-  if (probe.folder.facts) await acceptRemoteFolder(exec, probe.folder, probe.work, WORK_FOLDER, WORK_REMEDY, opts.signal);
+  if (probe.folder.facts) await acceptRemoteFolder(exec, probe.folder, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
   if (!probe.sha256sum) {
     throw new TargetError('deploy', `target "${conn.name}" has no sha256sum (coreutils or busybox): the helper runs as root only after its ` +
       'content hash is checked there. Install coreutils (or a busybox with sha256sum).');
@@ -174,7 +173,7 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
   if (!MAKE_SAFE.test(probe.work)) {
     throw new TargetError('config', `target "${conn.name}": the work folder resolves to ${JSON.stringify(probe.work)}, which make cannot build in (blanks or shell characters); set netlink.targets[].workFolder to a plain absolute path`);
   }
-  if (!probe.folder.facts) await ensureRemotePrivateFolder(exec, probe.work, WORK_FOLDER, WORK_REMEDY, opts.signal);
+  if (!probe.folder.facts) await ensureRemotePrivateFolder(exec, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
 
   let note: string | undefined;
   if (opts.helperBuild === 'static') note = 'helperBuild is "static"';

@@ -134,8 +134,8 @@ export async function acceptRemoteFolder(exec: RemoteExec, report: FolderReport,
 /** Makes `folder` on the target (mode 0700) or checks the one there: ours alone, else TargetError('unsafe-folder'). */
 export async function ensureRemotePrivateFolder(exec: RemoteExec, folder: string, what: string, remedy: string, signal?: AbortSignal): Promise<void> {
   const r = await exec(['sh', '-c', ENSURE_SCRIPT, 'sh', folder], { timeoutMs: CHECK_TIMEOUT_MS, ...(signal ? { signal } : {}) });
-  if (r.code === 3) throw new TargetError('deploy', `cannot create ${what} ${folder} on the target: ${r.stderr.trim()}`);
-  if (r.code !== 0) throw new TargetError('deploy', `checking ${what} ${folder} on the target failed (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`);
+  if (r.code === 3) throw new TargetError('deploy', `${what} ${folder} could not be made: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw new TargetError('deploy', `${what} ${folder} could not be checked (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`);
   await acceptRemoteFolder(exec, parseFolderReport(keyValues(r.stdout), folder), folder, what, remedy, signal);
 }
 
@@ -169,7 +169,7 @@ export function ensureLocalPrivateFolder(folder: string, what: string, remedy: s
   try {
     st = lstatSync(folder);
   } catch (e) {
-    throw new Error(`cannot create ${what} ${folder}: ${(e as Error).message}`);
+    throw new Error(`${what} ${folder} could not be made: ${(e as Error).message}`);
   }
   const owner = localUserName(st.uid);
   const facts: FolderFacts = {
