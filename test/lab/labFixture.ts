@@ -148,9 +148,7 @@ export async function serve(vm: LabVm, requests: string[], timeoutMs = 60_000): 
  * (written into `dir`) that names the guest's host key as [127.0.0.1]:port.
  */
 export function labAsSshTarget(vm: LabVm, dir: string): { destination: string; identityFile: string; knownHostsFile: string } {
-  const args = vm.sshArgs;
-  const identityFile = args[args.indexOf('-i') + 1] as string;
-  const labKnownHosts = (args.find((a) => a.startsWith('UserKnownHostsFile=')) as string).slice('UserKnownHostsFile='.length);
+  const { privateKey: identityFile, knownHosts: labKnownHosts } = vm.endpoint;
   const knownHostsFile = path.join(dir, 'known_hosts');
   writeFileSync(knownHostsFile, readFileSync(labKnownHosts, 'utf8').split('\n').filter(Boolean)
     .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`)).join('\n') + '\n');

@@ -4,7 +4,6 @@
 // rmmod; and broken module copies whose build diagnostics point at the local file and line.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +19,7 @@ import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';
 import { TargetManager } from '../../extension/src/target/targets';
 import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';
-import { runProcess } from '../../extension/src/lab/runProcess';
+import { thisMachineRunner } from '../support/thisMachine';
 import { CACHE, GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, labAsSshTarget, startLab } from './labFixture';
 
 const KMOD = path.join(REPO, 'kmod');
@@ -57,14 +56,7 @@ function thisMachine(root: string, kernelBuildDir: string): ModuleTarget {
     workFolder: path.join(root, 'remote-work'),
     kernelBuildDir,
     buildMode: 'remote',
-    exec: async (argv, o) => {
-      const r = await runProcess(argv, { timeoutMs: o.timeoutMs, ...(o.input === undefined ? {} : { input: o.input }) });
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr };
-    },
-    copyTo: async (local, remote) => {
-      await mkdir(path.dirname(remote), { recursive: true });
-      await copyFile(local, remote);
-    },
+    ...thisMachineRunner(),
   };
 }
 

@@ -11,17 +11,10 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 
 import { repoRoot } from './helper-process';
+import { headersFor } from './kernelHeaders';
 
 const run = promisify(execFile);
 const kmod = path.join(repoRoot, 'kmod');
-
-/** KDIR for a series: from run.sh (which fetched it already) or fetched now. */
-async function headersFor(series: string): Promise<string> {
-  const fromEnv = process.env[`NLREPLY_KDIR_${series.replace('.', '_')}`];
-  if (fromEnv) return fromEnv;
-  const { stdout } = await run('bash', [path.join(repoRoot, 'test/native/fetch-kernel-headers.sh'), series], { maxBuffer: 1 << 24 });
-  return stdout.trim().split('\n').pop() ?? '';
-}
 
 async function checkpatch(): Promise<string> {
   if (process.env.NLREPLY_CHECKPATCH) return process.env.NLREPLY_CHECKPATCH;

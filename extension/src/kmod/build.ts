@@ -1,13 +1,19 @@
 // Building a module for a target. `remote`: upload the sources to <workFolder>/kmod-<hash>/ and run kbuild there
 // against the target's own build tree. `local-headers`: run kbuild here against a local copy of the target
 // kernel's headers (the lab's unpacked Debian headers) and upload the .ko to the same place; headers of another
-// architecture make it a cross build (crossBuild.ts). Either way the result names the .ko on the target and
-// carries kbuild's diagnostics mapped back to the local files.
+// architecture make it a cross build (crossBuild.ts). Either way the result names the .ko on the target, its sha256
+// (insmod checks it there before loading) and kbuild's diagnostics mapped back to the local files.
+//
+// Both folders hold what runs next: kbuild reads Kbuild and Makefile as code here, the .ko is loaded as root there.
+// So each is ours alone (target/privateFolder.ts): made 0700, and one that another user made or can write to is
+// refused, never reused. The local one is in the user's cache folder, not a fixed name in the shared /tmp.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { SHA256_HEX } from '../target/fileCheck';
+import { ensureLocalPrivateFolder, ensureRemotePrivateFolder } from '../target/privateFolder';
 import { crossSetup, missingCompiler, missingCrossTool } from './crossBuild';
 import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
 import { runLocal, type LocalRunResult } from './localProcess';
@@ -21,7 +27,10 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
   /** For the make run; default 10 minutes. */
   readonly timeoutMs?: number;
-  /** Where local-headers builds happen (one subfolder per sources+headers); default <tmp>/netlink-kmod-build. */
+  /**
+   * Where local-headers builds happen (one subfolder per sources+headers); default
+   * $XDG_CACHE_HOME/netlink-workbench/kmod-build (~/.cache/...). Used only when it is ours alone.
+   */
   readonly localBuildRoot?: string;
 }
 
@@ -31,6 +40,8 @@ export interface BuildResult {
   readonly moduleName: string;
   /** The .ko on the target (set when ok). */
   readonly koPath?: string;
+  /** sha256 of that .ko as built (set when ok): hand it to insmod, which loads the file only while it matches. */
+  readonly koSha256?: string;
   readonly diagnostics: KbuildDiagnostic[];
   /** kbuild's output, stdout and stderr together. */
   readonly output: string;
@@ -40,6 +51,26 @@ export interface BuildResult {
 
 const MAKE_TIMEOUT_MS = 600_000;
 const PROBE_TIMEOUT_MS = 30_000;
+
+/** The user's cache folder ($XDG_CACHE_HOME when absolute, else ~/.cache) for local-headers builds. */
+export function defaultLocalBuildRoot(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'netlink-workbench', 'kmod-build');
+}
+
+/** The work folder on the target, made 0700 or checked to be the login user's alone (else TargetError). */
+async function prepareWorkFolder(target: ModuleTarget, signal: AbortSignal | undefined): Promise<void> {
+  const work = checkRemotePath(target.workFolder, 'the target work folder');
+  await ensureRemotePrivateFolder((argv, o) => target.exec(argv, o), work, `target "${target.name ?? 'the target'}": the work folder`,
+    'on the target, or set the target\'s workFolder to a folder of your own', signal);
+}
+
+/** sha256 of the .ko on the target, or undefined when it is not there. */
+async function remoteSha256(target: ModuleTarget, file: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  const r = await target.exec(['sh', '-c', 'h=$(sha256sum < "$1") && printf "%s\\n" "${h%% *}"', 'sh', file], { timeoutMs: PROBE_TIMEOUT_MS, signal });
+  const h = r.stdout.trim();
+  return r.code === 0 && SHA256_HEX.test(h) ? h : undefined;
+}
 
 /** The folder on the target that holds a build of these sources, and the .ko in it. */
 export function remoteBuildPaths(target: Pick<ModuleTarget, 'workFolder'>, src: Pick<ModuleSources, 'hash' | 'moduleName'>): { dir: string; ko: string } {
@@ -85,6 +116,7 @@ function parseProbe(out: string): Probe {
 }
 
 async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
+  await prepareWorkFolder(target, opts.signal);
   const kdirSetting = target.kernelBuildDir ? checkRemotePath(target.kernelBuildDir, 'the kernel build folder') : '';
   const probeRun = await execChecked(target, ['sh', '-c', PROBE, 'sh', kdirSetting], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, 'probing the target for a compiler');
   const probe = parseProbe(probeRun.stdout);
@@ -103,7 +135,7 @@ async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: Bui
     );
   }
   const { dir, ko } = remoteBuildPaths(target, src);
-  await execChecked(target, ['mkdir', '-p', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  await execChecked(target, ['mkdir', '-m', '700', '-p', '--', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
   for (const f of src.files) {
     opts.signal?.throwIfAborted();
     await target.copyTo(path.join(src.dir, f), `${dir}/${f}`);
@@ -119,9 +151,10 @@ async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: Bui
   opts.signal?.throwIfAborted();
   const diagnostics = parseKbuildOutput(output, { buildDir: dir, localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
   if (r.code !== 0) return failed('remote', src, diagnostics, output, `make exited ${r.code ?? 'by a signal'}`);
-  const exists = await target.exec(['test', '-f', ko], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal });
-  if (exists.code !== 0) return failed('remote', src, diagnostics, output, `make succeeded but ${ko} is not there`);
-  return done('remote', src, ko, diagnostics, output);
+  // Hashed there right after make: insmod loads it only while it still has this content.
+  const sha256 = await remoteSha256(target, ko, opts.signal);
+  if (!sha256) return failed('remote', src, diagnostics, output, `make succeeded but ${ko} is not there (or sha256sum is missing there)`);
+  return done('remote', src, ko, sha256, diagnostics, output);
 }
 
 async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
@@ -138,10 +171,16 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
     throw new KmodError(`${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`);
   }
   const cross = await crossSetup(headers);
-  const root = opts.localBuildRoot ?? path.join(os.tmpdir(), 'netlink-kmod-build');
+  const root = opts.localBuildRoot ?? defaultLocalBuildRoot();
   // One folder per (sources, headers): objects of another kernel never mix in, and a rebuild is incremental.
   const buildDir = path.join(root, `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`);
-  await mkdir(buildDir, { recursive: true });
+  for (const dir of [root, buildDir]) {
+    try {
+      ensureLocalPrivateFolder(dir, 'the local build folder', 'the next build makes it again, mode 0700');
+    } catch (e) {
+      throw new KmodError((e as Error).message);
+    }
+  }
   for (const f of src.files) await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
   const makeArgv = ['make', '-C', headers, `M=${buildDir}`, ...cross.makeArgs, 'modules'];
   log(makeArgv.join(' '));
@@ -166,11 +205,13 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   const localKo = path.join(buildDir, `${src.moduleName}.ko`);
   if (r.code !== 0) return failed('local-headers', src, diagnostics, r.output, `make exited ${r.code ?? 'by a signal'}`);
   if (!existsSync(localKo)) return failed('local-headers', src, diagnostics, r.output, `make succeeded but ${localKo} is not there`);
+  const sha256 = createHash('sha256').update(await readFile(localKo)).digest('hex');
   const { dir, ko } = remoteBuildPaths(target, src);
-  await execChecked(target, ['mkdir', '-p', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  await prepareWorkFolder(target, opts.signal);
+  await execChecked(target, ['mkdir', '-m', '700', '-p', '--', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
   await target.copyTo(localKo, ko);
-  log(`uploaded ${localKo} to ${ko}`);
-  return done('local-headers', src, ko, diagnostics, r.output);
+  log(`uploaded ${localKo} to ${ko} (sha256 ${sha256})`);
+  return done('local-headers', src, ko, sha256, diagnostics, r.output);
 }
 
 function count(ds: readonly KbuildDiagnostic[], severity: KbuildDiagnostic['severity']): number {
@@ -185,10 +226,10 @@ function failed(mode: BuildMode, src: ModuleSources, diagnostics: KbuildDiagnost
   return { ok: false, mode, moduleName: src.moduleName, diagnostics, output, summary: `${src.moduleName} did not build (${why}, ${errors} error${errors === 1 ? '' : 's'}${detail})` };
 }
 
-function done(mode: BuildMode, src: ModuleSources, ko: string, diagnostics: KbuildDiagnostic[], output: string): BuildResult {
+function done(mode: BuildMode, src: ModuleSources, ko: string, koSha256: string, diagnostics: KbuildDiagnostic[], output: string): BuildResult {
   const warnings = count(diagnostics, 'warning');
   return {
-    ok: true, mode, moduleName: src.moduleName, koPath: ko, diagnostics, output,
+    ok: true, mode, moduleName: src.moduleName, koPath: ko, koSha256, diagnostics, output,
     summary: `${src.moduleName} built: ${ko}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`,
   };
 }

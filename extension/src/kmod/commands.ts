@@ -74,6 +74,9 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
   const { log } = deps;
   const diagnostics = vscode.languages.createDiagnosticCollection('kbuild');
   const kernelLog = new KernelLogView(deps);
+  /** sha256 of each .ko this window built, by target and path: load hands it to insmod, which checks it there. */
+  const builtKo = new Map<string, string>();
+  const koKey = (target: ModuleTarget, ko: string): string => `${target.name ?? ''}\0${ko}`;
   context.subscriptions.push(diagnostics, kernelLog);
 
   /**
@@ -120,6 +123,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
       },
     );
     await publish(diagnostics, result.diagnostics, dir);
+    if (result.ok && result.koPath && result.koSha256) builtKo.set(koKey(target, result.koPath), result.koSha256);
     log.info(result.summary);
     if (result.ok) {
       void vscode.window.showInformationMessage(result.summary, 'Load Module').then((pick) => {
@@ -140,13 +144,16 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     const src = await readModuleSources(dir);
     const params = moduleParameterArgs(vscode.workspace.getConfiguration('netlink').get('module.parameters'));
     let { ko } = remoteBuildPaths(target, src);
-    // The upload folder is named by the sources' hash: a .ko there is a build of exactly these sources.
-    const built = await target.exec(['test', '-f', ko], { timeoutMs: 30_000 });
-    if (built.code !== 0) {
-      log.info(`no build of the current sources on ${target.name ?? 'the target'}: building first`);
+    // The upload folder is named by the sources' hash: a .ko there is a build of exactly these sources. It is
+    // loaded when this window built it (its sha256 is known, and insmod checks it on the target); else built first.
+    let sha256 = builtKo.get(koKey(target, ko));
+    const built = sha256 ? await target.exec(['test', '-f', ko], { timeoutMs: 30_000 }) : undefined;
+    if (!sha256 || built?.code !== 0) {
+      log.info(`no build of the current sources on ${target.name ?? 'the target'} from this window: building first`);
       const r = await build();
-      if (!r?.ok || !r.koPath) return undefined;
+      if (!r?.ok || !r.koPath || !r.koSha256) return undefined;
       ko = r.koPath;
+      sha256 = r.koSha256;
     }
     const state = await moduleState(target, src.moduleName);
     if (state.loaded) {
@@ -160,7 +167,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
       await rmmod(target, src.moduleName);
       log.info(`rmmod ${src.moduleName}`);
     }
-    await insmod(target, ko, params, src.moduleName).finally(() => deps.moduleChanged?.(src.moduleName));
+    await insmod(target, ko, params, src.moduleName, undefined, sha256).finally(() => deps.moduleChanged?.(src.moduleName));
     log.info(`insmod ${ko}${params.length ? ` ${params.join(' ')}` : ''}`);
     const values = await moduleParameters(target, src.moduleName).catch(() => new Map<string, string>());
     const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');

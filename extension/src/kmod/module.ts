@@ -104,9 +104,13 @@ function insmodHint(stderr: string): string {
   return '';
 }
 
-export async function insmod(runner: RemoteRunner, koPath: string, params: readonly string[], moduleName: string, signal?: AbortSignal): Promise<void> {
+/**
+ * insmod with parameters. With `sha256` (what the build put there: BuildResult.koSha256) the target loads the file
+ * only while it still has that content, checked there right before insmod reads it.
+ */
+export async function insmod(runner: RemoteRunner, koPath: string, params: readonly string[], moduleName: string, signal?: AbortSignal, sha256?: string): Promise<void> {
   const ko = checkRemotePath(koPath, 'the module file');
-  const r = await runner.exec(['insmod', ko, ...params], { timeoutMs: TIMEOUT_MS, signal, privileged: true });
+  const r = await runner.exec(['insmod', ko, ...params], { timeoutMs: TIMEOUT_MS, signal, privileged: true, ...(sha256 ? { check: { file: ko, sha256 } } : {}) });
   if (r.code === 0) return;
   const said = (r.stderr || r.stdout).trim();
   const hint = insmodHint(said);

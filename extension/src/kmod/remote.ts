@@ -7,6 +7,11 @@ export interface RemoteExecOptions {
   signal?: AbortSignal;
   /** The command needs root (insmod, rmmod, dmesg): a runner with sudo wraps it; others ignore the hint. */
   privileged?: boolean;
+  /**
+   * Run only while this file on the target has this content (sha256, lower-case hex), checked there in the same
+   * command before any sudo; a runner refuses with an error otherwise. The SSH runner does (target/fileCheck.ts).
+   */
+  check?: { readonly file: string; readonly sha256: string };
 }
 
 export interface RemoteExecResult {
@@ -28,7 +33,7 @@ export type BuildMode = 'remote' | 'local-headers';
 export interface ModuleTarget extends RemoteRunner {
   /** For messages ("lab", an SSH alias...). */
   readonly name?: string;
-  /** Absolute folder on the target where uploads and builds go (created when missing). */
+  /** Absolute folder on the target where uploads and builds go (created 0700 when missing; used only when ours alone). */
   readonly workFolder: string;
   /** Kernel build tree on the target; default /lib/modules/$(uname -r)/build. */
   readonly kernelBuildDir?: string;

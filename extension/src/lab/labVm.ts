@@ -83,7 +83,8 @@ export class LabVm extends EventEmitter {
     readonly kernel: LabKernel,
     readonly accel: Accel,
     private readonly runDir: string,
-    private readonly endpoint: SshEndpoint,
+    /** Where and how ssh reaches the guest (port, key, pinned known_hosts). */
+    readonly endpoint: SshEndpoint,
   ) {
     super();
   }

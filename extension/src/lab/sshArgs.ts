@@ -1,6 +1,6 @@
 // How the host reaches the guest: the system OpenSSH client with the lab's key and its own pinned known_hosts.
 // ~/.ssh/config is ignored (-F none) so a user's "Host *" settings cannot redirect or weaken the lab connection.
-import { shellCommand as quoteArgv } from '../target/quote';
+import { shellCommand as quoteArgv, sshPathValue } from '../target/quote';
 
 export interface SshEndpoint {
   port: number;
@@ -16,9 +16,10 @@ export const HOST_KEY_ALIAS = 'netlink-lab';
 export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[] {
   return [
     '-F', 'none',
-    '-i', e.privateKey,
+    // Paths as quoted -o values (quote.ts): the cache folder may hold a blank or a %; -i would expand a % unescaped.
+    '-o', `IdentityFile=${sshPathValue(e.privateKey)}`,
     '-o', `Port=${e.port}`,
-    '-o', `UserKnownHostsFile=${e.knownHosts}`,
+    '-o', `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
     '-o', 'GlobalKnownHostsFile=/dev/null',
     // The port differs per boot; the pinned key is stored under this alias instead of [127.0.0.1]:PORT.
     '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
@@ -39,11 +40,14 @@ export function scpArgv(e: SshEndpoint, localPath: string, remotePath: string): 
   return ['scp', '-q', ...commonSshOptions(e), '--', localPath, `${GUEST_USER_HOST}:${remotePath}`];
 }
 
-/** The command line a person pastes into a terminal to log in. */
+/**
+ * The command line a person pastes into a terminal to log in: two layers of quoting, ssh's for the option values
+ * (inside), the shell's for each word (outside).
+ */
 export function sshCommandLine(e: SshEndpoint): string {
   return quoteArgv([
-    'ssh', '-F', 'none', '-i', e.privateKey, '-p', String(e.port),
-    '-o', `UserKnownHostsFile=${e.knownHosts}`, '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
+    'ssh', '-F', 'none', '-o', `IdentityFile=${sshPathValue(e.privateKey)}`, '-p', String(e.port),
+    '-o', `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`, '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
     '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes', GUEST_USER_HOST,
   ]);
 }

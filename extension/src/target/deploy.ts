@@ -1,11 +1,17 @@
 // Puts nlhelper on a target: built there from the sources in the VSIX when the target has a C compiler and make,
 // otherwise the static build for its architecture is uploaded. Each variant lives in a folder named by the hash
-// of what went into it, with a `.ready` marker written last; a deployment that finds its marker uploads and builds
-// nothing (one remote command in all).
+// of what went into it, with a `.ready` marker written last (the binary and its sha256); a deployment that finds its
+// marker uploads and builds nothing (one remote command in all). The work folder must be the login user's alone
+// (privateFolder.ts): the helper in it runs as root. The hash goes with the DeployedHelper, and the helper starts
+// only while its binary still has it (fileCheck.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TargetError } from './errors';
+import { SHA256_HEX } from './fileCheck';
+import {
+  acceptRemoteFolder, ensureRemotePrivateFolder, FOLDER_REPORT_SH, keyValues, parseFolderReport, type FolderReport, type RemoteExec,
+} from './privateFolder';
 import type { SshConnection } from './ssh';
 import type { HelperBuild } from './validate';
 
@@ -32,6 +38,8 @@ export interface DeployedHelper {
   arch: string;
   /** Why a compile was not used, when the static build was. */
   note?: string;
+  /** sha256 of the binary as deployed: it runs only while it still has this content. */
+  sha256: string;
 }
 
 /** `uname -m` → the dist/native/ folder of the static build that runs there. */
@@ -67,45 +75,67 @@ function contentHash(parts: readonly { rel: string; bytes: Uint8Array }[]): stri
   return h.digest('hex').slice(0, 16);
 }
 
-function staticBinary(staticDir: string, arch: string): { file: string; folder: string } | undefined {
-  const file = path.join(staticDir, arch, 'nlhelper');
-  if (!existsSync(file)) return undefined;
-  return { file, folder: `nlhelper-static-${arch}-${contentHash([{ rel: arch, bytes: readFileSync(file) }])}` };
+interface StaticHelper {
+  file: string;
+  folder: string;
+  sha256: string;
 }
 
-// One round trip: the resolved work folder, the architecture, compiler and make, and the first candidate folder
-// whose marker names an executable helper. Configured values reach it only as positional parameters.
-const PROBE_SCRIPT = `w=$1; shift
+function staticBinary(staticDir: string, arch: string): StaticHelper | undefined {
+  const file = path.join(staticDir, arch, 'nlhelper');
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
+  return { file, folder: `nlhelper-static-${arch}-${contentHash([{ rel: arch, bytes }])}`, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+// One round trip: the resolved work folder and who owns it, the architecture, compiler, make and sha256sum, and the
+// first candidate folder whose marker names an executable helper and its hash. Configured values reach it only as
+// positional parameters. Nothing is created here: the work folder is judged first.
+const PROBE_SCRIPT = `${FOLDER_REPORT_SH}
+w=$1; shift
 case $w in "~") w=$HOME ;; "~/"*) w=$HOME/\${w#"~/"} ;; esac
 printf 'work=%s\\n' "$w"
+report_folder "$w"
 printf 'arch=%s\\n' "$(uname -m)"
 for c in cc gcc; do p=$(command -v "$c") && { printf 'cc=%s\\n' "$p"; break; }; done
 p=$(command -v make) && printf 'make=%s\\n' "$p"
+command -v sha256sum >/dev/null 2>&1 && printf 'sha256sum=yes\\n'
 for d; do
-  if test -f "$w/$d/.ready"; then b=$(cat "$w/$d/.ready") && test -x "$b" && { printf 'ready=%s\\n' "$b"; break; }; fi
+  if test -f "$w/$d/.ready" && { read -r b && read -r h; } < "$w/$d/.ready" && test -x "$b"; then
+    printf 'readydir=%s\\nready=%s\\nreadysha=%s\\n' "$d" "$b" "$h"; break
+  fi
 done
 exit 0`;
 
 interface Probe {
   work: string;
+  folder: FolderReport;
   arch: string;
   cc?: string;
   make?: string;
-  ready?: string;
+  sha256sum: boolean;
+  ready?: { dir: string; binary: string; sha256: string };
 }
 
 function parseProbe(out: string): Probe {
-  const v = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0 && !v.has(line.slice(0, eq))) v.set(line.slice(0, eq), line.slice(eq + 1));
-  }
+  const v = keyValues(out);
   const work = v.get('work');
   const arch = v.get('arch');
   if (!work || !arch) throw new TargetError('deploy', `the target's probe gave no work folder or architecture: ${JSON.stringify(out.slice(0, 200))}`);
   const opt = (k: string): Record<string, string> => (v.get(k) ? { [k]: v.get(k) as string } : {});
-  return { work, arch, ...opt('cc'), ...opt('make'), ...opt('ready') };
+  const [dir, binary, sha256] = [v.get('readydir'), v.get('ready'), v.get('readysha')];
+  return {
+    work, arch, folder: parseFolderReport(v, work), ...opt('cc'), ...opt('make'), sha256sum: v.get('sha256sum') === 'yes',
+    ...(dir && binary && sha256 ? { ready: { dir, binary, sha256 } } : {}),
+  };
 }
+
+/** Where the helper binary is in a candidate folder (the only place a marker may name). */
+function binaryIn(work: string, folder: string): string {
+  return folder.startsWith('nlhelper-static-') ? `${work}/${folder}/nlhelper` : `${work}/${folder}/build/nlhelper`;
+}
+
+const WORK_REMEDY = 'on the target, or set netlink.targets[].workFolder to a folder of your own';
 
 async function inBatches<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -120,17 +150,30 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
   const sig = opts.signal ? { signal: opts.signal } : {};
   const sources = helperSources(opts.nativeDir);
   const sourceFolder = `nlhelper-${contentHash(sources)}`;
-  const statics = SHIPPED_ARCHES.map((a) => staticBinary(opts.staticDir, a)).filter((s): s is { file: string; folder: string } => !!s);
+  const statics = SHIPPED_ARCHES.map((a) => staticBinary(opts.staticDir, a)).filter((s): s is StaticHelper => !!s);
   const candidates = [...(opts.helperBuild === 'static' ? [] : [sourceFolder]), ...statics.map((s) => s.folder)];
+  const exec: RemoteExec = (argv, o) => conn.exec(argv, o);
 
   const probe = parseProbe(await conn.run(['sh', '-c', PROBE_SCRIPT, 'sh', opts.workFolder, ...candidates], { timeoutMs: 30_000, ...sig }));
-  if (probe.ready) {
-    log(`[${conn.name}] helper ready at ${probe.ready} (cached)`);
-    return { binary: probe.ready, how: 'cache', arch: probe.arch };
+  // Nothing in a folder that is not ours alone is used, not even a helper found ready there.
+  if (probe.folder.facts) await acceptRemoteFolder(exec, probe.folder, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
+  if (!probe.sha256sum) {
+    throw new TargetError('deploy', `target "${conn.name}" has no sha256sum (coreutils or busybox): the helper runs as root only after its ` +
+      'content hash is checked there. Install coreutils (or a busybox with sha256sum).');
+  }
+  const ready = probe.ready;
+  if (ready && ready.binary === binaryIn(probe.work, ready.dir) && SHA256_HEX.test(ready.sha256)) {
+    // A static build is the file shipped here: its hash is known without trusting the marker.
+    const shipped = statics.find((st) => st.folder === ready.dir);
+    if (!shipped || shipped.sha256 === ready.sha256) {
+      log(`[${conn.name}] helper ready at ${ready.binary} (cached)`);
+      return { binary: ready.binary, how: 'cache', arch: probe.arch, sha256: ready.sha256 };
+    }
   }
   if (!MAKE_SAFE.test(probe.work)) {
     throw new TargetError('config', `target "${conn.name}": the work folder resolves to ${JSON.stringify(probe.work)}, which make cannot build in (blanks or shell characters); set netlink.targets[].workFolder to a plain absolute path`);
   }
+  if (!probe.folder.facts) await ensureRemotePrivateFolder(exec, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
 
   let note: string | undefined;
   if (opts.helperBuild === 'static') note = 'helperBuild is "static"';
@@ -139,8 +182,8 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
   else {
     const dir = `${probe.work}/${sourceFolder}`;
     try {
-      const binary = await compileOnTarget(conn, dir, sources, probe.cc, { timeoutMs, ...sig }, log);
-      return { binary, how: 'compiled', arch: probe.arch };
+      const built = await compileOnTarget(conn, dir, sources, probe.cc, { timeoutMs, ...sig }, log);
+      return { ...built, how: 'compiled', arch: probe.arch };
     } catch (e) {
       if (e instanceof TargetError && (e.kind === 'aborted' || e.kind === 'connection-lost')) throw e;
       note = `building on the target failed: ${(e as Error).message}`;
@@ -159,20 +202,24 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
       'is not in this installation (build it with `npm run build:native`).');
   }
   const dir = `${probe.work}/${built.folder}`;
-  const binary = `${dir}/nlhelper`;
+  const binary = binaryIn(probe.work, built.folder);
   log(`[${conn.name}] ${note}: uploading the static ${archDir} helper to ${dir}`);
-  await conn.run(['mkdir', '-p', '--', dir], { timeoutMs: 30_000, ...sig });
+  await conn.run(['mkdir', '-m', '700', '-p', '--', dir], { timeoutMs: 30_000, ...sig });
   await conn.upload(built.file, binary, { mode: '755', timeoutMs, ...sig });
-  await conn.upload(Buffer.from(`${binary}\n`), `${dir}/.ready`, { timeoutMs: 30_000, ...sig });
-  return { binary, how: 'static', arch: probe.arch, note };
+  await conn.upload(Buffer.from(`${binary}\n${built.sha256}\n`), `${dir}/.ready`, { timeoutMs: 30_000, ...sig });
+  return { binary, how: 'static', arch: probe.arch, note, sha256: built.sha256 };
 }
+
+// Fixed script: the built binary's hash, measured there right after make, goes into the marker (written last,
+// atomically) and back to us. $1 the binary, $2 the marker.
+const MARK_BUILT = 'h=$(sha256sum < "$1") && h=${h%% *} && printf \'%s\\n%s\\n\' "$1" "$h" > "$2.part" && mv -f "$2.part" "$2" && printf \'%s\\n\' "$h"';
 
 async function compileOnTarget(
   conn: SshConnection, dir: string, sources: readonly SourceFile[], cc: string,
   run: { timeoutMs: number; signal?: AbortSignal }, log: (line: string) => void,
-): Promise<string> {
+): Promise<{ binary: string; sha256: string }> {
   log(`[${conn.name}] uploading the helper's sources to ${dir} and building with ${cc}`);
-  await conn.run(['mkdir', '-p', '--', `${dir}/src`], { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) });
+  await conn.run(['mkdir', '-m', '700', '-p', '--', `${dir}/src`], { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) });
   await inBatches(sources, UPLOAD_CONCURRENCY, (f) => conn.upload(f.bytes, `${dir}/${f.rel}`, { timeoutMs: 60_000, ...(run.signal ? { signal: run.signal } : {}) }));
   const r = await conn.exec(['make', '-C', dir, '-s', '-j4', `CC=${cc}`], run);
   if (r.code !== 0) {
@@ -180,6 +227,7 @@ async function compileOnTarget(
     throw new TargetError('deploy', `make failed (exit ${r.code}): ${tail}`, `${r.stdout}\n${r.stderr}`);
   }
   const binary = `${dir}/build/nlhelper`;
-  await conn.upload(Buffer.from(`${binary}\n`), `${dir}/.ready`, { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) });
-  return binary;
+  const sha256 = (await conn.run(['sh', '-c', MARK_BUILT, 'sh', binary, `${dir}/.ready`], { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) })).trim();
+  if (!SHA256_HEX.test(sha256)) throw new TargetError('deploy', `sha256sum of ${binary} gave ${JSON.stringify(sha256.slice(0, 100))}`);
+  return { binary, sha256 };
 }

@@ -15,6 +15,8 @@ export type TargetErrorKind =
   | 'sudo-password' // sudo -n refused: a password would be needed
   | 'sudo-missing' // useSudo is set but the target has no sudo
   | 'deploy' // the helper could not be uploaded or built
+  | 'unsafe-folder' // a work or build folder is not ours alone (another owner, writable by others, a symlink)
+  | 'changed-file' // a deployed file (helper, .ko) no longer has the content hash it was deployed with: not run
   | 'helper' // the helper misbehaved (bad hello, unknown version, bad line)
   | 'helper-gone'; // the helper process exited or its connection dropped with requests open
 

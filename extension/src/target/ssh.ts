@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runChild, type ChildResult } from './childProcess';
 import { TargetError } from './errors';
-import { shellCommand } from './quote';
+import { checkedArgv, fileCheckRefusal, type FileCheck } from './fileCheck';
+import { shellCommand, sshPathValue } from './quote';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 
 export interface SshTargetSpec {
@@ -49,6 +50,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Needs root: wrapped in `sudo -n --` when the target says useSudo. */
   privileged?: boolean;
+  /** Runs only while this file has this content (checked on the target in the same command: fileCheck.ts). */
+  check?: FileCheck;
 }
 
 export interface ExecResult {
@@ -71,11 +74,6 @@ export function takeExitMark(r: ChildResult): { result: ChildResult; marked: boo
   const m = STATUS_LINE.exec(r.stderr);
   if (!m) return { result: r, marked: false };
   return { result: { ...r, code: Number(m[1]), stderr: r.stderr.slice(0, m.index) }, marked: true };
-}
-
-/** `%` starts an ssh token in ControlPath, IdentityFile and UserKnownHostsFile; %% is a literal one. */
-function sshPercent(p: string): string {
-  return p.replace(/%/g, '%%');
 }
 
 export function expandLocalHome(p: string): string {
@@ -105,19 +103,20 @@ export class SshConnection {
     const s = this.spec;
     const o: string[] = [...(s.leadingOptions ?? [])];
     if (this.opts.configFile) o.push('-F', expandLocalHome(this.opts.configFile));
-    // As -o values, quoted: ssh splits option values at blanks and expands %-tokens (%% is a literal %) when it
-    // loads the files. (-i would check the unexpanded name first and so cannot take a path with a %.)
-    // validate.ts rejects `"`, `\` and `${` in these paths.
-    if (s.identityFile) o.push('-o', `IdentityFile="${sshPercent(expandLocalHome(s.identityFile))}"`);
+    // As -o values (quote.ts): ssh splits option values at blanks and expands %-tokens when it loads the files.
+    // (-i would check the unexpanded name first and so cannot take a path with a %.) validate.ts rejects what an
+    // option value cannot carry (`"`, `\`, `${`) in these paths.
+    if (s.identityFile) o.push('-o', `IdentityFile=${sshPathValue(expandLocalHome(s.identityFile))}`);
     if (s.knownHostsFile) {
-      o.push('-o', `UserKnownHostsFile="${sshPercent(expandLocalHome(s.knownHostsFile))}"`, '-o', 'StrictHostKeyChecking=yes');
+      o.push('-o', `UserKnownHostsFile=${sshPathValue(expandLocalHome(s.knownHostsFile))}`, '-o', 'StrictHostKeyChecking=yes');
     }
     if (s.port !== undefined) o.push('-p', String(s.port));
     o.push(
       '-T',
       '-o', 'BatchMode=yes',
       '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${sshPercent(this.opts.controlDir)}/%C`,
+      // Quoted like the paths above: a TMPDIR with a blank must not split it (targets.ts picks a folder it can carry).
+      '-o', `ControlPath=${sshPathValue(this.opts.controlDir, '/%C')}`,
       '-o', `ControlPersist=${this.opts.controlPersistS ?? 120}`,
       '-o', `ConnectTimeout=${this.opts.connectTimeoutS ?? 10}`,
       // A tool connection needs no port forwards; the user's LocalForward lines would clash with their own session.
@@ -129,14 +128,16 @@ export class SshConnection {
     return o;
   }
 
-  /** The full ssh argv (program first) that runs argv on the target. */
-  commandArgv(argv: readonly string[], privileged = false, statusLine = false): string[] {
+  /** The full ssh argv (program first) that runs argv on the target; the file check goes outside sudo. */
+  commandArgv(argv: readonly string[], privileged = false, statusLine = false, check?: FileCheck): string[] {
     const wrapped = privileged && this.spec.useSudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-    const remote = statusLine ? ['sh', '-c', STATUS_SCRIPT, 'sh', ...wrapped] : wrapped;
+    const checked = check ? checkedArgv(check, wrapped) : wrapped;
+    const remote = statusLine ? ['sh', '-c', STATUS_SCRIPT, 'sh', ...checked] : checked;
     return [this.ssh, ...this.sshOptions(), '--', this.spec.sshDestination, shellCommand(remote)];
   }
 
-  private diagnose(r: ChildResult, what: string, argv: readonly string[], privileged: boolean, timeoutMs: number, ranRemotely: boolean): void {
+  private diagnose(r: ChildResult, what: string, argv: readonly string[], opts: ExecOptions, ranRemotely: boolean): void {
+    const { privileged = false, timeoutMs } = opts;
     if (r.aborted) throw new TargetError('aborted', `${what} on target "${this.name}" was cancelled`);
     if (r.timedOut) {
       throw new TargetError('timeout', `${what} on target "${this.name}" did not finish within ${timeoutMs} ms and was stopped: ${shellCommand(argv)}`, r.stderr);
@@ -147,6 +148,10 @@ export class SshConnection {
     }
     if (privileged && this.spec.useSudo && r.code !== 0) {
       const e = diagnoseSudo(r.stderr, { target: this.name, program: argv[0] ?? '', ...(this.spec.sshDestination.includes('@') ? { user: this.spec.sshDestination.split('@')[0] } : {}) });
+      if (e) throw e;
+    }
+    if (opts.check) {
+      const e = fileCheckRefusal(r.code, r.stderr, opts.check, this.name, privileged);
       if (e) throw e;
     }
   }
@@ -195,13 +200,13 @@ export class SshConnection {
   }
 
   private async execNow(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const full = this.commandArgv(argv, opts.privileged ?? false, true);
+    const full = this.commandArgv(argv, opts.privileged ?? false, true, opts.check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)}`);
     const child = await runChild(full[0] as string, full.slice(1), { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     // A status line means the command ran and ended there, whatever ssh's own exit status says.
     const { result: r, marked } = takeExitMark(child);
-    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts.privileged ?? false, opts.timeoutMs, marked);
+    this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts, marked);
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
 
@@ -252,10 +257,11 @@ export class SshConnection {
 
   /**
    * Starts a long-lived remote process (the helper) with pipes to its stdin/stdout/stderr. Its ssh rides the
-   * master connection; when the process or the connection ends, the child closes.
+   * master connection; when the process or the connection ends, the child closes. With `check`, it starts only
+   * while that file has that content (else it exits at once: fileCheckRefusal reads why).
    */
-  spawn(argv: readonly string[], privileged = false): ChildProcessWithoutNullStreams {
-    const full = this.commandArgv(argv, privileged);
+  spawn(argv: readonly string[], privileged = false, check?: FileCheck): ChildProcessWithoutNullStreams {
+    const full = this.commandArgv(argv, privileged, false, check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)} (session)`);
     return spawn(full[0] as string, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,6 +1,7 @@
 // Turns what OpenSSH prints on stderr into a TargetError a person can act on. ssh exits 255 for its own
 // failures; the messages below are OpenSSH's own wording (checked against 9.x).
 import { TargetError } from './errors';
+import { quoteWord } from './quote';
 
 export interface DiagnoseContext {
   /** Target name, for the message. */
@@ -23,7 +24,7 @@ export function diagnoseSsh(stderr: string, ctx: DiagnoseContext): TargetError |
     return new TargetError('host-key-changed',
       `${who}: the host key has CHANGED since it was recorded in ${where}. This can be an attack, or the machine ` +
       'was reinstalled. Nothing was run. Check the new fingerprint with the machine\'s owner, remove the old entry ' +
-      `(ssh-keygen -R HOST${ctx.knownHostsFile ? ` -f ${ctx.knownHostsFile}` : ''}) and connect once in a terminal.`,
+      `(ssh-keygen -R HOST${ctx.knownHostsFile ? ` -f ${quoteWord(ctx.knownHostsFile)}` : ''}) and connect once in a terminal.`,
       stderr);
   }
   if (/Host key verification failed|No \S+ host key is known for|host key is not known/.test(stderr)) {

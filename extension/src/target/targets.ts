@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { deployHelper, type DeployedHelper } from './deploy';
 import { TargetError } from './errors';
+import { fileCheckRefusal } from './fileCheck';
 import { HelperSession } from './helperSession';
+import { sshPathProblem } from './quote';
 import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 import {
@@ -148,11 +150,14 @@ export class TargetSession {
     if (this.helperSession) return this.helperSession;
     const conn = this.connection;
     const t = this.target;
+    // The binary runs as root only while it has the content it was deployed with (checked at every start).
+    const check = { file: d.binary, sha256: d.sha256 };
     const session = new HelperSession({
       description: `target "${t.name}"`,
-      start: () => conn.spawn([d.binary, 'serve'], true),
+      start: () => conn.spawn([d.binary, 'serve'], true, check),
       explainExit: (code, stderr) =>
         (code === 255 ? diagnoseSsh(stderr, { target: t.name, destination: conn.spec.displayDestination, ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}) }) : undefined)
+        ?? fileCheckRefusal(code, stderr, check, t.name, true)
         ?? (t.useSudo ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) }) : undefined),
     }, { log: this.log });
     this.helperSession = session;
@@ -171,11 +176,13 @@ export class TargetSession {
  * Where the ControlMaster folder goes: the OS temp folder, unless a socket path below it would be too long. ssh
  * binds `<dir>/<%C: 40 hex>.<16 random>`, and a socket path holds at most 103 bytes on macOS, 107 on Linux; with
  * "nlwb-ssh-XXXXXX" that leaves 29 bytes for the temp folder (a long TMPDIR, as macOS and test runners set, fails
- * every connection with "too long for Unix domain socket"). /tmp is then used; the folder itself is mode 0700.
+ * every connection with "too long for Unix domain socket"). /tmp is then used, as it is for a temp folder that
+ * ControlPath cannot carry (a double quote, a backslash, "${": quote.ts). The folder is made by mkdtemp: new, ours,
+ * mode 0700, never one that was there before.
  */
-function controlSocketBase(): string {
-  const tmp = os.tmpdir();
-  return Buffer.byteLength(tmp) + '/nlwb-ssh-XXXXXX/'.length + 40 + 1 + 16 <= 103 ? tmp : '/tmp';
+export function controlSocketBase(tmp = os.tmpdir()): string {
+  const fits = Buffer.byteLength(tmp) + '/nlwb-ssh-XXXXXX/'.length + 40 + 1 + 16 <= 103;
+  return fits && !sshPathProblem(tmp) ? tmp : '/tmp';
 }
 
 export class TargetManager {

@@ -1,0 +1,19 @@
+// This machine as a module target's runner: argv run without a shell (as a remote login runs a quoted command),
+// files copied into place. For tests that build or upload through the module commands without another machine.
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { RemoteRunner } from '../../extension/src/kmod/remote';
+import { runProcess } from '../../extension/src/lab/runProcess';
+
+export function thisMachineRunner(): RemoteRunner {
+  return {
+    exec: async (argv, o) => {
+      const r = await runProcess(argv, { timeoutMs: o.timeoutMs, ...(o.input === undefined ? {} : { input: o.input }) });
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+    },
+    copyTo: async (local, remote) => {
+      await mkdir(path.dirname(remote), { recursive: true });
+      await copyFile(local, remote);
+    },
+  };
+}
