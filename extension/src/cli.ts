@@ -8,7 +8,7 @@ import type { DecodedMessage, FamilyRegistry } from './netlink/index';
 import { renderText } from './netlink/render/text';
 import { findHexRuns, parseHexText } from './netlink/scan/index';
 import { parseProtocol } from './netlink/protocols';
-import { bundledSpecFiles, loadSpecFiles } from './specFiles';
+import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
 const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
   Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).

@@ -1,7 +1,7 @@
 // Typed access to the extension's settings. The language server validates and reports bad values itself;
 // here they are only collected and sent.
 import * as vscode from 'vscode';
-import type { ServerSettings } from './server/protocol';
+import type { ServerSettings } from './protocol/languageServer';
 
 export function serverSettings(): ServerSettings {
   const c = vscode.workspace.getConfiguration('netlink');

@@ -3,14 +3,14 @@
 import * as vscode from 'vscode';
 import { registerBuilder } from './builder/index';
 import type { BuilderTarget } from './builder/index';
-import { startDecoder } from './decoder/client';
-import { HostRegistry } from './decoder/registry';
+import { startDecoder } from './languageClient/client';
+import { HostRegistry } from './specs/hostRegistry';
 import { TransportError } from './exchange/exchanger';
 import type { LabState } from './lab/index';
 import { LabController } from './lab/vscodeLab';
 import { ExerciseTestController } from './exercise/testController';
-import { moduleFolder, registerKmodCommands } from './kmod/commands';
-import { moduleTargetOf } from './kmod/sessionTarget';
+import { moduleFolder, registerKmodCommands } from './module/commands';
+import { moduleTargetOf } from './module/sessionTarget';
 import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';

@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildModule } from '../../extension/src/kmod/build';
-import { insmod, moduleParameterArgs, moduleState, rmmod } from '../../extension/src/kmod/module';
-import type { ModuleTarget } from '../../extension/src/kmod/remote';
-import { moduleTargetOf } from '../../extension/src/kmod/sessionTarget';
+import { buildModule } from '../../extension/src/module/build';
+import { insmod, moduleParameterArgs, moduleState, rmmod } from '../../extension/src/module/module';
+import type { ModuleTarget } from '../../extension/src/module/remote';
+import { moduleTargetOf } from '../../extension/src/module/sessionTarget';
 import { LabVm } from '../../extension/src/lab/labVm';
 import { readModinfo } from '../../extension/src/lab/modinfo';
 import type { HelperSession } from '../../extension/src/target/helperSession';

@@ -1,4 +1,4 @@
-// The module loop through the extension's own code (extension/src/kmod, extension/src/exercise) with the lab VM as
+// The module loop through the extension's own code (extension/src/module, extension/src/exercise) with the lab VM as
 // the target: build (local-headers against the VM's headers; remote mode refused, the lab has no compiler),
 // insmod with parameters, kernel log read and followed, the shipped exercise run through nlhelper in the guest,
 // rmmod; and broken module copies whose build diagnostics point at the local file and line.
@@ -10,11 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import { OneShotExchanger } from '../../extension/src/exercise/oneShot';
 import { loadExerciseFile, parseExerciseText } from '../../extension/src/exercise/loadFile';
 import { runExercise } from '../../extension/src/exercise/runner';
-import { buildModule } from '../../extension/src/kmod/build';
-import { KernelLogFollower, readKernelLog } from '../../extension/src/kmod/kernelLog';
-import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/kmod/module';
-import { KmodError, type BuildMode, type ModuleTarget } from '../../extension/src/kmod/remote';
-import { moduleTargetOf } from '../../extension/src/kmod/sessionTarget';
+import { buildModule } from '../../extension/src/module/build';
+import { KernelLogFollower, readKernelLog } from '../../extension/src/module/kernelLog';
+import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/module/module';
+import { KmodError, type BuildMode, type ModuleTarget } from '../../extension/src/module/remote';
+import { moduleTargetOf } from '../../extension/src/module/sessionTarget';
 import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';
 import { TargetManager } from '../../extension/src/target/targets';
 import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';

@@ -8,9 +8,9 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildModule } from '../../extension/src/kmod/build';
-import { readModuleSources } from '../../extension/src/kmod/moduleSources';
-import { KmodError, type ModuleTarget } from '../../extension/src/kmod/remote';
+import { buildModule } from '../../extension/src/module/build';
+import { readModuleSources } from '../../extension/src/module/moduleSources';
+import { KmodError, type ModuleTarget } from '../../extension/src/module/remote';
 import { thisMachineRunner } from '../support/thisMachine';
 import { repoRoot } from './helper-process';
 import { headersFor } from './kernelHeaders';

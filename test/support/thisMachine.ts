@@ -2,7 +2,7 @@
 // files copied into place. For tests that build or upload through the module commands without another machine.
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RemoteRunner } from '../../extension/src/kmod/remote';
+import type { RemoteRunner } from '../../extension/src/module/remote';
 import { runProcess } from '../../extension/src/lab/runProcess';
 
 export function thisMachineRunner(): RemoteRunner {

@@ -14,7 +14,7 @@ import { addAttr, findNode, setGenlFamily, setMessageType, setProtocol } from '.
 import { buildMessage } from '../../webview/src/model/encode';
 import { initialState } from '../../webview/src/model/state';
 import { encodeValue, valueText } from '../../webview/src/model/values';
-import { checkWebviewMessage } from '../../webview/src/protocol';
+import { checkWebviewMessage } from '../../extension/src/protocol/webview';
 
 const registry = createRegistry();
 const getlink = buildMessage(initialState(), registry).bytes;

@@ -8,7 +8,7 @@ import { TransportError, type Exchanger } from '../../extension/src/exchange/exc
 import { BuilderHistory, HISTORY_KEY, MAX_ENTRIES, MAX_STORED_REPLY_CHARS, type HistoryMemento } from '../../extension/src/builder/history';
 import { builderHtml, makeNonce } from '../../extension/src/builder/html';
 import { familyIdFromReplies, getFamilyRequest } from '../../extension/src/builder/resolveFamily';
-import type { HistoryEntry } from '../../webview/src/protocol';
+import type { HistoryEntry } from '../../extension/src/protocol/webview';
 import { loadFixture } from '../fixtures/load';
 
 /** An in-memory Memento: the same get/update contract as workspaceState. */

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
   crossMakeArgs, crossSetup, crossToolPackage, hostKernelArch, kernelArchOfConfig, missingCrossTool, type KernelArch,
-} from '../../extension/src/kmod/crossBuild';
-import { KmodError } from '../../extension/src/kmod/remote';
+} from '../../extension/src/module/crossBuild';
+import { KmodError } from '../../extension/src/module/remote';
 import { controlField, dependencies } from '../../extension/src/lab/crossHeaders';
 import { policyCandidates } from '../../extension/src/lab/debianApt';
 import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';

@@ -44,7 +44,7 @@ interface LoadResult {
 
 /** `expr` evaluated in a child with specFiles.ts as `s` and the loader's input as `a`; its { problems, families }. */
 function loadInChild(expr: string, input: unknown): LoadResult {
-  const code = `const s = require('./extension/src/specFiles.ts'); const a = JSON.parse(process.env.INPUT);
+  const code = `const s = require('./extension/src/specs/specFiles.ts'); const a = JSON.parse(process.env.INPUT);
 const r = ${expr};
 const families = r.families ? r.families.map((f) => f.name) : r.registry.families().map((f) => f.name);
 process.stdout.write(JSON.stringify({ problems: r.problems, families }));`;

@@ -5,14 +5,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { diagnosticSpan } from '../../extension/src/kmod/diagnosticRange';
-import { newKernelLogLines } from '../../extension/src/kmod/kernelLog';
-import { loadedName, moduleParameterArgs, parseProcModules } from '../../extension/src/kmod/module';
-import { resolveModuleFolder } from '../../extension/src/kmod/moduleFolder';
-import { parseObjM, readModuleSources } from '../../extension/src/kmod/moduleSources';
-import { remoteBuildPaths } from '../../extension/src/kmod/build';
-import { KmodError } from '../../extension/src/kmod/remote';
-import { copyModuleTemplate, checkNewModuleName } from '../../extension/src/kmod/template';
+import { diagnosticSpan } from '../../extension/src/module/diagnosticRange';
+import { newKernelLogLines } from '../../extension/src/module/kernelLog';
+import { loadedName, moduleParameterArgs, parseProcModules } from '../../extension/src/module/module';
+import { resolveModuleFolder } from '../../extension/src/module/moduleFolder';
+import { parseObjM, readModuleSources } from '../../extension/src/module/moduleSources';
+import { remoteBuildPaths } from '../../extension/src/module/build';
+import { KmodError } from '../../extension/src/module/remote';
+import { copyModuleTemplate, checkNewModuleName } from '../../extension/src/module/template';
 
 const KMOD = path.join(__dirname, '..', '..', 'kmod');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'kbuild-module-test-'));

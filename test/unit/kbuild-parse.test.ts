@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from '../../extension/src/kmod/kbuild';
+import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from '../../extension/src/module/kbuild';
 
 const FIXTURES = path.join(__dirname, 'fixtures-kbuild');
 const LOCAL = path.join(path.sep, 'home', 'dev', 'project', 'kmod');

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { defaultLocalBuildRoot } from '../../extension/src/kmod/build';
+import { defaultLocalBuildRoot } from '../../extension/src/module/build';
 import { checkedArgv, fileCheckRefusal } from '../../extension/src/target/fileCheck';
 import {
   ensureLocalPrivateFolder, judgeFolder, keyValues, parseFolderReport, parseLsLine, type FolderFacts,

@@ -12,21 +12,34 @@ export const parts = [
     packages: ['yaml'],
   },
   {
+    // The messages between two processes; the builder's messages carry its pure model's state.
+    name: 'a shared contract',
+    files: ['extension/src/protocol/'],
+    mayImport: ['extension/src/protocol/', 'extension/src/netlink/', 'webview/src/model/'],
+    packages: ['vscode-languageserver-protocol'],
+  },
+  {
     name: 'the webview',
     files: ['webview/src/'],
-    mayImport: ['webview/src/', 'extension/src/netlink/'],
+    mayImport: ['webview/src/', 'extension/src/netlink/', 'extension/src/protocol/webview.ts'],
     packages: ['@vscode-elements/'],
   },
   {
     name: 'the language server',
     files: ['extension/src/server/'],
-    mayImport: ['extension/src/server/', 'extension/src/netlink/', 'extension/src/specFiles.ts'],
+    mayImport: [
+      'extension/src/server/',
+      'extension/src/netlink/',
+      'extension/src/protocol/languageServer.ts',
+      'extension/src/specs/specFiles.ts',
+    ],
     packages: ['node:', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument'],
   },
   {
+    // The CLI and the node-side spec reading it shares with the language server: no VS Code API.
     name: 'the CLI',
-    files: ['extension/src/cli.ts', 'extension/src/specFiles.ts'],
-    mayImport: ['extension/src/netlink/', 'extension/src/specFiles.ts'],
+    files: ['extension/src/cli.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
+    mayImport: ['extension/src/netlink/', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
     packages: ['node:'],
   },
 ];

@@ -1,6 +1,6 @@
 // The host's family registry as JSON for the builder webview (Maps do not survive postMessage).
 import type { FamilyDef, FamilyRegistry } from '../netlink/index';
-import type { CatalogJson, FamilyJson } from '../../../webview/src/protocol';
+import type { CatalogJson, FamilyJson } from '../protocol/webview';
 
 export function familyToJson(family: FamilyDef): FamilyJson {
   return {

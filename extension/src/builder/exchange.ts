@@ -3,7 +3,7 @@
 // never settles becomes a 'failed' result, never an exception or a hang.
 import type { Exchanger } from '../exchange/exchanger';
 import { toHex } from '../netlink/index';
-import type { SendResult } from '../../../webview/src/protocol';
+import type { SendResult } from '../protocol/webview';
 
 /** Extra time past the exchange's own timeout before the builder gives up on the exchanger itself. */
 export const SENDER_GRACE_MS = 15000;

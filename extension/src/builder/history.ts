@@ -1,6 +1,6 @@
 // The builder's exchange history, kept per workspace (workspaceState): newest first, bounded in count and size
 // so a long dump cannot bloat the workspace storage.
-import type { HistoryEntry } from '../../../webview/src/protocol';
+import type { HistoryEntry } from '../protocol/webview';
 
 /** The part of vscode.Memento the history needs (workspaceState in the extension). */
 export interface HistoryMemento {

@@ -1,6 +1,6 @@
 // The message builder feature: its view and commands, wired by extension.ts with registerBuilder().
 import * as vscode from 'vscode';
-import type { LoadRequest } from '../../../webview/src/protocol';
+import type { LoadRequest } from '../protocol/webview';
 import { parseHexText } from '../netlink/scan/index';
 import { toHex } from '../netlink/index';
 import { BUILDER_VIEW_ID, BuilderViewProvider, type BuilderDeps } from './provider';

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import type { Exchanger } from '../exchange/exchanger';
 import { fromHex, type FamilyRegistry } from '../netlink/index';
-import type { HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../../../webview/src/protocol';
-import { checkWebviewMessage } from '../../../webview/src/protocol';
+import type { HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../protocol/webview';
+import { checkWebviewMessage } from '../protocol/webview';
 import { catalogOf } from './catalog';
 import { runExchange } from './exchange';
 import { BuilderHistory } from './history';

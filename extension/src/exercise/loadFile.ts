@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { readBoundedText } from '../boundedRead';
 import { loadYnlSpec } from '../netlink/ynl/index';
-import { MAX_SPEC_BYTES } from '../specFiles';
+import { MAX_SPEC_BYTES } from '../specs/specFiles';
 import { parseExercise, type ParseResult } from './parse';
 
 /** An exercise is a few dozen steps: a file this large is something else. */

@@ -129,7 +129,7 @@ function releaseDebArch(release: string): DebArch {
  * The kernel headers of a target that runs a Debian kernel (`uname -r` such as 6.1.0-56-amd64), fetched from
  * Debian into the cache like the lab's, for local-headers module builds. A kernel of the other architecture
  * (arm64 on an amd64 machine, or the reverse) gets headers set up for a cross build (crossHeaders.ts); the
- * module build then passes ARCH and CROSS_COMPILE (kmod/crossBuild.ts).
+ * module build then passes ARCH and CROSS_COMPILE (module/crossBuild.ts).
  */
 export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
   const debArch = releaseDebArch(release);

@@ -100,7 +100,7 @@ export class LabVm extends EventEmitter {
   }
   /**
    * '' for a guest of another architecture: its headers are not prepared at boot; a module build fetches them for
-   * the guest's `uname -r` (cross build, kmod/crossBuild.ts).
+   * the guest's `uname -r` (cross build, module/crossBuild.ts).
    */
   get headersDir(): string {
     return this.kernel.headersDir;

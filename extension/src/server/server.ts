@@ -11,9 +11,9 @@ import { renderText } from '../netlink/render/text';
 import { findHexRuns } from '../netlink/scan/index';
 import { hoverAt, messageStarts } from './hover';
 import { protocolHint } from './protocolHint';
-import type { DecodeParams, DecodeResult, ServerSettings } from './protocol';
-import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from './protocol';
-import { registryFor } from '../specFiles';
+import type { DecodeParams, DecodeResult, ServerSettings } from '../protocol/languageServer';
+import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from '../protocol/languageServer';
+import { registryFor } from '../specs/specFiles';
 import { languageMatches, validateSettings } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);

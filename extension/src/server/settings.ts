@@ -1,8 +1,8 @@
 // Settings as the server uses them: validated against their types (bad values fall back to the default with a
 // located warning).
 import { parseProtocol } from '../netlink/protocols';
-import type { ServerSettings } from './protocol';
-import { DEFAULT_SETTINGS } from './protocol';
+import type { ServerSettings } from '../protocol/languageServer';
+import { DEFAULT_SETTINGS } from '../protocol/languageServer';
 
 function stringArray(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;

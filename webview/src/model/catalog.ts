@@ -1,7 +1,7 @@
 // Rebuilds the codec's family definitions and registry from the JSON the host sends (protocol.ts FamilyJson).
 import { FamilyRegistry } from '../../../extension/src/netlink/index';
 import type { AttrSetDef, EnumDef, FamilyDef, SubMessageDef } from '../../../extension/src/netlink/index';
-import type { CatalogJson, FamilyJson } from '../protocol';
+import type { CatalogJson, FamilyJson } from '../../../extension/src/protocol/webview';
 
 export function familyFromJson(json: FamilyJson): FamilyDef {
   return {

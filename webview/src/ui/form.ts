@@ -13,7 +13,7 @@ import { messageChoices, protocolOf, resolve } from '../model/schema';
 import type { BuilderState, PayloadMode } from '../model/state';
 import { attrViews, scopeChoices, type AttrView } from '../model/tree';
 import { PICKABLE_KINDS, isScalarKind, valueHint } from '../model/values';
-import type { CatalogJson } from '../protocol';
+import type { CatalogJson } from '../../../extension/src/protocol/webview';
 import { button, checkbox, row, select, textArea, textField, type SelectOption } from './controls';
 import { h } from './dom';
 

@@ -1,8 +1,8 @@
 // The builder webview <-> extension host protocol: every message both ways, declared once, imported by both
 // sides. Requests that expect an answer carry a `requestId`; the answer repeats it. Everything here is plain JSON
 // (postMessage serialises it), so family definitions travel as FamilyJson, not as the codec's Maps.
-import type { AttrDef, MessageDef, StructDef, SubMessageVariant } from '../../extension/src/netlink/index';
-import type { BuilderState } from './model/state';
+import type { AttrDef, MessageDef, StructDef, SubMessageVariant } from '../netlink/index';
+import type { BuilderState } from '../../../webview/src/model/state';
 
 // ---------------------------------------------------------------------------------------------
 // Family definitions as JSON: the host serialises its FamilyRegistry, the webview rebuilds one from it.

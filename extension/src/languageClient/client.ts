@@ -5,8 +5,8 @@ import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { type BoundedText, MAX_HEX_TEXT_BYTES, readBoundedText } from '../boundedRead';
 import { affectsServer, serverSettings } from '../config';
-import type { DecodeResult } from '../server/protocol';
-import { DecodeRequest, SettingsNotification } from '../server/protocol';
+import type { DecodeResult } from '../protocol/languageServer';
+import { DecodeRequest, SettingsNotification } from '../protocol/languageServer';
 
 /**
  * Decode reports as read-only documents of their own scheme: they open beside the editor like a file, and closing

@@ -2,10 +2,10 @@
 // each folder's *.yaml loaded through the bounded reader, problems kept with the file they came from, nothing thrown.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readBoundedText } from './boundedRead';
-import type { FamilyDef, FamilyRegistry } from './netlink/index';
-import { createRegistry } from './netlink/index';
-import { loadYnlSpec } from './netlink/ynl/index';
+import { readBoundedText } from '../boundedRead';
+import type { FamilyDef, FamilyRegistry } from '../netlink/index';
+import { createRegistry } from '../netlink/index';
+import { loadYnlSpec } from '../netlink/ynl/index';
 
 export interface SpecLoadReport {
   readonly families: FamilyDef[];

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { affectsServer, serverSettings } from '../config';
 import type { FamilyRegistry } from '../netlink/index';
-import { registryFor } from '../specFiles';
+import { registryFor } from './specFiles';
 
 export class HostRegistry implements vscode.Disposable {
   private cached: FamilyRegistry | undefined;
