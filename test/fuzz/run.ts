@@ -1,7 +1,7 @@
 // `npm run fuzz`: the decoder properties over many inputs (default 1,000,000; FUZZ_RUNS to change), with the
 // slowest single input reported, since a decoder on a hover path must stay fast on hostile bytes too. The
 // slowest input is timed again alone, so a GC pause during the run is not mistaken for a slow input.
-// Then the renderer properties (test/fuzz/render.ts) over hostile strings (default 4,000; FUZZ_RENDER_RUNS),
+// Then the renderer properties (test/fuzz/render.ts) over hostile strings (default 3,000; FUZZ_RENDER_RUNS),
 // a message of 200,000 hostile attributes and a dump of 20,000 messages, and the CLI on a batch of them.
 import fc from 'fast-check';
 import { decodeMessages, renderMarkdown, toHex } from '../../extension/src/netlink/index';
@@ -9,7 +9,7 @@ import { checkCli, checkHostile } from './render';
 import { hostileInput, mutatedMessage } from './samples';
 
 const total = Number(process.env.FUZZ_RUNS ?? 1_000_000);
-const renderRuns = Number(process.env.FUZZ_RENDER_RUNS ?? 4_000);
+const renderRuns = Number(process.env.FUZZ_RENDER_RUNS ?? 3_000);
 const random = fc.record({ bytes: fc.uint8Array({ maxLength: 1024 }), protocol: fc.constantFrom(0, 4, 16, 31) });
 const input = fc.oneof(random, mutatedMessage());
 

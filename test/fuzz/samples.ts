@@ -98,12 +98,12 @@ export interface HostileInput {
   readonly attrs: number;
 }
 
-/** Which message carries the hostile string, and how many of them: up to 40 messages of up to 2,000 attributes. */
+/** Which message carries the hostile string, and how many of them: up to 40 messages of up to 500 attributes. */
 export function hostileInput(): fc.Arbitrary<HostileInput> {
   return fc.record({
     shape: fc.constantFrom<HostileShape>('ext-ack', 'ifname', 'module-text', 'genl-family', 'dump'),
     text: hostileString(),
     messages: fc.integer({ min: 1, max: 40 }),
-    attrs: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 2000 })),
+    attrs: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 500 })),
   });
 }
