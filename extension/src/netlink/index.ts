@@ -13,4 +13,5 @@ export type { HeaderInput, AttrInput } from './encode';
 export { parseProtocol, protocolName } from './protocols';
 export { escapeText, quoteText, escapeControls, cutText } from './escape';
 export { renderText, renderMessageText } from './render/text';
+export { fieldsText } from './render/lines';
 export { renderMarkdown } from './render/markdown';

@@ -4,8 +4,8 @@
 // escaped as in every other view (escape.ts), so control and bidi characters show as \n, \x1b, \u{202e}.
 // Lists are filled in loops: a reply can hold tens of thousands of attributes or messages, too many to spread
 // into one call's arguments.
-import type { AttrValue, DecodedAttr, DecodedError, DecodedMessage } from '../../../extension/src/netlink/index';
-import { escapeText, quoteText } from '../../../extension/src/netlink/index';
+import type { DecodedAttr, DecodedError, DecodedMessage } from '../../../extension/src/netlink/index';
+import { escapeText, fieldsText, quoteText } from '../../../extension/src/netlink/index';
 import { messageLine } from '../model/summary';
 import { h } from './dom';
 
@@ -27,16 +27,6 @@ function valueText(a: DecodedAttr): string {
   if (a.valueName !== undefined) return typeof v === 'number' || /^-?\d+$/.test(String(v)) ? `${v} (${escapeText(a.valueName)})` : escapeText(a.valueName);
   const s = String(v);
   return s.length > MAX_HEX_CHARS ? `${s.slice(0, MAX_HEX_CHARS)}… (${s.length / 2} bytes)` : s;
-}
-
-function fieldsText(fields: Readonly<Record<string, AttrValue>>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (k.endsWith('Name') && k.slice(0, -4) in fields) continue;
-    const name = fields[`${k}Name`];
-    parts.push(`${escapeText(k)}=${escapeText(String(v))}${name !== undefined ? ` (${escapeText(String(name))})` : ''}`);
-  }
-  return parts.join(' ');
 }
 
 /** `parent` with one child per item, appended one by one. */
