@@ -14,7 +14,8 @@ import { bundledSpecFiles, loadSpecFiles } from './specFiles';
 
 const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
   Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
-  Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.`;
+  Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
+  Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.`;
 
 class UsageError extends Error {}
 
