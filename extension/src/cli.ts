@@ -3,16 +3,19 @@
 // from stdin when there are none. Exit 0 when something decoded, 2 on unusable input (one-line reason).
 import { dirname } from 'node:path';
 import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
+import { ChunkedWriter } from './chunkedWriter';
+import { escapeControls } from './netlink/escape';
 import { createRegistry, decodeMessages } from './netlink/index';
-import type { DecodedMessage, FamilyRegistry } from './netlink/index';
-import { renderText } from './netlink/render/text';
+import type { FamilyRegistry } from './netlink/index';
+import { renderMessageText } from './netlink/render/text';
 import { findHexRuns, parseHexText } from './netlink/scan/index';
 import { parseProtocol } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
 const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
   Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
-  Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.`;
+  Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
+  Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.`;
 
 class UsageError extends Error {}
 
@@ -52,7 +55,7 @@ function parseArgs(args: readonly string[]): CliOptions {
 
 function buildRegistry(o: CliOptions): FamilyRegistry {
   const report = loadSpecFiles(o.specDirs, bundledSpecFiles(__dirname ?? dirname(process.argv[1] ?? '.')));
-  for (const p of report.problems) process.stderr.write(`warning: ${p}\n`);
+  for (const p of report.problems) process.stderr.write(`warning: ${escapeControls(p)}\n`);
   const registry = createRegistry(report.families);
   for (const [name, id] of o.genlIds) registry.bindGenlId(id, name);
   return registry;
@@ -75,7 +78,47 @@ function inputRuns(o: CliOptions): Uint8Array[] {
   return runs;
 }
 
-function main(argv: readonly string[]): number {
+/** Bytes in the longest run, for the message when none holds a header: a loop, as runs can number 100,000s. */
+function longestRun(runs: readonly Uint8Array[]): number {
+  let longest = 0;
+  for (const r of runs) if (r.length > longest) longest = r.length;
+  return longest;
+}
+
+/**
+ * Text output: each message as the renderer's block, decoded strings escaped (escape.ts), so no byte of a capture
+ * reaches the terminal as a control sequence. JSON output keeps every string exactly as decoded: JSON's own
+ * escaping already makes it safe to print, and a program reading it wants the real bytes. Both are written
+ * message by message (one run decoded at a time), not built as one string.
+ */
+async function writeDecoded(out: ChunkedWriter, runs: readonly Uint8Array[], o: CliOptions, registry: FamilyRegistry): Promise<void> {
+  const multi = runs.length > 1;
+  let first = true;
+  if (o.json) await out.write('[');
+  for (let run = 0; run < runs.length; run++) {
+    const bytes = runs[run]!;
+    const messages = decodeMessages(bytes, { protocol: o.protocol, registry });
+    if (o.json) {
+      for (const m of messages) {
+        // The same text as JSON.stringify(allMessages, null, 2): one level of indentation for the array.
+        await out.write(`${first ? '\n  ' : ',\n  '}${JSON.stringify(multi ? { run, ...m } : m, null, 2).replace(/\n/g, '\n  ')}`);
+        first = false;
+      }
+      continue;
+    }
+    if (run > 0) await out.write('\n');
+    if (multi) await out.write(`== run ${run} (${bytes.length} bytes)\n`);
+    for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
+  }
+  if (o.json) await out.write(first ? ']\n' : '\n]\n');
+  await out.flush();
+}
+
+function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -86,27 +129,21 @@ function main(argv: readonly string[]): number {
     const o = parseArgs(rest);
     const runs = inputRuns(o);
     if (runs.every((r) => r.length < 16)) {
-      throw new UsageError(`found only ${Math.max(...runs.map((r) => r.length))} byte(s) of hex, fewer than a 16-byte netlink header`);
+      throw new UsageError(`found only ${longestRun(runs)} byte(s) of hex, fewer than a 16-byte netlink header`);
     }
-    const registry = buildRegistry(o);
-    const decoded: { run: number; messages: DecodedMessage[] }[] = runs.map((bytes, run) => ({
-      run, messages: decodeMessages(bytes, { protocol: o.protocol, registry }),
-    }));
-    if (o.json) {
-      const flat = decoded.flatMap(({ run, messages }) => messages.map((m) => (runs.length > 1 ? { run, ...m } : m)));
-      process.stdout.write(`${JSON.stringify(flat, null, 2)}\n`);
-    } else {
-      const blocks = decoded.map(({ run, messages }) => (runs.length > 1 ? `== run ${run} (${runs[run]!.length} bytes)\n` : '') + renderText(messages));
-      process.stdout.write(`${blocks.join('\n\n')}\n`);
-    }
+    await writeDecoded(new ChunkedWriter(process.stdout), runs, o, buildRegistry(o));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`netlink-decode: ${e.message}\n`);
+      process.stderr.write(`netlink-decode: ${escapeControls(e.message)}\n`);
       return 2;
     }
+    // The reader went away (`| head`): nothing more to say to it.
+    if (isBrokenPipe(e)) return 0;
     throw e;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

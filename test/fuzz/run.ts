@@ -1,11 +1,15 @@
 // `npm run fuzz`: the decoder properties over many inputs (default 1,000,000; FUZZ_RUNS to change), with the
 // slowest single input reported, since a decoder on a hover path must stay fast on hostile bytes too. The
 // slowest input is timed again alone, so a GC pause during the run is not mistaken for a slow input.
+// Then the renderer properties (test/fuzz/render.ts) over hostile strings (default 3,000; FUZZ_RENDER_RUNS),
+// a message of 200,000 hostile attributes and a dump of 20,000 messages, and the CLI on a batch of them.
 import fc from 'fast-check';
 import { decodeMessages, renderMarkdown, toHex } from '../../extension/src/netlink/index';
-import { mutatedMessage } from './samples';
+import { checkCli, checkHostile } from './render';
+import { hostileInput, mutatedMessage } from './samples';
 
 const total = Number(process.env.FUZZ_RUNS ?? 1_000_000);
+const renderRuns = Number(process.env.FUZZ_RENDER_RUNS ?? 3_000);
 const random = fc.record({ bytes: fc.uint8Array({ maxLength: 1024 }), protocol: fc.constantFrom(0, 4, 16, 31) });
 const input = fc.oneof(random, mutatedMessage());
 
@@ -39,3 +43,11 @@ if (median > 5) {
   console.error(`fuzz: input ${toHex(slowest.bytes)} takes ${median.toFixed(1)} ms to decode (limit 5 ms)`);
   process.exitCode = 1;
 }
+
+const renderStarted = performance.now();
+fc.assert(fc.property(hostileInput(), checkHostile), { numRuns: renderRuns });
+const hostile = '\x1b]0;title\x07\n```\n![x](http://127.0.0.1/x.png)\u202e';
+checkHostile({ shape: 'dump', text: hostile, messages: 1, attrs: 200_000 });
+checkHostile({ shape: 'ext-ack', text: hostile, messages: 20_000, attrs: 1 });
+checkCli(fc.sample(hostileInput(), 500));
+console.log(`fuzz: renderers escaped ${renderRuns} hostile inputs, 200,000 attributes, 20,000 messages and a CLI batch in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`);

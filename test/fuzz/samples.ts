@@ -71,3 +71,39 @@ export function mutatedMessage(): fc.Arbitrary<{ bytes: Uint8Array; protocol: nu
     return { bytes: cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1)), protocol: s.protocol };
   });
 }
+
+/** Pieces that mean something to Markdown, HTML, a terminal or the bidi algorithm; joined into hostile strings. */
+const HOSTILE_PIECES = [
+  '\n', '\r\n', '\t', '`', '```', '````', '~~~', '\n```\n', '![x](http://127.0.0.1/x.png)', '[l](http://127.0.0.1/)', '](', '<img src=x>',
+  '<script>', '&amp;', '&#x41;', '\x1b]0;title\x07', '\x1b[2J', '\x1b[31m', '\x9b31m', '\x85', '\x7f', '\u202e', '\u2066', '\u200b', '\ufeff',
+  '\u2028', '\u2029', '\ud800', '\udc00', '😀', '|', '*', '**', '_', '__', '#', '> ', '- ', '1. ', '\\', '\\`', '"', "'", '$(zap)',
+  'http://127.0.0.1/', 'www.example.com', 'a@b.example', '  ', 'eth0', 'x',
+];
+
+/** A string a capture or a spec file could hold: hostile pieces, or any characters at all. */
+export function hostileString(): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.array(fc.constantFrom(...HOSTILE_PIECES), { maxLength: 12 }).map((p) => p.join('')),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+  );
+}
+
+export type HostileShape = 'ext-ack' | 'ifname' | 'module-text' | 'genl-family' | 'dump';
+
+export interface HostileInput {
+  readonly shape: HostileShape;
+  readonly text: string;
+  /** Messages in a dump, attributes per message. */
+  readonly messages: number;
+  readonly attrs: number;
+}
+
+/** Which message carries the hostile string, and how many of them: up to 40 messages of up to 500 attributes. */
+export function hostileInput(): fc.Arbitrary<HostileInput> {
+  return fc.record({
+    shape: fc.constantFrom<HostileShape>('ext-ack', 'ifname', 'module-text', 'genl-family', 'dump'),
+    text: hostileString(),
+    messages: fc.integer({ min: 1, max: 40 }),
+    attrs: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 500 })),
+  });
+}

@@ -11,5 +11,7 @@ export { toHex, fromHex } from './bytes';
 export { encodeMessage, encodeAttrs, encodeAttr, encodeScalar, encodeString, concatBytes } from './encode';
 export type { HeaderInput, AttrInput } from './encode';
 export { parseProtocol, protocolName } from './protocols';
-export { renderText } from './render/text';
+export { escapeText, quoteText, escapeControls, cutText } from './escape';
+export { renderText, renderMessageText } from './render/text';
+export { fieldsText } from './render/lines';
 export { renderMarkdown } from './render/markdown';

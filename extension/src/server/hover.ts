@@ -2,6 +2,7 @@
 // messages decoded and rendered. Kept free of LSP types so tests and the benchmark call it directly.
 import type { FamilyRegistry } from '../netlink/index';
 import { decodeMessages } from '../netlink/index';
+import { cutText, escapeText } from '../netlink/escape';
 import { protocolName } from '../netlink/protocols';
 import { renderMarkdown } from '../netlink/render/markdown';
 import type { HexRun } from '../netlink/scan/index';
@@ -44,9 +45,13 @@ export function messageStarts(run: HexRun, messages: readonly DecodedMessage[]):
     .map((m) => [run.byteStart[m.offset]!, shortLabel(m)]);
 }
 
+/** Longest message type shown in an inlay hint: a name bound from a capture can be any length. */
+const LABEL_TYPE_CHARS = 48;
+
+/** Plain text (inlay hint labels are not Markdown), one line: names escaped as everywhere (escape.ts). */
 export function shortLabel(m: DecodedMessage): string {
-  const type = m.command ?? m.typeName;
-  const err = m.error && m.error.code !== 0 ? ` ${m.error.name}` : m.error && m.type === 2 ? ' ACK' : '';
+  const shown = cutText(escapeText(m.command ?? m.typeName), LABEL_TYPE_CHARS);
+  const err = m.error && m.error.code !== 0 ? ` ${escapeText(m.error.name)}` : m.error && m.type === 2 ? ' ACK' : '';
   const warn = m.problems.length > 0 ? ' ⚠' : '';
-  return `${type}${err} ${m.length}B${warn}`;
+  return `${shown}${err} ${m.length}B${warn}`;
 }

@@ -6,10 +6,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FamilyRegistry } from '../netlink/index';
 import { decodeMessages } from '../netlink/index';
-import { parseProtocol, protocolName } from '../netlink/protocols';
-import { renderText } from '../netlink/render/text';
+import { parseProtocol } from '../netlink/protocols';
 import { findHexRuns } from '../netlink/scan/index';
 import { hoverAt, messageStarts } from './hover';
+import { decodeReport } from './report';
 import { protocolHint } from './protocolHint';
 import type { DecodeParams, DecodeResult, ServerSettings } from '../protocol/languageServer';
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from '../protocol/languageServer';
@@ -105,22 +105,8 @@ connection.languages.inlayHint.on((params) => {
   return hints;
 });
 
-connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult => {
-  const protocol = protocolOf(params.protocol);
-  const runs = findHexRuns(params.text, 4);
-  const reg = currentRegistry();
-  const blocks: string[] = [`# ${params.source} — decoded as ${protocolName(protocol)}`];
-  let count = 0;
-  runs.forEach((run, i) => {
-    const hinted = params.protocol === undefined ? protocolHint(params.text, run.start) : undefined;
-    const messages = decodeMessages(run.bytes, { protocol: hinted ?? protocol, registry: reg });
-    count += messages.length;
-    const as = hinted !== undefined ? `, as ${protocolName(hinted)} said before it` : '';
-    blocks.push(`\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`);
-  });
-  if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');
-  return { report: blocks.join('\n'), messages: count, runs: runs.length };
-});
+connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult =>
+  decodeReport(params.text, params.source, protocolOf(params.protocol), params.protocol !== undefined, currentRegistry()));
 
 documents.listen(connection);
 connection.listen();

@@ -1,5 +1,9 @@
 // The decoded tree as indented lines, shared by the text and Markdown renderers: one line a message header,
 // a field group or an attribute, each attribute with its byte offset so a reader can find it in the hex.
+// Every string from the bytes or from a spec file goes through escape.ts, so each line is one line of plain text
+// with no control character, whatever the capture held. Lines are appended to the caller's array (never spread
+// into push: a message can hold tens of thousands of attributes).
+import { cutText, escapeText, quoteText } from '../escape';
 import type { AttrValue, DecodedAttr, DecodedError, DecodedMessage } from '../types';
 import { isScalar } from '../values';
 
@@ -19,7 +23,7 @@ export const BRIEF: LineOptions = { maxValueBytes: 24, maxAttrLines: 60, expandS
 export function messageSummary(m: DecodedMessage): string {
   const type = m.command ? `${m.typeName} ${m.command}` : m.typeName;
   const flags = m.flagNames.length > 0 ? m.flagNames.join('|') : '0';
-  return `${type} len=${m.length} flags=${flags} seq=${m.seq} pid=${m.pid}`;
+  return `${escapeText(type)} len=${m.length} flags=${escapeText(flags)} seq=${m.seq} pid=${m.pid}`;
 }
 
 export function hexText(hex: string, options: LineOptions): string {
@@ -33,11 +37,11 @@ function attrValueText(a: DecodedAttr, options: LineOptions): string {
   const v = a.value;
   if (v === undefined) return '';
   if (typeof v === 'boolean') return 'true';
-  if (a.kind === 'string') return JSON.stringify(v);
+  if (a.kind === 'string') return quoteText(String(v));
   const numeric = typeof v === 'number' || isScalar(a.kind) || a.kind === 'uint' || a.kind === 'sint';
-  if (numeric && (typeof v === 'number' || /^-?\d+$/.test(v))) return a.valueName === undefined ? String(v) : `${v} (${a.valueName})`;
+  if (numeric && (typeof v === 'number' || /^-?\d+$/.test(v))) return a.valueName === undefined ? String(v) : `${v} (${escapeText(a.valueName)})`;
   // Binary (or a value that did not fit its type): a formatted form when there is one, else hex.
-  return a.valueName ?? hexText(v, options);
+  return a.valueName !== undefined ? escapeText(a.valueName) : hexText(v, options);
 }
 
 /** "field=value (name)" for each field; the "<field>Name" companions are folded into their field. */
@@ -46,7 +50,7 @@ function fieldParts(fields: Readonly<Record<string, AttrValue>>, separator: stri
   for (const [k, v] of Object.entries(fields)) {
     if (k.endsWith('Name') && k.slice(0, -4) in fields) continue;
     const name = fields[`${k}Name`];
-    parts.push(`${k}${separator}${String(v)}${name !== undefined ? ` (${String(name)})` : ''}`);
+    parts.push(`${escapeText(k)}${separator}${escapeText(String(v))}${name !== undefined ? ` (${escapeText(String(name))})` : ''}`);
   }
   return parts;
 }
@@ -55,66 +59,65 @@ export function fieldsText(fields: Readonly<Record<string, AttrValue>>): string 
   return fieldParts(fields, '=').join(' ');
 }
 
-function cut(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
-
-export function attrLines(attrs: readonly DecodedAttr[], indent: string, options: LineOptions, budget: { left: number }): string[] {
-  const out: string[] = [];
+/** Appends a line per attribute (nested ones indented) while `budget.left` lasts; the rest only count down. */
+export function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], indent: string, options: LineOptions, budget: { left: number }): void {
   for (const a of attrs) {
     budget.left--;
     if (budget.left < 0) continue;
+    const name = escapeText(a.name);
     const flagMarks = `${a.nested ? ' nested' : ''}${a.netByteOrder ? ' net-byteorder' : ''}`;
     const at = `  @${a.offset} len ${a.length}${flagMarks}`;
     if (a.attrs) {
       const head = a.fields ? ` ${fieldsText(a.fields)}` : '';
-      out.push(`${indent}${a.name}${head} {${a.attrs.length}}${at}`);
-      out.push(...attrLines(a.attrs, `${indent}  `, options, budget));
+      out.push(`${indent}${name}${head} {${a.attrs.length}}${at}`);
+      appendAttrLines(out, a.attrs, `${indent}  `, options, budget);
     } else if (a.fields && a.kind !== 'bitfield32') {
       if (options.expandStructs) {
-        out.push(`${indent}${a.name}${at}`);
+        out.push(`${indent}${name}${at}`);
         for (const part of fieldParts(a.fields, ' = ')) out.push(`${indent}    ${part}`);
       } else {
-        out.push(`${indent}${a.name} = ${cut(fieldsText(a.fields), 100)}${at}`);
+        out.push(`${indent}${name} = ${cutText(fieldsText(a.fields), 100)}${at}`);
       }
     } else {
-      out.push(`${indent}${a.name} = ${attrValueText(a, options)}${at}`);
+      out.push(`${indent}${name} = ${attrValueText(a, options)}${at}`);
     }
   }
-  return out;
 }
 
-export function errorLines(e: DecodedError, indent: string, options: LineOptions): string[] {
-  const out: string[] = [`${indent}error ${e.code} ${e.name}${e.message !== undefined ? `: ${e.message}` : ''}`];
-  if (e.offset !== undefined) out.push(`${indent}blames offset ${e.offset}${e.attrPath ? ` → ${e.attrPath}` : ''}`);
+export function appendErrorLines(out: string[], e: DecodedError, indent: string, options: LineOptions): void {
+  out.push(`${indent}error ${e.code} ${escapeText(e.name)}${e.message !== undefined ? `: ${escapeText(e.message)}` : ''}`);
+  if (e.offset !== undefined) out.push(`${indent}blames offset ${e.offset}${e.attrPath ? ` → ${escapeText(e.attrPath)}` : ''}`);
   if (e.missType !== undefined) {
-    const what = e.missTypeName !== undefined ? `${e.missTypeName} (type ${e.missType})` : `type ${e.missType}`;
+    const what = e.missTypeName !== undefined ? `${escapeText(e.missTypeName)} (type ${e.missType})` : `type ${e.missType}`;
     out.push(`${indent}missing attribute ${what}${e.missNest !== undefined ? ` in the nest at offset ${e.missNest}` : ''}`);
   }
-  if (e.cookie !== undefined) out.push(`${indent}cookie ${e.cookie}`);
+  if (e.cookie !== undefined) out.push(`${indent}cookie ${escapeText(e.cookie)}`);
   if (e.policy) {
     out.push(`${indent}policy:`);
-    out.push(...attrLines(e.policy, `${indent}  `, options, { left: Number.MAX_SAFE_INTEGER }));
+    appendAttrLines(out, e.policy, `${indent}  `, options, { left: Number.MAX_SAFE_INTEGER });
   }
   if (e.request) {
     out.push(`${indent}request: ${messageSummary(e.request)}`);
-    out.push(...bodyLines(e.request, `${indent}  `, options));
+    appendBodyLines(out, e.request, `${indent}  `, options);
   }
-  return out;
 }
 
 /** Everything under a message's summary line: fixed header, error, text, attributes, payload, problems. */
-export function bodyLines(m: DecodedMessage, indent: string, options: LineOptions): string[] {
-  const out: string[] = [];
+export function appendBodyLines(out: string[], m: DecodedMessage, indent: string, options: LineOptions): void {
   if (m.header && Object.keys(m.header).length > 0) out.push(`${indent}${fieldsText(m.header)}`);
-  if (m.error) out.push(...errorLines(m.error, indent, options));
-  if (m.text !== undefined) out.push(`${indent}text ${JSON.stringify(m.text)}`);
+  if (m.error) appendErrorLines(out, m.error, indent, options);
+  if (m.text !== undefined) out.push(`${indent}text ${quoteText(m.text)}`);
   if (m.attrs.length > 0) {
     const budget = { left: options.maxAttrLines > 0 ? options.maxAttrLines : Number.MAX_SAFE_INTEGER };
-    out.push(...attrLines(m.attrs, indent, options, budget));
+    appendAttrLines(out, m.attrs, indent, options, budget);
     if (budget.left < 0) out.push(`${indent}… ${-budget.left} more attributes`);
   }
   if (m.payloadHex !== undefined) out.push(`${indent}payload ${hexText(m.payloadHex, options)}`);
-  for (const p of m.problems) out.push(`${indent}! @${p.offset}: ${p.message}`);
+  for (const p of m.problems) out.push(`${indent}! @${p.offset}: ${escapeText(p.message)}`);
+}
+
+export function bodyLines(m: DecodedMessage, indent: string, options: LineOptions): string[] {
+  const out: string[] = [];
+  appendBodyLines(out, m, indent, options);
   return out;
 }

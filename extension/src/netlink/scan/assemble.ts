@@ -63,9 +63,35 @@ export interface RunStats {
 /** Decides which finished runs are kept; the others are dropped at once (most lines of prose hold tiny ones). */
 export type RunFilter = (stats: RunStats) => boolean;
 
+/** Where a run's bytes go: its own ByteSink, or, for the strict parse, one array all runs share. */
+export interface ByteOut {
+  readonly length: number;
+  push(value: number, start: number, end: number): void;
+}
+
+/**
+ * The strict parse's view of the runs, instead of drafts: every byte into one shared array, each span of text a
+ * run's syntax covers as soon as the line holding it is fed, and a run's notes when it ends. Nothing is kept per
+ * run, so many tiny runs cost no more memory than one long one.
+ */
+export interface RunStream {
+  readonly bytes: ByteOut;
+  span(start: number, end: number, family: Family | 'mnl'): void;
+  runDone(truncated: boolean, notes: readonly string[]): void;
+}
+
+const NO_NOTES: readonly string[] = [];
+
+/** Flat start/end pairs, as DraftRun.spans holds them; in a stream, handed on with the run's family. */
+interface SpanOut {
+  push(start: number, end: number): void;
+}
+
 class RunBuilder {
-  readonly sink: ByteSink;
-  readonly spans: number[] = [];
+  /** The run's own bytes and their text ranges; absent when the bytes go to a stream. */
+  private readonly own: ByteSink | undefined;
+  private readonly sink: ByteOut;
+  private readonly spans: SpanOut;
   readonly notes: string[] = [];
   start: number;
   end: number;
@@ -93,8 +119,16 @@ class RunBuilder {
     start: number,
     private readonly maxBytes: number,
     capacity: number,
+    private readonly stream?: RunStream,
   ) {
-    this.sink = new ByteSink(Math.min(capacity, maxBytes));
+    if (stream) {
+      this.sink = stream.bytes;
+      this.spans = { push: (s, e) => stream.span(s, e, family) };
+    } else {
+      this.own = new ByteSink(Math.min(capacity, maxBytes));
+      this.sink = this.own;
+      this.spans = [];
+    }
     this.start = start;
     this.end = start;
     this.radices = [16];
@@ -132,13 +166,14 @@ class RunBuilder {
     }
   }
 
-  /** Joins the dump line `seg` if its offset follows (after a pending `*`, by whole repeats of the line above). */
-  continueDump(seg: Segment, line: LineScan): boolean {
+  /**
+   * Can the dump line `seg` join (its offset follows, after a pending `*` by whole repeats of the line above)?
+   * Then the repeats are added; the caller appends `seg` itself after what comes before it on its line.
+   */
+  continuesDump(seg: Segment): boolean {
     const step = this.offsetStep(seg.offsetDigits as string);
     if (!step) return false;
-    if (!this.expandSqueeze(step)) return false;
-    this.append(seg, line);
-    return true;
+    return this.expandSqueeze(step);
   }
 
   /** The closing offset-only line (under the offsets, or alone): accepted when it is where the data ends. */
@@ -289,7 +324,8 @@ class RunBuilder {
     };
   }
 
-  draft(): DraftRun {
+  /** What only the run's end can tell: an mnl message or header left open, a `*` line without an offset after it. */
+  private settle(): void {
     if (this.family === 'mnl') {
       this.finishMnlMessage();
       if (this.header.length > 0) this.note('an mnl header is incomplete; its fields were left out');
@@ -298,15 +334,25 @@ class RunBuilder {
       this.truncated = true;
       this.note('a squeezed line (*) has no offset after it, so its repeats are unknown');
     }
+  }
+
+  /** Ends a streamed run: its notes to the stream. */
+  endStream(): void {
+    this.settle();
+    this.stream?.runDone(this.truncated, this.notes);
+  }
+
+  draft(): DraftRun {
+    this.settle();
     return {
       form: this.form,
       family: this.family,
-      ...this.sink.finish(),
+      ...(this.own as ByteSink).finish(),
       start: this.start,
       end: this.end,
       truncated: this.truncated,
       notes: this.notes,
-      spans: this.spans,
+      spans: this.spans as number[],
       decimalDigits: this.decimalDigits,
       letterDigits: this.letterDigits,
       prefixed: this.prefixed,
@@ -358,9 +404,12 @@ export class RunAssembler {
   private current: RunBuilder | undefined;
   private readonly drafts: DraftRun[] = [];
 
+  /** With a `stream`, runs go there as they are read and finish() returns no drafts; a stream takes every run and
+   *  every byte (maxBytes and keep are for drafts). */
   constructor(
     private readonly maxBytes: number,
     private readonly keep: RunFilter,
+    private readonly stream?: RunStream,
   ) {}
 
   feed(line: LineScan): void {
@@ -368,7 +417,7 @@ export class RunAssembler {
     if (line.mnl) {
       if (!cur || cur.family !== 'mnl') {
         this.close();
-        this.current = new RunBuilder('mnl', 'mnl', line.contentStart, this.maxBytes, 256);
+        this.current = new RunBuilder('mnl', 'mnl', line.contentStart, this.maxBytes, 256, this.stream);
       }
       (this.current as RunBuilder).addMnl(line);
       return;
@@ -377,8 +426,10 @@ export class RunAssembler {
       if (isDumpFamily(cur.family)) {
         if (line.squeeze && cur.squeeze(line)) return;
         const last = line.segments[line.segments.length - 1];
-        if (last && last.offsetDigits !== undefined && last.family === cur.family && cur.continueDump(last, line)) {
+        if (last && last.offsetDigits !== undefined && last.family === cur.family && cur.continuesDump(last)) {
+          // In text order: a stream (the strict parse) takes the bytes as they come.
           this.emitEach(line, 0, line.segments.length - 1);
+          cur.append(last, line);
           return;
         }
         if (cur.terminate(line)) {
@@ -430,6 +481,14 @@ export class RunAssembler {
 
   private emitAlone(seg: Segment, line: LineScan): void {
     if (seg.weak) return;
+    if (this.stream) {
+      // No builder for a run of one segment: a line can hold 100,000s of them.
+      const bytes = this.stream.bytes;
+      for (let k = 0; k < seg.values.length; k++) bytes.push(seg.values[k] as number, seg.starts[k] as number, seg.ends[k] as number);
+      this.stream.span(seg.start, seg.tailEnd, seg.family);
+      this.stream.runDone(seg.truncated === true, NO_NOTES);
+      return;
+    }
     const stats: RunStats = {
       family: seg.family,
       byteCount: Math.min(seg.values.length, this.maxBytes),
@@ -438,11 +497,16 @@ export class RunAssembler {
       prefixed: seg.prefixed === true,
     };
     if (!this.keep(stats)) return;
-    this.drafts.push(this.builderFor(seg, line).draft());
+    this.deliver(this.builderFor(seg, line));
+  }
+
+  private deliver(run: RunBuilder): void {
+    if (this.stream) run.endStream();
+    else this.drafts.push(run.draft());
   }
 
   private builderFor(seg: Segment, line: LineScan): RunBuilder {
-    const builder = new RunBuilder(seg.form, seg.family, seg.start, this.maxBytes, seg.values.length);
+    const builder = new RunBuilder(seg.form, seg.family, seg.start, this.maxBytes, seg.values.length, this.stream);
     builder.prefixed = seg.prefixed === true;
     builder.append(seg, line);
     return builder;
@@ -451,6 +515,6 @@ export class RunAssembler {
   private close(): void {
     const cur = this.current;
     this.current = undefined;
-    if (cur && this.keep(cur.stats())) this.drafts.push(cur.draft());
+    if (cur && this.keep(cur.stats())) this.deliver(cur);
   }
 }

@@ -76,7 +76,7 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
   const contentStart = skipBlanks(text, start, lineEnd);
   const contentEnd = trimEnd(text, contentStart, lineEnd);
   // One object shape for every line keeps the assembler's property reads monomorphic.
-  const make = (segments: readonly Segment[], mnl?: MnlRow, squeeze?: boolean, lastWord?: LineScan['lastWord']): LineScan => ({
+  const make = (segments: readonly Segment[], mnl?: MnlRow, squeeze?: boolean, lastWord?: LineScan['lastWord'], stray?: number): LineScan => ({
     start,
     end: lineEnd,
     contentStart,
@@ -85,6 +85,7 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
     mnl,
     squeeze,
     lastWord,
+    stray,
   });
   if (contentStart >= contentEnd) return make(NO_SEGMENTS);
   const first = text.charCodeAt(contentStart);
@@ -109,19 +110,40 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
     }
   }
   const state = { stringScanEnd: contentStart };
+  const stop = mode.stopAtStray === true;
+  // stopAtStray: the first character since the last segment that belongs to no segment and that only a C
+  // declaration around an array could excuse (a word, `[`, `=`, ...). Either stop leaves a gap the strict parse's
+  // check must reject (strictGaps.ts): a character neither before nor after an array may hold, or stray text
+  // before a run that is no array (no decimal list, the only kind of segment a run may drop, comes after text).
+  let strayFrom = -1;
   while (i < contentEnd) {
     const seg = segmentAt(text, i, start, contentStart, contentEnd, mode, state);
     if (seg) {
       segments.push(seg);
+      // Only an array may follow a declaration: stray text before any other form is an error.
+      if (stop && strayFrom >= 0 && seg.family !== 'c-array') return make(segments, undefined, undefined, undefined, strayFrom);
+      strayFrom = -1;
       if (seg.offsetDigits !== undefined) break; // a dump line owns the rest of its line
       i = seg.tailEnd > i ? seg.tailEnd : seg.end > i ? seg.end : i + 1;
       continue;
     }
-    if (isWordCode(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    if (isWordCode(c)) {
+      if (strayFrom < 0) strayFrom = i;
       while (i < contentEnd && isWordCode(text.charCodeAt(i))) i++;
     } else {
+      if (stop && !isBlankCode(c)) {
+        // Neither byte syntax nor declaration syntax: nothing can excuse it.
+        if (!isDeclarationCode(c)) return make(segments, undefined, undefined, undefined, i);
+        if (strayFrom < 0) strayFrom = i;
+      }
       i++;
     }
   }
   return make(segments, undefined, undefined, lastWord);
+}
+
+/** `[ ] * = { } ; ,`: what a C declaration around an array adds besides words. */
+function isDeclarationCode(c: number): boolean {
+  return c === 91 || c === 93 || c === 42 || c === 61 || c === 123 || c === 125 || c === 59 || c === 44;
 }

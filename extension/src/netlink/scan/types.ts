@@ -91,9 +91,14 @@ export interface LineScan {
   /** The line ends with a hex number of 4 to 16 digits after a blank (or is one): maybe the closing offset line
    *  of hexdump/od, possibly after a log prefix. */
   readonly lastWord?: { readonly digits: string; readonly start: number };
+  /** ScanMode.stopAtStray: the scan stopped at this character, which no byte syntax can hold (see scanLine); the
+   *  segments are those before it (and the one that proved it stray), the rest of the line was not read. */
+  readonly stray?: number;
 }
 
 export interface ScanMode {
   /** parseHexText: every even hex word counts and run-level rules are off; errors are reported instead. */
   readonly relaxed: boolean;
+  /** parseHexText: stop reading a line at the first character that makes the input invalid (LineScan.stray). */
+  readonly stopAtStray?: boolean;
 }

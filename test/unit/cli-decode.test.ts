@@ -1,0 +1,75 @@
+// The decode CLI as a user runs it (node on extension/src/cli.ts, input on argv or stdin): decoded strings reach
+// the terminal escaped while --json keeps them exact, huge inputs decode instead of overflowing the stack, and a
+// reader that goes away (`| head`) ends the run quietly.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { concatBytes, encodeAttrs, encodeMessage, toHex } from '../../extension/src/netlink/index';
+import { linkNamed, RETITLE } from '../support/hostile';
+
+const CLI = join(__dirname, '../../extension/src/cli.ts');
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, 'decode', ...args], { input, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 300_000 });
+
+/** RTM_NEWLINK with `count` empty attributes of an unknown type (4 bytes each). */
+function manyAttrs(count: number): Uint8Array {
+  const ifinfo = new Uint8Array(16);
+  return encodeMessage({ type: 16, flags: 0, seq: 1, pid: 0 }, concatBytes([ifinfo, encodeAttrs(Array.from({ length: count }, () => ({ type: 0x3ff, payload: new Uint8Array(0) })))]));
+}
+
+describe('decode CLI output', () => {
+  it('shows a terminal title sequence in a decoded name as \\x1b ... \\x07, not as control bytes', () => {
+    const r = run([toHex(linkNamed(RETITLE))]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    assert.ok(r.stdout.includes('IFLA_IFNAME = "\\x1b]0;pwned\\x07"'), r.stdout);
+  });
+
+  it('keeps the exact string in --json (JSON escapes it)', () => {
+    const r = run(['--json', toHex(linkNamed(RETITLE))]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /\x1b/);
+    const [m] = JSON.parse(r.stdout) as { attrs: { name: string; value: unknown }[] }[];
+    assert.equal(m!.attrs.find((a) => a.name === 'IFLA_IFNAME')!.value, RETITLE);
+  });
+
+  it('decodes a message of 200,000 attributes, in text and in JSON', () => {
+    const hex = toHex(manyAttrs(200_000));
+    const text = run([], hex);
+    assert.equal(text.status, 0, text.stderr);
+    assert.equal(text.stdout.split('\n').filter((l) => l.startsWith('  link-attrs[1023] = (empty)')).length, 200_000);
+    const json = run(['--json'], hex);
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal((JSON.parse(json.stdout) as { attrs: unknown[] }[])[0]!.attrs.length, 200_000);
+  });
+
+  it('reads 200,000 short hex lines from stdin and says none holds a header', () => {
+    // A blank line after each: every line is a run of its own.
+    const r = run([], 'log 0a 0b 0c 0d\n\n'.repeat(200_000));
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, 'netlink-decode: found only 4 byte(s) of hex, fewer than a 16-byte netlink header\n');
+  });
+
+  it('writes 20,000 runs one after the other, as a single string would have', () => {
+    const noop = toHex(encodeMessage({ type: 1, flags: 0, seq: 5, pid: 0 }, new Uint8Array(0)));
+    const r = run([], `run: ${noop}\n\n`.repeat(20_000));
+    assert.equal(r.status, 0, r.stderr);
+    const blocks = r.stdout.split('\n\n');
+    assert.equal(blocks.length, 20_000);
+    assert.equal(blocks[19_999], '== run 19999 (16 bytes)\n#0 @0 NLMSG_NOOP len=16 flags=0 seq=5 pid=0\n');
+  });
+
+  it('ends quietly when the reader closes the pipe early', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'decode'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(toHex(manyAttrs(60_000)));
+    // Like `| head -c 64`: take a little, then close the read end.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, '');
+  });
+});
