@@ -199,7 +199,7 @@ async function look(page: Page, frame: FrameLocator): Promise<ThemeLook> {
     // The highlighted bytes and the cursor byte (drawn with the selection colour).
     const cells = Array.from(body.querySelectorAll<HTMLElement>('[data-testid=hex-view] .b.hl, [data-testid=hex-view] .b.cur'));
     return {
-      bodyClass: body.className,
+      bodyClass: (body as HTMLElement).className,
       color: getComputedStyle(body).color,
       foregroundVar: resolveVar('--vscode-foreground'),
       sidebarBackgroundVar: resolveVar('--vscode-sideBar-background'),

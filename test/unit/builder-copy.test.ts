@@ -7,6 +7,7 @@ import { loadYnlSpec } from '../../extension/src/netlink/ynl/index';
 import { catalogOf } from '../../extension/src/builder/catalog';
 import { parseIpv6 } from '../../webview/src/model/addresses';
 import { registryFromCatalog } from '../../webview/src/model/catalog';
+import type { CatalogJson } from '../../extension/src/protocol/webview';
 import {
   copyAs, copyAsCArray, copyAsCString, copyAsHex, copyAsNlhelper, copyAsYnlCli, copyAsYnlJson,
 } from '../../webview/src/model/copyAs';
@@ -125,7 +126,7 @@ describe('builder: protocol and catalog', () => {
     const spec = loadYnlSpec('name: wb-x\nprotocol: genetlink\nattribute-sets: []\noperations: { list: [] }\n', 'x.yaml');
     const reg = createRegistry([spec.family!]);
     reg.bindGenlId(30, 'wb-x');
-    const copy = registryFromCatalog(JSON.parse(JSON.stringify(catalogOf(reg))));
+    const copy = registryFromCatalog(JSON.parse(JSON.stringify(catalogOf(reg))) as CatalogJson);
     assert.deepEqual(copy.families().map((f) => f.name), reg.families().map((f) => f.name));
     assert.equal(copy.genlIdOf('wb-x'), 30);
     const bytes = buildMessage(initialState(), registry).bytes;

@@ -38,8 +38,8 @@ export const parts = [
   {
     // The CLI and the node-side spec reading it shares with the language server: no VS Code API.
     name: 'the CLI',
-    files: ['extension/src/cli.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
-    mayImport: ['extension/src/netlink/', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
+    files: ['extension/src/cli.ts', 'extension/src/chunkedWriter.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
+    mayImport: ['extension/src/netlink/', 'extension/src/chunkedWriter.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
     packages: ['node:'],
   },
 ];

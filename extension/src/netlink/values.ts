@@ -62,7 +62,7 @@ export function enumValueName(def: EnumDef | undefined, value: number | string):
   const n = typeof value === 'string' ? Number(value) : value;
   if (!def.flags) return def.entries.get(n);
   let cache = flagNameCache.get(def);
-  if (!cache) flagNameCache.set(def, (cache = new Map()));
+  if (!cache) flagNameCache.set(def, (cache = new Map<number, string | undefined>()));
   if (cache.has(n)) return cache.get(n);
   const name = flagsName(def, n);
   if (cache.size < FLAG_CACHE_LIMIT) cache.set(n, name);

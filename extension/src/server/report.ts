@@ -7,7 +7,7 @@ import { decodeMessages } from '../netlink/index';
 import { protocolName } from '../netlink/protocols';
 import { renderText } from '../netlink/render/text';
 import { findHexRuns } from '../netlink/scan/index';
-import type { DecodeResult } from './protocol';
+import type { DecodeResult } from '../protocol/languageServer';
 import { protocolHint } from './protocolHint';
 
 /** `override`: the protocol the command asked for, which beats hints in the text; else `protocol` is the default. */
