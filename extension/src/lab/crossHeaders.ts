@@ -4,9 +4,9 @@
 // scripts/ are programs (fixdep, modpost, genksyms) that run here, and the package is Multi-Arch: foreign, made to
 // serve headers of any architecture. Unpacked into one root, the headers' relative symlinks
 // (scripts, tools -> ../../lib/linux-kbuild-<ver>/...) land on the host's kbuild as they do in an installed system.
-import { LabError } from './errors';
+import { LabError, labFailure } from './errors';
 import { candidateVersions, ensureAptLists, type Apt } from './debianApt';
-import { runChecked, runProcess } from './runProcess';
+import { run, runChecked } from '../process/run';
 
 type Log = (line: string) => void;
 
@@ -42,7 +42,7 @@ export function dependencies(depends: string): Dependency[] {
 /** Whether `version` meets the dependency's relation, as dpkg orders versions. */
 async function satisfies(version: string, dep: Dependency): Promise<boolean> {
   if (!dep.relation || !dep.version) return true;
-  const r = await runProcess(['dpkg', '--compare-versions', version, dep.relation, dep.version], { timeoutMs: 30_000 });
+  const r = await run(['dpkg', '--compare-versions', version, dep.relation, dep.version], { timeoutMs: 30_000 });
   return r.code === 0;
 }
 
@@ -61,7 +61,7 @@ async function hostKbuildVersion(host: Apt, dep: Dependency, release: string, lo
   let version = await usableCandidate(host, dep);
   if (!version && process.getuid?.() === 0) {
     log(`apt-get update (this machine's lists have no ${dep.name} ${dep.relation ?? ''} ${dep.version ?? ''})`);
-    await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
+    await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, labFailure('kernel download'));
     version = await usableCandidate(host, dep);
   }
   if (!version) {
@@ -72,8 +72,8 @@ async function hostKbuildVersion(host: Apt, dep: Dependency, release: string, lo
 
 /** What linux-headers-<release> needs to build with, from apt's record of it: its -common and kbuild packages. */
 export async function headerDependencies(apt: Apt, release: string): Promise<{ common?: Dependency; kbuild?: Dependency }> {
-  const show = await runChecked('kernel', ['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 });
-  const deps = dependencies(controlField(show.stdout, 'Depends') ?? '');
+  const show = await runChecked(['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 }, labFailure('kernel'));
+  const deps = dependencies(controlField(show.stdout.toString('utf8'), 'Depends') ?? '');
   const common = deps.find((d) => /^linux-headers-.*-common(-rt)?$/.test(d.name));
   const kbuild = deps.find((d) => d.name.startsWith('linux-kbuild-'));
   return { ...(common ? { common } : {}), ...(kbuild ? { kbuild } : {}) };

@@ -5,9 +5,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { hostDebArch } from './arch';
-import { LabError } from './errors';
+import { LabError, labFailure } from './errors';
 import { aptOptions, ensureForeignLists } from './foreignApt';
-import { runChecked, runProcess } from './runProcess';
+import { run, runChecked } from '../process/run';
 
 export type DebArch = 'amd64' | 'arm64';
 type Log = (line: string) => void;
@@ -26,8 +26,8 @@ export function aptFor(cacheDir: string, debArch: DebArch): Apt {
 }
 
 async function aptListsPresent(): Promise<boolean> {
-  const r = await runProcess(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
-  return r.code === 0 && r.stdout.trim().length > 0;
+  const r = await run(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
+  return r.code === 0 && r.stdout.toString('utf8').trim().length > 0;
 }
 
 export async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
@@ -37,7 +37,7 @@ export async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
   }
   if (await aptListsPresent()) return;
   log('apt-get update (no package lists yet)');
-  await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
+  await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, labFailure('kernel download'));
 }
 
 /** The candidate version apt would download for each name (undefined: none), read from `apt-cache policy`. */
@@ -54,8 +54,8 @@ export function policyCandidates(policy: string, names: readonly string[]): Map<
 }
 
 export async function candidateVersions(apt: Apt, names: readonly string[]): Promise<Map<string, string | undefined>> {
-  const r = await runProcess(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
-  return policyCandidates(r.stdout, names);
+  const r = await run(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
+  return policyCandidates(r.stdout.toString('utf8'), names);
 }
 
 /** True for each name that apt has a download candidate for. */
@@ -88,15 +88,15 @@ export async function downloadAndUnpack(apt: Apt, kernels: string, release: stri
   log(`downloading ${pkgs.join(' ')}${apt.options.length > 0 ? ` (${apt.debArch})` : ''}`);
   // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
   const sandbox = process.getuid?.() === 0 && apt.options.length === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
+  await runChecked(['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
     cwd: debsDir,
     timeoutMs: 900_000,
-  });
+  }, labFailure('kernel download'));
   const root = path.join(kernels, release);
   await mkdir(root, { recursive: true });
   for (const pkg of pkgs) {
-    await runChecked('kernel unpack', ['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
+    await runChecked(['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
       timeoutMs: 300_000,
-    });
+    }, labFailure('kernel unpack'));
   }
 }

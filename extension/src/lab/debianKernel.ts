@@ -14,8 +14,8 @@ import { hostDebArch, hostLabArch } from './arch';
 import { crossHeaderDownloads, headerDependencies, type HeaderDownload } from './crossHeaders';
 import { aptFor, candidates, downloadAndUnpack, ensureAptLists, type Apt, type DebArch } from './debianApt';
 import { compareVersions } from './debVersion';
-import { LabError } from './errors';
-import { runChecked } from './runProcess';
+import { LabError, labFailure } from './errors';
+import { runChecked } from '../process/run';
 
 export type { DebArch } from './debianApt';
 
@@ -49,9 +49,10 @@ export async function pickDebianRelease(series: string, log: Log, opts: DebianKe
   const apt = aptFor(opts.cacheDir ?? '', debArch);
   if (apt.options.length > 0 && !opts.cacheDir) throw new LabError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
   await ensureAptLists(apt, log);
-  const r = await runChecked('kernel', ['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 });
+  const r = await runChecked(['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 }, labFailure('kernel'));
   const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-${debArch})$`);
   const releases = r.stdout
+    .toString('utf8')
     .split('\n')
     .map((n) => re.exec(n.trim())?.[1])
     .filter((rel): rel is string => rel !== undefined && !new RegExp(`-(rt|cloud)-${debArch}$`).test(rel))

@@ -1,7 +1,7 @@
 // Installs the host packages the lab needs, only those missing, without recommends (LAB.md: ~190 otherwise).
 import { ARCH_PROFILES, type LabArch } from './arch';
-import { LabError } from './errors';
-import { runChecked, runProcess } from './runProcess';
+import { LabError, labFailure } from './errors';
+import { run, runChecked } from '../process/run';
 
 export const LAB_HOST_PACKAGES = [
   'qemu-system-x86',
@@ -25,8 +25,8 @@ export function labHostPackages(arch: LabArch = 'x86_64'): string[] {
 export async function missingPackages(pkgs: readonly string[]): Promise<string[]> {
   const missing: string[] = [];
   for (const p of pkgs) {
-    const r = await runProcess(['dpkg-query', '-W', '-f=${Status}', p], { timeoutMs: 30_000 });
-    if (r.code !== 0 || !r.stdout.includes('install ok installed')) missing.push(p);
+    const r = await run(['dpkg-query', '-W', '-f=${Status}', p], { timeoutMs: 30_000 });
+    if (r.code !== 0 || !r.stdout.toString('utf8').includes('install ok installed')) missing.push(p);
   }
   return missing;
 }
@@ -39,6 +39,6 @@ export async function ensurePackages(pkgs: readonly string[], log: (l: string) =
   }
   log(`installing ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await runChecked('packages', ['apt-get', 'update'], { timeoutMs: 300_000, env });
-  await runChecked('packages', ['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { timeoutMs: 900_000, env });
+  await runChecked(['apt-get', 'update'], { timeoutMs: 300_000, env }, labFailure('packages'));
+  await runChecked(['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { timeoutMs: 900_000, env }, labFailure('packages'));
 }

@@ -1,5 +1,7 @@
 // One error type for everything the lab does, so callers (the CLI, the extension) can show a located message:
 // `where` names the step that failed (e.g. "kernel download", "initramfs"), `detail` carries captured output.
+import type { FailureError } from '../process/run';
+
 export class LabError extends Error {
   constructor(
     readonly where: string,
@@ -9,4 +11,9 @@ export class LabError extends Error {
     super(`lab: ${where}: ${message}${detail ? `\n${detail.trimEnd()}` : ''}`);
     this.name = 'LabError';
   }
+}
+
+/** For process/run.ts runChecked: a failed command as a LabError of the step `where`. */
+export function labFailure(where: string): FailureError {
+  return (f) => new LabError(where, f.message, f.detail);
 }
