@@ -1,14 +1,14 @@
 // Where the guest's programs come from. A guest of the host's own architecture gets the host's busybox-static,
 // dropbear and sftp-server with the libraries `ldd` lists. A foreign one (aarch64 on an x86_64 host) gets the
-// same Debian packages of its architecture, downloaded through the private apt state (foreignApt.ts) and unpacked
+// same Debian packages of its architecture, downloaded through the private apt state (debian/foreignApt.ts) and unpacked
 // into ${cache}/lab/userland-<debArch>/root/; their libraries are found by reading each ELF's NEEDED entries and
 // interpreter (the host cannot run them, so no ldd), and symlinks are followed inside that root, not the host's.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { lstat, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LabError, labFailure } from './errors';
-import { aptOptions, ensureForeignLists } from './foreignApt';
+import { aptOptions, ensureForeignLists } from '../debian/foreignApt';
 import { run, runChecked } from '../process/run';
+import { LabError, labFailure, withLabErrors } from './errors';
 
 export interface GuestFile {
   /** Path in the initramfs, without the leading slash. */
@@ -158,7 +158,7 @@ export async function foreignUserland(cacheDir: string, debArch: string, hostDeb
   const base = path.join(cacheDir, 'lab', `userland-${debArch}`);
   const root = path.join(base, 'root');
   if (!existsSync(path.join(base, USERLAND_MARKER))) {
-    await ensureForeignLists(cacheDir, debArch, hostDebArch, log);
+    await withLabErrors(ensureForeignLists(cacheDir, debArch, hostDebArch, log));
     const apt = aptOptions(cacheDir, debArch, hostDebArch);
     const pkgs = await packageClosure(apt, ROOT_PACKAGES);
     const debs = path.join(base, 'debs');

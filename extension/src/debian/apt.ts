@@ -4,19 +4,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { hostDebArch } from './arch';
-import { LabError, labFailure } from './errors';
-import { aptOptions, ensureForeignLists } from './foreignApt';
 import { run, runChecked } from '../process/run';
+import { hostDebArch, type DebArch } from './arch';
+import { DebianError, debianFailure } from './errors';
+import { aptOptions, ensureForeignLists } from './foreignApt';
 
-export type DebArch = 'amd64' | 'arm64';
 type Log = (line: string) => void;
 
 /** How apt is run for one architecture: the system's apt for the host's own, a private state for another. */
 export interface Apt {
   readonly cacheDir: string;
   readonly debArch: DebArch;
-  readonly hostDebArch: string;
+  readonly hostDebArch: DebArch;
   readonly options: string[];
 }
 
@@ -37,7 +36,7 @@ export async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
   }
   if (await aptListsPresent()) return;
   log('apt-get update (no package lists yet)');
-  await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, labFailure('kernel download'));
+  await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, debianFailure('kernel download'));
 }
 
 /** The candidate version apt would download for each name (undefined: none), read from `apt-cache policy`. */
@@ -76,7 +75,7 @@ function downloadedDeb(debsDir: string, request: string, debArch: DebArch): stri
     .filter((f) => f.endsWith(`_${debArch}.deb`) || f.endsWith('_all.deb'))
     .map((f) => path.join(debsDir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!files[0]) throw new LabError('kernel download', `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`);
+  if (!files[0]) throw new DebianError('kernel download', `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`);
   return files[0];
 }
 
@@ -91,12 +90,12 @@ export async function downloadAndUnpack(apt: Apt, kernels: string, release: stri
   await runChecked(['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
     cwd: debsDir,
     timeoutMs: 900_000,
-  }, labFailure('kernel download'));
+  }, debianFailure('kernel download'));
   const root = path.join(kernels, release);
   await mkdir(root, { recursive: true });
   for (const pkg of pkgs) {
     await runChecked(['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
       timeoutMs: 300_000,
-    }, labFailure('kernel unpack'));
+    }, debianFailure('kernel unpack'));
   }
 }
