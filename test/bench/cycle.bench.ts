@@ -25,7 +25,7 @@ import { readModuleSources } from '../../extension/src/module/moduleSources';
 import type { ModuleTarget } from '../../extension/src/module/remote';
 import { moduleTargetOf } from '../../extension/src/module/sessionTarget';
 import { LabVm } from '../../extension/src/lab/labVm';
-import { runProcess } from '../../extension/src/lab/runProcess';
+import { run as runProgram } from '../../extension/src/process/run';
 import { shellCommand } from '../../extension/src/target/quote';
 import { TargetManager, type TargetSession } from '../../extension/src/target/targets';
 import { section, summarize, type Reporter } from './section';
@@ -117,8 +117,8 @@ async function oursCycle(session: TargetSession, moduleDir: string, buildRoot: s
 /** A developer's way: one command per step, each a new process, a new ssh connection for every remote one. */
 async function byHandCycle(vm: LabVm, moduleDir: string, helper: string, ex: Exercise): Promise<CycleTimes> {
   const sh = async (argv: string[], what: string, mayFail = false): Promise<void> => {
-    const r = await runProcess(argv, { timeoutMs: 600_000 });
-    if (!mayFail && (r.timedOut || r.code !== 0)) throw new Error(`by hand: ${what} failed (${r.code}): ${(r.stderr || r.stdout).slice(-1500)}`);
+    const r = await runProgram(argv, { timeoutMs: 600_000 });
+    if (!mayFail && (r.timedOut || r.code !== 0)) throw new Error(`by hand: ${what} failed (${r.code}): ${(r.stderr || r.stdout.toString('utf8')).slice(-1500)}`);
   };
   const ssh = (argv: string[]): string[] => [...vm.sshArgs, shellCommand(argv)];
   const t0 = performance.now();

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runChild } from '../../extension/src/target/childProcess';
+import { run as runProgram } from '../../extension/src/process/run';
 import type { HelperSession } from '../../extension/src/target/helperSession';
 import { shellCommand } from '../../extension/src/target/quote';
 import { TargetManager, type TargetSession } from '../../extension/src/target/targets';
@@ -58,7 +58,7 @@ async function perProcessRate(argvFor: () => string[], n: number): Promise<numbe
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const argv = argvFor();
-    const r = await runChild(argv[0] as string, argv.slice(1), { timeoutMs: 30_000 });
+    const r = await runProgram(argv, { timeoutMs: 30_000 });
     if (r.code !== 0 || r.stdout.toString().trim().split('\n').length !== 2) {
       throw new Error(`${argv.slice(-1)[0]}: exit ${r.code}, ${r.stderr.slice(-300)}`);
     }
@@ -110,7 +110,7 @@ async function run(report: Reporter): Promise<void> {
     const serveRounds: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      const r = await runChild('sh', ['-c', 'exec "$1" serve < "$2" > /dev/null', 'sh', binary, requests], { timeoutMs: 60_000 });
+      const r = await runProgram(['sh', '-c', 'exec "$1" serve < "$2" > /dev/null', 'sh', binary, requests], { timeoutMs: 60_000 });
       if (r.code !== 0) throw new Error(`serve from a file: exit ${r.code} ${r.stderr}`);
       serveRounds.push(PIPELINED / ((performance.now() - t0) / 1000));
     }

@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { choose, clickInView, cstr, isChecked, nlattr, nlmsg, selectValue, u16, u32, u8 } from './harness/builder';
 import { ensureAll, ensureAptPackages } from './harness/install';

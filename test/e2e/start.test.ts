@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { openBrowser, type BrowserSession } from './harness/browser';
 import { groupAlive } from './harness/code-server';

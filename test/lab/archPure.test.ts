@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { labHostPackages, LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { labHostPackages, LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { LabError } from '../../extension/src/lab/errors';
-import { aptOptions } from '../../extension/src/lab/foreignApt';
+import { aptOptions } from '../../extension/src/debian/foreignApt';
 import { resolveInRoot } from '../../extension/src/lab/guestUserland';
 import { qemuArgv } from '../../extension/src/lab/qemuArgs';
 

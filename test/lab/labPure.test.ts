@@ -1,10 +1,16 @@
 // Pure pieces of the lab (no VM): remote-shell quoting, the modules.dep order modprobe needs, the bzImage
-// payload finder's errors, Debian version order and the QEMU command line.
+// payload finder's errors, Debian version order, the QEMU command line and the lab's words for failures of the
+// Debian machinery and of its commands.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { describe, test } from 'node:test';
-import { compareVersions } from '../../extension/src/lab/debVersion';
-import { LabError } from '../../extension/src/lab/errors';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { compareVersions } from '../../extension/src/debian/version';
+import { LabError, labFailure } from '../../extension/src/lab/errors';
+import { prepareKernel } from '../../extension/src/lab/kernel';
+import { runChecked } from '../../extension/src/process/run';
 import { modulesDep, type ChainModule } from '../../extension/src/lab/moduleChain';
 import { qemuArgv } from '../../extension/src/lab/qemuArgs';
 import { shellCommand as quoteArgv, quoteWord } from '../../extension/src/target/quote';
@@ -73,5 +79,29 @@ describe('QEMU command line', () => {
     assert.equal(argv[argv.indexOf('-accel') + 1], 'tcg');
     assert.equal(argv[argv.indexOf('-kernel') + 1], '/k/vmlinux');
     assert.ok(argv.includes('-no-reboot'));
+  });
+});
+
+describe('failures as the lab reports them', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lab-pure-test-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('a refusal of the Debian kernel code is a LabError of the same step, in the same words', async () => {
+    // Refused before apt runs: nothing is downloaded, and no kernel is cached in the empty folder.
+    await assert.rejects(prepareKernel({ cacheDir: tmp, log: () => undefined, prefer: 'debian', series: 'six' }), (e: unknown) => {
+      assert.ok(e instanceof LabError, String(e));
+      assert.equal(e.where, 'kernel');
+      assert.equal(e.message, 'lab: kernel: series must look like 6.1, got "six"');
+      return true;
+    });
+  });
+
+  test('a failed command is a LabError of the step that ran it, with what it said', async () => {
+    await assert.rejects(runChecked(['sh', '-c', 'echo no space >&2; exit 2'], { timeoutMs: 10_000 }, labFailure('initramfs')), (e: unknown) => {
+      assert.ok(e instanceof LabError, String(e));
+      assert.deepEqual([e.where, e.detail], ['initramfs', 'no space\n']);
+      assert.equal(e.message, 'lab: initramfs: sh -c echo no space >&2; exit 2 failed (2)\nno space');
+      return true;
+    });
   });
 });

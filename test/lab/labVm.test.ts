@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LabError } from '../../extension/src/lab/errors';
 import { LabState, LabVm } from '../../extension/src/lab/labVm';
-import { runProcess } from '../../extension/src/lab/runProcess';
+import { run } from '../../extension/src/process/run';
 import { commandOf, pidsWith, running } from '../support/processes';
 import { CACHE, guest, startLab } from './labFixture';
 
@@ -87,7 +87,7 @@ describe('lab VM', () => {
     assert.equal(vm.state, LabState.Stopped);
     assert.equal(existsSync(runDir), false, 'run folder removed');
     // Nothing listens on the forwarded port any more.
-    const probe = await runProcess([...vm.sshArgs, 'true'], { timeoutMs: 15_000 });
+    const probe = await run([...vm.sshArgs, 'true'], { timeoutMs: 15_000 });
     assert.notEqual(probe.code, 0, `ssh to port ${port} must fail after stop`);
     await assert.rejects(vm.exec(['true'], { timeoutMs: 5_000 }), /not ready/);
   });

@@ -15,7 +15,7 @@ import { KernelLogFollower, readKernelLog } from '../../extension/src/module/ker
 import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from '../../extension/src/module/module';
 import { KmodError, type BuildMode, type ModuleTarget } from '../../extension/src/module/remote';
 import { moduleTargetOf } from '../../extension/src/module/sessionTarget';
-import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';
+import { fetchDebianHeaders } from '../../extension/src/debian/kernel';
 import { TargetManager } from '../../extension/src/target/targets';
 import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';

@@ -3,13 +3,13 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteRunner } from '../../extension/src/module/remote';
-import { runProcess } from '../../extension/src/lab/runProcess';
+import { run } from '../../extension/src/process/run';
 
 export function thisMachineRunner(): RemoteRunner {
   return {
     exec: async (argv, o) => {
-      const r = await runProcess(argv, { timeoutMs: o.timeoutMs, ...(o.input === undefined ? {} : { input: o.input }) });
-      return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+      const r = await run(argv, { timeoutMs: o.timeoutMs, input: o.input });
+      return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
     },
     copyTo: async (local, remote) => {
       await mkdir(path.dirname(remote), { recursive: true });

@@ -10,9 +10,9 @@ import {
   crossMakeArgs, crossSetup, crossToolPackage, hostKernelArch, kernelArchOfConfig, missingCrossTool, type KernelArch,
 } from '../../extension/src/module/crossBuild';
 import { KmodError } from '../../extension/src/module/remote';
-import { controlField, dependencies } from '../../extension/src/lab/crossHeaders';
-import { policyCandidates } from '../../extension/src/lab/debianApt';
-import { fetchDebianHeaders } from '../../extension/src/lab/debianKernel';
+import { controlField, dependencies } from '../../extension/src/debian/crossHeaders';
+import { policyCandidates } from '../../extension/src/debian/apt';
+import { fetchDebianHeaders } from '../../extension/src/debian/kernel';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cross-build-test-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

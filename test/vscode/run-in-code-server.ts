@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LAB_HOST_PACKAGES } from '../../extension/src/lab/debianPackages';
+import { LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { runInHost } from '../e2e/harness/in-host';
 import { ensureAll, ensureAptPackages } from '../e2e/harness/install';

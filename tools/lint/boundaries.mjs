@@ -42,6 +42,20 @@ export const parts = [
     mayImport: ['extension/src/netlink/', 'extension/src/chunkedWriter.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
     packages: ['node:'],
   },
+  {
+    // Starting programs here: used by the target, module and lab code, so it may know none of them.
+    name: 'the process runner',
+    files: ['extension/src/process/'],
+    mayImport: ['extension/src/process/'],
+    packages: ['node:'],
+  },
+  {
+    // Debian's packages for the lab and for module builds alike: both import it, it imports neither.
+    name: 'the Debian machinery',
+    files: ['extension/src/debian/'],
+    mayImport: ['extension/src/debian/', 'extension/src/process/'],
+    packages: ['node:'],
+  },
 ];
 
 const startsWithAny = (value, prefixes) => prefixes.some((p) => value === p || value.startsWith(p));

@@ -4,7 +4,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { QEMU_BINARY, type Accel } from './qemuArgs';
-import { runProcess } from './runProcess';
+import { run } from '../process/run';
 
 const PROBE_TIMEOUT_MS = 8_000;
 
@@ -23,12 +23,12 @@ async function kvmUsable(kernel: string): Promise<boolean> {
     return false;
   }
   // No initrd: the kernel prints its banner, fails to mount a root and panics; -no-reboot then ends QEMU.
-  const r = await runProcess(
+  const r = await run(
     [QEMU_BINARY, '-machine', 'pc', '-accel', 'kvm', '-cpu', 'max', '-m', '256M', '-nographic', '-no-reboot',
       '-nic', 'none', '-kernel', kernel, '-append', 'console=ttyS0 panic=-1'],
     { timeoutMs: PROBE_TIMEOUT_MS },
   );
-  return /Linux version/.test(r.stdout);
+  return /Linux version/.test(r.stdout.toString('utf8'));
 }
 
 /** `forced` comes from the caller (e.g. NETLINK_LAB_ACCEL); otherwise probe once per host boot. */

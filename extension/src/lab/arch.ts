@@ -3,13 +3,14 @@
 // module loop; aarch64 runs under TCG on an x86_64 host to prove the static arm64 helper on a real arm64 kernel and
 // modules cross-built here against its headers.
 import os from 'node:os';
+import type { DebArch } from '../debian/arch';
 
 export type LabArch = 'x86_64' | 'aarch64';
 
 export interface ArchProfile {
   readonly arch: LabArch;
   /** Debian's name: the suffix of linux-image-<release> and the `:arch` of foreign packages. */
-  readonly debArch: 'amd64' | 'arm64';
+  readonly debArch: DebArch;
   readonly qemuBinary: string;
   /** The Debian package with qemuBinary. */
   readonly qemuPackage: string;
@@ -38,11 +39,6 @@ export const ARCH_PROFILES: Readonly<Record<LabArch, ArchProfile>> = {
 export function hostLabArch(): LabArch | undefined {
   const m = os.arch();
   return m === 'x64' ? 'x86_64' : m === 'arm64' ? 'aarch64' : undefined;
-}
-
-/** Debian's name for this machine's architecture (amd64 where the lab cannot tell). */
-export function hostDebArch(): ArchProfile['debArch'] {
-  return ARCH_PROFILES[hostLabArch() ?? 'x86_64'].debArch;
 }
 
 /** Whether guests of `arch` run natively here (KVM is possible, host binaries run in the guest). */

@@ -1,14 +1,14 @@
 // Where the guest's programs come from. A guest of the host's own architecture gets the host's busybox-static,
 // dropbear and sftp-server with the libraries `ldd` lists. A foreign one (aarch64 on an x86_64 host) gets the
-// same Debian packages of its architecture, downloaded through the private apt state (foreignApt.ts) and unpacked
+// same Debian packages of its architecture, downloaded through the private apt state (debian/foreignApt.ts) and unpacked
 // into ${cache}/lab/userland-<debArch>/root/; their libraries are found by reading each ELF's NEEDED entries and
 // interpreter (the host cannot run them, so no ldd), and symlinks are followed inside that root, not the host's.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { lstat, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LabError } from './errors';
-import { aptOptions, ensureForeignLists } from './foreignApt';
-import { runChecked, runProcess } from './runProcess';
+import { aptOptions, ensureForeignLists } from '../debian/foreignApt';
+import { run, runChecked } from '../process/run';
+import { LabError, labFailure, withLabErrors } from './errors';
 
 export interface GuestFile {
   /** Path in the initramfs, without the leading slash. */
@@ -35,13 +35,14 @@ const BINARIES = [
 
 /** Shared libraries (and the ELF interpreter) `ldd` lists; none for a static binary. */
 async function lddLibraries(binary: string): Promise<string[]> {
-  const r = await runProcess(['ldd', binary], { timeoutMs: 30_000 });
+  const r = await run(['ldd', binary], { timeoutMs: 30_000 });
+  const stdout = r.stdout.toString('utf8');
   if (r.code !== 0) {
-    if (/not a dynamic executable/.test(r.stdout + r.stderr)) return [];
+    if (/not a dynamic executable/.test(stdout + r.stderr)) return [];
     throw new LabError('initramfs', `ldd ${binary} failed`, r.stderr);
   }
   const libs: string[] = [];
-  for (const line of r.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
     if (m?.[1]) libs.push(m[1]);
   }
@@ -49,8 +50,8 @@ async function lddLibraries(binary: string): Promise<string[]> {
 }
 
 async function busyboxApplets(busybox: string): Promise<string[]> {
-  const r = await runChecked('initramfs', [busybox, '--list-full'], { timeoutMs: 30_000 });
-  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && l !== 'linuxrc');
+  const r = await runChecked([busybox, '--list-full'], { timeoutMs: 30_000 }, labFailure('initramfs'));
+  return r.stdout.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && l !== 'linuxrc');
 }
 
 /** The host's own programs (the x86_64 lab on an x86_64 host). */
@@ -92,9 +93,10 @@ export async function resolveInRoot(root: string, rel: string, depth = 0): Promi
 
 /** NEEDED sonames and the interpreter of an ELF file (any architecture: readelf only reads it). */
 export async function elfNeeds(file: string): Promise<{ needed: string[]; interpreter?: string }> {
-  const r = await runChecked('initramfs', ['readelf', '-d', '-l', '-W', file], { timeoutMs: 30_000, env: { ...process.env, LC_ALL: 'C' } });
-  const needed = [...r.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1] as string);
-  const interp = /\[Requesting program interpreter: ([^\]]+)\]/.exec(r.stdout)?.[1];
+  const r = await runChecked(['readelf', '-d', '-l', '-W', file], { timeoutMs: 30_000, env: { ...process.env, LC_ALL: 'C' } }, labFailure('initramfs'));
+  const text = r.stdout.toString('utf8');
+  const needed = [...text.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1] as string);
+  const interp = /\[Requesting program interpreter: ([^\]]+)\]/.exec(text)?.[1];
   return { needed, ...(interp ? { interpreter: interp } : {}) };
 }
 
@@ -138,9 +140,9 @@ async function packageClosure(apt: string[], roots: readonly string[]): Promise<
   const all = new Set<string>(roots);
   let frontier = [...roots];
   while (frontier.length > 0) {
-    const r = await runChecked('packages', ['apt-cache', ...apt, 'depends', ...frontier], { timeoutMs: 60_000 });
+    const r = await runChecked(['apt-cache', ...apt, 'depends', ...frontier], { timeoutMs: 60_000 }, labFailure('packages'));
     frontier = [];
-    for (const line of r.stdout.split('\n')) {
+    for (const line of r.stdout.toString('utf8').split('\n')) {
       const dep = /^\s+(?:\|)?(?:Pre)?Depends:\s+([a-z0-9][a-z0-9.+-]*)/.exec(line)?.[1];
       if (dep && /^(lib|zlib)/.test(dep) && !all.has(dep)) {
         all.add(dep);
@@ -156,16 +158,16 @@ export async function foreignUserland(cacheDir: string, debArch: string, hostDeb
   const base = path.join(cacheDir, 'lab', `userland-${debArch}`);
   const root = path.join(base, 'root');
   if (!existsSync(path.join(base, USERLAND_MARKER))) {
-    await ensureForeignLists(cacheDir, debArch, hostDebArch, log);
+    await withLabErrors(ensureForeignLists(cacheDir, debArch, hostDebArch, log));
     const apt = aptOptions(cacheDir, debArch, hostDebArch);
     const pkgs = await packageClosure(apt, ROOT_PACKAGES);
     const debs = path.join(base, 'debs');
     await rm(base, { recursive: true, force: true });
     await mkdir(debs, { recursive: true });
     log(`downloading ${debArch} ${pkgs.join(' ')}`);
-    await runChecked('packages', ['apt-get', ...apt, 'download', ...pkgs.map((p) => `${p}:${debArch}`)], { cwd: debs, timeoutMs: 600_000 });
+    await runChecked(['apt-get', ...apt, 'download', ...pkgs.map((p) => `${p}:${debArch}`)], { cwd: debs, timeoutMs: 600_000 }, labFailure('packages'));
     for (const f of readdirSync(debs).filter((n) => n.endsWith('.deb'))) {
-      await runChecked('packages', ['dpkg-deb', '-x', path.join(debs, f), root], { timeoutMs: 120_000 });
+      await runChecked(['dpkg-deb', '-x', path.join(debs, f), root], { timeoutMs: 120_000 }, labFailure('packages'));
     }
     await writeFile(path.join(base, USERLAND_MARKER), `${pkgs.join('\n')}\n`);
   }

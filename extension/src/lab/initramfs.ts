@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { labFailure } from './errors';
 import { GROUP, HOST_KEY_PATH, PASSWD, SHELLS, initScript } from './guestFiles';
 import { hostUserland, readGuestFile, type GuestUserland } from './guestUserland';
 import { modulesDep, resolveModuleChain } from './moduleChain';
-import { runChecked } from './runProcess';
+import { runChecked } from '../process/run';
 import { HOST_KEY_ALIAS } from './sshArgs';
 import { generateDropbearHostKey } from './sshKeys';
 
@@ -119,12 +120,12 @@ export async function buildInitramfs(opts: InitramfsOptions): Promise<Initramfs>
   await rm(build, { recursive: true, force: true });
   await writeStaging(staging, entries);
   const hostKey = await generateDropbearHostKey(path.join(staging, HOST_KEY_PATH));
-  const cpio = await runChecked('initramfs', ['cpio', '-o', '-H', 'newc', '-R', '0:0', '--quiet'], {
+  const cpio = await runChecked(['cpio', '-o', '-H', 'newc', '-R', '0:0', '--quiet'], {
     cwd: staging,
     input: `${(await listTree(staging)).join('\n')}\n`,
     timeoutMs: 120_000,
-  });
-  await writeFile(path.join(build, 'initramfs.cpio.gz'), gzipSync(cpio.stdoutBytes, { level: 6 }));
+  }, labFailure('initramfs'));
+  await writeFile(path.join(build, 'initramfs.cpio.gz'), gzipSync(cpio.stdout, { level: 6 }));
   await writeFile(path.join(build, 'known_hosts'), `${HOST_KEY_ALIAS} ${hostKey}\n`);
   await rm(staging, { recursive: true, force: true });
   try {

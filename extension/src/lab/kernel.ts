@@ -2,16 +2,16 @@
 // Debian kernel unpacked into the cache. Either way QEMU gets an uncompressed vmlinux when the kernel supports
 // PVH (fast under TCG), the bzImage otherwise. An aarch64 guest always gets Debian's arm64 kernel, whose vmlinuz is
 // the plain arm64 Image QEMU boots as it is. Its headers are not unpacked at boot: the first local-headers module
-// build fetches them for its `uname -r`, set up for a cross build (debianKernel.ts fetchDebianHeaders), as for any
+// build fetches them for its `uname -r`, set up for a cross build (debian/kernel.ts fetchDebianHeaders), as for any
 // target running a Debian kernel. A boot that only runs the helper does not pay for them (~14 MB of downloads).
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { prepareDebianKernel } from '../debian/kernel';
 import { ARCH_PROFILES, isNativeArch, type LabArch } from './arch';
-import { prepareDebianKernel } from './debianKernel';
-import { LabError } from './errors';
+import { LabError, withLabErrors } from './errors';
 import { extractVmlinux } from './vmlinux';
 
 export interface LabKernel {
@@ -101,7 +101,7 @@ export async function prepareKernel(opts: KernelOptions): Promise<LabKernel> {
   const arch = opts.arch ?? 'x86_64';
   if (arch !== 'x86_64') {
     if (isNativeArch(arch)) throw new LabError('kernel', `an ${arch} lab on an ${arch} host is not supported yet`);
-    const deb = await prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log, { debArch: ARCH_PROFILES[arch].debArch, headers: false });
+    const deb = await withLabErrors(prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log, { debArch: ARCH_PROFILES[arch].debArch, headers: false }));
     if (!existsSync(deb.bzImage)) throw new LabError('kernel', `${deb.bzImage} is missing`);
     return {
       source: 'debian',
@@ -117,7 +117,7 @@ export async function prepareKernel(opts: KernelOptions): Promise<LabKernel> {
     const host = await hostKernel(opts);
     if (host) return host;
   }
-  const deb = await prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log);
+  const deb = await withLabErrors(prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log));
   const pvh = await hasPvh(path.join(deb.root, 'boot', `config-${deb.release}`));
   if (!existsSync(deb.bzImage)) throw new LabError('kernel', `${deb.bzImage} is missing`);
   return {

@@ -7,7 +7,8 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseAccel } from './accel';
-import { ARCH_PROFILES, hostDebArch, hostLabArch, isNativeArch, type LabArch } from './arch';
+import { hostDebArch } from '../debian/arch';
+import { ARCH_PROFILES, hostLabArch, isNativeArch, type LabArch } from './arch';
 import { LabError } from './errors';
 import { signalOwned, spawnOwned } from './ownedProcess';
 import { freePort } from './freePort';
@@ -15,7 +16,7 @@ import { foreignUserland } from './guestUserland';
 import { buildInitramfs } from './initramfs';
 import { prepareKernel, type LabKernel } from './kernel';
 import { qemuArgv, type Accel } from './qemuArgs';
-import { runProcess, type RunResult } from './runProcess';
+import { run, type RunResult } from '../process/run';
 import { shellCommand as quoteArgv } from '../target/quote';
 import { sshBannerSeen } from './sshBanner';
 import { ensureClientKey } from './sshKeys';
@@ -222,7 +223,7 @@ export class LabVm extends EventEmitter {
           await sleep(SSH_RETRY_MS);
           continue;
         }
-        const r = await runProcess([...this.sshArgs, 'true'], { timeoutMs: 20_000, signal: this.opts.signal });
+        const r = await run([...this.sshArgs, 'true'], { timeoutMs: 20_000, signal: this.opts.signal });
         if (r.code === 0) break;
         // A wrong host key is a real error, not a guest still booting.
         if (/Host key verification failed|IDENTIFICATION HAS CHANGED|Permission denied/.test(r.stderr)) {
@@ -251,9 +252,9 @@ export class LabVm extends EventEmitter {
   /** Runs argv in the guest (quoted here, in quoteArgv, and nowhere else). */
   async exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
     if (this.stateValue !== LabState.Ready) throw new LabError('exec', `the lab is ${this.stateValue}, not ready`);
-    const r: RunResult = await runProcess([...this.sshArgs, quoteArgv(argv)], { timeoutMs: opts.timeoutMs, input: opts.input });
+    const r: RunResult = await run([...this.sshArgs, quoteArgv(argv)], { timeoutMs: opts.timeoutMs, input: opts.input });
     if (r.timedOut) throw new LabError('exec', `${quoteArgv(argv)} timed out after ${opts.timeoutMs} ms`, r.stderr);
-    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+    return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
 
   /** Copies a host file into the guest with scp (SFTP; sftp-server is in the initramfs). */
@@ -263,7 +264,7 @@ export class LabVm extends EventEmitter {
       throw new LabError('copy', `remote path must be absolute and on one line: ${JSON.stringify(remotePath)}`);
     }
     if (!existsSync(localPath)) throw new LabError('copy', `${localPath} does not exist`);
-    const r = await runProcess(scpArgv(this.endpoint, localPath, remotePath), { timeoutMs });
+    const r = await run(scpArgv(this.endpoint, localPath, remotePath), { timeoutMs });
     if (r.timedOut || r.code !== 0) {
       throw new LabError('copy', `scp ${localPath} -> ${remotePath} failed (${r.timedOut ? 'timeout' : r.code})`, r.stderr);
     }
@@ -299,7 +300,7 @@ export class LabVm extends EventEmitter {
       const gone = new Promise<void>((r) => q.once('exit', () => r()));
       if (this.stateValue === LabState.Ready) {
         // poweroff -f calls reboot(2) at once; the SSH session dies with the guest, so its result is moot.
-        await runProcess([...this.sshArgs, quoteArgv(['poweroff', '-f'])], { timeoutMs: 5_000 }).catch(() => undefined);
+        await run([...this.sshArgs, quoteArgv(['poweroff', '-f'])], { timeoutMs: 5_000 }).catch(() => undefined);
         await Promise.race([gone, sleep(5_000)]);
       }
       await this.kill();

@@ -2,8 +2,8 @@
 // powers it off on Ctrl-C / SIGTERM.
 import path from 'node:path';
 import type { LabArch } from './arch';
-import { ensurePackages, labHostPackages } from './debianPackages';
 import { LabError } from './errors';
+import { ensurePackages, labHostPackages } from './hostPackages';
 import { prepareKernel } from './kernel';
 import { LabState, LabVm } from './labVm';
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LabError } from './errors';
 import { moduleDepends, readModinfo } from './modinfo';
-import { runProcess } from './runProcess';
+import { run } from '../process/run';
 
 export interface ChainModule {
   name: string;
@@ -32,9 +32,9 @@ async function readModule(file: string): Promise<Buffer> {
         ? ['gzip', '-dc']
         : undefined;
   if (!decompressor) return raw;
-  const r = await runProcess(decompressor, { input: raw, timeoutMs: 30_000 });
+  const r = await run(decompressor, { input: raw, timeoutMs: 30_000 });
   if (r.code !== 0) throw new LabError('modules', `cannot decompress ${file}`, r.stderr);
-  return r.stdoutBytes;
+  return r.stdout;
 }
 
 /**

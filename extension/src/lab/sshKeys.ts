@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { LabError } from './errors';
-import { runChecked } from './runProcess';
+import { LabError, labFailure } from './errors';
+import { runChecked } from '../process/run';
 
 export interface ClientKey {
   privateKey: string;
@@ -20,9 +20,9 @@ export async function ensureClientKey(dir: string): Promise<ClientKey> {
     const tmp = path.join(dir, `tmp-${process.pid}`);
     await rm(tmp, { force: true });
     await rm(`${tmp}.pub`, { force: true });
-    await runChecked('ssh key', ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'netlink-lab', '-f', tmp], {
+    await runChecked(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'netlink-lab', '-f', tmp], {
       timeoutMs: 30_000,
-    });
+    }, labFailure('ssh key'));
     await rename(`${tmp}.pub`, `${privateKey}.pub`);
     await rename(tmp, privateKey);
   }
@@ -32,10 +32,11 @@ export async function ensureClientKey(dir: string): Promise<ClientKey> {
 /** Generates a dropbear ed25519 host key file and returns its OpenSSH public key ("ssh-ed25519 AAAA..."). */
 export async function generateDropbearHostKey(file: string): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
-  await runChecked('host key', ['dropbearkey', '-t', 'ed25519', '-f', file], { timeoutMs: 30_000 });
-  const r = await runChecked('host key', ['dropbearkey', '-y', '-f', file], { timeoutMs: 30_000 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('ssh-ed25519 '));
-  if (!line) throw new LabError('host key', 'dropbearkey -y printed no ssh-ed25519 line', r.stdout);
+  await runChecked(['dropbearkey', '-t', 'ed25519', '-f', file], { timeoutMs: 30_000 }, labFailure('host key'));
+  const r = await runChecked(['dropbearkey', '-y', '-f', file], { timeoutMs: 30_000 }, labFailure('host key'));
+  const stdout = r.stdout.toString('utf8');
+  const line = stdout.split('\n').find((l) => l.startsWith('ssh-ed25519 '));
+  if (!line) throw new LabError('host key', 'dropbearkey -y printed no ssh-ed25519 line', stdout);
   const [type, blob] = line.trim().split(/\s+/);
   return `${type} ${blob}`;
 }

@@ -5,7 +5,7 @@
 // The kernel build appends the uncompressed size (le32) to the payload; it is checked against the result.
 import { gunzipSync } from 'node:zlib';
 import { LabError } from './errors';
-import { runProcess } from './runProcess';
+import { run } from '../process/run';
 
 type Compression = 'gzip' | 'xz' | 'zstd' | 'lzma' | 'lz4';
 
@@ -61,11 +61,11 @@ export function findPayload(bzImage: Buffer): Payload {
 }
 
 async function decompressWith(argv: string[], data: Buffer): Promise<Buffer> {
-  const r = await runProcess(argv, { input: data, timeoutMs: 120_000 });
+  const r = await run(argv, { input: data, timeoutMs: 120_000 });
   if (r.timedOut || r.code !== 0) {
     throw new LabError('vmlinux', `${argv.join(' ')} failed (${r.timedOut ? 'timeout' : r.code})`, r.stderr);
   }
-  return r.stdoutBytes;
+  return r.stdout;
 }
 
 export async function decompress(p: Payload): Promise<Buffer> {

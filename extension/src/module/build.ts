@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { run, type RunResult } from '../process/run';
 import { SHA256_HEX } from '../target/fileCheck';
 import { ensureLocalPrivateFolder, ensureRemotePrivateFolder } from '../target/privateFolder';
 import { crossSetup, missingCompiler, missingCrossTool } from './crossBuild';
 import { parseKbuildOutput, primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
-import { runLocal, type LocalRunResult } from './localProcess';
 import { readModuleSources, type ModuleSources } from './moduleSources';
 import { checkRemotePath, execChecked, firstLine, KmodError, type BuildMode, type ModuleTarget } from './remote';
 
@@ -184,13 +184,14 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   for (const f of src.files) await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
   const makeArgv = ['make', '-C', headers, `M=${buildDir}`, ...cross.makeArgs, 'modules'];
   log(makeArgv.join(' '));
-  let r: LocalRunResult;
+  let r: RunResult;
   try {
-    r = await runLocal(makeArgv, {
+    r = await run(makeArgv, {
       timeoutMs: opts.timeoutMs ?? MAKE_TIMEOUT_MS,
       signal: opts.signal,
       env: { ...process.env, LC_ALL: 'C' },
       onLine: (l) => l && log(l),
+      interleaved: true,
     });
   } catch (e) {
     throw new KmodError(`${(e as Error).message}: build mode "local-headers" needs make and gcc on this machine (Debian: apt-get install make gcc)`);

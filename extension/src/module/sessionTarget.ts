@@ -1,6 +1,6 @@
 // A target session as the module commands see it (ModuleTarget): kept apart from extension.ts so that code without
 // vscode (the cycle benchmark) drives the module steps exactly as the commands do.
-import { fetchDebianHeaders } from '../lab/debianKernel';
+import { fetchDebianHeaders } from '../debian/kernel';
 import type { TargetSession } from '../target/targets';
 import type { ModuleTarget } from './remote';
 

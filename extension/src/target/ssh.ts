@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runChild, type ChildResult } from './childProcess';
+import { run, type RunResult } from '../process/run';
 import { TargetError } from './errors';
 import { checkedArgv, fileCheckRefusal, type FileCheck } from './fileCheck';
 import { shellCommand, sshPathValue } from './quote';
@@ -70,7 +70,7 @@ const STATUS_SCRIPT = `"$@"; s=$?; printf '\\n${EXIT_MARK}%d\\n' "$s" >&2; exit 
 const STATUS_LINE = new RegExp(`\\n${EXIT_MARK}(\\d+)\\n$`);
 
 /** The exit status from stderr's last line (and stderr without it), when the line is there. */
-export function takeExitMark(r: ChildResult): { result: ChildResult; marked: boolean } {
+export function takeExitMark(r: RunResult): { result: RunResult; marked: boolean } {
   const m = STATUS_LINE.exec(r.stderr);
   if (!m) return { result: r, marked: false };
   return { result: { ...r, code: Number(m[1]), stderr: r.stderr.slice(0, m.index) }, marked: true };
@@ -136,7 +136,7 @@ export class SshConnection {
     return [this.ssh, ...this.sshOptions(), '--', this.spec.sshDestination, shellCommand(remote)];
   }
 
-  private diagnose(r: ChildResult, what: string, argv: readonly string[], opts: ExecOptions, ranRemotely: boolean): void {
+  private diagnose(r: RunResult, what: string, argv: readonly string[], opts: ExecOptions, ranRemotely: boolean): void {
     const { privileged = false, timeoutMs } = opts;
     if (r.aborted) throw new TargetError('aborted', `${what} on target "${this.name}" was cancelled`);
     if (r.timedOut) {
@@ -170,7 +170,7 @@ export class SshConnection {
    * then reports 255 as if the connection had failed. The queue wait does not count against a command's timeout;
    * a cancelled waiter leaves the queue in order. The helper session (spawn) is long-lived and not queued.
    */
-  private async oneAtATime<T>(run: () => Promise<T>, argv: readonly string[], signal?: AbortSignal): Promise<T> {
+  private async oneAtATime<T>(command: () => Promise<T>, argv: readonly string[], signal?: AbortSignal): Promise<T> {
     const previous = this.execTail;
     let release!: () => void;
     this.execTail = new Promise<void>((resolve) => {
@@ -192,7 +192,7 @@ export class SshConnection {
       } else {
         await previous;
       }
-      return await run();
+      return await command();
     } finally {
       // After a cancelled wait the next command still waits for the one before this.
       void previous.then(release);
@@ -203,7 +203,7 @@ export class SshConnection {
     const full = this.commandArgv(argv, opts.privileged ?? false, true, opts.check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)}`);
-    const child = await runChild(full[0] as string, full.slice(1), { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const child = await run(full, { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     // A status line means the command ran and ended there, whatever ssh's own exit status says.
     const { result: r, marked } = takeExitMark(child);
     this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts, marked);
@@ -269,7 +269,7 @@ export class SshConnection {
 
   /** Pid of the running master connection, or undefined when none is up (ssh -O check). */
   async masterPid(timeoutMs = 5_000): Promise<number | undefined> {
-    const r = await runChild(this.ssh, [...this.sshOptions(), '-O', 'check', '--', this.spec.sshDestination], { timeoutMs });
+    const r = await run([this.ssh, ...this.sshOptions(), '-O', 'check', '--', this.spec.sshDestination], { timeoutMs });
     const m = /Master running \(pid=(\d+)\)/.exec(r.stderr);
     return m ? Number(m[1]) : undefined;
   }
@@ -277,6 +277,6 @@ export class SshConnection {
   /** Closes the master connection (and with it every session on it). */
   async close(timeoutMs = 5_000): Promise<void> {
     this.homeDir = undefined;
-    await runChild(this.ssh, [...this.sshOptions(), '-O', 'exit', '--', this.spec.sshDestination], { timeoutMs }).catch(() => undefined);
+    await run([this.ssh, ...this.sshOptions(), '-O', 'exit', '--', this.spec.sshDestination], { timeoutMs }).catch(() => undefined);
   }
 }

@@ -4,9 +4,9 @@
 // scripts/ are programs (fixdep, modpost, genksyms) that run here, and the package is Multi-Arch: foreign, made to
 // serve headers of any architecture. Unpacked into one root, the headers' relative symlinks
 // (scripts, tools -> ../../lib/linux-kbuild-<ver>/...) land on the host's kbuild as they do in an installed system.
-import { LabError } from './errors';
-import { candidateVersions, ensureAptLists, type Apt } from './debianApt';
-import { runChecked, runProcess } from './runProcess';
+import { run, runChecked } from '../process/run';
+import { candidateVersions, ensureAptLists, type Apt } from './apt';
+import { DebianError, debianFailure } from './errors';
 
 type Log = (line: string) => void;
 
@@ -42,7 +42,7 @@ export function dependencies(depends: string): Dependency[] {
 /** Whether `version` meets the dependency's relation, as dpkg orders versions. */
 async function satisfies(version: string, dep: Dependency): Promise<boolean> {
   if (!dep.relation || !dep.version) return true;
-  const r = await runProcess(['dpkg', '--compare-versions', version, dep.relation, dep.version], { timeoutMs: 30_000 });
+  const r = await run(['dpkg', '--compare-versions', version, dep.relation, dep.version], { timeoutMs: 30_000 });
   return r.code === 0;
 }
 
@@ -61,19 +61,19 @@ async function hostKbuildVersion(host: Apt, dep: Dependency, release: string, lo
   let version = await usableCandidate(host, dep);
   if (!version && process.getuid?.() === 0) {
     log(`apt-get update (this machine's lists have no ${dep.name} ${dep.relation ?? ''} ${dep.version ?? ''})`);
-    await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
+    await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, debianFailure('kernel download'));
     version = await usableCandidate(host, dep);
   }
   if (!version) {
-    throw new LabError('kernel', `this machine's apt offers no ${dep.name}${dep.version ? ` ${dep.relation} ${dep.version}` : ''} for ${host.debArch}, which the headers of ${release} need for their build tools: run apt-get update (as root), or set the target's headersDir to a build tree prepared for cross builds`);
+    throw new DebianError('kernel', `this machine's apt offers no ${dep.name}${dep.version ? ` ${dep.relation} ${dep.version}` : ''} for ${host.debArch}, which the headers of ${release} need for their build tools: run apt-get update (as root), or set the target's headersDir to a build tree prepared for cross builds`);
   }
   return version;
 }
 
 /** What linux-headers-<release> needs to build with, from apt's record of it: its -common and kbuild packages. */
 export async function headerDependencies(apt: Apt, release: string): Promise<{ common?: Dependency; kbuild?: Dependency }> {
-  const show = await runChecked('kernel', ['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 });
-  const deps = dependencies(controlField(show.stdout, 'Depends') ?? '');
+  const show = await runChecked(['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 }, debianFailure('kernel'));
+  const deps = dependencies(controlField(show.stdout.toString('utf8'), 'Depends') ?? '');
   const common = deps.find((d) => /^linux-headers-.*-common(-rt)?$/.test(d.name));
   const kbuild = deps.find((d) => d.name.startsWith('linux-kbuild-'));
   return { ...(common ? { common } : {}), ...(kbuild ? { kbuild } : {}) };
@@ -83,7 +83,7 @@ export async function headerDependencies(apt: Apt, release: string): Promise<{ c
 export async function crossHeaderDownloads(target: Apt, host: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
   const headers = `linux-headers-${release}`;
   const { common, kbuild } = await headerDependencies(target, release);
-  if (!kbuild) throw new LabError('kernel', `${headers} (${target.debArch}) depends on no linux-kbuild package in apt's record: cannot set up a cross build`);
+  if (!kbuild) throw new DebianError('kernel', `${headers} (${target.debArch}) depends on no linux-kbuild package in apt's record: cannot set up a cross build`);
   // Pinned: the .deb to unpack is then known by name, version and architecture (debs/ holds several).
   const kbuildVersion = await hostKbuildVersion(host, kbuild, release, log);
   log(`cross build: ${headers} of ${target.debArch} with ${kbuild.name} ${kbuildVersion} of ${host.debArch} (this machine)`);

@@ -4,19 +4,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { hostDebArch } from './arch';
-import { LabError } from './errors';
+import { run, runChecked } from '../process/run';
+import { hostDebArch, type DebArch } from './arch';
+import { DebianError, debianFailure } from './errors';
 import { aptOptions, ensureForeignLists } from './foreignApt';
-import { runChecked, runProcess } from './runProcess';
 
-export type DebArch = 'amd64' | 'arm64';
 type Log = (line: string) => void;
 
 /** How apt is run for one architecture: the system's apt for the host's own, a private state for another. */
 export interface Apt {
   readonly cacheDir: string;
   readonly debArch: DebArch;
-  readonly hostDebArch: string;
+  readonly hostDebArch: DebArch;
   readonly options: string[];
 }
 
@@ -26,8 +25,8 @@ export function aptFor(cacheDir: string, debArch: DebArch): Apt {
 }
 
 async function aptListsPresent(): Promise<boolean> {
-  const r = await runProcess(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
-  return r.code === 0 && r.stdout.trim().length > 0;
+  const r = await run(['apt-cache', 'pkgnames', 'linux-image-'], { timeoutMs: 60_000 });
+  return r.code === 0 && r.stdout.toString('utf8').trim().length > 0;
 }
 
 export async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
@@ -37,7 +36,7 @@ export async function ensureAptLists(apt: Apt, log: Log): Promise<void> {
   }
   if (await aptListsPresent()) return;
   log('apt-get update (no package lists yet)');
-  await runChecked('kernel download', ['apt-get', 'update'], { timeoutMs: 300_000 });
+  await runChecked(['apt-get', 'update'], { timeoutMs: 300_000 }, debianFailure('kernel download'));
 }
 
 /** The candidate version apt would download for each name (undefined: none), read from `apt-cache policy`. */
@@ -54,8 +53,8 @@ export function policyCandidates(policy: string, names: readonly string[]): Map<
 }
 
 export async function candidateVersions(apt: Apt, names: readonly string[]): Promise<Map<string, string | undefined>> {
-  const r = await runProcess(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
-  return policyCandidates(r.stdout, names);
+  const r = await run(['apt-cache', ...apt.options, 'policy', ...names], { timeoutMs: 60_000 });
+  return policyCandidates(r.stdout.toString('utf8'), names);
 }
 
 /** True for each name that apt has a download candidate for. */
@@ -76,7 +75,7 @@ function downloadedDeb(debsDir: string, request: string, debArch: DebArch): stri
     .filter((f) => f.endsWith(`_${debArch}.deb`) || f.endsWith('_all.deb'))
     .map((f) => path.join(debsDir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!files[0]) throw new LabError('kernel download', `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`);
+  if (!files[0]) throw new DebianError('kernel download', `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`);
   return files[0];
 }
 
@@ -88,15 +87,15 @@ export async function downloadAndUnpack(apt: Apt, kernels: string, release: stri
   log(`downloading ${pkgs.join(' ')}${apt.options.length > 0 ? ` (${apt.debArch})` : ''}`);
   // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
   const sandbox = process.getuid?.() === 0 && apt.options.length === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  await runChecked('kernel download', ['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
+  await runChecked(['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
     cwd: debsDir,
     timeoutMs: 900_000,
-  });
+  }, debianFailure('kernel download'));
   const root = path.join(kernels, release);
   await mkdir(root, { recursive: true });
   for (const pkg of pkgs) {
-    await runChecked('kernel unpack', ['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
+    await runChecked(['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
       timeoutMs: 300_000,
-    });
+    }, debianFailure('kernel unpack'));
   }
 }

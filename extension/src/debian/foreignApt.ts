@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runChecked } from './runProcess';
+import { runChecked } from '../process/run';
+import { debianFailure } from './errors';
 
 /** Extra apt options for `debArch`: [] for the host's own, a private apt state for a foreign one. */
 export function aptOptions(cacheDir: string, debArch: string, hostDebArch: string): string[] {
@@ -49,7 +50,7 @@ export async function ensureForeignLists(cacheDir: string, debArch: string, host
   if (!existsSync(path.join(root, 'status'))) await writeFile(path.join(root, 'status'), '');
   log(`apt-get update for ${debArch} (private lists in ${root})`);
   try {
-    await runChecked('packages', ['apt-get', '-q', ...aptOptions(cacheDir, debArch, hostDebArch), 'update'], { timeoutMs: 300_000 });
+    await runChecked(['apt-get', '-q', ...aptOptions(cacheDir, debArch, hostDebArch), 'update'], { timeoutMs: 300_000 }, debianFailure('packages'));
   } catch (e) {
     if (age === undefined) throw e;
     log(`apt-get update for ${debArch} failed; using the lists from ${Math.round(age / 3600_000)} h ago (${(e as Error).message.split('\n')[0]})`);

@@ -10,14 +10,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hostDebArch, hostLabArch } from './arch';
+import { runChecked } from '../process/run';
+import { aptFor, candidates, downloadAndUnpack, ensureAptLists, type Apt } from './apt';
+import { hostDebArch, machineDebArch, type DebArch } from './arch';
 import { crossHeaderDownloads, headerDependencies, type HeaderDownload } from './crossHeaders';
-import { aptFor, candidates, downloadAndUnpack, ensureAptLists, type Apt, type DebArch } from './debianApt';
-import { compareVersions } from './debVersion';
-import { LabError } from './errors';
-import { runChecked } from './runProcess';
-
-export type { DebArch } from './debianApt';
+import { DebianError, debianFailure } from './errors';
+import { compareVersions } from './version';
 
 export interface DebianKernelFiles {
   release: string;
@@ -44,14 +42,15 @@ const HEADERS_MARKER = '.nlreply-headers-ok';
  * The second parameter may be the log alone (amd64 with headers), as before architectures were a choice.
  */
 export async function pickDebianRelease(series: string, log: Log, opts: DebianKernelOptions & { cacheDir?: string } = {}): Promise<string> {
-  if (!/^\d+\.\d+$/.test(series)) throw new LabError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
+  if (!/^\d+\.\d+$/.test(series)) throw new DebianError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
   const debArch = opts.debArch ?? 'amd64';
   const apt = aptFor(opts.cacheDir ?? '', debArch);
-  if (apt.options.length > 0 && !opts.cacheDir) throw new LabError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
+  if (apt.options.length > 0 && !opts.cacheDir) throw new DebianError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
   await ensureAptLists(apt, log);
-  const r = await runChecked('kernel', ['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 });
+  const r = await runChecked(['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 }, debianFailure('kernel'));
   const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-${debArch})$`);
   const releases = r.stdout
+    .toString('utf8')
     .split('\n')
     .map((n) => re.exec(n.trim())?.[1])
     .filter((rel): rel is string => rel !== undefined && !new RegExp(`-(rt|cloud)-${debArch}$`).test(rel))
@@ -60,7 +59,7 @@ export async function pickDebianRelease(series: string, log: Log, opts: DebianKe
     const c = await candidates(apt, [`linux-image-${rel}`, ...(opts.headers === false ? [] : [`linux-headers-${rel}`])]);
     if ([...c.values()].every(Boolean)) return rel;
   }
-  throw new LabError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
+  throw new DebianError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
 }
 
 /**
@@ -99,7 +98,7 @@ async function nativeHeaderDownloads(apt: Apt, release: string): Promise<HeaderD
 /** What the headers of `apt`'s architecture need: native, or cross with this machine's kbuild. */
 function headerDownloads(apt: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
   if (apt.debArch === apt.hostDebArch) return nativeHeaderDownloads(apt, release);
-  return crossHeaderDownloads(apt, aptFor(apt.cacheDir, apt.hostDebArch as DebArch), release, log);
+  return crossHeaderDownloads(apt, aptFor(apt.cacheDir, apt.hostDebArch), release, log);
 }
 
 /** The headers of `release` unpacked beside its image (downloaded unless the marker says they are there). */
@@ -108,7 +107,7 @@ async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Lo
   if (!cached) {
     for (const d of await headerDownloads(apt, release, log)) await downloadAndUnpack(d.apt, kernels, release, d.pkgs, log);
     if (!existsSync(path.join(headersDir, 'scripts', 'mod', 'modpost'))) {
-      throw new LabError('kernel', `${headersDir}/scripts/mod/modpost is missing after unpacking the headers of ${release} (the kbuild package)`);
+      throw new DebianError('kernel', `${headersDir}/scripts/mod/modpost is missing after unpacking the headers of ${release} (the kbuild package)`);
     }
     await writeFile(path.join(kernels, release, HEADERS_MARKER), '');
   }
@@ -120,7 +119,7 @@ async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Lo
 function releaseDebArch(release: string): DebArch {
   const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
   if (!m) {
-    throw new LabError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel for amd64 or arm64 (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
+    throw new DebianError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel for amd64 or arm64 (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
   }
   return m[1] as DebArch;
 }
@@ -133,8 +132,8 @@ function releaseDebArch(release: string): DebArch {
  */
 export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
   const debArch = releaseDebArch(release);
-  if (hostLabArch() === undefined) {
-    throw new LabError('kernel', `this machine (${process.arch}) is neither amd64 nor arm64, whose kbuild tools Debian ships for these headers: set the target's headersDir to a build tree prepared for this machine, or build on the target (buildMode "remote")`);
+  if (machineDebArch() === undefined) {
+    throw new DebianError('kernel', `this machine (${process.arch}) is neither amd64 nor arm64, whose kbuild tools Debian ships for these headers: set the target's headersDir to a build tree prepared for this machine, or build on the target (buildMode "remote")`);
   }
   const kernels = path.join(cacheDir, 'kernels');
   await mkdir(kernels, { recursive: true });
@@ -145,7 +144,7 @@ export async function fetchDebianHeaders(cacheDir: string, release: string, log:
   await ensureAptLists(apt, log);
   const found = await candidates(apt, [`linux-headers-${release}`]);
   if (!found.get(`linux-headers-${release}`)) {
-    throw new LabError('kernel', `apt has no linux-headers-${release}${debArch === hostDebArch() ? '' : ` (${debArch})`} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
+    throw new DebianError('kernel', `apt has no linux-headers-${release}${debArch === hostDebArch() ? '' : ` (${debArch})`} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
   }
   return ensureHeaders(apt, kernels, release, log);
 }
@@ -179,12 +178,12 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     await writeFile(path.join(root, IMAGE_MARKER), `${release}\n`);
   }
   if (!headers) {
-    if (!existsSync(path.join(files.modulesDir, 'modules.order'))) throw new LabError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
+    if (!existsSync(path.join(files.modulesDir, 'modules.order'))) throw new DebianError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
     return files;
   }
   await ensureHeaders(apt, kernels, release, log);
   for (const needed of [files.bzImage, path.join(files.modulesDir, 'modules.order'), path.join(files.headersDir, 'scripts')]) {
-    if (!existsSync(needed)) throw new LabError('kernel', `${needed} is missing after unpacking ${release}`);
+    if (!existsSync(needed)) throw new DebianError('kernel', `${needed} is missing after unpacking ${release}`);
   }
   return files;
 }
