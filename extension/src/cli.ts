@@ -46,8 +46,10 @@ function parseArgs(args: readonly string[]): CliOptions {
       const m = /^([\w.-]+)=(\d+)$/.exec(value());
       if (!m) throw new UsageError(`--genl-id takes NAME=ID, e.g. netdev=20`);
       o.genlIds.push([m[1]!, Number(m[2])]);
-    } else if (a === '--') o.hex.push(...args.slice(i + 1)), (i = args.length);
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    } else if (a === '--') {
+      // A loop, not a spread: the arguments after -- can be hundreds of thousands of words.
+      for (i++; i < args.length; i++) o.hex.push(args[i]!);
+    } else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else o.hex.push(a);
   }
   return o;

@@ -103,7 +103,7 @@ async function listTree(root: string, rel = ''): Promise<string[]> {
   for (const d of await readdir(path.join(root, rel), { withFileTypes: true })) {
     const r = rel ? `${rel}/${d.name}` : d.name;
     names.push(r);
-    if (d.isDirectory()) names.push(...(await listTree(root, r)));
+    if (d.isDirectory()) for (const name of await listTree(root, r)) names.push(name);
   }
   return names.sort();
 }
