@@ -22,6 +22,7 @@ function fileFolders(): string[] {
 
 export class Config implements vscode.Disposable {
   private current: Settings;
+  private problems: readonly SettingsProblem[] = [];
   private reported = '';
   private readonly changed = new vscode.EventEmitter<ConfigChange>();
   /** Fires after a change was read, when a group's values differ or the workspace became trusted. */
@@ -40,6 +41,11 @@ export class Config implements vscode.Disposable {
   /** The settings as last read. */
   get settings(): Settings {
     return this.current;
+  }
+
+  /** What is wrong with them, as last reported ("netlink.targets[1].destination: ..."). */
+  problemTexts(): readonly string[] {
+    return this.problems.map((p) => p.text);
   }
 
   /** Sets netlink.activeTarget: the workspace's choice when a folder is open, else the user's. */
@@ -82,6 +88,7 @@ export class Config implements vscode.Disposable {
 
   /** Each new set of problems once: in the log, and in one warning with a way to the first bad setting. */
   private report(problems: readonly SettingsProblem[]): void {
+    this.problems = problems;
     const text = problems.map((p) => p.text).join('; ');
     if (text && text !== this.reported) {
       for (const p of problems) this.log.warn(p.text);

@@ -31,6 +31,8 @@ export interface NetlinkExtensionApi {
   targetStatus(): { readonly text: string; readonly tooltip: string };
   /** The actions the Workspace Trust gate refused, in order. */
   refusedActions(): readonly string[];
+  /** The settings' bad values as the last warning listed them (empty: none). */
+  settingsProblems(): readonly string[];
   /** The Netlink Sockets view's rows as shown (after netlink.refreshSockets). */
   socketsView(): SocketsViewRow[];
   /** The lab VM's state as its status bar item shows it. */
@@ -141,7 +143,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       }, trust),
     );
     await decoder.start();
-    return { targetStatus: () => targets.status(), refusedActions: () => trust.refused(), socketsView: sockets.rows, labState: () => lab.currentState() };
+    return {
+      targetStatus: () => targets.status(),
+      refusedActions: () => trust.refused(),
+      settingsProblems: () => config.problemTexts(),
+      socketsView: sockets.rows,
+      labState: () => lab.currentState(),
+    };
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
     log.error(`activation failed: ${String((e as Error).stack ?? e)}`);
