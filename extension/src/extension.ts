@@ -1,21 +1,26 @@
 // activate(): wiring only. Each feature lives in its own folder and registers its own disposables; features
-// reach each other only through the small services handed over here.
+// reach each other only through the small services handed over here. The commands are registered from one table
+// (commands.ts), each with its feature's function.
 import * as vscode from 'vscode';
+import { COMMANDS, targetRefusal, type TrustRefusal } from './commands';
+import { Config } from './config';
 import { registerBuilder } from './builder/index';
 import type { BuilderTarget } from './builder/index';
-import { startDecoder } from './languageClient/client';
+import { createDecoder } from './languageClient/client';
 import { HostRegistry } from './specs/hostRegistry';
 import { TransportError } from './exchange/exchanger';
 import type { LabState } from './lab/index';
 import { LabController } from './lab/vscodeLab';
 import { ExerciseTestController } from './exercise/testController';
-import { moduleFolder, registerKmodCommands } from './module/commands';
+import { createKmodCommands } from './module/commands';
 import { moduleTargetOf } from './module/sessionTarget';
+import { registerCommands } from './registerCommands';
 import type { TargetSession } from './target/targets';
 import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
 import { registerSocketsView, type SocketsViewRow } from './target/socketsView';
 import { asTransportError } from './target/helperSession';
+import { TrustGate } from './trust';
 
 /**
  * What activate() returns: read-only views of UI state that the VS Code API cannot read back (a status bar item, a
@@ -26,6 +31,8 @@ export interface NetlinkExtensionApi {
   targetStatus(): { readonly text: string; readonly tooltip: string };
   /** The actions the Workspace Trust gate refused, in order. */
   refusedActions(): readonly string[];
+  /** The settings' bad values as the last warning listed them (empty: none). */
+  settingsProblems(): readonly string[];
   /** The Netlink Sockets view's rows as shown (after netlink.refreshSockets). */
   socketsView(): SocketsViewRow[];
   /** The lab VM's state as its status bar item shows it. */
@@ -33,7 +40,7 @@ export interface NetlinkExtensionApi {
 }
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
-function builderTargetFor(targets: TargetsService): BuilderTarget | undefined {
+function builderTargetFor(targets: TargetsService, trust: TrustGate): BuilderTarget | undefined {
   let session;
   try {
     session = targets.activeSession();
@@ -44,7 +51,7 @@ function builderTargetFor(targets: TargetsService): BuilderTarget | undefined {
     name: session.target.name,
     exchanger: {
       exchange: async (protocol, bytes, options) => {
-        if (!targets.requireTrust('Sending to a target')) throw new TransportError('unavailable', 'the workspace is not trusted');
+        if (!trust.allows(targetRefusal('Sending to a target'))) throw new TransportError('unavailable', 'the workspace is not trusted');
         // A deployment or connection that fails is the exchange's TransportError too.
         const helper = await session.helper().catch((e: unknown) => Promise.reject(asTransportError(e)));
         return helper.exchange(protocol, bytes, options);
@@ -54,11 +61,11 @@ function builderTargetFor(targets: TargetsService): BuilderTarget | undefined {
 }
 
 /**
- * The active session, after the trust gate: module commands and exercises run things on the target. A refusal is
- * `refused` (the gate already told the user why).
+ * The active session, after the trust gate: a Test Explorer run comes here without passing a command. A refusal is
+ * an error saying so (the gate already told the user why).
  */
-function trustedSession(targets: TargetsService, action: string, refused: () => Error = () => new Error(`${action} needs a trusted workspace`)): TargetSession {
-  if (!targets.requireTrust(action)) throw refused();
+function trustedSession(targets: TargetsService, trust: TrustGate, refusal: TrustRefusal): TargetSession {
+  if (!trust.allows(refusal)) throw new Error(`${refusal.action} needs a trusted workspace`);
   return targets.activeSession();
 }
 
@@ -66,9 +73,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
   const log = vscode.window.createOutputChannel('Netlink', { log: true });
   context.subscriptions.push(log);
   try {
-    const registry = new HostRegistry(context.asAbsolutePath('dist'), log);
+    const config = new Config(log);
+    const trust = new TrustGate(log);
+    context.subscriptions.push(config);
+    const registry = new HostRegistry(context.asAbsolutePath('dist'), log, config);
     context.subscriptions.push(registry);
-    const lab = LabController.register(context, log);
+    const lab = LabController.register(context, log, config);
     const targets = registerTargets(context, {
       extensionRoot: context.extensionPath,
       lab: () => {
@@ -76,40 +86,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
         return vm ? { sshArgs: vm.sshArgs, headersDir: vm.headersDir } : undefined;
       },
       log,
+      config,
+      trust,
     });
-    const socketsView = registerSocketsView(context, targets, log);
-    registerKmodCommands(context, {
+    const sockets = registerSocketsView(context, targets, log);
+    const kmod = createKmodCommands(context, {
       log,
+      config,
       extensionPath: context.extensionPath,
-      // A cancellation: the trust gate's warning is the one message the user gets.
-      getTarget: async () => moduleTargetOf(trustedSession(targets, 'Module commands', () => new vscode.CancellationError()), {
-        cacheDir: lab.cacheDir,
-        log: (l) => log.info(l),
-      }),
+      getTarget: async () => moduleTargetOf(targets.activeSession(), { cacheDir: lab.cacheDir, log: (l) => log.info(l) }),
       moduleChanged: (name) => targets.moduleChanged(name),
       // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
       releaseModule: async () => {
         await targets.activeSession().closeHelperSockets().catch((e: unknown) => log.warn(`closing the helper's sockets before rmmod: ${(e as Error).message}`));
       },
     });
-    ExerciseTestController.register(context, {
+    const exercises = ExerciseTestController.register(context, {
       log,
-      moduleFolder: () => {
-        try {
-          return moduleFolder();
-        } catch {
-          return undefined; // no workspace folder: nothing to discover
-        }
-      },
-      getExchanger: async () => trustedSession(targets, 'Running exercises').helper(),
+      config,
+      getExchanger: async () => trustedSession(targets, trust, COMMANDS.runExercise.untrusted).helper(),
     });
     const builder = registerBuilder({
       extensionUri: context.extensionUri,
       workspaceState: context.workspaceState,
       log,
       registry: () => registry.get(),
-      target: () => builderTargetFor(targets),
+      target: () => builderTargetFor(targets, trust),
     });
+    const decoder = createDecoder(context, log, config);
     context.subscriptions.push(
       builder,
       registry.onDidChange(() => builder.refresh()),
@@ -118,9 +122,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
         builder.refresh();
       }),
       { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
+      registerCommands({
+        decodeSelection: decoder.decodeSelection,
+        decodeFile: decoder.decodeFile,
+        startLab: () => lab.startLab(),
+        stopLab: () => lab.stopLab(),
+        copyLabSshCommand: () => lab.copyLabSshCommand(),
+        openInBuilder: builder.openInBuilder,
+        selectTarget: targets.selectTarget,
+        connectTarget: targets.connectTarget,
+        disconnectTarget: targets.disconnectTarget,
+        buildModule: kmod.buildModule,
+        loadModule: kmod.loadModule,
+        unloadModule: kmod.unloadModule,
+        showKernelLog: kmod.showKernelLog,
+        stopKernelLog: kmod.stopKernelLog,
+        newModule: kmod.newModule,
+        runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
+        refreshSockets: sockets.refreshSockets,
+      }, trust),
     );
-    await startDecoder(context, log);
-    return { targetStatus: () => targets.status(), refusedActions: () => targets.refusedActions(), socketsView, labState: () => lab.currentState() };
+    await decoder.start();
+    return {
+      targetStatus: () => targets.status(),
+      refusedActions: () => trust.refused(),
+      settingsProblems: () => config.problemTexts(),
+      socketsView: sockets.rows,
+      labState: () => lab.currentState(),
+    };
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.
     log.error(`activation failed: ${String((e as Error).stack ?? e)}`);

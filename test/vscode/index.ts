@@ -4,6 +4,7 @@
 import './suites/hover.suite';
 import './suites/decode.suite';
 import './suites/targets.suite';
+import './suites/settings.suite';
 import './suites/workspace-specs.suite';
 // Last: it boots the lab VM, the slow part of the run.
 import './suites/module-loop.suite';

@@ -1,4 +1,4 @@
-// The message builder feature: its view and commands, wired by extension.ts with registerBuilder().
+// The message builder feature: its view and the function of its command, wired by extension.ts with registerBuilder().
 import * as vscode from 'vscode';
 import type { LoadRequest } from '../protocol/webview';
 import { parseHexText } from '../netlink/scan/index';
@@ -46,22 +46,21 @@ function loadRequestFrom(arg: unknown): LoadRequest | { error: string } {
 /** The registered feature: dispose it on deactivation; refresh() after the families or the target changed. */
 export interface BuilderFeature extends vscode.Disposable {
   refresh(): void;
+  /** netlink.openInBuilder: the bytes of `arg` ({hex, protocol?, source?}), else of the editor's selection. */
+  openInBuilder(arg?: unknown): Promise<void>;
 }
 
 export function registerBuilder(deps: BuilderDeps): BuilderFeature {
   const provider = new BuilderViewProvider(deps);
-  const registrations = vscode.Disposable.from(
-    provider,
-    vscode.window.registerWebviewViewProvider(BUILDER_VIEW_ID, provider),
-    vscode.commands.registerCommand('netlink.openInBuilder', async (arg?: unknown) => {
-      const request = loadRequestFrom(arg);
-      if ('error' in request) {
-        void vscode.window.showErrorMessage(`Netlink: ${request.error}`);
-        return;
-      }
-      provider.load(request);
-      await vscode.commands.executeCommand(`${BUILDER_VIEW_ID}.focus`);
-    }),
-  );
-  return { dispose: () => registrations.dispose(), refresh: () => provider.refresh() };
+  const registrations = vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(BUILDER_VIEW_ID, provider));
+  async function openInBuilder(arg?: unknown): Promise<void> {
+    const request = loadRequestFrom(arg);
+    if ('error' in request) {
+      void vscode.window.showErrorMessage(`Netlink: ${request.error}`);
+      return;
+    }
+    provider.load(request);
+    await vscode.commands.executeCommand(`${BUILDER_VIEW_ID}.focus`);
+  }
+  return { dispose: () => void registrations.dispose(), refresh: () => provider.refresh(), openInBuilder };
 }

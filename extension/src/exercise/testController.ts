@@ -4,6 +4,7 @@
 // Problems and on its item. Thin: parsing and running are in parse.ts / runner.ts.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { Config } from '../config';
 import type { Exchanger } from '../exchange/exchanger';
 import { parseExerciseText, readExerciseText } from './loadFile';
 import type { ParseResult } from './parse';
@@ -12,12 +13,11 @@ import type { Exercise } from './types';
 
 export interface ExerciseControllerDeps {
   getExchanger(): Promise<Exchanger>;
-  /** The module folder (absolute), where `exercises/` is looked for; undefined when none can be resolved. */
-  moduleFolder(): string | undefined;
+  /** The settings: the module folder is where `exercises/` is looked for. */
+  readonly config: Config;
   readonly log: vscode.LogOutputChannel;
 }
 
-export const RUN_EXERCISE_COMMAND = 'netlink.runExercise';
 const GLOBS = ['**/kmod/exercises/*.{yaml,yml}'];
 
 /** One step's verdict as `netlink.runExercise` resolves it (plain data: the command's callers may be tests). */
@@ -61,10 +61,7 @@ export class ExerciseTestController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.files.has(e.document.uri.toString())) this.update(e.document.uri, e.document.getText());
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('netlink.module.folder')) void this.discover();
-      }),
-      vscode.commands.registerCommand(RUN_EXERCISE_COMMAND, (uri?: vscode.Uri) => this.runCommand(uri)),
+      deps.config.onDidChange((e) => e.affects('module') && void this.discover()),
     );
   }
 
@@ -74,8 +71,14 @@ export class ExerciseTestController implements vscode.Disposable {
     this.controller.dispose();
   }
 
+  /** The module folder (absolute); undefined when none can be resolved (no workspace folder). */
+  private moduleFolder(): string | undefined {
+    const folder = this.deps.config.settings.module.folder;
+    return 'dir' in folder ? folder.dir : undefined;
+  }
+
   private inModuleFolder(uri: vscode.Uri): boolean {
-    const dir = this.deps.moduleFolder();
+    const dir = this.moduleFolder();
     return dir !== undefined && path.dirname(path.dirname(uri.fsPath)) === dir && path.basename(path.dirname(uri.fsPath)) === 'exercises';
   }
 
@@ -87,7 +90,7 @@ export class ExerciseTestController implements vscode.Disposable {
 
   async discover(): Promise<void> {
     const found = new Map<string, vscode.Uri>();
-    const dir = this.deps.moduleFolder();
+    const dir = this.moduleFolder();
     if (dir) {
       for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(dir), 'exercises/*.{yaml,yml}'))) found.set(u.toString(), u);
     }
@@ -146,7 +149,7 @@ export class ExerciseTestController implements vscode.Disposable {
    * `netlink.runExercise`: the file given, the active editor's, or one picked from those discovered. Resolves to
    * every step's verdict (also reported to the Test Explorer), or undefined when no exercise was run.
    */
-  private async runCommand(uri?: vscode.Uri): Promise<ExerciseStepOutcome[] | undefined> {
+  async runExercise(uri?: vscode.Uri): Promise<ExerciseStepOutcome[] | undefined> {
     await this.discover();
     let target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || !this.files.has(target.toString())) {

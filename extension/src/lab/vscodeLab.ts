@@ -1,8 +1,10 @@
-// The lab VM inside VS Code: start / stop commands with progress and cancellation, its state in the status
-// bar, its boot log in the Netlink output channel, and the VM stopped when the extension deactivates.
+// The lab VM inside VS Code: the start / stop commands' functions with progress and cancellation, its state in the
+// status bar, its boot log in the Netlink output channel, and the VM stopped when the extension deactivates.
 // Other features get the running VM through `current()` (the built-in target `lab`).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
+import type { Config } from '../config';
 import { LAB_HOST_PACKAGES, LabState, LabVm, ensurePackages } from './index';
 
 export class LabController implements vscode.Disposable {
@@ -22,29 +24,26 @@ export class LabController implements vscode.Disposable {
     this.status.show();
   }
 
-  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LabController {
+  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, config: Config): LabController {
     const cacheDir = process.env.NETLINK_CACHE || path.join(context.globalStorageUri.fsPath, 'cache');
     const lab = new LabController(cacheDir, log);
-    context.subscriptions.push(
-      lab,
-      vscode.commands.registerCommand('netlink.startLab', () => lab.startWithProgress()),
-      vscode.commands.registerCommand('netlink.stopLab', () => lab.stop()),
-      vscode.commands.registerCommand('netlink.copyLabSshCommand', async () => {
-        const vm = lab.current();
-        if (!vm) return void vscode.window.showWarningMessage('Netlink: the lab VM is not running.');
-        await vscode.env.clipboard.writeText(vm.sshCommandLine);
-        void vscode.window.showInformationMessage(`Copied: ${vm.sshCommandLine}`);
-      }),
-    );
+    context.subscriptions.push(lab);
     // autoStart boots QEMU and installs packages: a machine-scoped, restricted setting, and honoured only in a trusted
     // workspace whatever scope says it (an untrusted one waits until it is trusted, then the setting is read again).
-    const autoStart = (): boolean => vscode.workspace.getConfiguration('netlink').get<boolean>('lab.autoStart', false);
     if (vscode.workspace.isTrusted) {
-      if (autoStart()) void lab.startWithProgress();
+      if (config.settings.lab.autoStart) void lab.startLab();
     } else {
-      context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => autoStart() && void lab.startWithProgress()));
+      context.subscriptions.push(config.onDidChange((e) => e.trustGranted && config.settings.lab.autoStart && void lab.startLab()));
     }
     return lab;
+  }
+
+  /** netlink.copyLabSshCommand */
+  async copyLabSshCommand(): Promise<void> {
+    const vm = this.current();
+    if (!vm) return void vscode.window.showWarningMessage('Netlink: the lab VM is not running.');
+    await vscode.env.clipboard.writeText(vm.sshCommandLine);
+    void vscode.window.showInformationMessage(`Copied: ${vm.sshCommandLine}`);
   }
 
   /** The lab's state as the status bar shows it. */
@@ -66,15 +65,11 @@ export class LabController implements vscode.Disposable {
     return this.starting;
   }
 
-  private async startWithProgress(): Promise<LabVm | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      this.log.warn('Starting the lab VM: refused, the workspace is not trusted');
-      void vscode.window.showWarningMessage(
-        'Starting the lab VM is disabled in an untrusted workspace: it runs QEMU and installs packages. Trust the workspace to use the lab.',
-        'Manage Workspace Trust',
-      ).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
-      return undefined;
-    }
+  /**
+   * netlink.startLab (and autoStart): boots with progress and cancellation. The command passed the table's trust
+   * gate, autoStart asked; ensure() refuses an untrusted workspace whatever the way.
+   */
+  async startLab(): Promise<LabVm | undefined> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Netlink lab VM', cancellable: true },
       async (progress, token) => {
@@ -118,7 +113,8 @@ export class LabController implements vscode.Disposable {
     }
   }
 
-  async stop(): Promise<void> {
+  /** netlink.stopLab */
+  async stopLab(): Promise<void> {
     const vm = this.vm;
     this.vm = undefined;
     if (vm) await vm.stop();
@@ -136,7 +132,7 @@ export class LabController implements vscode.Disposable {
     const icon = { [LabState.Stopped]: '$(vm-outline)', [LabState.Booting]: '$(sync~spin)', [LabState.Ready]: '$(vm-running)', [LabState.Failed]: '$(error)' }[this.state];
     this.status.text = `${icon} lab: ${this.state}`;
     this.status.tooltip = `Netlink lab VM: ${this.state}${this.detail ? ` — ${this.detail}` : ''}\nClick to ${this.state === LabState.Ready ? 'stop' : 'start'} it.`;
-    this.status.command = this.state === LabState.Ready ? 'netlink.stopLab' : 'netlink.startLab';
+    this.status.command = this.state === LabState.Ready ? COMMANDS.stopLab.id : COMMANDS.startLab.id;
   }
 
   dispose(): void {

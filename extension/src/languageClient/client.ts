@@ -1,10 +1,10 @@
 // The language client: starts dist/server.js over IPC for every file type, keeps its settings current, and
-// offers the decode commands that open a report beside the editor.
+// the decode commands' functions that open a report beside the editor.
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { type BoundedText, MAX_HEX_TEXT_BYTES, readBoundedText } from '../boundedRead';
-import { affectsServer, serverSettings } from '../config';
+import type { Config } from '../config';
 import type { DecodeResult } from '../protocol/languageServer';
 import { DecodeRequest, SettingsNotification } from '../protocol/languageServer';
 
@@ -33,7 +33,14 @@ class DecodedReports implements vscode.TextDocumentContentProvider {
   }
 }
 
-export async function startDecoder(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
+/** The decoder's side of the host: start() the server; the rest are the decode commands. */
+export interface Decoder {
+  start(): Promise<void>;
+  decodeSelection(): Promise<DecodeResult | undefined>;
+  decodeFile(uri?: vscode.Uri): Promise<DecodeResult | undefined>;
+}
+
+export function createDecoder(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, config: Config): Decoder {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -42,26 +49,24 @@ export async function startDecoder(context: vscode.ExtensionContext, log: vscode
   const clientOptions: LanguageClientOptions = {
     // Every file type: hex shows up in logs, C, Python, Markdown, plain text... (narrowed by netlink.hover.languages)
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
-    initializationOptions: serverSettings(),
+    initializationOptions: config.settings.decoder,
     outputChannel: log,
   };
   const client = new LanguageClient('netlink', 'Netlink Decoder', serverOptions, clientOptions);
-  await client.start();
   const reports = new DecodedReports();
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DecodedReports.scheme, reports),
     vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === DecodedReports.scheme && reports.forget(d.uri)),
     client,
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsServer(e)) void client.sendNotification(SettingsNotification, serverSettings());
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void client.sendNotification(SettingsNotification, serverSettings())),
-    // The server reads the workspace's specs only once it is told the workspace is trusted.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client.sendNotification(SettingsNotification, serverSettings())),
-    vscode.commands.registerCommand('netlink.decodeSelection', () => decodeCommand(client, reports, 'selection')),
-    vscode.commands.registerCommand('netlink.decodeFile', (uri?: vscode.Uri) => decodeCommand(client, reports, 'file', uri)),
+    // The group holds the workspace's folders and trust too: the server reads the workspace's specs only once it
+    // is told the workspace is trusted.
+    config.onDidChange((e) => e.affects('decoder') && void client.sendNotification(SettingsNotification, config.settings.decoder)),
   );
-  return client;
+  return {
+    start: () => client.start(),
+    decodeSelection: () => decodeCommand(client, reports, 'selection'),
+    decodeFile: (uri?: vscode.Uri) => decodeCommand(client, reports, 'file', uri),
+  };
 }
 
 /**

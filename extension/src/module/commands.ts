@@ -1,26 +1,26 @@
-// The module commands in VS Code: build (progress, cancellation, Problems), load (reload offered), unload, the
-// kernel log followed live, and "new module" from the reference module. Thin: the work is in the node modules
-// next to this file; the target comes from extension.ts through `getTarget`.
+// The module commands' functions in VS Code: build (progress, cancellation, Problems), load (reload offered),
+// unload, the kernel log followed live, and "new module" from the reference module. Thin: the work is in the node
+// modules next to this file; the target comes from extension.ts through `getTarget`.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
+import type { Config } from '../config';
 import { buildModule, remoteBuildPaths, type BuildResult } from './build';
 import { diagnosticSpan } from './diagnosticRange';
 import { primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
 import { KernelLogFollower } from './kernelLog';
-import { insmod, moduleParameterArgs, moduleParameters, moduleState, rmmod } from './module';
-import { resolveModuleFolder } from './moduleFolder';
+import { insmod, moduleParameters, moduleState, rmmod } from './module';
 import { readModuleSources } from './moduleSources';
 import { KmodError, type ModuleTarget } from './remote';
 import { checkNewModuleName, copyModuleTemplate } from './template';
 
 export interface KmodCommandDeps {
-  /**
-   * The active target (the lab VM or an SSH target), connected. Rejects with vscode.CancellationError when the
-   * user was already told why nothing may run (an untrusted workspace): no second message then.
-   */
+  /** The active target (the lab VM or an SSH target), connected. */
   getTarget(): Promise<ModuleTarget>;
+  /** The settings: the module folder and its parameters; "new module" sets the folder. */
+  readonly config: Config;
   /** The "Netlink" log channel. */
   readonly log: vscode.LogOutputChannel;
   /** The extension's folder: the reference module is its `kmod/`. */
@@ -34,14 +34,15 @@ export interface KmodCommandDeps {
   moduleChanged?(moduleName: string): void;
 }
 
-export const KMOD_COMMANDS = {
-  build: 'netlink.buildModule',
-  load: 'netlink.loadModule',
-  unload: 'netlink.unloadModule',
-  showKernelLog: 'netlink.showKernelLog',
-  stopKernelLog: 'netlink.stopKernelLog',
-  newModule: 'netlink.newModule',
-} as const;
+/** The module commands' functions; each resolves to undefined after an error (already shown) or a cancel. */
+export interface KmodCommands {
+  buildModule(): Promise<BuildResult | undefined>;
+  loadModule(): Promise<LoadResult | undefined>;
+  unloadModule(): Promise<UnloadResult | undefined>;
+  showKernelLog(): Promise<void>;
+  stopKernelLog(): void;
+  newModule(): Promise<void>;
+}
 
 const KERNEL_LOG_CHANNEL = 'Netlink Kernel Log';
 
@@ -61,17 +62,14 @@ export interface UnloadResult {
   readonly wasLoaded: boolean;
 }
 
-/** The module folder from the settings, or a KmodError saying what to set. */
-export function moduleFolder(): string {
-  const setting = vscode.workspace.getConfiguration('netlink').get<string>('module.folder');
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  const r = resolveModuleFolder(setting, folders);
-  if ('error' in r) throw new KmodError(r.error);
-  return r.dir;
-}
-
-export function registerKmodCommands(context: vscode.ExtensionContext, deps: KmodCommandDeps): void {
-  const { log } = deps;
+export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodCommandDeps): KmodCommands {
+  const { log, config } = deps;
+  /** The module folder from the settings, or a KmodError saying what to set. */
+  const moduleFolder = (): string => {
+    const r = config.settings.module.folder;
+    if ('error' in r) throw new KmodError(r.error);
+    return r.dir;
+  };
   const diagnostics = vscode.languages.createDiagnosticCollection('kbuild');
   const kernelLog = new KernelLogView(deps);
   /** sha256 of each .ko this window built, by target and path: load hands it to insmod, which checks it there. */
@@ -127,7 +125,7 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     log.info(result.summary);
     if (result.ok) {
       void vscode.window.showInformationMessage(result.summary, 'Load Module').then((pick) => {
-        if (pick) void vscode.commands.executeCommand(KMOD_COMMANDS.load);
+        if (pick) void vscode.commands.executeCommand(COMMANDS.loadModule.id);
       });
     } else {
       void vscode.window.showErrorMessage(result.summary, 'Show Problems', 'Show Log').then((pick) => {
@@ -142,7 +140,9 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     const dir = moduleFolder();
     const target = await deps.getTarget();
     const src = await readModuleSources(dir);
-    const params = moduleParameterArgs(vscode.workspace.getConfiguration('netlink').get('module.parameters'));
+    const parameters = config.settings.module.parameters;
+    if ('error' in parameters) throw new KmodError(parameters.error);
+    const params = parameters.args;
     let { ko } = remoteBuildPaths(target, src);
     // The upload folder is named by the sources' hash: a .ko there is a build of exactly these sources. It is
     // loaded when this window built it (its sha256 is known, and insmod checks it on the target); else built first.
@@ -208,17 +208,17 @@ export function registerKmodCommands(context: vscode.ExtensionContext, deps: Kmo
     const main = written.find((f) => f.endsWith('.c'));
     if (main) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dest, main)));
     const pick = await vscode.window.showInformationMessage(`Created ${name} from the reference module. Make it the module the commands build?`, 'Use It');
-    if (pick) await vscode.workspace.getConfiguration('netlink').update('module.folder', name, vscode.ConfigurationTarget.Workspace);
+    if (pick) await config.setModuleFolder(name);
   };
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand(KMOD_COMMANDS.build, guarded('build module', build)),
-    vscode.commands.registerCommand(KMOD_COMMANDS.load, guarded('load module', load)),
-    vscode.commands.registerCommand(KMOD_COMMANDS.unload, guarded('unload module', unload)),
-    vscode.commands.registerCommand(KMOD_COMMANDS.showKernelLog, guarded('kernel log', () => kernelLog.start())),
-    vscode.commands.registerCommand(KMOD_COMMANDS.stopKernelLog, () => kernelLog.stop('stopped')),
-    vscode.commands.registerCommand(KMOD_COMMANDS.newModule, guarded('new module', newModule)),
-  );
+  return {
+    buildModule: guarded('build module', build),
+    loadModule: guarded('load module', load),
+    unloadModule: guarded('unload module', unload),
+    showKernelLog: guarded('kernel log', () => kernelLog.start()),
+    stopKernelLog: () => kernelLog.stop('stopped'),
+    newModule: guarded('new module', newModule),
+  };
 }
 
 const SEVERITY: Record<KbuildDiagnostic['severity'], vscode.DiagnosticSeverity> = {
@@ -255,7 +255,7 @@ class KernelLogView implements vscode.Disposable {
   constructor(private readonly deps: KmodCommandDeps) {
     this.status.text = '$(debug-stop) Kernel log';
     this.status.tooltip = 'Following the target\'s kernel log: click to stop';
-    this.status.command = KMOD_COMMANDS.stopKernelLog;
+    this.status.command = COMMANDS.stopKernelLog.id;
     // Output channels show as editors with the `output` scheme where the API exposes them: stop when ours goes away.
     this.visibility = vscode.window.onDidChangeVisibleTextEditors((editors) => {
       if (!this.follower) return;

@@ -2,7 +2,7 @@
 // spec folders, a kernel tree in a trusted workspace, the bundled module spec — rebuilt when those settings or the
 // workspace's trust change.
 import * as vscode from 'vscode';
-import { affectsServer, serverSettings } from '../config';
+import type { Config } from '../config';
 import type { FamilyRegistry } from '../netlink/index';
 import { registryFor } from './specFiles';
 
@@ -12,18 +12,14 @@ export class HostRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly distDir: string, private readonly log: vscode.LogOutputChannel) {
-    this.subscription = vscode.Disposable.from(
-      vscode.workspace.onDidChangeConfiguration((e) => affectsServer(e) && this.invalidate()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
-      // serverSettings() says whether the workspace is trusted: its specs load once it is.
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()),
-    );
+  constructor(private readonly distDir: string, private readonly log: vscode.LogOutputChannel, private readonly config: Config) {
+    // The decoder group holds the workspace's folders and whether it is trusted: its specs load once it is.
+    this.subscription = config.onDidChange((e) => e.affects('decoder') && this.invalidate());
   }
 
   get(): FamilyRegistry {
     if (!this.cached) {
-      const loaded = registryFor(serverSettings(), this.distDir);
+      const loaded = registryFor(this.config.settings.decoder, this.distDir);
       for (const p of loaded.problems) this.log.warn(`spec: ${p}`);
       this.cached = loaded.registry;
     }

@@ -13,8 +13,8 @@ class SocketsProvider implements vscode.TreeDataProvider<Node> {
 
   constructor(private readonly targets: TargetsService, private readonly log: vscode.LogOutputChannel) {}
 
+  /** Reads the sockets again (netlink.refreshSockets: the command table's trust gate comes first). */
   async refresh(): Promise<void> {
-    if (!this.targets.requireTrust('Listing the target\'s sockets')) return;
     try {
       const session = this.targets.activeSession();
       const list = await session.exec(['cat', '/proc/net/netlink'], { timeoutMs: 15_000 });
@@ -70,12 +70,16 @@ function rowsOf(provider: SocketsProvider, nodes: readonly Node[]): SocketsViewR
   });
 }
 
-/** Registers the view and its refresh command; returns the rows it shows now. */
-export function registerSocketsView(context: vscode.ExtensionContext, targets: TargetsService, log: vscode.LogOutputChannel): () => SocketsViewRow[] {
+export interface SocketsView {
+  /** netlink.refreshSockets */
+  refreshSockets(): Promise<void>;
+  /** The rows it shows now. */
+  rows(): SocketsViewRow[];
+}
+
+/** Registers the view. */
+export function registerSocketsView(context: vscode.ExtensionContext, targets: TargetsService, log: vscode.LogOutputChannel): SocketsView {
   const provider = new SocketsProvider(targets, log);
-  context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('netlink.sockets', provider),
-    vscode.commands.registerCommand('netlink.refreshSockets', () => provider.refresh()),
-  );
-  return () => rowsOf(provider, provider.getChildren());
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('netlink.sockets', provider));
+  return { refreshSockets: () => provider.refresh(), rows: () => rowsOf(provider, provider.getChildren()) };
 }
