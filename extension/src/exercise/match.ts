@@ -28,7 +28,7 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-export function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): RegExp {
+function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): RegExp {
   const source = t.parts.map((p) => {
     if (typeof p !== 'string') {
       const v = vars[p.variable];
@@ -45,7 +45,7 @@ export function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): 
 }
 
 /** The payload as text: after the 16-byte header up to nlmsg_len, ending at the first NUL. */
-export function payloadText(bytes: Uint8Array): string {
+function payloadText(bytes: Uint8Array): string {
   if (bytes.length < 16) return '';
   const len = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true));
   const payload = bytes.subarray(16, Math.max(16, len));
@@ -83,7 +83,7 @@ function show(a: DecodedAttr | undefined): string {
 }
 
 /** Reasons `reply` does not match `m` (none: it matches). */
-export function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, notes: string[]): string[] {
+function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, notes: string[]): string[] {
   const d = reply.decoded;
   const out: string[] = [];
   if (m.type !== undefined && d.type !== m.type) out.push(`type is ${d.typeName} (${d.type}), expected ${m.typeWritten ?? m.type}${m.typeWritten && m.typeWritten !== String(m.type) ? ` (${m.type})` : ''}`);

@@ -78,7 +78,7 @@ function fragment(ctx: MessageContext, pos: number, message: string): DecodedMes
  * One message whose bytes are [pos, end). `echoed` marks the request copy inside an NLMSG_ERROR: its flags are
  * a request's and its payload may be cut short by the kernel (capped) without that being a problem.
  */
-export function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: boolean): DecodedMessage {
+function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: boolean): DecodedMessage {
   const v = ctx.src.view;
   const length = v.getUint32(pos, true);
   const type = v.getUint16(pos + 4, true);

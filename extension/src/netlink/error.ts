@@ -105,7 +105,7 @@ export function decodeExtAck(
 }
 
 /** "IFLA_LINKINFO.IFLA_INFO_KIND" for a byte offset into the request; header fields as "ifaddrmsg.ifa_prefixlen". */
-export function pathAt(ctx: MessageContext, request: DecodedMessage, offset: number): string | undefined {
+function pathAt(ctx: MessageContext, request: DecodedMessage, offset: number): string | undefined {
   const abs = request.offset + offset;
   if (offset < NLMSG_HDRLEN) return 'nlmsghdr';
   const chain = attrChainAt(request.attrs, abs);

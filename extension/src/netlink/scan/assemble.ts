@@ -15,7 +15,7 @@ import { offsetDelta } from './offsetDump';
 import type { Family, HexForm, LineScan, MnlRow, Segment } from './types';
 
 /** A squeezed dump line never expands to more than this, whatever the offsets claim. */
-export const SQUEEZE_LIMIT = 1 << 20;
+const SQUEEZE_LIMIT = 1 << 20;
 
 export interface DraftRun {
   readonly form: HexForm;

@@ -10,7 +10,7 @@ import { makeSegment, newBytes, pushByte } from './segment';
 import type { Segment } from './types';
 
 /** Skips blanks and comments; a `//` comment (or an unclosed block comment) runs to the line end. */
-export function skipGap(text: string, i: number, lineEnd: number): number {
+function skipGap(text: string, i: number, lineEnd: number): number {
   for (;;) {
     i = skipBlanks(text, i, lineEnd);
     if (i + 1 < lineEnd && text.charCodeAt(i) === 47) {
@@ -49,7 +49,7 @@ interface Item {
 }
 
 /** A 0x constant of one or two digits (a longer one is no byte and ends the array). */
-export function readHexItem(text: string, i: number, lineEnd: number): Item | undefined {
+function readHexItem(text: string, i: number, lineEnd: number): Item | undefined {
   if (i + 2 >= lineEnd || text.charCodeAt(i) !== 48 || (text.charCodeAt(i + 1) | 32) !== 120) return undefined;
   const d1 = hexDigitValue(text.charCodeAt(i + 2));
   if (d1 < 0) return undefined;

@@ -74,7 +74,7 @@ function readPiece(
 }
 
 /** A quote (or Python's b-prefixed quote) at i. */
-export function quoteAt(text: string, i: number, lineEnd: number): { quote: number; prefix: number } | undefined {
+function quoteAt(text: string, i: number, lineEnd: number): { quote: number; prefix: number } | undefined {
   if (i >= lineEnd) return undefined;
   const c = text.charCodeAt(i);
   if (c === 34 || c === 39) return { quote: i, prefix: 0 };

@@ -11,9 +11,9 @@ import type { HexRun, LineScan } from './types';
 export type { HexForm, HexRun } from './types';
 export type { ParseHexResult } from './strict';
 
-export const DEFAULT_MAX_BYTES = 1 << 20;
-export const DEFAULT_MAX_LINES = 4096;
-export const DEFAULT_MIN_BYTES = 4;
+const DEFAULT_MAX_BYTES = 1 << 20;
+const DEFAULT_MAX_LINES = 4096;
+const DEFAULT_MIN_BYTES = 4;
 
 export interface HexScanLimits {
   /** Bytes read around the hover before giving up (default 1 MiB); the run is then marked truncated. */

@@ -95,7 +95,7 @@ export function parseXxd(text: string, at: number, lineStart: number, lineEnd: n
 const OFFSET_MASK = 2 ** 48;
 
 /** Offset value in `radix`, from its last 12 digits (addresses from print_hex_dump exceed 2^53); NaN if invalid. */
-export function offsetValue(digits: string, radix: number): number {
+function offsetValue(digits: string, radix: number): number {
   const tail = digits.length > 12 ? digits.slice(-12) : digits;
   for (let k = 0; k < tail.length; k++) {
     const c = tail.charCodeAt(k);
