@@ -169,14 +169,20 @@ static int nlh_cli_hex(struct nlh_cli_args *a, char *hex)
 /* Parse argv[1..] for a command that takes @allowed and needs @required. Returns 0 or NLH_EXIT_USAGE. */
 static int nlh_cli_parse(int argc, char **argv, unsigned int allowed, unsigned int required, struct nlh_cli_args *a)
 {
+	/* In the order "is required" is checked; min and max for the options that take a number. */
 	static const struct {
 		const char *name;
 		unsigned int bit;
+		unsigned long min;
+		unsigned long max;
 	} options[] = {
-		{ "--protocol", NLH_ARG_PROTOCOL }, { "--timeout", NLH_ARG_TIMEOUT }, { "--groups", NLH_ARG_GROUPS },
-		{ "--count", NLH_ARG_COUNT }, { "--no-read", NLH_ARG_NO_READ }, { "--rcvbuf", NLH_ARG_RCVBUF },
+		{ "--protocol", NLH_ARG_PROTOCOL, 0, NLH_PROTOCOL_COUNT - 1 }, { "--count", NLH_ARG_COUNT, 1, NLH_COUNT_MAX },
+		{ "--groups", NLH_ARG_GROUPS, 0, 0 }, { "--timeout", NLH_ARG_TIMEOUT, 0, NLH_TIMEOUT_MAX },
+		{ "--no-read", NLH_ARG_NO_READ, 0, 0 }, { "--rcvbuf", NLH_ARG_RCVBUF, 1, NLH_RCVBUF_MAX },
 	};
+	const size_t n_options = sizeof(options) / sizeof(options[0]);
 	unsigned long v;
+	size_t o;
 	int i;
 
 	memset(a, 0, sizeof(*a));
@@ -186,7 +192,6 @@ static int nlh_cli_parse(int argc, char **argv, unsigned int allowed, unsigned i
 		char *arg = argv[i];
 		char *value = NULL;
 		char *eq;
-		size_t o;
 
 		if (strncmp(arg, "--", 2) != 0) {
 			if (!(allowed & NLH_ARG_HEX))
@@ -203,10 +208,10 @@ static int nlh_cli_parse(int argc, char **argv, unsigned int allowed, unsigned i
 			*eq = '\0';
 			value = eq + 1;
 		}
-		for (o = 0; o < sizeof(options) / sizeof(options[0]); o++)
+		for (o = 0; o < n_options; o++)
 			if (strcmp(arg, options[o].name) == 0)
 				break;
-		if (o == sizeof(options) / sizeof(options[0]) || !(allowed & options[o].bit))
+		if (o == n_options || !(allowed & options[o].bit))
 			return nlh_usage_error(a->command, "unknown option \"%s\"", arg);
 		if (a->seen & options[o].bit)
 			return nlh_usage_error(a->command, "%s given twice", arg);
@@ -222,51 +227,43 @@ static int nlh_cli_parse(int argc, char **argv, unsigned int allowed, unsigned i
 				return nlh_usage_error(a->command, "%s needs a value", arg);
 			value = argv[++i];
 		}
+		if (options[o].bit == NLH_ARG_GROUPS) {
+			if (nlh_cli_groups(a, value))
+				return NLH_EXIT_USAGE;
+			continue;
+		}
+		if (nlh_cli_number(a->command, arg, value, options[o].min, options[o].max, &v))
+			return NLH_EXIT_USAGE;
 		switch (options[o].bit) {
 		case NLH_ARG_PROTOCOL:
-			if (nlh_cli_number(a->command, arg, value, 0, NLH_PROTOCOL_COUNT - 1, &v))
-				return NLH_EXIT_USAGE;
 			a->protocol = (int)v;
 			break;
 		case NLH_ARG_TIMEOUT:
-			if (nlh_cli_number(a->command, arg, value, 0, NLH_TIMEOUT_MAX, &v))
-				return NLH_EXIT_USAGE;
 			a->timeout_ms = (int)v;
 			break;
-		case NLH_ARG_GROUPS:
-			if (nlh_cli_groups(a, value))
-				return NLH_EXIT_USAGE;
-			break;
 		case NLH_ARG_COUNT:
-			if (nlh_cli_number(a->command, arg, value, 1, NLH_COUNT_MAX, &a->count))
-				return NLH_EXIT_USAGE;
+			a->count = v;
 			break;
 		case NLH_ARG_RCVBUF:
-			if (nlh_cli_number(a->command, arg, value, 1, NLH_RCVBUF_MAX, &v))
-				return NLH_EXIT_USAGE;
 			a->rcvbuf = (int)v;
 			break;
 		}
 	}
-	if ((required & NLH_ARG_PROTOCOL) && !(a->seen & NLH_ARG_PROTOCOL))
-		return nlh_usage_error(a->command, "--protocol is required");
-	if ((required & NLH_ARG_COUNT) && !(a->seen & NLH_ARG_COUNT))
-		return nlh_usage_error(a->command, "--count is required");
-	if ((required & NLH_ARG_GROUPS) && !(a->seen & NLH_ARG_GROUPS))
-		return nlh_usage_error(a->command, "--groups is required");
-	if ((required & NLH_ARG_TIMEOUT) && !(a->seen & NLH_ARG_TIMEOUT))
-		return nlh_usage_error(a->command, "--timeout is required");
+	for (o = 0; o < n_options; o++)
+		if ((required & options[o].bit) && !(a->seen & options[o].bit))
+			return nlh_usage_error(a->command, "%s is required", options[o].name);
 	if ((required & NLH_ARG_HEX) && !(a->seen & NLH_ARG_HEX))
 		return nlh_usage_error(a->command, "the HEX argument (the message bytes) is missing");
 	return 0;
 }
 
-static int nlh_cli_open(const struct nlh_cli_args *a, struct nlh_socket *s, int rcvbuf)
+/* Open the command's socket (with --rcvbuf when given) and join its --groups. Returns 0 or NLH_EXIT_FAILURE. */
+static int nlh_cli_open(const struct nlh_cli_args *a, struct nlh_socket *s)
 {
 	size_t i;
 	int err;
 
-	err = nlh_socket_open(s, a->protocol, rcvbuf);
+	err = nlh_socket_open(s, a->protocol, a->rcvbuf);
 	if (err < 0) {
 		fprintf(stderr, "nlhelper %s: socket(AF_NETLINK, protocol %d): %s\n", a->command, a->protocol,
 			strerror(-err));
@@ -289,22 +286,15 @@ static void nlh_cli_print_reply(void *ctx, const struct nlh_msg *msg)
 	nlh_out_hex_line(ctx, "", msg->bytes, msg->len);
 }
 
-static int nlh_cli_xchg(int argc, char **argv)
+/*
+ * The commands that talk to the kernel: nlh_cli_run parses their options, opens their socket and closes it after
+ * them. Each returns the exit status.
+ */
+static int nlh_cli_xchg(const struct nlh_cli_args *a, struct nlh_socket *s)
 {
 	struct nlh_exchange_result res;
-	struct nlh_cli_args a;
-	struct nlh_socket s;
-	int status;
 
-	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_GROUPS | NLH_ARG_HEX,
-			       NLH_ARG_PROTOCOL | NLH_ARG_HEX, &a);
-	if (status)
-		return status;
-	status = nlh_cli_open(&a, &s, 0);
-	if (status)
-		return status;
-	nlh_exchange(&s, a.msg, a.msg_len, a.timeout_ms, nlh_cli_print_reply, stdout, NULL, &res);
-	nlh_socket_close(&s);
+	nlh_exchange(s, a->msg, a->msg_len, a->timeout_ms, nlh_cli_print_reply, stdout, NULL, &res);
 	nlh_out_flush(stdout);
 	switch (res.end) {
 	case NLH_END_DONE:
@@ -325,76 +315,41 @@ static int nlh_cli_xchg(int argc, char **argv)
 	return NLH_EXIT_FAILURE;
 }
 
-static int nlh_cli_bench(int argc, char **argv)
+static int nlh_cli_bench(const struct nlh_cli_args *a, struct nlh_socket *s)
 {
-	struct nlh_cli_args a;
-	struct nlh_bench b;
-	struct nlh_socket s;
-	int status;
-
-	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_COUNT | NLH_ARG_HEX,
-			       NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
-	if (status)
-		return status;
-	status = nlh_cli_open(&a, &s, 0);
-	if (status)
-		return status;
 	/* No client to watch: whoever started us stops us with a signal. */
-	b = (struct nlh_bench){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .timeout_ms = a.timeout_ms };
-	if (nlh_bench_run(&s, &b) != NLH_END_DONE) {
+	struct nlh_bench b = { .msg = a->msg, .msg_len = a->msg_len, .count = a->count, .timeout_ms = a->timeout_ms };
+
+	if (nlh_bench_run(s, &b) != NLH_END_DONE) {
 		fprintf(stderr, "nlhelper bench: round %lu: %s\n", b.rounds, b.failure.text);
-		nlh_socket_close(&s);
 		return NLH_EXIT_FAILURE;
 	}
-	nlh_socket_close(&s);
 	nlh_bench_json(stdout, &b);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
 }
 
-static int nlh_cli_send(int argc, char **argv)
+static int nlh_cli_send(const struct nlh_cli_args *a, struct nlh_socket *s)
 {
-	struct nlh_cli_args a;
-	struct nlh_socket s;
-	struct nlh_send p;
-	int status;
+	struct nlh_send p = { .msg = a->msg, .msg_len = a->msg_len, .count = a->count, .read_back = !a->no_read };
 
-	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF |
-			       NLH_ARG_HEX, NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, &a);
-	if (status)
-		return status;
-	status = nlh_cli_open(&a, &s, a.rcvbuf);
-	if (status)
-		return status;
-	p = (struct nlh_send){ .msg = a.msg, .msg_len = a.msg_len, .count = a.count, .read_back = !a.no_read };
-	(void)nlh_send_run(&s, &p);
-	nlh_send_json(stdout, &p, &s, 1);
-	nlh_socket_close(&s);
+	(void)nlh_send_run(s, &p);
+	nlh_send_json(stdout, &p, s, 1);
 	nlh_out_flush(stdout);
 	return NLH_EXIT_OK;
 }
 
-static int nlh_cli_monitor(int argc, char **argv)
+static int nlh_cli_monitor(const struct nlh_cli_args *a, struct nlh_socket *s)
 {
 	struct timespec t0;
-	struct nlh_cli_args a;
-	struct nlh_socket s;
 	unsigned long seen = 0;
-	int status;
 
-	status = nlh_cli_parse(argc, argv, NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT | NLH_ARG_COUNT,
-			       NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT, &a);
-	if (status)
-		return status;
-	status = nlh_cli_open(&a, &s, 0);
-	if (status)
-		return status;
 	/* Tells a caller that the groups are joined: changes made from now on are seen. */
-	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a.protocol, (unsigned long)s.portid);
+	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a->protocol, (unsigned long)s->portid);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!a.count || seen < a.count) {
-		long long left = a.timeout_ms - (long long)(nlh_seconds_since(&t0) * 1000);
-		struct pollfd pfd = { .fd = s.fd, .events = POLLIN };
+	while (!a->count || seen < a->count) {
+		long long left = a->timeout_ms - (long long)(nlh_seconds_since(&t0) * 1000);
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 		struct nlh_msg_iter it;
 		struct nlh_msg msg;
 		ssize_t len;
@@ -403,7 +358,7 @@ static int nlh_cli_monitor(int argc, char **argv)
 			break;
 		if (poll(&pfd, 1, (int)left) <= 0)
 			continue;
-		len = nlh_socket_recv(&s, MSG_DONTWAIT);
+		len = nlh_socket_recv(s, MSG_DONTWAIT);
 		if (len == -EAGAIN)
 			continue;
 		if (len == -ENOBUFS) {
@@ -412,17 +367,15 @@ static int nlh_cli_monitor(int argc, char **argv)
 		}
 		if (len < 0) {
 			fprintf(stderr, "nlhelper monitor: recv: %s\n", strerror((int)-len));
-			nlh_socket_close(&s);
 			return NLH_EXIT_FAILURE;
 		}
-		nlh_msg_iter_init(&it, s.buf, (size_t)len);
+		nlh_msg_iter_init(&it, s->buf, (size_t)len);
 		while (nlh_msg_next(&it, &msg)) {
 			nlh_out_hex_line(stdout, "", msg.bytes, msg.len);
 			seen++;
 		}
 		nlh_out_flush(stdout);
 	}
-	nlh_socket_close(&s);
 	return NLH_EXIT_OK;
 }
 
@@ -438,17 +391,41 @@ static int nlh_cli_info(int argc, char **argv)
 
 int nlh_cli_run(int argc, char **argv)
 {
+	/* Each command's options (allowed, then required among them). */
 	static const struct {
 		const char *name;
-		int (*run)(int argc, char **argv);
+		unsigned int allowed;
+		unsigned int required;
+		int (*run)(const struct nlh_cli_args *a, struct nlh_socket *s);
 	} commands[] = {
-		{ "xchg", nlh_cli_xchg }, { "bench", nlh_cli_bench }, { "send", nlh_cli_send },
-		{ "monitor", nlh_cli_monitor }, { "info", nlh_cli_info },
+		{ "xchg", NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_GROUPS | NLH_ARG_HEX,
+		  NLH_ARG_PROTOCOL | NLH_ARG_HEX, nlh_cli_xchg },
+		{ "bench", NLH_ARG_PROTOCOL | NLH_ARG_TIMEOUT | NLH_ARG_COUNT | NLH_ARG_HEX,
+		  NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, nlh_cli_bench },
+		{ "send", NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF | NLH_ARG_HEX,
+		  NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, nlh_cli_send },
+		{ "monitor", NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT | NLH_ARG_COUNT,
+		  NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT, nlh_cli_monitor },
 	};
+	struct nlh_cli_args a;
+	struct nlh_socket s;
 	size_t i;
+	int status;
 
+	if (strcmp(argv[0], "info") == 0)
+		return nlh_cli_info(argc, argv);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
-			return commands[i].run(argc, argv);
-	return nlh_usage_error(NULL, "unknown command \"%s\"", argv[0]);
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0]))
+		return nlh_usage_error(NULL, "unknown command \"%s\"", argv[0]);
+	status = nlh_cli_parse(argc, argv, commands[i].allowed, commands[i].required, &a);
+	if (status)
+		return status;
+	status = nlh_cli_open(&a, &s);
+	if (status)
+		return status;
+	status = commands[i].run(&a, &s);
+	nlh_socket_close(&s);
+	return status;
 }

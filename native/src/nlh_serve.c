@@ -139,20 +139,28 @@ static void nlh_serve_before_wait(void *ctx)
 	nlh_out_flush(srv->out);
 }
 
+/* Open @s as nlh_socket_open does. Returns 0, or -1 after replying to request @id with the error. */
+static int nlh_serve_open(struct nlh_server *srv, struct nlh_socket *s, int protocol, int rcvbuf, const char *id)
+{
+	int err = nlh_socket_open(s, protocol, rcvbuf);
+
+	if (err < 0) {
+		nlh_serve_error(srv, id, -err, "socket(AF_NETLINK, protocol %d): %s", protocol, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
 /* The socket of @kind for @protocol, opened on first use. Returns NULL after replying with the error. */
 static struct nlh_socket *nlh_serve_socket(struct nlh_server *srv, struct nlh_socket *table, int protocol,
 					   const char *id)
 {
 	struct nlh_socket *s = &table[protocol];
-	int err;
 
 	if (s->fd >= 0)
 		return s;
-	err = nlh_socket_open(s, protocol, 0);
-	if (err < 0) {
-		nlh_serve_error(srv, id, -err, "socket(AF_NETLINK, protocol %d): %s", protocol, strerror(-err));
+	if (nlh_serve_open(srv, s, protocol, 0, id) < 0)
 		return NULL;
-	}
 	if (table == srv->monitor)
 		nlh_serve_rebuild_watch(srv);
 	return s;
@@ -288,16 +296,11 @@ static void nlh_serve_send(struct nlh_server *srv, const struct nlh_request *req
 {
 	struct nlh_socket s;
 	struct nlh_send p;
-	int err;
 
 	nlh_out_flush(srv->out);
 	/* A socket of its own that never reads, so its receive buffer fills and the kernel's unicasts fail. */
-	err = nlh_socket_open(&s, req->protocol, req->rcvbuf);
-	if (err < 0) {
-		nlh_serve_error(srv, req->id, -err, "socket(AF_NETLINK, protocol %d): %s", req->protocol,
-				strerror(-err));
+	if (nlh_serve_open(srv, &s, req->protocol, req->rcvbuf, req->id) < 0)
 		return;
-	}
 	p = (struct nlh_send){
 		.msg = req->msg, .msg_len = req->msg_len, .count = req->count, .client = &srv->client,
 	};

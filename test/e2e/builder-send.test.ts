@@ -6,7 +6,9 @@
 // lab's kernel: an RTM_GETLINK dump lists every link (one RTM_NEWLINK each, then NLMSG_DONE, expandable), and an
 // RTM_NEWLINK of an unknown kind comes back as NLMSG_ERROR EOPNOTSUPP with the kernel's extended-ack text. Last,
 // the history survives a window reload (it is kept in the workspace's storage), and another workspace has its own.
-// One file, so the lab boots once.
+// One file, so the lab boots once. The tests are the steps of that one session and depend on each other's order
+// (run.sh runs them one at a time, in file order): each needs what the ones before it did (the lab booted, the
+// module loaded, the exchange sent and in the history), and the last checks the requests of the whole file.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,6 +3,9 @@
 // a message pasted as hex into "Load bytes" (and bad hex refused with its place), invalid fields marked with
 // the reason and Send held back until they are fixed, and the colours following the four default themes with a
 // readable byte highlight. Needs no target: nothing is sent here (builder-send.test.ts sends to the lab VM).
+// The tests share one window and depend on their order (run one at a time, in file order): the first starts from
+// the default form of a fresh window, the others compose or load the form they check, and the last checks the
+// requests the whole file made.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,14 +3,8 @@
 # first use). Builds the extension first; prints node:test spec output ("ℹ pass N" / "ℹ fail N").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-npm run --silent build
-# builder-send.test.ts sends through the lab VM, which has no compiler: the helper goes there as the static build.
-npm run --silent build:native -- "$(uname -m)"
-# code-server passes its environment on to the extension host: the extension's lab then boots from the cache the
-# lab tier fills (kernel, headers, initramfs) instead of downloading into a fresh globalStorage.
-export NETLINK_CACHE=${NETLINK_CACHE:-$PWD/.cache}
-# The first install takes minutes; doing it here keeps it out of the tests' own timeouts.
-timeout --foreground 1800 node --import tsx test/e2e/harness/install-main.ts
+# builder-send.test.ts sends through the lab VM.
+source test/e2e/harness/prepare.sh
 # workbench.test.ts in a run of its own, first: it empties test-results/screenshots when it starts and writes
 # media/builder.png on NETLINK_UPDATE_MEDIA=1; node:test sorts the files of one run by name, which would put it
 # after builder-send.test.ts (whose picture, builder-send.png, becomes media/builder.png). Both runs always run.

@@ -3,6 +3,8 @@
 // holds a copy of the reference module, so "Build Module" and "Load Module" work at once; Ctrl-C stops
 // everything it started. The run uses its own folders (NETLINK_START_RUN) so a developer's own `npm start` state
 // is not touched, and a user setting put there before the start is still there after it (the user data is kept).
+// The tests are the steps of that one start and depend on each other's order (run one at a time, in file order):
+// the page needs the printed address, the module the booted lab, and Ctrl-C, last, stops what all of them used.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

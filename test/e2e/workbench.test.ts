@@ -1,6 +1,9 @@
 // What a person sees: in a real VS Code (code-server in Chromium) hovering netlink bytes shows the decoded
 // message, and "Netlink: Decode Netlink Bytes in File" opens the decoded text beside the editor; the builder
 // composes and loads bytes; "Netlink: Select Target" lists the targets with their state and sets the status bar.
+// The tests share one window and depend on their order (run one at a time, in file order): the first hover waits
+// for the language server the later ones find running, the first builder test starts from the default form, and
+// the last checks the requests the whole file made.
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

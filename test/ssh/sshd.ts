@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort } from '../support/loopbackPort';
 
 export const SSHD = '/usr/sbin/sshd';
 /** An unprivileged login without any sudo rule (made by ensureTestUser). */
@@ -33,17 +34,6 @@ export interface SshdInfo {
 function keygen(file: string, comment: string): string {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
   return readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function bannerSeen(port: number): Promise<boolean> {
@@ -91,7 +81,7 @@ export async function startSshd(dir = mkdtempSync(path.join(os.tmpdir(), 'nlwb-s
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation folder sshd insists on
 
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const config = path.join(dir, 'sshd_config');
     const log = path.join(dir, 'sshd.log');
     writeFileSync(config, [

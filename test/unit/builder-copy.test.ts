@@ -89,7 +89,9 @@ describe('builder: value editors', () => {
       [{ kind: 'sint', bigEndian: false }, '-1', 'ffffffff'],
       [{ kind: 'string', bigEndian: false }, 'eth0', '6574683000'],
       [{ kind: 'binary', display: 'mac', bigEndian: false }, '02:00:5e:10:00:01', '02005e100001'],
-      [{ kind: 'binary', display: 'ipv6', bigEndian: false }, '::ffff:c000:201', '00000000000000000000ffffc0000201'],
+      [{ kind: 'binary', display: 'ipv6', bigEndian: false }, '2001:db8::1', '20010db8000000000000000000000001'],
+      // The decoder's text for an IPv4-mapped address, dotted tail and all.
+      [{ kind: 'binary', display: 'ipv6', bigEndian: false }, '::ffff:192.0.2.1', '00000000000000000000ffffc0000201'],
       [{ kind: 'binary', display: 'uuid', bigEndian: false }, '12345678-9abc-def0-1234-56789abcdef0', '123456789abcdef0123456789abcdef0'],
       [{ kind: 'bitfield32', bigEndian: false }, '0x1/0x3', '0100000003000000'],
       [{ kind: 'flag', bigEndian: false }, '', ''],

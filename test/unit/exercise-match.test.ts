@@ -149,6 +149,24 @@ describe('attributes', () => {
   });
 });
 
+describe('decoded strings in the reasons', () => {
+  // U+202E (right-to-left override) reorders what follows it on screen; U+009B (C1 CSI) and ESC start terminal
+  // escape sequences. A reason quotes them as escapes, whichever part of the reply they came in.
+  const hostile = 'ok\u202e\u009b31m\u001b]0;x\u0007';
+  const shown = '"ok\\u{202e}\\x9b31m\\x1b]0;x\\x07"';
+
+  it('in a text payload, an attribute value and an extended-ack message', () => {
+    const text = verdict(expectOf('{reply: {text: fine}}'), [moduleReply(1, hostile)], { seq: 1 });
+    assert.deepEqual(text.reasons, [`reply #0: text is ${shown}, expected "fine"`]);
+    const link = encodeMessage({ type: 16, flags: 2, seq: 1, pid: 0 }, concatBytes([ifinfomsg(7), encodeAttrs([str(3, hostile)])]));
+    const attr = verdict(expectOf('{reply: {attrs: {IFLA_IFNAME: eth0}}}', 0), [link], { seq: 1 }, 0);
+    assert.deepEqual(attr.reasons, [`reply #0: attribute IFLA_IFNAME is ${shown}, expected eth0`]);
+    const request = encodeMessage({ type: 16, flags: 5, seq: 3, pid: 0 });
+    const error = verdict(expectOf('{error: {errno: EINVAL, message: fine}}', 0), [nlError(22, request, { seq: 3, tlvs: [str(1, hostile)] })], { seq: 3 }, 0);
+    assert.deepEqual(error.reasons, [`error message is ${shown}, expected "fine"`]);
+  });
+});
+
 describe('nlhelper xchg output', () => {
   it('one reply message per line; "timeout" on stderr means incomplete', () => {
     const hex = toHex(moduleReply(1, 'hi'));

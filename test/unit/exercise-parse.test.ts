@@ -165,6 +165,18 @@ describe('located problems', () => {
     assert.deepEqual(r.problems.map((p) => [p.line, p.step]), [[4, 1]]);
   });
 
+  it('a key given twice in a mapping, at the second one', () => {
+    one(`${HEAD}  - name: a\n    send: {flags: 5}\n    send: {flags: 1}\n    expect: ack\n`, 5, 5, /^YAML: Map keys must be unique/);
+  });
+
+  it('as many problems as a hostile file holds: every one reported, none of them crashes the parse', () => {
+    // 160,000 problems: more than a spread into push() can pass as arguments (the call stack overflows near 125,000).
+    const p = problems('- {[]: }\n'.repeat(160_000));
+    assert.equal(p.length, 160_001);
+    assert.deepEqual(p[0], { line: 1, col: 4, message: 'keys must be plain words' });
+    assert.deepEqual(p[p.length - 1], { line: 1, col: 1, message: 'the exercise file must be a mapping, not a list' });
+  });
+
   it('a spec that cannot be read, at the spec line', () => {
     const r = parseExerciseText(`protocol: 31\nspec: ./missing.yaml\nsteps:\n  - {name: a, send: {flags: 5}, expect: ack}\n`, '/nonexistent/dir/e.yaml');
     assert.equal(r.problems.length, 1);

@@ -15,8 +15,15 @@ function sameLine(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === 16 && b.length === 16 && a.every((x, i) => x === b[i]);
 }
 
-/** hexdump -C, squeezing repeated lines into `*` as hexdump does. */
-function renderHexdump(bytes: Uint8Array): string {
+/**
+ * 16-byte dump lines, each repeat of the line above squeezed into one `*` as hexdump and od do, then the offset
+ * after the last byte on a line of its own.
+ */
+function squeezedDump(
+  bytes: Uint8Array,
+  offset: (n: number) => string,
+  line: (chunk: Uint8Array, off: number) => string,
+): string {
   const lines: string[] = [];
   let prev: Uint8Array | undefined;
   let squeezed = false;
@@ -29,11 +36,19 @@ function renderHexdump(bytes: Uint8Array): string {
     }
     squeezed = false;
     prev = chunk;
-    const slots = Array.from({ length: 16 }, (_, j) => (j < chunk.length ? `${h2(chunk[j] as number)} ` : '   '));
-    lines.push(`${off.toString(16).padStart(8, '0')}  ${slots.slice(0, 8).join('')} ${slots.slice(8).join('')} |${ascii(chunk)}|`);
+    lines.push(line(chunk, off));
   }
-  lines.push(bytes.length.toString(16).padStart(8, '0'));
+  lines.push(offset(bytes.length));
   return lines.join('\n');
+}
+
+/** hexdump -C. */
+function renderHexdump(bytes: Uint8Array): string {
+  const offset = (n: number) => n.toString(16).padStart(8, '0');
+  return squeezedDump(bytes, offset, (chunk, off) => {
+    const slots = Array.from({ length: 16 }, (_, j) => (j < chunk.length ? `${h2(chunk[j] as number)} ` : '   '));
+    return `${offset(off)}  ${slots.slice(0, 8).join('')} ${slots.slice(8).join('')} |${ascii(chunk)}|`;
+  });
 }
 
 function renderXxd(bytes: Uint8Array): string {
@@ -47,26 +62,11 @@ function renderXxd(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
-/** od -tx1 with -Ax (hex, 6 digits), default (octal, 7 digits), or -Ad (decimal, 7 digits); od squeezes too. */
+/** od -tx1 with -Ax (hex, 6 digits), default (octal, 7 digits), or -Ad (decimal, 7 digits). */
 function renderOd(bytes: Uint8Array, radix: 8 | 10 | 16): string {
   const width = radix === 16 ? 6 : 7;
   const offset = (n: number) => n.toString(radix).padStart(width, '0');
-  const lines: string[] = [];
-  let prev: Uint8Array | undefined;
-  let squeezed = false;
-  for (let off = 0; off < bytes.length; off += 16) {
-    const chunk = bytes.subarray(off, off + 16);
-    if (sameLine(prev, chunk)) {
-      if (!squeezed) lines.push('*');
-      squeezed = true;
-      continue;
-    }
-    squeezed = false;
-    prev = chunk;
-    lines.push(offset(off) + Array.from(chunk, (b) => ` ${h2(b)}`).join(''));
-  }
-  lines.push(offset(bytes.length));
-  return lines.join('\n');
+  return squeezedDump(bytes, offset, (chunk, off) => offset(off) + Array.from(chunk, (b) => ` ${h2(b)}`).join(''));
 }
 
 /** od -An -v -tx1: no offsets, so no squeezing either. */

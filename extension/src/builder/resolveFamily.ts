@@ -1,15 +1,14 @@
 // A generic netlink family's id from the target's kernel: CTRL_CMD_GETFAMILY with CTRL_ATTR_FAMILY_NAME to
 // nlctrl (id 0x10), the id read from the CTRL_CMD_NEWFAMILY reply. Ids are per boot, so they are asked, not kept.
 import {
-  GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST, concatBytes, decodeMessages, encodeAttrs, encodeMessage, encodeString,
+  CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST,
+  concatBytes, decodeMessages, encodeAttrs, encodeMessage, encodeString,
 } from '../netlink/index';
 import type { Exchanger } from '../exchange/exchanger';
 
-const CTRL_CMD_GETFAMILY = 3;
-const CTRL_ATTR_FAMILY_NAME = 2;
-
 /** The request bytes (exported for tests: they match what libnl and the kernel's own tools send). */
 export function getFamilyRequest(name: string, seq: number): Uint8Array {
+  // genlmsghdr: cmd, version 1, reserved.
   const genlmsghdr = new Uint8Array([CTRL_CMD_GETFAMILY, 1, 0, 0]);
   const attrs = encodeAttrs([{ type: CTRL_ATTR_FAMILY_NAME, payload: encodeString(name) }]);
   return encodeMessage({ type: GENL_ID_CTRL, flags: NLM_F_REQUEST, seq, pid: 0 }, concatBytes([genlmsghdr, attrs]));
@@ -20,7 +19,7 @@ export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]
   for (const bytes of replies) {
     for (const m of decodeMessages(bytes, { protocol: NETLINK_GENERIC })) {
       if (m.error && m.error.code !== 0) {
-        const why = m.error.code === -2 ? 'the target kernel has no such family (is its module loaded?)' : `${m.error.name}${m.error.message ? `: ${m.error.message}` : ''}`;
+        const why = m.error.name === 'ENOENT' ? 'the target kernel has no such family (is its module loaded?)' : `${m.error.name}${m.error.message ? `: ${m.error.message}` : ''}`;
         return { error: `family "${name}": ${why}` };
       }
       const id = m.attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_ID')?.value;

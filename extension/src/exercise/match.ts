@@ -1,7 +1,10 @@
 // Does what came back meet a step's expectation? Pure: decoded replies in, a verdict and the reasons out.
 // Header fields come from the decoder; text is read from the raw payload (up to its NUL) so it works whether or
-// not a spec told the decoder the payload is text.
-import { errnoName, NLMSG_ERROR, type DecodedAttr, type DecodedMessage } from '../netlink/index';
+// not a spec told the decoder the payload is text. Reasons quote decoded strings with the codec's escapes, as every
+// renderer does: no control or bidi character of a reply reaches the Test Explorer as it is.
+import {
+  errnoName, escapeControls, escapeText, NLMSG_ERROR, quoteText, type DecodedAttr, type DecodedMessage,
+} from '../netlink/index';
 import type { AttrExpect, Expectation, NumberMatch, ReplyMatch, TextMatch } from './types';
 import type { Variables } from './encodeStep';
 
@@ -28,7 +31,7 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-export function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): RegExp {
+function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): RegExp {
   const source = t.parts.map((p) => {
     if (typeof p !== 'string') {
       const v = vars[p.variable];
@@ -45,7 +48,7 @@ export function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): 
 }
 
 /** The payload as text: after the 16-byte header up to nlmsg_len, ending at the first NUL. */
-export function payloadText(bytes: Uint8Array): string {
+function payloadText(bytes: Uint8Array): string {
   if (bytes.length < 16) return '';
   const len = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true));
   const payload = bytes.subarray(16, Math.max(16, len));
@@ -79,14 +82,20 @@ function attrOk(a: DecodedAttr, want: AttrExpect, vars: MatchVariables, notes: s
 
 function show(a: DecodedAttr | undefined): string {
   if (!a) return 'absent';
-  return a.valueName !== undefined ? `${String(a.value)} (${a.valueName})` : JSON.stringify(a.value ?? null);
+  if (a.valueName !== undefined) return `${escapeText(String(a.value))} (${escapeText(a.valueName)})`;
+  return typeof a.value === 'string' ? quoteText(a.value) : String(a.value ?? null);
+}
+
+/** What an expectation's text was written as: a regex as written, a plain text quoted. */
+function writtenText(t: TextMatch): string {
+  return t.regex ? escapeControls(t.written) : quoteText(t.written);
 }
 
 /** Reasons `reply` does not match `m` (none: it matches). */
-export function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, notes: string[]): string[] {
+function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, notes: string[]): string[] {
   const d = reply.decoded;
   const out: string[] = [];
-  if (m.type !== undefined && d.type !== m.type) out.push(`type is ${d.typeName} (${d.type}), expected ${m.typeWritten ?? m.type}${m.typeWritten && m.typeWritten !== String(m.type) ? ` (${m.type})` : ''}`);
+  if (m.type !== undefined && d.type !== m.type) out.push(`type is ${escapeText(d.typeName)} (${d.type}), expected ${m.typeWritten ?? m.type}${m.typeWritten && m.typeWritten !== String(m.type) ? ` (${m.type})` : ''}`);
   if (m.flags !== undefined && d.flags !== m.flags) out.push(`flags are 0x${d.flags.toString(16)} (${d.flagNames.join('|') || 'none'}), expected 0x${m.flags.toString(16)}`);
   if (m.seq !== undefined) {
     const r = numberOk(d.seq, m.seq, vars, notes);
@@ -98,7 +107,7 @@ export function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVari
   }
   if (m.text !== undefined) {
     const text = payloadText(reply.bytes);
-    if (!textRegex(m.text, vars, notes).test(text)) out.push(`text is ${JSON.stringify(text)}, expected ${m.text.regex ? m.text.written : JSON.stringify(m.text.written)}`);
+    if (!textRegex(m.text, vars, notes).test(text)) out.push(`text is ${quoteText(text)}, expected ${writtenText(m.text)}`);
   }
   if (m.errno !== undefined) {
     const code = d.error?.code;
@@ -107,8 +116,8 @@ export function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVari
   for (const [path, want] of m.attrs ?? []) {
     const found = findAttrs(d.attrs, path.split('.'));
     if (!found.some((a) => attrOk(a, want, vars, notes))) {
-      const wanted = want.kind === 'present' ? 'present' : want.kind === 'number' ? String(want.value) : want.text.written;
-      out.push(`attribute ${path} is ${found.length ? found.map(show).join(', ') : 'absent'}, expected ${wanted}`);
+      const wanted = want.kind === 'present' ? 'present' : want.kind === 'number' ? String(want.value) : escapeControls(want.text.written);
+      out.push(`attribute ${escapeControls(path)} is ${found.length ? found.map(show).join(', ') : 'absent'}, expected ${wanted}`);
     }
   }
   return out;
@@ -140,7 +149,7 @@ export function judge(expect: Expectation, replies: readonly ReplyView[], vars: 
       } else if (expect.message) {
         const text = hit.decoded.error?.message ?? '';
         if (!textRegex(expect.message, vars, notes).test(text)) {
-          reasons.push(`error message is ${JSON.stringify(text)}, expected ${expect.message.regex ? expect.message.written : JSON.stringify(expect.message.written)}`);
+          reasons.push(`error message is ${quoteText(text)}, expected ${writtenText(expect.message)}`);
         }
       }
       break;

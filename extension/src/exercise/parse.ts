@@ -204,7 +204,9 @@ export function parseExercise(text: string, source: string, options: ParseOption
   if (!tree.root) return { problems: tree.problems };
   const protocolRef = { protocol: 0 };
   const r: Reader = new Reader(protocolRef);
-  r.problems.push(...tree.problems);
+  // A loop, not push(...): a spread passes every problem as an argument, and a hostile file has enough of them to
+  // overflow the call stack.
+  for (const p of tree.problems) r.problems.push(p);
   let root: TreeMap;
   let protocol: number;
   let defaultTimeout = DEFAULT_TIMEOUT_MS;

@@ -1,7 +1,8 @@
 // A YAML document as a small tree of plain values that remember where they stood (1-based line and column),
 // so every check of an exercise file can name the place it refers to. Aliases are followed; syntax errors are
 // returned located, like every other problem.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { parseYaml } from '../netlink/ynl/yamlDocument';
 
 export interface Place {
   readonly line: number;
@@ -36,14 +37,14 @@ export interface TreeProblem extends Place {
 
 export function parseTree(text: string): { root?: TreeNode; problems: TreeProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, errors } = parseYaml(text, lines);
   const problems: TreeProblem[] = [];
   const at = (offset: number | undefined): Place => {
     if (offset === undefined) return { line: 1, col: 1 };
     const p = lines.linePos(offset);
     return { line: p.line, col: p.col };
   };
-  for (const e of doc.errors) problems.push({ ...at(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` });
+  for (const e of errors) problems.push({ ...at(e.offset), message: `YAML: ${e.message}` });
   if (problems.length > 0) return { problems };
   const seen = new Set<unknown>();
   const convert = (node: unknown): TreeNode => {

@@ -4,9 +4,6 @@ import { checkRemotePath, firstLine, KmodError, type RemoteRunner } from './remo
 
 const TIMEOUT_MS = 60_000;
 
-export type ParamScalar = number | boolean | string;
-export type ParamValue = ParamScalar | readonly ParamScalar[];
-
 /** The name the kernel lists the module under (/proc/modules, /sys/module): dashes become underscores. */
 export function loadedName(moduleName: string): string {
   if (!/^[A-Za-z0-9_-]{1,55}$/.test(moduleName)) throw new KmodError(`"${moduleName}" is not a module name (letters, digits, _ and -)`);

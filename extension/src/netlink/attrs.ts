@@ -9,6 +9,7 @@
 import type { ByteSource } from './bytes';
 import { readString, toHex } from './bytes';
 import { MAX_ATTR_DEPTH, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, nlAlign } from './constants';
+import type { Mutable } from './context';
 import { decodeStruct } from './struct';
 import type { AttrDef, AttrKind, AttrSetDef, AttrValue, DecodedAttr, FamilyDef, Problem } from './types';
 import {
@@ -27,8 +28,6 @@ export interface AttrContext {
    */
   readonly enclosing: (readonly DecodedAttr[])[];
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decodes the attributes in [start, end) with `setName` of the context's family (unknown names if absent). */
 export function decodeAttrs(ctx: AttrContext, start: number, end: number, setName: string | undefined, depth: number): DecodedAttr[] {

@@ -45,7 +45,13 @@ export const NETLINK_ROUTE = 0;
 export const NETLINK_GENERIC = 16;
 /** The reference module's default protocol (kmod/ `protocol` parameter). */
 export const NETLINK_NLREPLY = 31;
+
+// nlctrl, the generic netlink controller (include/uapi/linux/genetlink.h): its fixed id, and what a family
+// lookup needs.
 export const GENL_ID_CTRL = 0x10;
+export const CTRL_CMD_GETFAMILY = 3;
+export const CTRL_ATTR_FAMILY_ID = 1;
+export const CTRL_ATTR_FAMILY_NAME = 2;
 
 /** Nesting deeper than this is reported, not followed: bounds work on hostile input. */
 export const MAX_ATTR_DEPTH = 16;

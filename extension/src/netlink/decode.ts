@@ -2,12 +2,12 @@
 // and attributes. Never throws on bad bytes: every message keeps what could be read plus `problems`.
 import type { AttrContext } from './attrs';
 import { decodeAttrs } from './attrs';
-import type { ByteSource } from './bytes';
 import { byteSource, readString, toHex } from './bytes';
 import {
   GENL_HDRLEN, NETLINK_GENERIC, NLM_F_ACK_TLVS, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE,
   NLMSG_NOOP, NLMSG_OVERRUN, nlAlign,
 } from './constants';
+import type { MessageContext, Mutable } from './context';
 import { decodeError, decodeExtAck } from './error';
 import { kindFromName } from './define';
 import { errnoName } from './errno';
@@ -31,17 +31,6 @@ export interface DecodeOptions {
 const CONTROL_NAMES: Readonly<Record<number, string>> = {
   [NLMSG_NOOP]: 'NLMSG_NOOP', [NLMSG_ERROR]: 'NLMSG_ERROR', [NLMSG_DONE]: 'NLMSG_DONE', [NLMSG_OVERRUN]: 'NLMSG_OVERRUN',
 };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-export interface MessageContext {
-  readonly src: ByteSource;
-  readonly protocol: number;
-  /** The caller's registry until a genl id is bound; then a fork, so the caller's stays as it was. */
-  registry: FamilyRegistry;
-  forked: boolean;
-  readonly nestSets: WeakMap<DecodedAttr, string>;
-}
 
 /**
  * Decodes every message in `bytes`. Stops at a header it cannot frame (nlmsg_len < 16) and reports it; a message
@@ -89,7 +78,7 @@ function fragment(ctx: MessageContext, pos: number, message: string): DecodedMes
  * One message whose bytes are [pos, end). `echoed` marks the request copy inside an NLMSG_ERROR: its flags are
  * a request's and its payload may be cut short by the kernel (capped) without that being a problem.
  */
-export function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: boolean): DecodedMessage {
+function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: boolean): DecodedMessage {
   const v = ctx.src.view;
   const length = v.getUint32(pos, true);
   const type = v.getUint16(pos + 4, true);
@@ -203,7 +192,7 @@ function decodeControl(ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCt
   }
   if (msg.type === NLMSG_ERROR) {
     msg.flagNames = flagNames(msg.flags, 'ack');
-    msg.error = decodeError(ctx, msg, attrCtx, start, end);
+    msg.error = decodeError(ctx, msg, attrCtx, start, end, decodeMessage);
     return;
   }
   if (msg.type === NLMSG_DONE) {

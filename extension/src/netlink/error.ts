@@ -8,8 +8,7 @@ import {
   NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE,
   NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, NETLINK_GENERIC, nlAlign,
 } from './constants';
-import type { MessageContext } from './decode';
-import { decodeMessage } from './decode';
+import type { MessageContext, MessageDecoder, Mutable } from './context';
 import { attrSet, family } from './define';
 import { errnoName } from './errno';
 import { nlctrlFamily, policyAttrs } from './families/nlctrl';
@@ -37,9 +36,10 @@ const extAckFamily: FamilyDef = family({
 // Policy attribute types name their value with nlctrl's enum; borrow it.
 const extAckWithEnums: FamilyDef = { ...extAckFamily, enums: nlctrlFamily.enums };
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-export function decodeError(ctx: MessageContext, msg: DecodedMessage, attrCtx: AttrContext, start: number, end: number): DecodedError {
+/** The NLMSG_ERROR payload [start, end) of `msg`; `decodeMessage` reads the request the kernel echoed. */
+export function decodeError(
+  ctx: MessageContext, msg: DecodedMessage, attrCtx: AttrContext, start: number, end: number, decodeMessage: MessageDecoder,
+): DecodedError {
   const problems = msg.problems as Problem[];
   if (end - start < 4) {
     problems.push({ offset: start, message: `NLMSG_ERROR payload of ${end - start} bytes is too short for its int error` });
@@ -105,7 +105,7 @@ export function decodeExtAck(
 }
 
 /** "IFLA_LINKINFO.IFLA_INFO_KIND" for a byte offset into the request; header fields as "ifaddrmsg.ifa_prefixlen". */
-export function pathAt(ctx: MessageContext, request: DecodedMessage, offset: number): string | undefined {
+function pathAt(ctx: MessageContext, request: DecodedMessage, offset: number): string | undefined {
   const abs = request.offset + offset;
   if (offset < NLMSG_HDRLEN) return 'nlmsghdr';
   const chain = attrChainAt(request.attrs, abs);

@@ -5,11 +5,11 @@ import { readString, toHex } from './bytes';
 import type { AttrValue, FamilyDef, Problem, ScalarKind, StructDef, StructFieldDef } from './types';
 import { displayName, enumValueName, formatBinary, isScalar, lookupEnum, readScalar, scalarWidth } from './values';
 
-export function fieldSize(field: StructFieldDef): number {
+function fieldSize(field: StructFieldDef): number {
   return scalarWidth(field.kind) ?? field.length ?? 0;
 }
 
-export function structSize(def: StructDef): number {
+function structSize(def: StructDef): number {
   let size = 0;
   for (const f of def.fields) size += fieldSize(f);
   return size;

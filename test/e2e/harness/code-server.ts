@@ -2,8 +2,8 @@
 // with everything that would reach the internet switched off. Stops it by process group.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freeLoopbackPort } from '../../support/loopbackPort';
 import { delay, onCleanup, trackGroup } from './cleanup';
 import { tail } from './exec';
 import { codeServerEntry, node24Bin, runsRoot } from './paths';
@@ -59,18 +59,6 @@ export function makeRunDirs(name: string, opts: { keepUserData?: boolean } = {})
   };
   for (const d of [dirs.home, dirs.userDataDir, dirs.extensionsDir, dirs.tmp]) mkdirSync(d, { recursive: true });
   return dirs;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolvePort(port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 export interface CodeServerOptions {
@@ -140,7 +128,7 @@ function previousSettings(file: string): Record<string, unknown> {
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const { dirs } = opts;
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await freeLoopbackPort());
   const settingsDir = join(dirs.userDataDir, 'User');
   mkdirSync(settingsDir, { recursive: true });
   // On top of what a kept user data already has (a person's own settings stay), ours win.

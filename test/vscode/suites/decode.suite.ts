@@ -24,6 +24,7 @@ describe('decode commands', () => {
   });
 
   it('netlink.decodeFile decodes every message in the log', async () => {
+    await activateExtension();
     await closeAllEditors();
     const editor = await openFixture('kernel.log');
     await vscode.commands.executeCommand('netlink.decodeFile');

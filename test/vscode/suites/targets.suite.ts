@@ -4,9 +4,9 @@
 // needed (the module-loop suite checks the connected and module-loaded states on it).
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { freeLoopbackPort } from '../../support/loopbackPort';
 import { delay, extensionApi, waitFor } from '../helpers';
 import { describe, it } from '../runner';
 
@@ -15,19 +15,6 @@ const PICK_OPEN_MS = 1_500;
 /** How long one try waits for the command to finish after accepting, before it tries the keys again. */
 const PICK_TRY_MS = 5_000;
 const PICK_TRIES = 8;
-
-/** A port on 127.0.0.1 that was free a moment ago: nothing listens there, so a connection is refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /**
  * Runs netlink.selectTarget, moves the quick pick's selection `down` items below the first and accepts it (or, with
@@ -69,7 +56,8 @@ describe('target quick pick and status bar', () => {
     const api = await extensionApi();
     assert.equal(vscode.workspace.isTrusted, true, 'this suite runs in a trusted workspace');
     const netlink = vscode.workspace.getConfiguration('netlink');
-    const ports = [await closedPort(), await closedPort()];
+    // Nothing listens on these ports: a connection is refused.
+    const ports = [await freeLoopbackPort(), await freeLoopbackPort()];
     const settingsFile = workspaceSettingsFile();
     const hadSettingsFile = existsSync(settingsFile);
     try {

@@ -3,7 +3,7 @@ import { FamilyRegistry } from '../../../extension/src/netlink/index';
 import type { AttrSetDef, EnumDef, FamilyDef, SubMessageDef } from '../../../extension/src/netlink/index';
 import type { CatalogJson, FamilyJson } from '../../../extension/src/protocol/webview';
 
-export function familyFromJson(json: FamilyJson): FamilyDef {
+function familyFromJson(json: FamilyJson): FamilyDef {
   return {
     name: json.name,
     protocol: json.protocol,

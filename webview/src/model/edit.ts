@@ -5,13 +5,13 @@ import { NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../
 import type { FamilyRegistry, FlagTable } from '../../../extension/src/netlink/index';
 import { defaultFieldText } from './encode';
 import { parseIntLiteral } from './numbers';
-import { messageChoices, parseAttrType, resolve } from './schema';
+import { messageChoices, resolve } from './schema';
 import type { AttrNode, BuilderState } from './state';
 import { attrViews } from './tree';
 import { isScalarKind } from './values';
 
 /** Flags a fresh request of a kind starts with: dumps for GET, an ack for everything else. */
-export function defaultFlags(table: FlagTable): number {
+function defaultFlags(table: FlagTable): number {
   return table === 'get' ? NLM_F_REQUEST | NLM_F_DUMP : NLM_F_REQUEST | NLM_F_ACK;
 }
 
@@ -165,12 +165,4 @@ export function setAttrType(state: BuilderState, registry: FamilyRegistry, id: n
   node.type = type;
   const after = attrViews(state, registry).find((v) => v.node.id === id);
   if (before && after && before.kind !== after.kind) node.value = startValue(state, registry, id);
-}
-
-/** Number a type text resolves to in its scope, for showing "IFLA_MTU (4)". */
-export function typeNumber(state: BuilderState, registry: FamilyRegistry, id: number): number | undefined {
-  const view = attrViews(state, registry).find((v) => v.node.id === id);
-  if (!view) return undefined;
-  const t = parseAttrType(view.scope, view.node.type);
-  return 'type' in t ? t.type : undefined;
 }

@@ -8,7 +8,7 @@ const BITS: Readonly<Record<IntKind, number>> = {
   u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64, uint: 64, sint: 64,
 };
 
-export function intRange(kind: IntKind): { min: bigint; max: bigint } {
+function intRange(kind: IntKind): { min: bigint; max: bigint } {
   const bits = BigInt(BITS[kind]);
   const signed = kind.startsWith('s');
   return signed

@@ -136,7 +136,7 @@ export function topScope(resolution: Resolution): AttrScope {
 }
 
 /** NLA_TYPE_MASK: the two top bits of nla_type are flags. */
-export const MAX_ATTR_TYPE = 0x3fff;
+const MAX_ATTR_TYPE = 0x3fff;
 
 export function defForType(scope: AttrScope, type: number): AttrDef | undefined {
   if (scope.entry) return { ...scope.entry, name: `[${type}]` };

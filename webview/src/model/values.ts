@@ -1,7 +1,7 @@
 // Attribute and struct-field values: the text in a typed editor to payload bytes (encodeValue), and payload bytes
 // back to editor text (valueText, for loading a message into the form). valueText returns undefined when the
 // bytes cannot be written as that kind's text exactly, so the loader falls back to hex rather than change bytes.
-import { encodeScalar, encodeString } from '../../../extension/src/netlink/index';
+import { byteSource, encodeScalar, encodeString, formatBinary } from '../../../extension/src/netlink/index';
 import type { AttrDisplay, AttrKind, EnumDef, ScalarKind } from '../../../extension/src/netlink/index';
 import { parseHexText } from '../../../extension/src/netlink/scan/index';
 import { parseIp, parseIpv4, parseIpv6, parseMac, parseUuid, type Parsed } from './addresses';
@@ -159,48 +159,9 @@ function intText(value: bigint, display: AttrDisplay | undefined): string {
   return display === 'hex' && value >= 0n ? `0x${value.toString(16)}` : value.toString();
 }
 
-function formatIpv6(b: Uint8Array): string {
-  const groups = Array.from({ length: 8 }, (_, i) => (b[2 * i]! << 8) | b[2 * i + 1]!);
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
+/** Address and UUID payloads as the decoder shows them (the editors parse that text back); else spaced hex. */
 function binaryText(payload: Uint8Array, display: AttrDisplay | undefined): string {
-  const n = payload.length;
-  switch (display) {
-    case 'mac':
-      if (n > 0) return Array.from(payload, (x) => x.toString(16).padStart(2, '0')).join(':');
-      break;
-    case 'ipv4':
-      if (n === 4) return payload.join('.');
-      break;
-    case 'ipv6':
-      if (n === 16) return formatIpv6(payload);
-      break;
-    case 'ip':
-      if (n === 4) return payload.join('.');
-      if (n === 16) return formatIpv6(payload);
-      break;
-    case 'uuid':
-      if (n === 16) {
-        const h = Array.from(payload, (x) => x.toString(16).padStart(2, '0')).join('');
-        return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-      }
-      break;
-    default:
-      break;
-  }
-  return spacedHex(payload);
+  return formatBinary(byteSource(payload), 0, payload.length, display) ?? spacedHex(payload);
 }
 
 /**

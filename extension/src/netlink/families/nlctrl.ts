@@ -1,7 +1,7 @@
 // NETLINK_GENERIC's controller family nlctrl (id 0x10, uapi genetlink.h): commands, CTRL_ATTR_* with ops,
 // multicast groups and policies (NL_POLICY_TYPE_ATTR_*, also used by the ext-ack NLMSGERR_ATTR_POLICY nest).
 import { attrSet, enumDef, family, kindFromName, message, struct } from '../define';
-import { NETLINK_GENERIC } from '../constants';
+import { CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, NETLINK_GENERIC } from '../constants';
 import type { FamilyDef } from '../types';
 
 /** The generic netlink header every genl message carries after nlmsghdr. */
@@ -9,6 +9,7 @@ export const genlmsghdr = struct('genlmsghdr', [
   { name: 'cmd', kind: 'u8' }, { name: 'version', kind: 'u8' }, { name: 'reserved', kind: 'u16' },
 ]);
 
+/** The uapi enum in order: a command's number is its index. */
 const COMMANDS = [
   'CTRL_CMD_UNSPEC', 'CTRL_CMD_NEWFAMILY', 'CTRL_CMD_DELFAMILY', 'CTRL_CMD_GETFAMILY', 'CTRL_CMD_NEWOPS',
   'CTRL_CMD_DELOPS', 'CTRL_CMD_GETOPS', 'CTRL_CMD_NEWMCAST_GRP', 'CTRL_CMD_DELMCAST_GRP', 'CTRL_CMD_GETMCAST_GRP',
@@ -16,7 +17,8 @@ const COMMANDS = [
 ];
 
 const ctrlAttrs = attrSet('ctrl-attrs', {
-  1: ['CTRL_ATTR_FAMILY_ID', 'u16'], 2: ['CTRL_ATTR_FAMILY_NAME', 'string'], 3: ['CTRL_ATTR_VERSION', 'u32'],
+  [CTRL_ATTR_FAMILY_ID]: ['CTRL_ATTR_FAMILY_ID', 'u16'], [CTRL_ATTR_FAMILY_NAME]: ['CTRL_ATTR_FAMILY_NAME', 'string'],
+  3: ['CTRL_ATTR_VERSION', 'u32'],
   4: ['CTRL_ATTR_HDRSIZE', 'u32'], 5: ['CTRL_ATTR_MAXATTR', 'u32'],
   6: ['CTRL_ATTR_OPS', 'indexed-array', { nested: 'op-attrs' }],
   7: ['CTRL_ATTR_MCAST_GROUPS', 'indexed-array', { nested: 'mcast-group-attrs' }],

@@ -26,7 +26,7 @@ export function messageSummary(m: DecodedMessage): string {
   return `${escapeText(type)} len=${m.length} flags=${escapeText(flags)} seq=${m.seq} pid=${m.pid}`;
 }
 
-export function hexText(hex: string, options: LineOptions): string {
+function hexText(hex: string, options: LineOptions): string {
   const bytes = hex.length / 2;
   if (bytes === 0) return '(empty)';
   if (options.maxValueBytes > 0 && bytes > options.maxValueBytes) return `${hex.slice(0, options.maxValueBytes * 2)}… (${bytes} bytes)`;
@@ -60,7 +60,7 @@ export function fieldsText(fields: Readonly<Record<string, AttrValue>>): string 
 }
 
 /** Appends a line per attribute (nested ones indented) while `budget.left` lasts; the rest only count down. */
-export function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], indent: string, options: LineOptions, budget: { left: number }): void {
+function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], indent: string, options: LineOptions, budget: { left: number }): void {
   for (const a of attrs) {
     budget.left--;
     if (budget.left < 0) continue;
@@ -84,7 +84,7 @@ export function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], in
   }
 }
 
-export function appendErrorLines(out: string[], e: DecodedError, indent: string, options: LineOptions): void {
+function appendErrorLines(out: string[], e: DecodedError, indent: string, options: LineOptions): void {
   out.push(`${indent}error ${e.code} ${escapeText(e.name)}${e.message !== undefined ? `: ${escapeText(e.message)}` : ''}`);
   if (e.offset !== undefined) out.push(`${indent}blames offset ${e.offset}${e.attrPath ? ` → ${escapeText(e.attrPath)}` : ''}`);
   if (e.missType !== undefined) {
@@ -114,10 +114,4 @@ export function appendBodyLines(out: string[], m: DecodedMessage, indent: string
   }
   if (m.payloadHex !== undefined) out.push(`${indent}payload ${hexText(m.payloadHex, options)}`);
   for (const p of m.problems) out.push(`${indent}! @${p.offset}: ${escapeText(p.message)}`);
-}
-
-export function bodyLines(m: DecodedMessage, indent: string, options: LineOptions): string[] {
-  const out: string[] = [];
-  appendBodyLines(out, m, indent, options);
-  return out;
 }

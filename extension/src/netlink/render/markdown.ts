@@ -22,12 +22,12 @@ const DEFAULTS: MarkdownOptions = { detailed: 4, tableRows: 16 };
  * entity, autolink (`http\://`, `www\.`) or cell border. An `_` between letters or digits cannot start or end
  * emphasis and stays as it is, so names like RTM_NEWLINK read (and search) as themselves.
  */
-export function markdownText(s: string): string {
+function markdownText(s: string): string {
   return escapeText(s).replace(/[!-/:-@[-^`{-~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\$&');
 }
 
 /** A backtick fence longer than any run of backticks in `lines` (CommonMark: a shorter run cannot close it). */
-export function codeFence(lines: readonly string[]): string {
+function codeFence(lines: readonly string[]): string {
   let longest = 0;
   for (const line of lines) {
     for (let k = line.indexOf('`'); k >= 0; k = line.indexOf('`', k)) {

@@ -12,19 +12,14 @@
 import { ByteSink } from './byteSink';
 import { MNL_FLAGS_NOTE } from './mnl';
 import { offsetDelta } from './offsetDump';
-import type { Family, HexForm, LineScan, MnlRow, Segment } from './types';
+import type { Family, HexForm, HexRun, LineScan, MnlRow, Segment } from './types';
 
 /** A squeezed dump line never expands to more than this, whatever the offsets claim. */
-export const SQUEEZE_LIMIT = 1 << 20;
+const SQUEEZE_LIMIT = 1 << 20;
 
-export interface DraftRun {
-  readonly form: HexForm;
+/** A run as the assembler finished it: the HexRun to come, with what the run-level rules and the strict parse read. */
+export interface DraftRun extends HexRun {
   readonly family: Family | 'mnl';
-  readonly bytes: Uint8Array;
-  readonly byteStart: Uint32Array;
-  readonly byteEnd: Uint32Array;
-  readonly start: number;
-  readonly end: number;
   readonly truncated: boolean;
   readonly notes: readonly string[];
   /** Text ranges (flat start/end pairs) the run's syntax covers, for the strict parser's leftover check. */

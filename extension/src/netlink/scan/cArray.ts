@@ -6,10 +6,11 @@
 // them are skipped. A `{` starts a new run (two arrays one after the other stay apart), a `}` ends it.
 import { hexDigitValue, isDecimalCode, isWordCode, skipBlanks } from './chars';
 import { readEscape } from './escaped';
+import { makeSegment, newBytes, pushByte } from './segment';
 import type { Segment } from './types';
 
 /** Skips blanks and comments; a `//` comment (or an unclosed block comment) runs to the line end. */
-export function skipGap(text: string, i: number, lineEnd: number): number {
+function skipGap(text: string, i: number, lineEnd: number): number {
   for (;;) {
     i = skipBlanks(text, i, lineEnd);
     if (i + 1 < lineEnd && text.charCodeAt(i) === 47) {
@@ -48,7 +49,7 @@ interface Item {
 }
 
 /** A 0x constant of one or two digits (a longer one is no byte and ends the array). */
-export function readHexItem(text: string, i: number, lineEnd: number): Item | undefined {
+function readHexItem(text: string, i: number, lineEnd: number): Item | undefined {
   if (i + 2 >= lineEnd || text.charCodeAt(i) !== 48 || (text.charCodeAt(i + 1) | 32) !== 120) return undefined;
   const d1 = hexDigitValue(text.charCodeAt(i + 2));
   if (d1 < 0) return undefined;
@@ -110,9 +111,7 @@ function readCastItem(text: string, i: number, lineEnd: number): Item | undefine
 export function parseCArray(text: string, i: number, contentStart: number, lineEnd: number): Segment | undefined {
   const braced = text.charCodeAt(i) === 123;
   let j = braced ? skipGap(text, i + 1, lineEnd) : i;
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const bytes = newBytes();
   let strong = false;
   let commas = 0;
   let closed = false;
@@ -121,9 +120,7 @@ export function parseCArray(text: string, i: number, contentStart: number, lineE
   for (;;) {
     const item = readCastItem(text, j, lineEnd);
     if (!item) break;
-    values.push(item.value);
-    starts.push(item.start);
-    ends.push(item.end);
+    pushByte(bytes, item.value, item.start, item.end);
     strong ||= item.strong;
     end = item.end;
     tailEnd = item.end;
@@ -152,22 +149,10 @@ export function parseCArray(text: string, i: number, contentStart: number, lineE
     tailEnd = k;
     break;
   }
-  if (values.length === 0) return undefined;
+  if (bytes.values.length === 0) return undefined;
   const tailOpen = !closed && tailEnd >= lineEnd;
   if (!strong && (braced || i !== contentStart || commas === 0 || !(tailOpen || closed))) return undefined;
-  return {
-    form: 'c-array',
-    family: 'c-array',
-    start: i,
-    end,
-    tailEnd,
-    tailOpen,
-    headClosed: braced,
-    values,
-    starts,
-    ends,
-    decimalDigits: 0,
-    letterDigits: 0,
-    weak: !strong,
-  };
+  return makeSegment({
+    form: 'c-array', family: 'c-array', start: i, end, tailEnd, tailOpen, headClosed: braced, bytes, weak: !strong,
+  });
 }

@@ -5,7 +5,8 @@
 // message has zero bytes in its header, and this keeps ordinary strings such as "done\n" out. Inside such a string
 // every plain character is a byte too, as strace prints printable bytes as themselves.
 import { hexDigitValue, skipBlanks } from './chars';
-import type { Segment } from './types';
+import { makeSegment, newBytes, pushByte } from './segment';
+import type { Segment, SegmentBytes } from './types';
 
 export interface EscapeRead {
   readonly value: number;
@@ -44,18 +45,12 @@ export function readEscape(text: string, j: number, lineEnd: number): EscapeRead
   return simple === undefined ? undefined : { value: simple, end: j + 2, numeric: false };
 }
 
-interface Sink {
-  values: number[];
-  starts: number[];
-  ends: number[];
-}
-
 /** One quoted piece from the quote at q; returns where it ended, or undefined when it holds something that is not a byte. */
 function readPiece(
   text: string,
   q: number,
   lineEnd: number,
-  sink: Sink,
+  into: SegmentBytes,
 ): { end: number; closed: boolean; numeric: boolean } | undefined {
   const quote = text.charCodeAt(q);
   let numeric = false;
@@ -66,24 +61,20 @@ function readPiece(
     if (c === 92) {
       const esc = readEscape(text, j, lineEnd);
       if (!esc) return undefined;
-      sink.values.push(esc.value);
-      sink.starts.push(j);
-      sink.ends.push(esc.end);
+      pushByte(into, esc.value, j, esc.end);
       numeric ||= esc.numeric;
       j = esc.end;
       continue;
     }
     if (c > 255) return undefined;
-    sink.values.push(c);
-    sink.starts.push(j);
-    sink.ends.push(j + 1);
+    pushByte(into, c, j, j + 1);
     j++;
   }
   return { end: lineEnd, closed: false, numeric };
 }
 
 /** A quote (or Python's b-prefixed quote) at i. */
-export function quoteAt(text: string, i: number, lineEnd: number): { quote: number; prefix: number } | undefined {
+function quoteAt(text: string, i: number, lineEnd: number): { quote: number; prefix: number } | undefined {
   if (i >= lineEnd) return undefined;
   const c = text.charCodeAt(i);
   if (c === 34 || c === 39) return { quote: i, prefix: 0 };
@@ -105,7 +96,7 @@ export interface QuotedResult {
  * (C concatenation, strace/Python line splitting). strace's `...` right after the closing quote marks a cut string.
  */
 export function parseQuoted(text: string, i: number, lineEnd: number): QuotedResult {
-  const sink: Sink = { values: [], starts: [], ends: [] };
+  const bytes = newBytes();
   let numeric = false;
   let at = i;
   let end = i;
@@ -113,7 +104,7 @@ export function parseQuoted(text: string, i: number, lineEnd: number): QuotedRes
   for (;;) {
     const q = quoteAt(text, at, lineEnd);
     if (!q) break;
-    const piece = readPiece(text, q.quote, lineEnd, sink);
+    const piece = readPiece(text, q.quote, lineEnd, bytes);
     if (!piece) return { segment: undefined, scannedEnd: Math.max(at + 1, end) };
     numeric ||= piece.numeric;
     end = piece.end;
@@ -123,7 +114,7 @@ export function parseQuoted(text: string, i: number, lineEnd: number): QuotedRes
     if (next === end || !quoteAt(text, next, lineEnd)) break;
     at = next;
   }
-  if (!numeric || sink.values.length === 0) return { segment: undefined, scannedEnd: end };
+  if (!numeric || bytes.values.length === 0) return { segment: undefined, scannedEnd: end };
   let tailEnd = end;
   let truncated = false;
   if (closed && text.startsWith('...', end)) {
@@ -131,54 +122,25 @@ export function parseQuoted(text: string, i: number, lineEnd: number): QuotedRes
     tailEnd = end + 3;
   }
   tailEnd = skipBlanks(text, tailEnd, lineEnd);
+  const tailOpen = closed && !truncated && tailEnd >= lineEnd;
   return {
-    segment: {
-      form: 'escaped',
-      family: 'escaped',
-      start: i,
-      end,
-      tailEnd,
-      tailOpen: closed && !truncated && tailEnd >= lineEnd,
-      headClosed: false,
-      values: sink.values,
-      starts: sink.starts,
-      ends: sink.ends,
-      decimalDigits: 0,
-      letterDigits: 0,
-      truncated,
-    },
+    segment: makeSegment({ form: 'escaped', family: 'escaped', start: i, end, tailEnd, tailOpen, bytes, truncated }),
     scannedEnd: end,
   };
 }
 
 /** Bare numeric escapes at i (`\x3c\x00` outside quotes, as `echo -e` takes them). */
 export function parseBareEscapes(text: string, i: number, lineEnd: number): Segment | undefined {
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const bytes = newBytes();
   let j = i;
   while (j < lineEnd && text.charCodeAt(j) === 92) {
     const esc = readEscape(text, j, lineEnd);
     if (!esc || !esc.numeric) break;
-    values.push(esc.value);
-    starts.push(j);
-    ends.push(esc.end);
+    pushByte(bytes, esc.value, j, esc.end);
     j = esc.end;
   }
-  if (values.length === 0) return undefined;
+  if (bytes.values.length === 0) return undefined;
   const tailEnd = skipBlanks(text, j, lineEnd);
-  return {
-    form: 'escaped',
-    family: 'escaped',
-    start: i,
-    end: j,
-    tailEnd,
-    tailOpen: tailEnd >= lineEnd,
-    headClosed: false,
-    values,
-    starts,
-    ends,
-    decimalDigits: 0,
-    letterDigits: 0,
-  };
+  const tailOpen = tailEnd >= lineEnd;
+  return makeSegment({ form: 'escaped', family: 'escaped', start: i, end: j, tailEnd, tailOpen, bytes });
 }

@@ -11,9 +11,9 @@ import type { HexRun, LineScan } from './types';
 export type { HexForm, HexRun } from './types';
 export type { ParseHexResult } from './strict';
 
-export const DEFAULT_MAX_BYTES = 1 << 20;
-export const DEFAULT_MAX_LINES = 4096;
-export const DEFAULT_MIN_BYTES = 4;
+const DEFAULT_MAX_BYTES = 1 << 20;
+const DEFAULT_MAX_LINES = 4096;
+const DEFAULT_MIN_BYTES = 4;
 
 export interface HexScanLimits {
   /** Bytes read around the hover before giving up (default 1 MiB); the run is then marked truncated. */
@@ -97,6 +97,61 @@ function pickRun(drafts: DraftRun[], offset: number, lineStart: number, lineEnd:
   return best;
 }
 
+interface Neighbours {
+  /** Which way to read, and how far: at most `lineLimit` lines, while the bytes read in all stay within budget. */
+  readonly up: boolean;
+  readonly lineLimit: number;
+  readonly byteBudget: number;
+  /** Bytes read before this walk (they count against the budget). */
+  readonly bytes: number;
+}
+
+interface NeighbourLines {
+  /** Nearest first. */
+  readonly lines: LineScan[];
+  /** A limit stopped the walk while the run still went on: the run may be longer than what was read. */
+  readonly cut: boolean;
+  readonly bytes: number;
+}
+
+/**
+ * The lines above or below `from` (whose line ends at `fromEnd` in the text: scanLine may have dropped a '\r')
+ * that continue its run, read one at a time.
+ */
+function readNeighbours(
+  text: string,
+  from: LineScan,
+  fromEnd: number,
+  maxLineChars: number,
+  walk: Neighbours,
+): NeighbourLines {
+  const lines: LineScan[] = [];
+  let bytes = walk.bytes;
+  let edge = from;
+  let edgeEnd = fromEnd;
+  for (;;) {
+    if (walk.up ? edge.start === 0 : edgeEnd >= text.length) return { lines, cut: false, bytes };
+    const start = walk.up ? lineStartWithin(text, edge.start - 1, maxLineChars) : edgeEnd + 1;
+    const end = walk.up ? edge.start - 1 : lineEndWithin(text, start, maxLineChars);
+    if (start < 0 || end < 0) {
+      // A neighbour too long to read is left out; the run may have gone on into it only if it reaches that edge of
+      // its line.
+      const reaches = walk.up
+        ? edge.segments[0]?.start === edge.contentStart
+        : edge.segments[edge.segments.length - 1]?.tailOpen === true;
+      return { lines, cut: edge.mnl !== undefined || reaches, bytes };
+    }
+    const line = scanLine(text, start, end, SCAN);
+    if (!(walk.up ? linesJoin(line, edge) : linesJoin(edge, line))) return { lines, cut: false, bytes };
+    const n = lineBytes(line);
+    if (lines.length >= walk.lineLimit || bytes + n > walk.byteBudget) return { lines, cut: true, bytes };
+    lines.push(line);
+    bytes += n;
+    edge = line;
+    edgeEnd = end;
+  }
+}
+
 /**
  * The run that covers `offset` (or is on the same line), reading only the lines of that run: never the whole
  * document. Starting at the hovered line it reads line by line up and down while the lines continue the run, at
@@ -132,62 +187,22 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
   const hovered = scanLine(text, lineStart, lineEnd, SCAN);
   if (hovered.segments.length === 0 && !hovered.mnl && !hovered.squeeze && hovered.lastWord === undefined) return undefined;
 
-  const upLines = (maxLines - 1) >> 1;
-  const upBudget = maxBytes >> 1;
-  const above: LineScan[] = [];
-  let top = hovered;
-  let bytes = lineBytes(hovered);
-  let cutAbove = false;
-  while (top.start > 0) {
-    const prevEnd = top.start - 1;
-    const prevStart = lineStartWithin(text, prevEnd, maxLineChars);
-    if (prevStart < 0) {
-      // A neighbour too long to read is left out; the run may have gone on into it only if it starts its line.
-      cutAbove = top.mnl !== undefined || top.segments[0]?.start === top.contentStart;
-      break;
-    }
-    const prev = scanLine(text, prevStart, prevEnd, SCAN);
-    if (!linesJoin(prev, top)) break;
-    if (above.length >= upLines || bytes + lineBytes(prev) > upBudget) {
-      cutAbove = true;
-      break;
-    }
-    above.push(prev);
-    bytes += lineBytes(prev);
-    top = prev;
-  }
-  const below: LineScan[] = [];
-  let bottom = hovered;
-  let cutBelow = false;
-  const downLines = maxLines - 1 - above.length;
-  // The line end of `bottom` in the text: scanLine may have dropped a '\r'.
-  let bottomEnd = lineEnd;
-  while (bottomEnd < text.length) {
-    const nextStart = bottomEnd + 1;
-    const nextEnd = lineEndWithin(text, nextStart, maxLineChars);
-    if (nextEnd < 0) {
-      cutBelow = bottom.mnl !== undefined || bottom.segments[bottom.segments.length - 1]?.tailOpen === true;
-      break;
-    }
-    const next = scanLine(text, nextStart, nextEnd, SCAN);
-    if (!linesJoin(bottom, next)) break;
-    if (below.length >= downLines || bytes + lineBytes(next) > maxBytes) {
-      cutBelow = true;
-      break;
-    }
-    below.push(next);
-    bytes += lineBytes(next);
-    bottom = next;
-    bottomEnd = nextEnd;
-  }
-
+  // Up to half the lines and bytes above the hovered line; below, whatever that left.
+  const up = readNeighbours(text, hovered, lineEnd, maxLineChars, {
+    up: true, lineLimit: (maxLines - 1) >> 1, byteBudget: maxBytes >> 1, bytes: lineBytes(hovered),
+  });
+  const down = readNeighbours(text, hovered, lineEnd, maxLineChars, {
+    up: false, lineLimit: maxLines - 1 - up.lines.length, byteBudget: maxBytes, bytes: up.bytes,
+  });
   const assembler = new RunAssembler(maxBytes, scanFilter(minBytes));
-  for (let k = above.length - 1; k >= 0; k--) assembler.feed(above[k] as LineScan);
+  for (let k = up.lines.length - 1; k >= 0; k--) assembler.feed(up.lines[k] as LineScan);
   assembler.feed(hovered);
-  for (const line of below) assembler.feed(line);
+  for (const line of down.lines) assembler.feed(line);
   const pick = pickRun(assembler.finish(), offset, lineStart, lineEnd);
   if (!pick) return undefined;
-  const cut = (cutAbove && pick.start <= top.end) || (cutBelow && pick.end >= bottom.start);
+  const top = up.lines[up.lines.length - 1] ?? hovered;
+  const bottom = down.lines[down.lines.length - 1] ?? hovered;
+  const cut = (up.cut && pick.start <= top.end) || (down.cut && pick.end >= bottom.start);
   return toHexRun(pick, cut);
 }
 

@@ -11,7 +11,8 @@
 //   ----------------	------------------
 // On a terminal the attribute fields are wrapped in ANSI colour codes, which are skipped here.
 // What cannot be rebuilt: flag bits other than R/M/A/E, and attribute headers of type 0 (libmnl skips those rows).
-import { hexPairValue, isBlankCode, isDecimalCode, isHexPairAt, skipBlanks } from './chars';
+import { isBlankCode, isDecimalCode, isHexPairAt, skipBlanks } from './chars';
+import { newBytes, pushHexPair } from './segment';
 import type { MnlRow } from './types';
 
 /** Skips ANSI SGR sequences (ESC [ ... m). */
@@ -50,20 +51,22 @@ function expect(text: string, j: number, end: number, code: number): number | un
   return j < end && text.charCodeAt(j) === code ? j + 1 : undefined;
 }
 
+/** A box's closing '|' at j, then a label cell that starts with `label` ("|type|flags|"). */
+function closesWithLabel(text: string, j: number, end: number, label: string): boolean {
+  const close = expect(text, j, end, 124);
+  return close !== undefined && labelKey(text, close, end).startsWith(label);
+}
+
 const FLAG_LETTERS = ['R', 'M', 'A', 'E'];
 
 function parseBoxRow(text: string, cs: number, ce: number): MnlRow | undefined {
   // Data row: "| hh hh hh hh  |"
   if (text.charCodeAt(cs + 1) === 32 && isHexPairAt(text, cs + 2, ce) && text.charCodeAt(cs + 4) === 32) {
-    const values: number[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
+    const bytes = newBytes();
     let j = cs + 2;
     for (let b = 0; b < 4; b++) {
       if (!isHexPairAt(text, j, ce)) return undefined;
-      values.push(hexPairValue(text, j));
-      starts.push(j);
-      ends.push(j + 2);
+      pushHexPair(bytes, text, j);
       j += 2;
       if (b < 3) {
         if (text.charCodeAt(j) !== 32) return undefined;
@@ -74,7 +77,7 @@ function parseBoxRow(text: string, cs: number, ce: number): MnlRow | undefined {
     if (close === undefined) return undefined;
     const key = labelKey(text, close, ce);
     if (!(key.startsWith('||') || key.startsWith('|data|') || key.startsWith('|extraheader|'))) return undefined;
-    return { kind: 'data', values, starts, ends };
+    return { kind: 'data', ...bytes };
   }
   // Attribute row: "|00008|--|00003|", possibly with colour codes around each field.
   let j = skipAnsi(text, cs + 1, ce);
@@ -93,8 +96,7 @@ function parseBoxRow(text: string, cs: number, ce: number): MnlRow | undefined {
     k = skipAnsi(text, k, ce);
     const type = readDecimal(text, k, ce, 5);
     if (!type || type.value > 0x3fff) return undefined;
-    const close = expect(text, skipAnsi(text, type.end, ce), ce, 124);
-    if (close === undefined || !labelKey(text, close, ce).startsWith('|len|flags|type|')) return undefined;
+    if (!closesWithLabel(text, skipAnsi(text, type.end, ce), ce, '|len|flags|type|')) return undefined;
     return {
       kind: 'attr',
       len: len.value,
@@ -121,8 +123,7 @@ function parseBoxRow(text: string, cs: number, ce: number): MnlRow | undefined {
       if (c === FLAG_LETTERS[f]?.charCodeAt(0)) flags |= 1 << f;
       else if (c !== 45) return undefined;
     }
-    k = expect(text, skipBlanks(text, afterBlank + 4, ce), ce, 124);
-    if (k === undefined || !labelKey(text, k, ce).startsWith('|type|flags|')) return undefined;
+    if (!closesWithLabel(text, skipBlanks(text, afterBlank + 4, ce), ce, '|type|flags|')) return undefined;
     return {
       kind: 'type',
       type: num.value,

@@ -6,36 +6,32 @@
 // The offset and ASCII columns are never bytes; the assembler joins lines only while offsets are consecutive.
 // xxd groups (and print_hex_dump groups) are read in text order, as xxd prints them; little-endian groups
 // (xxd -e, print_hex_dump groupsize > 1 on little-endian machines) are not reordered.
-import { hexPairValue, hexWordEnd, isBlankCode, isHexPairAt, skipBlanks } from './chars';
+import { hexWordEnd, isBlankCode, isHexPairAt, skipBlanks } from './chars';
 import { tokenEndOk, tokenStartOk } from './plainHex';
-import type { HexForm, Segment } from './types';
+import { makeSegment, newBytes, pushHexPair } from './segment';
+import type { Segment, SegmentBytes } from './types';
+
+type DumpForm = 'hexdump' | 'xxd' | 'od';
 
 function dumpSegment(
-  form: HexForm,
+  form: DumpForm,
+  text: string,
   offsetStart: number,
   offsetEnd: number,
-  text: string,
-  values: number[],
-  starts: number[],
-  ends: number[],
+  bytes: SegmentBytes,
   lineEnd: number,
 ): Segment {
-  return {
+  return makeSegment({
     form,
-    family: form === 'hexdump' ? 'hexdump' : form === 'xxd' ? 'xxd' : 'od',
+    family: form,
     start: offsetStart,
-    end: ends[ends.length - 1] as number,
+    end: bytes.ends[bytes.ends.length - 1] as number,
     // The ASCII column and padding belong to the line; dump lines join by offsets, not by what ends them.
     tailEnd: lineEnd,
     tailOpen: true,
-    headClosed: false,
-    values,
-    starts,
-    ends,
-    decimalDigits: 0,
-    letterDigits: 0,
+    bytes,
     offsetDigits: text.slice(offsetStart, offsetEnd),
-  };
+  });
 }
 
 /**
@@ -48,7 +44,7 @@ export function parseHexdumpOrOd(text: string, at: number, lineEnd: number, odAl
   if (n < 6 || n > 16) return undefined;
   const first = skipBlanks(text, w, lineEnd);
   const gap = first - w;
-  let form: HexForm;
+  let form: DumpForm;
   let maxGap: number;
   if (n >= 8 && gap === 2) {
     form = 'hexdump';
@@ -59,20 +55,16 @@ export function parseHexdumpOrOd(text: string, at: number, lineEnd: number, odAl
   } else {
     return undefined;
   }
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const bytes = newBytes();
   let j = first;
   while (isHexPairAt(text, j, lineEnd) && tokenEndOk(text, j + 2, lineEnd)) {
-    values.push(hexPairValue(text, j));
-    starts.push(j);
-    ends.push(j + 2);
+    pushHexPair(bytes, text, j);
     const k = skipBlanks(text, j + 2, lineEnd);
     if (k === j + 2 || k - (j + 2) > maxGap) break;
     j = k;
   }
-  if (values.length === 0) return undefined;
-  return dumpSegment(form, at, w, text, values, starts, ends, lineEnd);
+  if (bytes.values.length === 0) return undefined;
+  return dumpSegment(form, text, at, w, bytes, lineEnd);
 }
 
 /**
@@ -86,30 +78,24 @@ export function parseXxd(text: string, at: number, lineStart: number, lineEnd: n
   if (n < 4 || n > 16 || w + 2 >= lineEnd || text.charCodeAt(w) !== 58 || text.charCodeAt(w + 1) !== 32) {
     return undefined;
   }
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const bytes = newBytes();
   let j = w + 2;
   for (;;) {
     const g = hexWordEnd(text, j, lineEnd);
     const len = g - j;
     if (len < 2 || len % 2 !== 0 || (g < lineEnd && !isBlankCode(text.charCodeAt(g)))) break;
-    for (let p = j; p < g; p += 2) {
-      values.push(hexPairValue(text, p));
-      starts.push(p);
-      ends.push(p + 2);
-    }
+    for (let p = j; p < g; p += 2) pushHexPair(bytes, text, p);
     if (g + 1 >= lineEnd || text.charCodeAt(g) !== 32 || isBlankCode(text.charCodeAt(g + 1))) break;
     j = g + 1;
   }
-  if (values.length === 0) return undefined;
-  return dumpSegment('xxd', at, w, text, values, starts, ends, lineEnd);
+  if (bytes.values.length === 0) return undefined;
+  return dumpSegment('xxd', text, at, w, bytes, lineEnd);
 }
 
 const OFFSET_MASK = 2 ** 48;
 
 /** Offset value in `radix`, from its last 12 digits (addresses from print_hex_dump exceed 2^53); NaN if invalid. */
-export function offsetValue(digits: string, radix: number): number {
+function offsetValue(digits: string, radix: number): number {
   const tail = digits.length > 12 ? digits.slice(-12) : digits;
   for (let k = 0; k < tail.length; k++) {
     const c = tail.charCodeAt(k);

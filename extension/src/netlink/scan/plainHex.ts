@@ -4,7 +4,8 @@
 // follow '.', '-', ':', '\\', '%', '#', '$' or '&' (decimals, dates, times, IPv6 groups, escapes, URL escapes,
 // colours, shell variables, entities); it may not be followed by a word character, ':' or '-', nor by '.' that goes
 // on with a word character (a version number or an IP address).
-import { hexPairValue, hexWordEnd, isBlankCode, isDecimalCode, isHexCode, isHexPairAt, isWordCode, skipBlanks } from './chars';
+import { hexWordEnd, isBlankCode, isHexCode, isHexPairAt, isWordCode, skipBlanks } from './chars';
+import { decimalDigitsOf, makeSegment, newBytes, pushHexPair } from './segment';
 import type { Segment } from './types';
 
 export function tokenStartOk(text: string, i: number, lineStart: number): boolean {
@@ -31,50 +32,27 @@ export function tokenEndOk(text: string, j: number, lineEnd: number): boolean {
   return true;
 }
 
-function countDigits(text: string, from: number, to: number): { decimal: number; letter: number } {
-  let decimal = 0;
-  for (let k = from; k < to; k++) if (isDecimalCode(text.charCodeAt(k))) decimal++;
-  return { decimal, letter: to - from - decimal };
-}
-
 /** Spaced hex at i (a two-digit token already known to start there): tokens separated by blanks. */
 export function parseSpaced(text: string, i: number, lineStart: number, lineEnd: number): Segment {
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let decimalDigits = 0;
+  const bytes = newBytes();
   let singleSpaced = true;
   let j = i;
   for (;;) {
-    values.push(hexPairValue(text, j));
-    starts.push(j);
-    ends.push(j + 2);
-    const d = countDigits(text, j, j + 2);
-    decimalDigits += d.decimal;
+    pushHexPair(bytes, text, j);
     const k = skipBlanks(text, j + 2, lineEnd);
     if (k === j + 2 || k >= lineEnd) break;
     if (!isHexPairAt(text, k, lineEnd) || !tokenEndOk(text, k + 2, lineEnd)) break;
     if (k - (j + 2) !== 1 || text.charCodeAt(j + 2) !== 32) singleSpaced = false;
     j = k;
   }
-  const end = ends[ends.length - 1] as number;
+  const end = j + 2;
   const tailEnd = skipBlanks(text, end, lineEnd);
   // `od -An -tx1` prints every byte as " %02x": exactly one space before each token, from the line start.
   const od = singleSpaced && i === lineStart + 1 && text.charCodeAt(lineStart) === 32;
-  return {
-    form: od ? 'od' : 'spaced',
-    family: 'spaced',
-    start: i,
-    end,
-    tailEnd,
-    tailOpen: tailEnd >= lineEnd,
-    headClosed: false,
-    values,
-    starts,
-    ends,
-    decimalDigits,
-    letterDigits: values.length * 2 - decimalDigits,
-  };
+  return makeSegment({
+    form: od ? 'od' : 'spaced', family: 'spaced', start: i, end, tailEnd, tailOpen: tailEnd >= lineEnd,
+    bytes, decimalDigits: decimalDigitsOf(text, bytes),
+  });
 }
 
 /**
@@ -82,14 +60,10 @@ export function parseSpaced(text: string, i: number, lineStart: number, lineEnd:
  * (a wrapped dump) leaves the segment open. Returns undefined when the tokens run into a longer group (IPv6).
  */
 export function parseColon(text: string, i: number, lineEnd: number): Segment | undefined {
-  const values: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const bytes = newBytes();
   let j = i;
   for (;;) {
-    values.push(hexPairValue(text, j));
-    starts.push(j);
-    ends.push(j + 2);
+    pushHexPair(bytes, text, j);
     const c = j + 2;
     if (
       c < lineEnd &&
@@ -102,7 +76,7 @@ export function parseColon(text: string, i: number, lineEnd: number): Segment | 
     }
     break;
   }
-  if (values.length < 2) return undefined;
+  if (bytes.values.length < 2) return undefined;
   const end = j + 2;
   let tailEnd = end;
   if (end < lineEnd && text.charCodeAt(end) === 58) {
@@ -114,23 +88,10 @@ export function parseColon(text: string, i: number, lineEnd: number): Segment | 
     return undefined;
   }
   tailEnd = skipBlanks(text, tailEnd, lineEnd);
-  let decimal = 0;
-  for (const s of starts) decimal += countDigits(text, s, s + 2).decimal;
-  const d = { decimal };
-  return {
-    form: 'colon',
-    family: 'colon',
-    start: i,
-    end,
-    tailEnd,
-    tailOpen: tailEnd >= lineEnd,
-    headClosed: false,
-    values,
-    starts,
-    ends,
-    decimalDigits: d.decimal,
-    letterDigits: values.length * 2 - d.decimal,
-  };
+  return makeSegment({
+    form: 'colon', family: 'colon', start: i, end, tailEnd, tailOpen: tailEnd >= lineEnd,
+    bytes, decimalDigits: decimalDigitsOf(text, bytes),
+  });
 }
 
 /**
@@ -152,30 +113,10 @@ export function parseContiguous(
   const start = prefixed ? digitsStart - 2 : digitsStart;
   const tailEnd = skipBlanks(text, wordEnd, lineEnd);
   if (!relaxed && n < 8 && !(start === contentStart && tailEnd >= lineEnd)) return undefined;
-  const count = n / 2;
-  const values: number[] = new Array<number>(count);
-  const starts: number[] = new Array<number>(count);
-  const ends: number[] = new Array<number>(count);
-  for (let b = 0; b < count; b++) {
-    const p = digitsStart + 2 * b;
-    values[b] = hexPairValue(text, p);
-    starts[b] = p;
-    ends[b] = p + 2;
-  }
-  const d = countDigits(text, digitsStart, wordEnd);
-  return {
-    form: 'contiguous',
-    family: 'contiguous',
-    start,
-    end: wordEnd,
-    tailEnd,
-    tailOpen: tailEnd >= lineEnd,
-    headClosed: false,
-    values,
-    starts,
-    ends,
-    decimalDigits: d.decimal,
-    letterDigits: d.letter,
-    prefixed,
-  };
+  const bytes = newBytes();
+  for (let p = digitsStart; p < wordEnd; p += 2) pushHexPair(bytes, text, p);
+  return makeSegment({
+    form: 'contiguous', family: 'contiguous', start, end: wordEnd, tailEnd, tailOpen: tailEnd >= lineEnd,
+    bytes, decimalDigits: decimalDigitsOf(text, bytes), prefixed,
+  });
 }

@@ -10,7 +10,7 @@
 // - C arrays, escaped strings, dumps with offsets and mnl output carry their own syntax and need no rule.
 import type { RunStats } from './assemble';
 
-export function looksLikeBytes(run: RunStats): boolean {
+function looksLikeBytes(run: RunStats): boolean {
   const count = run.byteCount;
   switch (run.family) {
     case 'contiguous': {

@@ -43,7 +43,7 @@ function quoteSnippet(text: string, from: number, to: number): string {
 }
 
 /** Why the word at p is not part of any byte run, and where exactly: the first character that is wrong. */
-export function describeStray(text: string, p: number): StrayError {
+function describeStray(text: string, p: number): StrayError {
   const c = text.charCodeAt(p);
   const wordChar = (w: number): boolean => w < text.length && isWordCode(text.charCodeAt(w));
   const unexpectedAt = (w: number): StrayError => ({

@@ -24,8 +24,15 @@ export interface HexRun {
  */
 export type Family = 'spaced' | 'contiguous' | 'c-array' | 'escaped' | 'colon' | 'hexdump' | 'xxd' | 'od';
 
+/** Bytes read from text, each with the text range it is written in (text.slice(starts[i], ends[i])). */
+export interface SegmentBytes {
+  readonly values: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
 /** Bytes found on one line in one form, with what the assembler needs to join it to its neighbours. */
-export interface Segment {
+export interface Segment extends SegmentBytes {
   readonly form: HexForm;
   readonly family: Family;
   /** Text range of the segment's syntax: opening brace, quote or 0x prefix included. */
@@ -37,9 +44,6 @@ export interface Segment {
   readonly tailOpen: boolean;
   /** It began with `{`: it starts a run of its own and never continues the line above. */
   readonly headClosed: boolean;
-  readonly values: number[];
-  readonly starts: number[];
-  readonly ends: number[];
   /** Digit statistics of hex tokens, for the run-level rules against words like `deadbeef` or `2024`. */
   readonly decimalDigits: number;
   readonly letterDigits: number;
@@ -66,7 +70,7 @@ export type MnlRow =
       readonly flagsStart: number;
       readonly flagsEnd: number;
     }
-  | { readonly kind: 'data'; readonly values: number[]; readonly starts: number[]; readonly ends: number[] }
+  | ({ readonly kind: 'data' } & SegmentBytes)
   | {
       readonly kind: 'attr';
       readonly len: number;

@@ -152,7 +152,7 @@ function flatten(
 }
 
 /** An integer, a const name, or `name - 1` (YNL's len-or-define). */
-export function resolveNumber(reader: SpecReader, m: SpecMap, key: string, consts: ReadonlyMap<string, number>): number | undefined {
+function resolveNumber(reader: SpecReader, m: SpecMap, key: string, consts: ReadonlyMap<string, number>): number | undefined {
   const value = reader.integerOrName(m, key);
   if (typeof value !== 'string') return value;
   const match = /^([0-9A-Za-z_-]+)( - 1)?$/.exec(value.trim());

@@ -30,7 +30,7 @@ interface Op {
  * This project's extension key (kmod/nlreply.yaml): on a `request` or `reply` part, the message payload is text.
  * The kernel's schema has no such notion; tools ignore `x-` keys they do not know.
  */
-export const TEXT_PAYLOAD_KEY = 'x-text-payload';
+const TEXT_PAYLOAD_KEY = 'x-text-payload';
 
 export function loadOperations(reader: SpecReader, root: SpecMap, refs: RefChecks): Map<number, MessageDef> {
   const operations = reader.mapAt(root, 'operations');
@@ -188,7 +188,7 @@ function message(value: number, op: Op, text: boolean): MessageDef {
  * Flag table of an op from its name: rtnetlink style "getlink" by prefix, genetlink style "dev-get" /
  * "page-pool-get" / "rate-new" by a dash-separated verb.
  */
-export function kindOfOp(name: string, dumpOnly: boolean): MessageKind {
+function kindOfOp(name: string, dumpOnly: boolean): MessageKind {
   const byPrefix = kindFromName(name);
   if (byPrefix !== 'other') return byPrefix;
   for (const word of name.toLowerCase().split(/[-_]/)) {

@@ -2,9 +2,10 @@
 // records a problem with the YAML line and the spec path instead of throwing, so a bad spec still loads
 // whatever is well-formed.
 import {
-  isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, YAMLMap,
+  isAlias, isMap, isPair, isScalar, isSeq, LineCounter, YAMLMap,
   type Document, type Node, type Pair,
 } from 'yaml';
+import { parseYaml } from './yamlDocument';
 
 export interface YnlProblem {
   readonly message: string;
@@ -40,15 +41,13 @@ export class SpecReader {
   /** Parses `text`; YAML syntax errors become problems. `root` is absent when the text is not a mapping. */
   static parse(text: string): { reader: SpecReader; root?: SpecMap } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const { doc, errors } = parseYaml(text, lines);
     const reader = new SpecReader(doc, lines);
-    for (const error of doc.errors) {
-      reader.problems.push({ message: `YAML: ${firstLine(error.message)}`, line: lines.linePos(error.pos[0]).line });
-    }
+    for (const error of errors) reader.problems.push({ message: `YAML: ${error.message}`, line: lines.linePos(error.offset).line });
     const contents = doc.contents;
     if (isMap(contents)) return { reader, root: { map: contents, path: '' } };
     // A document with syntax errors may still have a readable top-level mapping; without one there is nothing.
-    reader.report(doc.errors.length ? 'spec could not be read' : 'spec must be a YAML mapping', contents, '');
+    reader.report(errors.length ? 'spec could not be read' : 'spec must be a YAML mapping', contents, '');
     return { reader };
   }
 
@@ -226,10 +225,6 @@ function itemLabel(node: Node | null, index: number): string {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }
 
 // Re-exported for callers that inspect scalar nodes (enum entries may be plain strings).

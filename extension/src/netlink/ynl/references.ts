@@ -14,7 +14,7 @@ interface Ref {
 }
 
 /** Suffix of the derived flags enum made for `enum-as-flags` (entries become masks 1 << value). */
-export const AS_FLAGS_SUFFIX = '/as-flags';
+const AS_FLAGS_SUFFIX = '/as-flags';
 
 export interface Defined {
   readonly attrSets: ReadonlyMap<string, AttrSetDef>;
