@@ -20,7 +20,14 @@ const builds = [
   { ...node, entryPoints: ['extension/src/server/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The builder's UI; its CSS import becomes dist/webview.css.
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview.js',
+  },
 ];
 
 if (watch) {

@@ -39,6 +39,12 @@ if (types.code !== 0) {
   failed++;
   report.push('typecheck: failed');
 }
+// The lint (type-aware rules, the import boundaries) and the formatter's check fail the run the same way.
+const lint = await run('npm', ['run', 'lint']);
+if (lint.code !== 0) {
+  failed++;
+  report.push('lint: failed');
+}
 if (tiers.includes('unit')) {
   // The unit tier skips the kernel-spec tests when the specs are not cached (the edit loop stays offline);
   // the full run fetches them first and requires them.

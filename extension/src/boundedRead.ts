@@ -60,7 +60,8 @@ export function readFdBounded(fd: number, maxBytes: number, timeoutMs?: number):
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    if (timeoutMs !== undefined && Date.now() - start > timeoutMs) return { error: `not read within ${timeoutMs / 1000} s` };
+    if (timeoutMs !== undefined && Date.now() - start > timeoutMs)
+      return { error: `not read within ${timeoutMs / 1000} s` };
     const want = Math.min(CHUNK, maxBytes + 1 - total);
     const chunk = Buffer.allocUnsafe(want);
     let n: number;
@@ -103,7 +104,8 @@ export function readBoundedText(path: string, options: BoundedReadOptions): Boun
         return [];
       }
     });
-    if (!resolvesInside(target, roots)) return { error: `resolves to ${target}, outside the workspace (symlinks are followed only inside it)` };
+    if (!resolvesInside(target, roots))
+      return { error: `resolves to ${target}, outside the workspace (symlinks are followed only inside it)` };
     // The resolved path has no symlink left: one appearing there now (a swap after the check) is refused by open.
     flags |= constants.O_NOFOLLOW;
   }

@@ -10,7 +10,10 @@ export class ChunkedWriter {
   private size = 0;
   private failure: Error | undefined;
 
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly chunkChars = CHUNK_CHARS) {
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly chunkChars = CHUNK_CHARS,
+  ) {
     // Recorded here and thrown by the next write: an error nobody listens for would end the process instead.
     stream.on('error', (e: Error) => {
       this.failure ??= e;

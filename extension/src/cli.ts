@@ -71,12 +71,16 @@ function inputRuns(o: CliOptions): Uint8Array[] {
     return [parsed.bytes];
   }
   const read = readFdBounded(0, MAX_HEX_TEXT_BYTES);
-  if ('error' in read) throw new UsageError(`stdin: ${read.error}${read.error.startsWith('larger') ? ' (decode a part of it, e.g. through tail or grep)' : ''}`);
+  if ('error' in read)
+    throw new UsageError(
+      `stdin: ${read.error}${read.error.startsWith('larger') ? ' (decode a part of it, e.g. through tail or grep)' : ''}`,
+    );
   const text = read.bytes.toString('utf8');
   const whole = parseHexText(text);
   if (!('error' in whole) && whole.bytes.length > 0) return [whole.bytes];
   const runs = findHexRuns(text).map((r) => r.bytes);
-  if (runs.length === 0) throw new UsageError(text.trim() === '' ? 'no input on stdin' : 'no hex bytes found in the input');
+  if (runs.length === 0)
+    throw new UsageError(text.trim() === '' ? 'no input on stdin' : 'no hex bytes found in the input');
   return runs;
 }
 
@@ -93,7 +97,12 @@ function longestRun(runs: readonly Uint8Array[]): number {
  * escaping already makes it safe to print, and a program reading it wants the real bytes. Both are written
  * message by message (one run decoded at a time), not built as one string.
  */
-async function writeDecoded(out: ChunkedWriter, runs: readonly Uint8Array[], o: CliOptions, registry: FamilyRegistry): Promise<void> {
+async function writeDecoded(
+  out: ChunkedWriter,
+  runs: readonly Uint8Array[],
+  o: CliOptions,
+  registry: FamilyRegistry,
+): Promise<void> {
   const multi = runs.length > 1;
   let first = true;
   if (o.json) await out.write('[');
@@ -103,7 +112,9 @@ async function writeDecoded(out: ChunkedWriter, runs: readonly Uint8Array[], o: 
     if (o.json) {
       for (const m of messages) {
         // The same text as JSON.stringify(allMessages, null, 2): one level of indentation for the array.
-        await out.write(`${first ? '\n  ' : ',\n  '}${JSON.stringify(multi ? { run, ...m } : m, null, 2).replace(/\n/g, '\n  ')}`);
+        await out.write(
+          `${first ? '\n  ' : ',\n  '}${JSON.stringify(multi ? { run, ...m } : m, null, 2).replace(/\n/g, '\n  ')}`,
+        );
         first = false;
       }
       continue;
@@ -127,7 +138,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    if (command !== 'decode') throw new UsageError(command === undefined ? 'missing command "decode"' : `unknown command "${command}"`);
+    if (command !== 'decode')
+      throw new UsageError(command === undefined ? 'missing command "decode"' : `unknown command "${command}"`);
     const o = parseArgs(rest);
     const runs = inputRuns(o);
     if (runs.every((r) => r.length < 16)) {

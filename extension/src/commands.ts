@@ -11,7 +11,10 @@ export interface TrustRefusal {
 }
 
 /** Why targets stay off untrusted. */
-const TARGETS = { because: 'it runs ssh and programs on a machine that this workspace\'s settings could choose', toUse: 'targets' } as const;
+const TARGETS = {
+  because: "it runs ssh and programs on a machine that this workspace's settings could choose",
+  toUse: 'targets',
+} as const;
 const LAB = { because: 'it runs QEMU and installs packages', toUse: 'the lab' } as const;
 
 /** A refusal for something that is no command (the builder's Send, a run from the Test Explorer). */
@@ -47,7 +50,10 @@ export const COMMANDS = {
   openInBuilder: { id: 'netlink.openInBuilder', menus: ['editor/context'] },
   // The choice is a restricted setting: an untrusted workspace's value is ignored, so picking would do nothing.
   selectTarget: { id: 'netlink.selectTarget', untrusted: { action: 'Choosing a target', ...TARGETS, disabled: false } },
-  connectTarget: { id: 'netlink.connectTarget', untrusted: { action: 'Connecting to the target', ...TARGETS, disabled: true } },
+  connectTarget: {
+    id: 'netlink.connectTarget',
+    untrusted: { action: 'Connecting to the target', ...TARGETS, disabled: true },
+  },
   disconnectTarget: { id: 'netlink.disconnectTarget' },
   buildModule: { id: 'netlink.buildModule', untrusted: { action: 'Module commands', ...TARGETS, disabled: true } },
   loadModule: { id: 'netlink.loadModule', untrusted: { action: 'Module commands', ...TARGETS, disabled: true } },
@@ -55,8 +61,16 @@ export const COMMANDS = {
   showKernelLog: { id: 'netlink.showKernelLog', untrusted: { action: 'Module commands', ...TARGETS, disabled: true } },
   stopKernelLog: { id: 'netlink.stopKernelLog' },
   newModule: { id: 'netlink.newModule' },
-  runExercise: { id: 'netlink.runExercise', untrusted: { action: 'Running exercises', ...TARGETS, disabled: true }, menus: ['explorer/context'] },
-  refreshSockets: { id: 'netlink.refreshSockets', untrusted: { action: 'Listing the target\'s sockets', ...TARGETS, disabled: true }, menus: ['view/title'] },
+  runExercise: {
+    id: 'netlink.runExercise',
+    untrusted: { action: 'Running exercises', ...TARGETS, disabled: true },
+    menus: ['explorer/context'],
+  },
+  refreshSockets: {
+    id: 'netlink.refreshSockets',
+    untrusted: { action: "Listing the target's sockets", ...TARGETS, disabled: true },
+    menus: ['view/title'],
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -4,7 +4,15 @@
 // workspace is untrusted: VS Code already hides the workspace's values then; this says it again where it matters.
 // The two settings the extension writes are written here too.
 import * as vscode from 'vscode';
-import { changedGroups, parseSettings, SETTINGS, type SettingGroup, type Settings, type SettingsProblem, type SettingKey } from './settings';
+import {
+  changedGroups,
+  parseSettings,
+  SETTINGS,
+  type SettingGroup,
+  type Settings,
+  type SettingsProblem,
+  type SettingKey,
+} from './settings';
 
 export type { Settings, SettingGroup } from './settings';
 
@@ -50,7 +58,9 @@ export class Config implements vscode.Disposable {
 
   /** Sets netlink.activeTarget: the workspace's choice when a folder is open, else the user's. */
   async setActiveTarget(name: string): Promise<void> {
-    const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const scope = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await this.write('activeTarget', name, scope);
   }
 
@@ -93,8 +103,13 @@ export class Config implements vscode.Disposable {
     if (text && text !== this.reported) {
       for (const p of problems) this.log.warn(p.text);
       const first = problems[0]?.key;
-      void vscode.window.showWarningMessage(`Netlink settings: ${text}`, 'Open Settings')
-        .then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', first ? `netlink.${first}` : 'netlink'));
+      void vscode.window
+        .showWarningMessage(`Netlink settings: ${text}`, 'Open Settings')
+        .then(
+          (pick) =>
+            pick &&
+            vscode.commands.executeCommand('workbench.action.openSettings', first ? `netlink.${first}` : 'netlink'),
+        );
     }
     this.reported = text;
   }

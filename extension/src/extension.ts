@@ -51,7 +51,8 @@ function builderTargetFor(targets: TargetsService, trust: TrustGate): BuilderTar
     name: session.target.name,
     exchanger: {
       exchange: async (protocol, bytes, options) => {
-        if (!trust.allows(targetRefusal('Sending to a target'))) throw new TransportError('unavailable', 'the workspace is not trusted');
+        if (!trust.allows(targetRefusal('Sending to a target')))
+          throw new TransportError('unavailable', 'the workspace is not trusted');
         // A deployment or connection that fails is the exchange's TransportError too.
         const helper = await session.helper().catch((e: unknown) => Promise.reject(asTransportError(e)));
         return helper.exchange(protocol, bytes, options);
@@ -94,11 +95,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       log,
       config,
       extensionPath: context.extensionPath,
-      getTarget: async () => moduleTargetOf(targets.activeSession(), { cacheDir: lab.cacheDir, log: (l) => log.info(l) }),
+      getTarget: async () =>
+        moduleTargetOf(targets.activeSession(), { cacheDir: lab.cacheDir, log: (l) => log.info(l) }),
       moduleChanged: (name) => targets.moduleChanged(name),
       // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
       releaseModule: async () => {
-        await targets.activeSession().closeHelperSockets().catch((e: unknown) => log.warn(`closing the helper's sockets before rmmod: ${(e as Error).message}`));
+        await targets
+          .activeSession()
+          .closeHelperSockets()
+          .catch((e: unknown) => log.warn(`closing the helper's sockets before rmmod: ${(e as Error).message}`));
       },
     });
     const exercises = ExerciseTestController.register(context, {
@@ -122,25 +127,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
         builder.refresh();
       }),
       { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
-      registerCommands({
-        decodeSelection: decoder.decodeSelection,
-        decodeFile: decoder.decodeFile,
-        startLab: () => lab.startLab(),
-        stopLab: () => lab.stopLab(),
-        copyLabSshCommand: () => lab.copyLabSshCommand(),
-        openInBuilder: builder.openInBuilder,
-        selectTarget: targets.selectTarget,
-        connectTarget: targets.connectTarget,
-        disconnectTarget: targets.disconnectTarget,
-        buildModule: kmod.buildModule,
-        loadModule: kmod.loadModule,
-        unloadModule: kmod.unloadModule,
-        showKernelLog: kmod.showKernelLog,
-        stopKernelLog: kmod.stopKernelLog,
-        newModule: kmod.newModule,
-        runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
-        refreshSockets: sockets.refreshSockets,
-      }, trust),
+      registerCommands(
+        {
+          decodeSelection: decoder.decodeSelection,
+          decodeFile: decoder.decodeFile,
+          startLab: () => lab.startLab(),
+          stopLab: () => lab.stopLab(),
+          copyLabSshCommand: () => lab.copyLabSshCommand(),
+          openInBuilder: builder.openInBuilder,
+          selectTarget: targets.selectTarget,
+          connectTarget: targets.connectTarget,
+          disconnectTarget: targets.disconnectTarget,
+          buildModule: kmod.buildModule,
+          loadModule: kmod.loadModule,
+          unloadModule: kmod.unloadModule,
+          showKernelLog: kmod.showKernelLog,
+          stopKernelLog: kmod.stopKernelLog,
+          newModule: kmod.newModule,
+          runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
+          refreshSockets: sockets.refreshSockets,
+        },
+        trust,
+      ),
     );
     await decoder.start();
     return {
@@ -154,7 +162,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
     // VS Code shows nothing when activation fails: say it, with a way to the details.
     log.error(`activation failed: ${String((e as Error).stack ?? e)}`);
     // Not awaited: activation would otherwise last until the message is dismissed.
-    void vscode.window.showErrorMessage(`Netlink Workbench failed to start: ${(e as Error).message}`, 'Open Output')
+    void vscode.window
+      .showErrorMessage(`Netlink Workbench failed to start: ${(e as Error).message}`, 'Open Output')
       .then((open) => open && log.show());
     return undefined;
   }

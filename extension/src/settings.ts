@@ -6,7 +6,13 @@ import { moduleParameterArgs } from './module/module';
 import { resolveModuleFolder } from './module/moduleFolder';
 import type { ServerSettings } from './protocol/languageServer';
 import { validateSettings } from './server/settings';
-import { formatProblem, LAB_TARGET_NAME, validateActiveTarget, validateTargets, type TargetConfig } from './target/validate';
+import {
+  formatProblem,
+  LAB_TARGET_NAME,
+  validateActiveTarget,
+  validateTargets,
+  type TargetConfig,
+} from './target/validate';
 
 /**
  * What a feature subscribes to: `decoder` (the language server and the host's family registry: decoder.*, hover.*,
@@ -126,7 +132,10 @@ function parseTargets(src: SettingsSource, problems: SettingsProblem[]): TargetS
   const { targets, problems: targetProblems } = validateTargets(src.read('targets'));
   for (const p of targetProblems) problems.push({ key: 'targets', text: formatProblem(p) });
   const active = src.read('activeTarget');
-  const activeProblem = validateActiveTarget(active, targets.map((t) => t.name));
+  const activeProblem = validateActiveTarget(
+    active,
+    targets.map((t) => t.name),
+  );
   if (activeProblem) problems.push({ key: 'activeTarget', text: formatProblem(activeProblem) });
   const sshPath = optionalString(src, 'ssh.path', problems);
   const sshConfigFile = optionalString(src, 'ssh.configFile', problems);
@@ -142,7 +151,10 @@ function parseLab(src: SettingsSource, problems: SettingsProblem[]): LabSettings
   const v = src.read('lab.autoStart');
   if (v === undefined || typeof v === 'boolean') return { autoStart: v === true };
   // It boots a VM: anything but true leaves it off.
-  problems.push({ key: 'lab.autoStart', text: `netlink.lab.autoStart: must be true or false, not ${JSON.stringify(v)}` });
+  problems.push({
+    key: 'lab.autoStart',
+    text: `netlink.lab.autoStart: must be true or false, not ${JSON.stringify(v)}`,
+  });
   return { autoStart: false };
 }
 

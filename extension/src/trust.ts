@@ -17,10 +17,12 @@ export class TrustGate {
     if (vscode.workspace.isTrusted) return true;
     this.refusals.push(refusal.action);
     this.log.warn(`${refusal.action}: refused, the workspace is not trusted`);
-    void vscode.window.showWarningMessage(
-      `${refusal.action} is disabled in an untrusted workspace: ${refusal.because}. Trust the workspace to use ${refusal.toUse}.`,
-      'Manage Workspace Trust',
-    ).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(
+        `${refusal.action} is disabled in an untrusted workspace: ${refusal.because}. Trust the workspace to use ${refusal.toUse}.`,
+        'Manage Workspace Trust',
+      )
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
     return false;
   }
 

@@ -46,7 +46,13 @@ interface CycleTimes {
   parts?: Record<LoadPart, number>;
 }
 
-const LOAD_PARTS = ['upload (mkdir, cat)', 'checks (test -f, /proc/modules)', 'release sockets + rmmod', 'insmod', 'read parameters'] as const;
+const LOAD_PARTS = [
+  'upload (mkdir, cat)',
+  'checks (test -f, /proc/modules)',
+  'release sockets + rmmod',
+  'insmod',
+  'read parameters',
+] as const;
 type LoadPart = (typeof LOAD_PARTS)[number];
 
 /** The comment line the edit rewrites: appended once, then changed each cycle (a real source change). */
@@ -60,7 +66,9 @@ function editSource(file: string, label: string): void {
 function checkPassed(results: readonly StepResult[], ex: Exercise, who: string): void {
   const bad = results.filter((r) => r.status !== 'pass');
   if (results.length !== ex.steps.length || bad.length > 0) {
-    throw new Error(`${who}: exercise did not pass: ${bad.map((r) => `${r.step.name}: ${r.message}`).join('; ') || `${results.length} of ${ex.steps.length} steps ran`}`);
+    throw new Error(
+      `${who}: exercise did not pass: ${bad.map((r) => `${r.step.name}: ${r.message}`).join('; ') || `${results.length} of ${ex.steps.length} steps ran`}`,
+    );
   }
 }
 
@@ -102,12 +110,15 @@ async function oursCycle(session: TargetSession, moduleDir: string, buildRoot: s
   marks.push(performance.now());
   // Upload (inside buildModule, after make) plus the load command's steps.
   const tLoad = performance.now() - makeDone;
-  const parts = Object.fromEntries(LOAD_PARTS.map((name, i) => [name, ((marks[i + 1] as number) - (marks[i] as number)) / 1000])) as Record<LoadPart, number>;
+  const parts = Object.fromEntries(
+    LOAD_PARTS.map((name, i) => [name, ((marks[i + 1] as number) - (marks[i] as number)) / 1000]),
+  ) as Record<LoadPart, number>;
 
   // netlink.runExercise: the exercise file of the module folder through the helper session.
   const te = performance.now();
   const loaded = await loadExerciseFile(path.join(moduleDir, 'exercises', 'nlreply.yaml'));
-  if (!loaded.exercise || loaded.problems.length > 0) throw new Error(`ours: exercise: ${JSON.stringify(loaded.problems)}`);
+  if (!loaded.exercise || loaded.problems.length > 0)
+    throw new Error(`ours: exercise: ${JSON.stringify(loaded.problems)}`);
   const results = await runExercise(loaded.exercise, await session.helper());
   checkPassed(results, loaded.exercise, 'ours');
   const tEx = seconds(te);
@@ -118,7 +129,8 @@ async function oursCycle(session: TargetSession, moduleDir: string, buildRoot: s
 async function byHandCycle(vm: LabVm, moduleDir: string, helper: string, ex: Exercise): Promise<CycleTimes> {
   const sh = async (argv: string[], what: string, mayFail = false): Promise<void> => {
     const r = await runProgram(argv, { timeoutMs: 600_000 });
-    if (!mayFail && (r.timedOut || r.code !== 0)) throw new Error(`by hand: ${what} failed (${r.code}): ${(r.stderr || r.stdout.toString('utf8')).slice(-1500)}`);
+    if (!mayFail && (r.timedOut || r.code !== 0))
+      throw new Error(`by hand: ${what} failed (${r.code}): ${(r.stderr || r.stdout.toString('utf8')).slice(-1500)}`);
   };
   const ssh = (argv: string[]): string[] => [...vm.sshArgs, shellCommand(argv)];
   const t0 = performance.now();
@@ -139,7 +151,8 @@ async function byHandCycle(vm: LabVm, moduleDir: string, helper: string, ex: Exe
 }
 
 async function run(report: Reporter): Promise<void> {
-  if (!Number.isInteger(CYCLES) || CYCLES < 1 || CYCLES > 20) throw new Error(`NETLINK_BENCH_CYCLES must be 1-20, got ${process.env.NETLINK_BENCH_CYCLES}`);
+  if (!Number.isInteger(CYCLES) || CYCLES < 1 || CYCLES > 20)
+    throw new Error(`NETLINK_BENCH_CYCLES must be 1-20, got ${process.env.NETLINK_BENCH_CYCLES}`);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'nlwb-cycle-bench-'));
   let vm: LabVm | undefined;
   let manager: TargetManager | undefined;
@@ -150,7 +163,10 @@ async function run(report: Reporter): Promise<void> {
     vm = await LabVm.start({ cacheDir: CACHE, bootTimeoutMs: 180_000 });
     const bootS = seconds(tBoot);
     const lab = vm;
-    manager = new TargetManager({ extensionRoot: repo, lab: () => ({ sshArgs: lab.sshArgs, headersDir: lab.headersDir }) });
+    manager = new TargetManager({
+      extensionRoot: repo,
+      lab: () => ({ sshArgs: lab.sshArgs, headersDir: lab.headersDir }),
+    });
     const session = manager.session('lab');
     // Once per session in the extension too: connect, deploy the helper, start its session.
     await session.helper();
@@ -160,7 +176,10 @@ async function run(report: Reporter): Promise<void> {
     // Two copies of kmod/ (sources, spec, exercises), one per way, edited alike.
     const copy = (name: string): string => {
       const dir = path.join(scratch, name);
-      cpSync(path.join(repo, 'kmod'), dir, { recursive: true, filter: (s) => !/\.(o|ko|mod|mod\.c|cmd|order|symvers)$|\/\.tmp/.test(s) });
+      cpSync(path.join(repo, 'kmod'), dir, {
+        recursive: true,
+        filter: (s) => !/\.(o|ko|mod|mod\.c|cmd|order|symvers)$|\/\.tmp/.test(s),
+      });
       return dir;
     };
     const oursDir = copy('ours');
@@ -189,22 +208,34 @@ async function run(report: Reporter): Promise<void> {
       hand.push(await byHandCycle(vm, handDir, helperPath, handEx));
     }
 
-    const med = (xs: CycleTimes[], k: 'build' | 'load' | 'exercise' | 'total'): number => summarize(xs.map((x) => x[k])).median;
+    const med = (xs: CycleTimes[], k: 'build' | 'load' | 'exercise' | 'total'): number =>
+      summarize(xs.map((x) => x[k])).median;
     const list = (xs: CycleTimes[]): string => xs.map((x) => x.total.toFixed(2)).join(', ');
-    for (const [k, label] of [['build', 'build (make)'], ['load', 'upload+insmod'], ['exercise', 'exercise (5 steps)'], ['total', 'whole cycle']] as const) {
+    for (const [k, label] of [
+      ['build', 'build (make)'],
+      ['load', 'upload+insmod'],
+      ['exercise', 'exercise (5 steps)'],
+      ['total', 'whole cycle'],
+    ] as const) {
       const o = med(ours, k);
       const h = med(hand, k);
       report.row(`ours: ${label}`, o, 's', `median of ${CYCLES}`);
       report.row(`by hand: ${label}`, h, 's', `median of ${CYCLES}`);
       report.row(`ours / by hand: ${label}`, o / h, 'x', o <= h ? 'ours faster or equal' : 'ours slower');
     }
-    const partMedians = LOAD_PARTS.map((p) => `${p} ${summarize(ours.map((c) => c.parts?.[p] ?? Number.NaN)).median.toFixed(2)} s`);
+    const partMedians = LOAD_PARTS.map(
+      (p) => `${p} ${summarize(ours.map((c) => c.parts?.[p] ?? Number.NaN)).median.toFixed(2)} s`,
+    );
     report.note(`ours upload+insmod by part (medians): ${partMedians.join('; ')}`);
-    report.note(`lab ${vm.kernelRelease} (${vm.accel}), booted to SSH in ${bootS.toFixed(1)} s; helper ${session.deployedHelper?.how} at ${helperPath}`);
+    report.note(
+      `lab ${vm.kernelRelease} (${vm.accel}), booted to SSH in ${bootS.toFixed(1)} s; helper ${session.deployedHelper?.how} at ${helperPath}`,
+    );
     report.note(`whole-cycle rounds, interleaved: ours ${list(ours)} s; by hand ${list(hand)} s`);
-    report.note('ours = buildModule (local-headers) + the load command\'s steps + nlreply.yaml over the HelperSession (ControlMaster); ' +
-      'by hand = make, scp, ssh rmmod, ssh insmod, one ssh nlhelper xchg per step (new connection each). ' +
-      'Step 2 of the exercise waits its 800 ms for silence both ways.');
+    report.note(
+      "ours = buildModule (local-headers) + the load command's steps + nlreply.yaml over the HelperSession (ControlMaster); " +
+        'by hand = make, scp, ssh rmmod, ssh insmod, one ssh nlhelper xchg per step (new connection each). ' +
+        'Step 2 of the exercise waits its 800 ms for silence both ways.',
+    );
   } finally {
     process.off('SIGINT', killVm);
     await manager?.dispose();

@@ -78,7 +78,11 @@ function ensurePyroute2(report: Reporter): boolean {
     return false;
   }
   const apt = (args: string[]): number | null =>
-    spawnSync('apt-get', args, { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+    spawnSync('apt-get', args, {
+      stdio: 'ignore',
+      timeout: 600_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status;
   if (apt(['install', '-y', '-q', 'python3-pyroute2']) !== 0) apt(['update', '-q']);
   if (!probe() && apt(['install', '-y', '-q', 'python3-pyroute2']) !== 0) {
     report.note('pyroute2 comparison skipped: apt-get install python3-pyroute2 failed');
@@ -107,7 +111,8 @@ function runPyroute2(corpus: Corpus, rounds: number): PyResult {
     const r = spawnSync(PYTHON, [script, bin, chunksFile, String(rounds)], { encoding: 'utf8', timeout: 900_000 });
     if (r.status !== 0) throw new Error(`pyroute2_bench.py failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
     const res = JSON.parse(r.stdout) as PyResult;
-    if (res.messages !== corpus.messages) throw new Error(`pyroute2 parsed ${res.messages} messages, corpus has ${corpus.messages}`);
+    if (res.messages !== corpus.messages)
+      throw new Error(`pyroute2 parsed ${res.messages} messages, corpus has ${corpus.messages}`);
     return res;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -120,7 +125,15 @@ type Codec = Pick<typeof codecSource, 'createRegistry' | 'decodeMessages'>;
 async function bundledCodec(dir: string): Promise<Codec> {
   const entry = fileURLToPath(new URL('../../extension/src/netlink/index.ts', import.meta.url));
   const outfile = join(dir, 'codec.mjs');
-  buildSync({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    outfile,
+    logLevel: 'error',
+  });
   return (await import(pathToFileURL(outfile).href)) as Codec;
 }
 
@@ -138,9 +151,12 @@ function timeCodec(codec: Codec, corpus: Corpus): Measured {
   if (messages !== corpus.messages || problems !== 0) {
     throw new Error(`decoder read the corpus wrong: ${messages} of ${corpus.messages} messages, ${problems} problems`);
   }
-  return measure(() => {
-    for (const chunk of corpus.chunks) codec.decodeMessages(chunk, { protocol: 0, registry });
-  }, { warmup: 2, rounds: 5 });
+  return measure(
+    () => {
+      for (const chunk of corpus.chunks) codec.decodeMessages(chunk, { protocol: 0, registry });
+    },
+    { warmup: 2, rounds: 5 },
+  );
 }
 
 /**
@@ -150,7 +166,12 @@ function timeCodec(codec: Codec, corpus: Corpus): Measured {
 function rateRows(report: Reporter, metric: string, t: Measured, corpus: Corpus, what: string): void {
   const mb = corpus.bytes.length / (1024 * 1024);
   const wall = Math.round(corpus.messages / t.median).toLocaleString('en-US');
-  report.row(metric, corpus.messages / t.cpu.median, 'msg/s', `${what}; CPU time, median of ${t.rounds.length}; wall ${wall} msg/s`);
+  report.row(
+    metric,
+    corpus.messages / t.cpu.median,
+    'msg/s',
+    `${what}; CPU time, median of ${t.rounds.length}; wall ${wall} msg/s`,
+  );
   report.row(metric, mb / t.cpu.median, 'MB/s');
 }
 
@@ -158,7 +179,12 @@ section('decoder', async (report) => {
   const mb = Number(process.env['NETLINK_BENCH_MB'] ?? 10);
   const corpus = buildCorpus(mb * 1024 * 1024);
   const megabytes = corpus.bytes.length / (1024 * 1024);
-  report.row('corpus', corpus.messages, 'messages', `${megabytes.toFixed(1)} MB in ${corpus.chunks.length} chunks of <= 32 KB`);
+  report.row(
+    'corpus',
+    corpus.messages,
+    'messages',
+    `${megabytes.toFixed(1)} MB in ${corpus.chunks.length} chunks of <= 32 KB`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'netlink-bench-codec-'));
   let shipped: Measured;
@@ -177,6 +203,11 @@ section('decoder', async (report) => {
   rateRows(report, 'pyroute2 full', full, corpus, 'parse + read every value');
   rateRows(report, 'pyroute2 parse', lazy, corpus, 'parse only, values left lazy');
   const ratio = full.cpu.median / shipped.cpu.median;
-  report.row('ours / pyroute2 full', ratio, 'x', ratio >= GOAL_RATIO ? `goal >= ${GOAL_RATIO}x met` : `below the ${GOAL_RATIO}x goal`);
+  report.row(
+    'ours / pyroute2 full',
+    ratio,
+    'x',
+    ratio >= GOAL_RATIO ? `goal >= ${GOAL_RATIO}x met` : `below the ${GOAL_RATIO}x goal`,
+  );
   report.row('ours / pyroute2 parse', lazy.cpu.median / shipped.cpu.median, 'x', 'against the lazy parse');
 });

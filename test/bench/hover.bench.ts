@@ -13,7 +13,12 @@ import { loadFixture } from '../fixtures/load';
 import { section, summarize } from './section';
 
 interface HoverModule {
-  hoverAt(text: string, offset: number, protocol: number, registry: unknown): { markdown: string; start: number; end: number } | undefined;
+  hoverAt(
+    text: string,
+    offset: number,
+    protocol: number,
+    registry: unknown,
+  ): { markdown: string; start: number; end: number } | undefined;
   createRegistry(): unknown;
 }
 
@@ -21,7 +26,9 @@ const HOVERS = 400;
 
 /** A log: ordinary lines between dumps of the fixtures' buffers, 16 bytes a line, like a driver's debug output. */
 function buildLog(targetBytes: number): { text: string; dumpLines: number[] } {
-  const buffers = ['rtm-getlink-dump', 'rtm-getaddr-dump', 'rtm-getroute-dump', 'rtm-newlink-offs'].flatMap((n) => loadFixture(n).buffers);
+  const buffers = ['rtm-getlink-dump', 'rtm-getaddr-dump', 'rtm-getroute-dump', 'rtm-newlink-offs'].flatMap(
+    (n) => loadFixture(n).buffers,
+  );
   const lines: string[] = [];
   const dumpLines: number[] = [];
   let size = 0;
@@ -48,9 +55,20 @@ async function bundledHover(dir: string): Promise<HoverModule> {
   const entry = join(dir, 'entry.ts');
   const here = fileURLToPath(new URL('.', import.meta.url));
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(entry, `export { hoverAt } from ${JSON.stringify(join(here, '../../extension/src/server/hover'))};\nexport { createRegistry } from ${JSON.stringify(join(here, '../../extension/src/netlink/index'))};\n`);
+  writeFileSync(
+    entry,
+    `export { hoverAt } from ${JSON.stringify(join(here, '../../extension/src/server/hover'))};\nexport { createRegistry } from ${JSON.stringify(join(here, '../../extension/src/netlink/index'))};\n`,
+  );
   const outfile = join(dir, 'hover.mjs');
-  buildSync({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    outfile,
+    logLevel: 'error',
+  });
   return (await import(pathToFileURL(outfile).href)) as HoverModule;
 }
 
@@ -62,7 +80,8 @@ function hoverTimes(mod: HoverModule, text: string, dumpLines: number[]): { firs
     // The same calls as server.ts onHover: offsetAt, hoverAt, positionAt for the range.
     const offset = doc.offsetAt({ line: line + 1, character: 30 });
     const answer = mod.hoverAt(text, offset, 0, registry);
-    if (!answer || !answer.markdown.includes('NLMSG') && !answer.markdown.includes('RTM_')) throw new Error(`no hover at line ${line + 1}`);
+    if (!answer || (!answer.markdown.includes('NLMSG') && !answer.markdown.includes('RTM_')))
+      throw new Error(`no hover at line ${line + 1}`);
     doc.positionAt(answer.start);
     doc.positionAt(answer.end);
     return performance.now() - t0;
@@ -87,7 +106,10 @@ section('hover', async (report) => {
   try {
     const mod = await bundledHover(dir);
     const results: Record<string, number> = {};
-    for (const [label, bytes] of [['50 KB', 50 * 1024], ['50 MB', 50 * 1024 * 1024]] as const) {
+    for (const [label, bytes] of [
+      ['50 KB', 50 * 1024],
+      ['50 MB', 50 * 1024 * 1024],
+    ] as const) {
       const { text, dumpLines } = buildLog(bytes);
       hoverTimes(mod, text, dumpLines); // warm-up: JIT
       const { first, times } = hoverTimes(mod, text, dumpLines);
@@ -100,7 +122,9 @@ section('hover', async (report) => {
     }
     const ratio = results['50 MB']! / results['50 KB']!;
     report.row('p95 50 MB / 50 KB', ratio, 'x', ratio <= 1.5 ? 'goal <= 1.5x: met' : 'goal <= 1.5x: NOT met');
-    report.note(`${HOVERS} hovers per document at pseudo-random dumps; timed as server.ts does it (offsetAt, scan, decode, Markdown, positionAt)`);
+    report.note(
+      `${HOVERS} hovers per document at pseudo-random dumps; timed as server.ts does it (offsetAt, scan, decode, Markdown, positionAt)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 
 async function main(): Promise<number> {
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort()) {
+  for (const file of readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()) {
     await import(pathToFileURL(join(here, file)).href);
   }
 
@@ -32,7 +34,8 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     try {
       await s.run({
-        row: (metric, value, unit, note) => rows.push({ section: s.name, metric, value, unit, ...(note ? { note } : {}) }),
+        row: (metric, value, unit, note) =>
+          rows.push({ section: s.name, metric, value, unit, ...(note ? { note } : {}) }),
         note: (text) => notes.push(`${s.name}: ${text}`),
       });
     } catch (err) {
@@ -51,23 +54,33 @@ async function main(): Promise<number> {
 
   const out = join(repo, 'test-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({
-    date: new Date().toISOString(),
-    node: process.version,
-    kernel: release(),
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpus: cpus().length,
-    loadavg: load,
-    rows,
-    notes,
-    failures,
-  }, null, 1)}\n`);
+  writeFileSync(
+    join(out, 'bench.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        kernel: release(),
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cpus: cpus().length,
+        loadavg: load,
+        rows,
+        notes,
+        failures,
+      },
+      null,
+      1,
+    )}\n`,
+  );
   console.log(`\nwrote ${join('test-results', 'bench.json')}`);
   return failures.length === 0 ? 0 : 1;
 }
 
 // No top-level await: the project's .ts files load as CommonJS under tsx.
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

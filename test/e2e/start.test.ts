@@ -56,36 +56,47 @@ describe('npm start: the product in code-server with the lab target up', () => {
   /** QEMU processes that were running before this file started (other tests' VMs are not ours to judge). */
   let qemuBefore = new Set<number>();
 
-  before(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await ensureAll();
-    // Installed and fetched here, outside the tests' timeouts (a kernel download the first time).
-    await ensureAptPackages(LAB_HOST_PACKAGES);
-    await prepareKernel({ cacheDir: labCache, log: (l) => console.log(`[lab] ${l}`), prefer: 'auto' });
-    qemuBefore = new Set(pidsWith('qemu-system-', { program: true }));
-    rmSync(join(runsRoot, RUN), { recursive: true, force: true });
-    rmSync(join(runsRoot, `${RUN}-workspace`), { recursive: true, force: true });
-    // A person's own setting from an earlier start: it must survive this one.
-    const userSettings = join(runsRoot, RUN, 'user-data', 'User');
-    mkdirSync(userSettings, { recursive: true });
-    writeFileSync(join(userSettings, 'settings.json'), JSON.stringify({ 'editor.fontSize': 17 }));
-  }, { timeout: 30 * 60_000 });
+  before(
+    async () => {
+      mkdirSync(screenshots, { recursive: true });
+      await ensureAll();
+      // Installed and fetched here, outside the tests' timeouts (a kernel download the first time).
+      await ensureAptPackages(LAB_HOST_PACKAGES);
+      await prepareKernel({ cacheDir: labCache, log: (l) => console.log(`[lab] ${l}`), prefer: 'auto' });
+      qemuBefore = new Set(pidsWith('qemu-system-', { program: true }));
+      rmSync(join(runsRoot, RUN), { recursive: true, force: true });
+      rmSync(join(runsRoot, `${RUN}-workspace`), { recursive: true, force: true });
+      // A person's own setting from an earlier start: it must survive this one.
+      const userSettings = join(runsRoot, RUN, 'user-data', 'User');
+      mkdirSync(userSettings, { recursive: true });
+      writeFileSync(join(userSettings, 'settings.json'), JSON.stringify({ 'editor.fontSize': 17 }));
+    },
+    { timeout: 30 * 60_000 },
+  );
 
-  after(async () => {
-    await browser?.close();
-    const pid = started?.child.pid;
-    if (pid !== undefined && groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await browser?.close();
+      const pid = started?.child.pid;
+      if (pid !== undefined && groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    },
+    { timeout: 60_000 },
+  );
 
   const shot = shotOnFailure(() => page, screenshots);
 
   it('prints the address of the workbench on 127.0.0.1, with the sample workspace', { timeout: 600_000 }, async () => {
     started = startScript();
     const s = started;
-    await waitFor('the address line of npm start', 540_000, async () => {
-      if (s.child.exitCode !== null) throw new Error(`npm start exited ${s.child.exitCode}:\n${s.output}`);
-      return /^\s+http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+$/m.test(s.output);
-    }, () => s.output.slice(-2000));
+    await waitFor(
+      'the address line of npm start',
+      540_000,
+      async () => {
+        if (s.child.exitCode !== null) throw new Error(`npm start exited ${s.child.exitCode}:\n${s.output}`);
+        return /^\s+http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+$/m.test(s.output);
+      },
+      () => s.output.slice(-2000),
+    );
     address = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)$/m.exec(s.output)![1]!;
     const workspace = decodeURI(new URL(address).searchParams.get('folder') ?? '');
     assert.equal(workspace, join(runsRoot, `${RUN}-workspace`));
@@ -95,26 +106,38 @@ describe('npm start: the product in code-server with the lab target up', () => {
     assert.equal(existsSync(join(workspace, 'kmod', 'nlreply.o')), false, 'no build output copied');
   });
 
-  it('the page opened there boots the lab (status bar "lab: ready")', { timeout: 240_000 }, shot('start-lab', async () => {
-    assert.ok(address, 'the address was printed');
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(address);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await page.locator('.statusbar-item', { hasText: 'lab: ready' }).waitFor({ timeout: 200_000 });
-  }));
+  it(
+    'the page opened there boots the lab (status bar "lab: ready")',
+    { timeout: 240_000 },
+    shot('start-lab', async () => {
+      assert.ok(address, 'the address was printed');
+      browser = await openBrowser();
+      page = browser.page;
+      await page.goto(address);
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      await page.locator('.statusbar-item', { hasText: 'lab: ready' }).waitFor({ timeout: 200_000 });
+    }),
+  );
 
-  it('"Netlink: Build Module" and "Netlink: Load Module (insmod)" work on the sample workspace\'s kmod/', { timeout: 240_000 }, shot('start-module', async () => {
-    await runCommand(page, 'Netlink: Build Module');
-    await waitForToast(page, /nlreply built: \S+\/nlreply\.ko/, 180_000);
-    await runCommand(page, 'Netlink: Load Module (insmod)');
-    await waitForToast(page, /nlreply loaded on lab \(.*protocol=31/, 60_000);
-  }));
+  it(
+    '"Netlink: Build Module" and "Netlink: Load Module (insmod)" work on the sample workspace\'s kmod/',
+    { timeout: 240_000 },
+    shot('start-module', async () => {
+      await runCommand(page, 'Netlink: Build Module');
+      await waitForToast(page, /nlreply built: \S+\/nlreply\.ko/, 180_000);
+      await runCommand(page, 'Netlink: Load Module (insmod)');
+      await waitForToast(page, /nlreply loaded on lab \(.*protocol=31/, 60_000);
+    }),
+  );
 
-  it('the user\'s own settings are kept; the run\'s are added', () => {
-    const settings = JSON.parse(readFileSync(join(runsRoot, RUN, 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+  it("the user's own settings are kept; the run's are added", () => {
+    const settings = JSON.parse(
+      readFileSync(join(runsRoot, RUN, 'user-data', 'User', 'settings.json'), 'utf8'),
+    ) as Record<string, unknown>;
     assert.equal(settings['editor.fontSize'], 17);
-    const machine = JSON.parse(readFileSync(join(runsRoot, RUN, 'user-data', 'Machine', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    const machine = JSON.parse(
+      readFileSync(join(runsRoot, RUN, 'user-data', 'Machine', 'settings.json'), 'utf8'),
+    ) as Record<string, unknown>;
     assert.equal(machine['netlink.lab.autoStart'], true);
   });
 
@@ -132,15 +155,23 @@ describe('npm start: the product in code-server with the lab target up', () => {
     const origin = new URL(address).origin;
     const ours = pidsWith(join(runsRoot, RUN));
     const vms = pidsWith('qemu-system-', { program: true }).filter((p) => !qemuBefore.has(p));
-    assert.ok(ours.length > 0, 'code-server and its extension host run from the run\'s folders');
+    assert.ok(ours.length > 0, "code-server and its extension host run from the run's folders");
     assert.equal(vms.length, 1, 'the lab VM that the page booted');
     // What a terminal's Ctrl-C does: SIGINT to the foreground process group.
     process.kill(-pid, 'SIGINT');
     const exit = await Promise.race([s.exit, new Promise<'late'>((r) => setTimeout(() => r('late'), 60_000))]);
     assert.notEqual(exit, 'late', `npm start still running 60 s after Ctrl-C:\n${s.output.slice(-2000)}`);
     const alive = (): number[] => [...ours, ...vms].filter(running);
-    await waitFor('code-server, the extension host and QEMU gone', 20_000, async () => alive().length === 0 && !groupAlive(pid), () => `still there: ${alive().join(', ')}`);
-    const answer = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(() => 'answered', () => 'refused');
+    await waitFor(
+      'code-server, the extension host and QEMU gone',
+      20_000,
+      async () => alive().length === 0 && !groupAlive(pid),
+      () => `still there: ${alive().join(', ')}`,
+    );
+    const answer = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(3_000) }).then(
+      () => 'answered',
+      () => 'refused',
+    );
     assert.equal(answer, 'refused', 'code-server no longer answers');
     assert.match(s.output, /SIGINT: stopping what was started/);
   });

@@ -19,7 +19,8 @@ function portFromEnv(): number | undefined {
   const raw = process.env.NETLINK_PORT;
   if (raw === undefined || raw === '') return undefined;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`NETLINK_PORT must be a port number 1-65535, not ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`NETLINK_PORT must be a port number 1-65535, not ${JSON.stringify(raw)}`);
   return port;
 }
 
@@ -38,14 +39,18 @@ function sampleWorkspace(run: string): string {
   const making = `${workspace}.new`;
   rmSync(making, { recursive: true, force: true });
   cpSync(join(repoRoot, 'test', 'fixtures', 'e2e'), making, { recursive: true });
-  cpSync(join(repoRoot, 'kmod'), join(making, 'kmod'), { recursive: true, filter: (src) => !BUILD_OUTPUT.test(basename(src)) });
+  cpSync(join(repoRoot, 'kmod'), join(making, 'kmod'), {
+    recursive: true,
+    filter: (src) => !BUILD_OUTPUT.test(basename(src)),
+  });
   renameSync(making, workspace);
   return workspace;
 }
 
 async function main(): Promise<void> {
   const run = process.env.NETLINK_START_RUN || 'start';
-  if (!/^[A-Za-z0-9_-]+$/.test(run)) throw new Error(`NETLINK_START_RUN must be letters, digits, - or _, not ${JSON.stringify(run)}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(run))
+    throw new Error(`NETLINK_START_RUN must be letters, digits, - or _, not ${JSON.stringify(run)}`);
   const workspace = resolve(process.env.NETLINK_WORKSPACE ?? sampleWorkspace(run));
   if (!existsSync(workspace)) throw new Error(`NETLINK_WORKSPACE ${workspace} does not exist`);
   const port = portFromEnv();
@@ -58,13 +63,18 @@ async function main(): Promise<void> {
   process.env.NETLINK_CACHE ??= join(repoRoot, '.cache');
   const server = await startCodeServer({
     // A machine setting: a code-server window reads it from the machine settings, not the user settings.
-    dirs, workspace, machineSettings: { 'netlink.lab.autoStart': autoStart }, ...(port !== undefined ? { port } : {}),
+    dirs,
+    workspace,
+    machineSettings: { 'netlink.lab.autoStart': autoStart },
+    ...(port !== undefined ? { port } : {}),
   });
   console.log(`\nNetlink Workbench in VS Code (code-server):\n\n  ${server.origin}/?folder=${encodeURI(workspace)}\n`);
   console.log(`  logs: ${dirs.log} and ${join(dirs.userDataDir, 'logs')}`);
   console.log('  after `npm run build`, reload the page (Developer: Reload Window) to load the new build');
   if (spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0) {
-    console.log(`\nDesktop VS Code is installed; to run the extension there:\n  code --extensionDevelopmentPath=${repoRoot} ${workspace}`);
+    console.log(
+      `\nDesktop VS Code is installed; to run the extension there:\n  code --extensionDevelopmentPath=${repoRoot} ${workspace}`,
+    );
   }
   if (autoStart) {
     console.log('\nThe extension boots the lab VM when the page opens (status bar "lab: ..."; its ssh line is in the');
@@ -73,7 +83,7 @@ async function main(): Promise<void> {
   console.log('\nCtrl-C stops everything.\n');
   // Stay in the foreground; the cleanup handlers (SIGINT/SIGTERM/SIGHUP) stop code-server and the lab.
   // Three missed health checks in a row (not one: a busy machine answers late) mean code-server is gone.
-  for (let missed = 0; ; ) {
+  for (let missed = 0; ;) {
     await delay(2_000);
     const res = await fetch(`${server.origin}/healthz`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
     missed = res?.status === 200 ? 0 : missed + 1;

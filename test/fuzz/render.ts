@@ -13,7 +13,17 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { concatBytes, createRegistry, decodeMessages, encodeAttrs, encodeMessage, encodeString, renderMarkdown, renderText, toHex } from '../../extension/src/netlink/index';
+import {
+  concatBytes,
+  createRegistry,
+  decodeMessages,
+  encodeAttrs,
+  encodeMessage,
+  encodeString,
+  renderMarkdown,
+  renderText,
+  toHex,
+} from '../../extension/src/netlink/index';
 import type { DecodedMessage, FamilyRegistry } from '../../extension/src/netlink/index';
 import { loadYnlSpec } from '../../extension/src/netlink/ynl/index';
 import { shortLabel } from '../../extension/src/server/hover';
@@ -30,9 +40,12 @@ export function hostileBytes(input: HostileInput): { bytes: Uint8Array; protocol
   const { shape, text } = input;
   const repeat = (one: Uint8Array): Uint8Array => concatBytes(Array.from({ length: input.messages }, () => one));
   switch (shape) {
-    case 'ext-ack': return { bytes: repeat(extAckError(text)), protocol: 0, registry: createRegistry() };
-    case 'ifname': return { bytes: repeat(linkNamed(text)), protocol: 0, registry: createRegistry() };
-    case 'module-text': return { bytes: repeat(moduleText(text)), protocol: 31, registry: createRegistry([nlreply]) };
+    case 'ext-ack':
+      return { bytes: repeat(extAckError(text)), protocol: 0, registry: createRegistry() };
+    case 'ifname':
+      return { bytes: repeat(linkNamed(text)), protocol: 0, registry: createRegistry() };
+    case 'module-text':
+      return { bytes: repeat(moduleText(text)), protocol: 31, registry: createRegistry([nlreply]) };
     case 'genl-family': {
       // A member without its genlmsghdr too: the inlay hint then names it by the family.
       const bound = genlFamilyNamed(text);
@@ -42,7 +55,11 @@ export function hostileBytes(input: HostileInput): { bytes: Uint8Array; protocol
     case 'dump': {
       const ifinfo = new Uint8Array(16);
       const attrs = encodeAttrs(Array.from({ length: input.attrs }, () => ({ type: 3, payload: encodeString(text) })));
-      return { bytes: repeat(encodeMessage({ type: 16, flags: 2, seq: 1, pid: 1 }, concatBytes([ifinfo, attrs]))), protocol: 0, registry: createRegistry() };
+      return {
+        bytes: repeat(encodeMessage({ type: 16, flags: 2, seq: 1, pid: 1 }, concatBytes([ifinfo, attrs]))),
+        protocol: 0,
+        registry: createRegistry(),
+      };
     }
   }
 }
@@ -73,7 +90,11 @@ function proseLines(markdown: string, expanded: number): string[] {
       fence = '';
     } else {
       // Inside: nothing may close the block early (a run of at least as many backticks alone on a line).
-      assert.doesNotMatch(line, new RegExp(`^ {0,3}\`{${fence.length},}\\s*$`), `closes the fence early: ${JSON.stringify(line)}`);
+      assert.doesNotMatch(
+        line,
+        new RegExp(`^ {0,3}\`{${fence.length},}\\s*$`),
+        `closes the fence early: ${JSON.stringify(line)}`,
+      );
     }
   }
   assert.equal(fence, '', 'a code block left open');
@@ -95,7 +116,8 @@ export function checkHostile(input: HostileInput): void {
   }
   const html = commonMark.render(markdown);
   assert.equal(html.split('<pre>').length - 1, expanded, 'code blocks in the rendered hover');
-  for (const [, tag] of html.matchAll(/<([a-zA-Z][\w-]*)/g)) assert.ok(OWN_TAGS.has(tag!.toLowerCase()), `<${tag}> in the rendered hover`);
+  for (const [, tag] of html.matchAll(/<([a-zA-Z][\w-]*)/g))
+    assert.ok(OWN_TAGS.has(tag!.toLowerCase()), `<${tag}> in the rendered hover`);
   assert.ok(html.split('<em>').length - 1 <= 1, 'emphasis from the content');
 
   const text = renderText(messages);
@@ -115,7 +137,13 @@ export function checkCli(inputs: readonly HostileInput[]): void {
   const chosen = inputs.filter((i) => i.shape === 'ext-ack' || i.shape === 'ifname').map(hostileBytes);
   const stdin = chosen.map((c) => `${toHex(c.bytes)}\n\n`).join('');
   const cli = join(__dirname, '../../extension/src/cli.ts');
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'decode', ...args], { input: stdin, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000 });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, 'decode', ...args], {
+      input: stdin,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      timeout: 600_000,
+    });
   const text = run([]);
   assert.equal(text.status, 0, text.stderr);
   assert.doesNotMatch(text.stdout, RAW_CONTROL, 'raw control character in the CLI text output');

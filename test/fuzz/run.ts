@@ -20,13 +20,16 @@ function decodeAndRender(bytes: Uint8Array, protocol: number): void {
 let slowest = { ms: 0, bytes: new Uint8Array(0), protocol: 0 };
 let count = 0;
 const started = performance.now();
-fc.assert(fc.property(input, ({ bytes, protocol }) => {
-  const t0 = performance.now();
-  decodeAndRender(bytes, protocol);
-  const ms = performance.now() - t0;
-  if (ms > slowest.ms) slowest = { ms, bytes: bytes.slice(), protocol };
-  count++;
-}), { numRuns: total });
+fc.assert(
+  fc.property(input, ({ bytes, protocol }) => {
+    const t0 = performance.now();
+    decodeAndRender(bytes, protocol);
+    const ms = performance.now() - t0;
+    if (ms > slowest.ms) slowest = { ms, bytes: bytes.slice(), protocol };
+    count++;
+  }),
+  { numRuns: total },
+);
 const seconds = (performance.now() - started) / 1000;
 
 const again: number[] = [];
@@ -38,7 +41,9 @@ for (let i = 0; i < 7; i++) {
 again.sort((a, b) => a - b);
 const median = again[3]!;
 console.log(`fuzz: ${count} inputs in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s), no exception`);
-console.log(`fuzz: slowest input ${slowest.ms.toFixed(2)} ms during the run, ${median.toFixed(3)} ms (median of 7) alone: ${slowest.bytes.length} bytes, protocol ${slowest.protocol}`);
+console.log(
+  `fuzz: slowest input ${slowest.ms.toFixed(2)} ms during the run, ${median.toFixed(3)} ms (median of 7) alone: ${slowest.bytes.length} bytes, protocol ${slowest.protocol}`,
+);
 if (median > 5) {
   console.error(`fuzz: input ${toHex(slowest.bytes)} takes ${median.toFixed(1)} ms to decode (limit 5 ms)`);
   process.exitCode = 1;
@@ -50,4 +55,6 @@ const hostile = '\x1b]0;title\x07\n```\n![x](http://127.0.0.1/x.png)\u202e';
 checkHostile({ shape: 'dump', text: hostile, messages: 1, attrs: 200_000 });
 checkHostile({ shape: 'ext-ack', text: hostile, messages: 20_000, attrs: 1 });
 checkCli(fc.sample(hostileInput(), 500));
-console.log(`fuzz: renderers escaped ${renderRuns} hostile inputs, 200,000 attributes, 20,000 messages and a CLI batch in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`);
+console.log(
+  `fuzz: renderers escaped ${renderRuns} hostile inputs, 200,000 attributes, 20,000 messages and a CLI batch in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`,
+);

@@ -22,8 +22,23 @@ import type { HelperSession } from '../../extension/src/target/helperSession';
 import { TargetManager, type TargetSession } from '../../extension/src/target/targets';
 import { validateTargets } from '../../extension/src/target/validate';
 import {
-  CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, GENL_ID_CTRL, IFLA_IFNAME, NLM_F_ACK, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLREPLY_PROTOCOL,
-  RTM_NEWLINK, errorCode, getFamily, getLinkDump, header, nlmsg, parseAttrs, replyText,
+  CTRL_ATTR_FAMILY_ID,
+  CTRL_ATTR_FAMILY_NAME,
+  GENL_ID_CTRL,
+  IFLA_IFNAME,
+  NLM_F_ACK,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLREPLY_PROTOCOL,
+  RTM_NEWLINK,
+  errorCode,
+  getFamily,
+  getLinkDump,
+  header,
+  nlmsg,
+  parseAttrs,
+  replyText,
 } from '../support/netlink-bytes';
 import { CACHE, REPO, kernelTroubleSince, labAsSshTarget } from './labFixture';
 
@@ -59,7 +74,7 @@ const attrs = (msg: Uint8Array, skip: number): Map<number, Buffer> => parseAttrs
 
 const cString = (v: Buffer | undefined): string | undefined => v?.toString('latin1').replace(/\0.*$/s, '');
 
-describe('aarch64 lab: the static arm64 helper through the extension\'s target code', () => {
+describe("aarch64 lab: the static arm64 helper through the extension's target code", () => {
   let vm: LabVm;
   let manager: TargetManager;
   let session: TargetSession;
@@ -72,7 +87,10 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   let dmesgBefore = '';
 
   before(async () => {
-    assert.ok(existsSync(STATIC_HELPER), `${STATIC_HELPER} is missing: run the tier with bash test/lab/run.sh (it runs native/build-static.sh aarch64)`);
+    assert.ok(
+      existsSync(STATIC_HELPER),
+      `${STATIC_HELPER} is missing: run the tier with bash test/lab/run.sh (it runs native/build-static.sh aarch64)`,
+    );
     t0 = Date.now();
     vm = await LabVm.start({
       cacheDir: CACHE,
@@ -100,7 +118,9 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   });
 
   test('the guest is an arm64 kernel, booted under TCG', async (t) => {
-    t.diagnostic(`boot to SSH ready: ${vm.bootSeconds.toFixed(1)} s (${vm.accel}, kernel ${vm.kernelRelease}); start() incl. preparation ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    t.diagnostic(
+      `boot to SSH ready: ${vm.bootSeconds.toFixed(1)} s (${vm.accel}, kernel ${vm.kernelRelease}); start() incl. preparation ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     assert.equal(vm.arch, 'aarch64');
     assert.equal(vm.accel, 'tcg');
     assert.match(vm.kernelRelease, /-arm64$/);
@@ -117,8 +137,16 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     // Dropbear closes some sessions that start while another ends, with no output and no exit status (ssh: 255);
     // the connection runs exec's commands one at a time so that never happens.
     for (let round = 0; round < 4; round++) {
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => session.exec(i % 2 ? ['cat', '/proc/version'] : ['test', '-d', '/nonexistent'], { timeoutMs: 60_000 })));
-      assert.deepEqual(results.map((r) => r.code), [1, 0, 1, 0, 1, 0, 1, 0], `round ${round}: ${results.map((r) => `${r.code} ${r.stderr.trim()}`).join(' | ')}`);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          session.exec(i % 2 ? ['cat', '/proc/version'] : ['test', '-d', '/nonexistent'], { timeoutMs: 60_000 }),
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => r.code),
+        [1, 0, 1, 0, 1, 0, 1, 0],
+        `round ${round}: ${results.map((r) => `${r.code} ${r.stderr.trim()}`).join(' | ')}`,
+      );
       for (const r of results.filter((_, i) => i % 2)) assert.match(r.stdout, /^Linux version .*-arm64/);
     }
   });
@@ -158,7 +186,12 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     assert.equal(h[h.length - 1]?.type, NLMSG_DONE);
     const links = r.replies.filter((m) => header(m).type === RTM_NEWLINK);
     assert.ok(links.every((m) => header(m).seq === 11));
-    const byName = new Map(links.map((m) => [cString(attrs(m, 16).get(IFLA_IFNAME)), Buffer.from(m.buffer, m.byteOffset, m.byteLength).readInt32LE(20)]));
+    const byName = new Map(
+      links.map((m) => [
+        cString(attrs(m, 16).get(IFLA_IFNAME)),
+        Buffer.from(m.buffer, m.byteOffset, m.byteLength).readInt32LE(20),
+      ]),
+    );
     assert.equal(byName.get('lo'), 1, `links: ${[...byName].join('; ')}`);
     assert.ok(byName.has('eth0'), `links: ${[...byName.keys()].join(', ')}`);
   });
@@ -166,7 +199,10 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
   test('nlctrl GETFAMILY "nlctrl": family id 16 and name, then the ack', async () => {
     const r = await helper.exchange(16, getFamily(12, 'nlctrl'), { timeoutMs: 10_000 });
     assert.equal(r.outcome, 'done');
-    assert.deepEqual(r.replies.map((m) => header(m).type), [GENL_ID_CTRL, NLMSG_ERROR]);
+    assert.deepEqual(
+      r.replies.map((m) => header(m).type),
+      [GENL_ID_CTRL, NLMSG_ERROR],
+    );
     assert.equal(errorCode(r.replies[1] as Uint8Array), 0);
     const a = attrs(r.replies[0] as Uint8Array, 4);
     assert.equal(a.get(CTRL_ATTR_FAMILY_ID)?.readUInt16LE(0), 16);
@@ -183,23 +219,45 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     const r = await buildModule(moduleTarget, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build'), log });
     const end = Date.now();
     const make = lines.find((l) => l.line.startsWith('make -C '));
-    t.diagnostic(lines.filter((l) => /fetching|downloading|cross build|apt-get/.test(l.line)).map((l) => l.line).join(' | '));
-    t.diagnostic(`headers ready after ${(((make?.at ?? end) - start) / 1000).toFixed(1)} s, make ${((end - (make?.at ?? start)) / 1000).toFixed(1)} s: ${r.summary}`);
+    t.diagnostic(
+      lines
+        .filter((l) => /fetching|downloading|cross build|apt-get/.test(l.line))
+        .map((l) => l.line)
+        .join(' | '),
+    );
+    t.diagnostic(
+      `headers ready after ${(((make?.at ?? end) - start) / 1000).toFixed(1)} s, make ${((end - (make?.at ?? start)) / 1000).toFixed(1)} s: ${r.summary}`,
+    );
     assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'note'), [], 'the reference module builds clean for arm64 too');
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity !== 'note'),
+      [],
+      'the reference module builds clean for arm64 too',
+    );
     assert.ok(lines.some((l) => l.line.includes(`runs kernel ${vm.kernelRelease}: fetching its headers`)));
     headersDir = (make?.line ?? '').split(' ')[2] ?? '';
-    assert.ok(headersDir.endsWith(`/kernels/${vm.kernelRelease}/usr/src/linux-headers-${vm.kernelRelease}`), headersDir);
+    assert.ok(
+      headersDir.endsWith(`/kernels/${vm.kernelRelease}/usr/src/linux-headers-${vm.kernelRelease}`),
+      headersDir,
+    );
     assert.match(make?.line ?? '', / ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules$/);
-    assert.ok(lines.some((l) => /LD \[M\]\s+\S+nlreply\.ko/.test(l.line)), 'kbuild output went to the log');
+    assert.ok(
+      lines.some((l) => /LD \[M\]\s+\S+nlreply\.ko/.test(l.line)),
+      'kbuild output went to the log',
+    );
     assert.match(r.koPath ?? '', /\/kmod-[0-9a-f]{12}\/nlreply\.ko$/);
-    assert.ok(r.koPath?.startsWith(`${moduleTarget.workFolder}/`), `${r.koPath} in the lab target's work folder ${moduleTarget.workFolder}`);
+    assert.ok(
+      r.koPath?.startsWith(`${moduleTarget.workFolder}/`),
+      `${r.koPath} in the lab target's work folder ${moduleTarget.workFolder}`,
+    );
     koPath = r.koPath as string;
 
     // An arm64 object with the guest kernel's vermagic (the same as its own modules'), uploaded unchanged.
     const built = localKo(path.join(tmp, 'build'));
     const ko = elfMachineAndVermagic(built);
-    const guestModule = elfMachineAndVermagic(path.join(vm.kernel.modulesDir, 'kernel', 'drivers', 'net', 'virtio_net.ko'));
+    const guestModule = elfMachineAndVermagic(
+      path.join(vm.kernel.modulesDir, 'kernel', 'drivers', 'net', 'virtio_net.ko'),
+    );
     assert.equal(ko.machine, EM_AARCH64, 'e_machine is EM_AARCH64');
     assert.equal(guestModule.machine, EM_AARCH64);
     assert.equal(ko.vermagic, guestModule.vermagic);
@@ -214,7 +272,11 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     const start = Date.now();
     assert.equal(await again.fetchHeaders?.(), headersDir);
     t.diagnostic(`cached fetch ${Date.now() - start} ms: ${lines.join(' | ')}`);
-    assert.deepEqual(lines.filter((l) => !l.includes('fetching its headers')), [], 'no apt, no download');
+    assert.deepEqual(
+      lines.filter((l) => !l.includes('fetching its headers')),
+      [],
+      'no apt, no download',
+    );
   });
 
   test('insmod in the guest; NLM_F_ACK gets exactly one NLMSG_DONE from port 0 naming our port, no ACK gets nothing', async () => {
@@ -224,10 +286,21 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     assert.equal(state.loaded, true);
     assert.equal(state.state, 'Live');
     const counters = async (): Promise<number[]> =>
-      (await session.exec(['sh', '-c', 'cd /sys/module/nlreply/parameters && cat received replied'], { timeoutMs: 30_000 })).stdout.trim().split(/\s+/).map(Number);
+      (
+        await session.exec(['sh', '-c', 'cd /sys/module/nlreply/parameters && cat received replied'], {
+          timeoutMs: 30_000,
+        })
+      ).stdout
+        .trim()
+        .split(/\s+/)
+        .map(Number);
     const before = await counters();
 
-    const acked = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST | NLM_F_ACK, seq: 0x5eed0001, payload: 'arm64\0' }), { timeoutMs: 10_000 });
+    const acked = await helper.exchange(
+      P,
+      nlmsg({ flags: NLM_F_REQUEST | NLM_F_ACK, seq: 0x5eed0001, payload: 'arm64\0' }),
+      { timeoutMs: 10_000 },
+    );
     assert.equal(acked.outcome, 'done');
     assert.equal(acked.replies.length, 1, 'exactly one reply');
     const reply = header(acked.replies[0] as Uint8Array);
@@ -235,7 +308,7 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
     assert.equal(reply.pid, 0, 'from the kernel (port 0)');
     assert.equal(reply.seq, 0x5eed0001);
     const port = (await helper.info()).sockets.find((s) => s.protocol === P)?.portid;
-    assert.ok(port !== undefined && port > 0, 'the helper holds a socket on the module\'s protocol');
+    assert.ok(port !== undefined && port > 0, "the helper holds a socket on the module's protocol");
     assert.equal(replyText(reply), `message from port ${port} processed by kernel: arm64`);
 
     const quiet = await helper.exchange(P, nlmsg({ flags: NLM_F_REQUEST, seq: 0x5eed0002 }), { timeoutMs: 1_500 });
@@ -256,21 +329,36 @@ describe('aarch64 lab: the static arm64 helper through the extension\'s target c
 
   test('a target whose headersDir setting names the arm64 tree builds the same way', async () => {
     const ssh = labAsSshTarget(vm, tmp);
-    const { targets, problems } = validateTargets([{
-      name: 'arm', ...ssh,
-      buildMode: 'local-headers', workFolder: WORK, headersDir,
-    }]);
+    const { targets, problems } = validateTargets([
+      {
+        name: 'arm',
+        ...ssh,
+        buildMode: 'local-headers',
+        workFolder: WORK,
+        headersDir,
+      },
+    ]);
     assert.deepEqual(problems, []);
     const own = new TargetManager({ extensionRoot: REPO });
     try {
       await own.setTargets(targets, 'arm');
-      const configured = await moduleTargetOf(own.session('arm'), { cacheDir: path.join(tmp, 'no-cache'), log: () => undefined });
+      const configured = await moduleTargetOf(own.session('arm'), {
+        cacheDir: path.join(tmp, 'no-cache'),
+        log: () => undefined,
+      });
       assert.equal(configured.headersDir, headersDir);
       assert.equal(configured.fetchHeaders, undefined, 'configured headers are used as they are');
       const lines: string[] = [];
-      const r = await buildModule(configured, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-configured'), log: (l) => lines.push(l) });
+      const r = await buildModule(configured, {
+        moduleDir: KMOD,
+        localBuildRoot: path.join(tmp, 'build-configured'),
+        log: (l) => lines.push(l),
+      });
       assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
-      assert.ok(lines.some((l) => l.endsWith(' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.endsWith(' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules')),
+        lines.join('\n'),
+      );
       assert.equal(elfMachine(localKo(path.join(tmp, 'build-configured'))), EM_AARCH64);
       const there = await own.session('arm').exec(['test', '-f', r.koPath as string], { timeoutMs: 30_000 });
       assert.equal(there.code, 0, `${r.koPath} is on the target`);

@@ -33,15 +33,20 @@ describe('QEMU command line per architecture', () => {
 });
 
 describe('packages and apt for a foreign architecture', () => {
-  test('the host\'s own architecture uses the system apt as it is', () => {
+  test("the host's own architecture uses the system apt as it is", () => {
     assert.deepEqual(aptOptions('/c', 'amd64', 'amd64'), []);
   });
 
   test('arm64 gets its own lists, cache and dpkg status under the cache folder', () => {
     const o = aptOptions('/c', 'arm64', 'amd64');
     const values = o.filter((_, i) => o[i - 1] === '-o');
-    for (const want of ['APT::Architecture=arm64', 'APT::Architectures::=arm64', 'Dir::State::Lists=/c/apt-arm64/lists',
-      'Dir::Cache=/c/apt-arm64/cache', 'Dir::State::status=/c/apt-arm64/status']) {
+    for (const want of [
+      'APT::Architecture=arm64',
+      'APT::Architectures::=arm64',
+      'Dir::State::Lists=/c/apt-arm64/lists',
+      'Dir::Cache=/c/apt-arm64/cache',
+      'Dir::State::status=/c/apt-arm64/status',
+    ]) {
       assert.ok(values.includes(want), `${want} in ${o.join(' ')}`);
     }
   });
@@ -73,7 +78,13 @@ describe('symlinks inside an unpacked root', () => {
   });
 
   test('a missing file and a loop are located errors', async () => {
-    await assert.rejects(resolveInRoot(root, 'lib/none.so'), (e: unknown) => e instanceof LabError && /lib\/none\.so does not exist/.test(e.message));
-    await assert.rejects(resolveInRoot(root, 'loop-a'), (e: unknown) => e instanceof LabError && /too many symlinks/.test(e.message));
+    await assert.rejects(
+      resolveInRoot(root, 'lib/none.so'),
+      (e: unknown) => e instanceof LabError && /lib\/none\.so does not exist/.test(e.message),
+    );
+    await assert.rejects(
+      resolveInRoot(root, 'loop-a'),
+      (e: unknown) => e instanceof LabError && /too many symlinks/.test(e.message),
+    );
   });
 });

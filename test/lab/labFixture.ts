@@ -11,12 +11,15 @@ export const GUEST_KO = '/root/nlreply.ko';
 export const GUEST_HELPER = '/usr/local/bin/nlhelper';
 
 /** Lines in dmesg that mean the kernel is hurt (BUG:, kernel BUG at, WARNING:, Oops, SLUB's double free...). */
-export const KERNEL_TROUBLE = /\bBUG\b|WARNING:|Oops|[Dd]ouble free|general protection|Call Trace|UBSAN|KASAN|list_(add|del) corruption/;
+export const KERNEL_TROUBLE =
+  /\bBUG\b|WARNING:|Oops|[Dd]ouble free|general protection|Call Trace|UBSAN|KASAN|list_(add|del) corruption/;
 
 export function builtArtifact(envName: 'NETLINK_LAB_NLREPLY_KO' | 'NETLINK_LAB_NLHELPER'): string {
   const p = process.env[envName];
   if (!p || !existsSync(p)) {
-    throw new Error(`${envName} must name the built file (got ${JSON.stringify(p)}): run the tier with bash test/lab/run.sh`);
+    throw new Error(
+      `${envName} must name the built file (got ${JSON.stringify(p)}): run the tier with bash test/lab/run.sh`,
+    );
   }
   return p;
 }
@@ -90,7 +93,10 @@ export function delta(after: Counters, before: Counters): Counters {
  * in per-CPU partial slabs as active; writing "shrink" first flushes them so the count is exact.
  */
 export async function skbHeadsActive(vm: LabVm): Promise<number> {
-  const out = await guestSh(vm, 'echo 1 > /sys/kernel/slab/skbuff_head_cache/shrink; grep "^skbuff_head_cache " /proc/slabinfo');
+  const out = await guestSh(
+    vm,
+    'echo 1 > /sys/kernel/slab/skbuff_head_cache/shrink; grep "^skbuff_head_cache " /proc/slabinfo',
+  );
   const active = Number(out.trim().split(/\s+/)[1]);
   assert.ok(Number.isInteger(active), `cannot read skbuff_head_cache from /proc/slabinfo: ${out}`);
   return active;
@@ -147,10 +153,19 @@ export async function serve(vm: LabVm, requests: string[], timeoutMs = 60_000): 
  * The lab VM as an ordinary netlink.targets entry would reach it: user@host:port, the lab's key, and a known_hosts
  * (written into `dir`) that names the guest's host key as [127.0.0.1]:port.
  */
-export function labAsSshTarget(vm: LabVm, dir: string): { destination: string; identityFile: string; knownHostsFile: string } {
+export function labAsSshTarget(
+  vm: LabVm,
+  dir: string,
+): { destination: string; identityFile: string; knownHostsFile: string } {
   const { privateKey: identityFile, knownHosts: labKnownHosts } = vm.endpoint;
   const knownHostsFile = path.join(dir, 'known_hosts');
-  writeFileSync(knownHostsFile, readFileSync(labKnownHosts, 'utf8').split('\n').filter(Boolean)
-    .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`)).join('\n') + '\n');
+  writeFileSync(
+    knownHostsFile,
+    readFileSync(labKnownHosts, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.replace(/^\S+/, `[127.0.0.1]:${vm.port}`))
+      .join('\n') + '\n',
+  );
   return { destination: `root@127.0.0.1:${vm.port}`, identityFile, knownHostsFile };
 }

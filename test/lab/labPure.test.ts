@@ -32,20 +32,34 @@ describe('shell quoting', () => {
 
 describe('modules.dep for busybox modprobe', () => {
   const mod = (name: string, depends: string[]): ChainModule => ({
-    name, relPath: `kernel/${name}.ko`, content: Buffer.alloc(0), depends,
+    name,
+    relPath: `kernel/${name}.ko`,
+    content: Buffer.alloc(0),
+    depends,
   });
   test('each line lists all dependencies, the most basic last (modprobe loads from the end)', () => {
-    const chain = [mod('virtio_ring', []), mod('virtio', ['virtio_ring']), mod('failover', []),
-      mod('net_failover', ['failover']), mod('virtio_net', ['virtio', 'virtio_ring', 'net_failover'])];
+    const chain = [
+      mod('virtio_ring', []),
+      mod('virtio', ['virtio_ring']),
+      mod('failover', []),
+      mod('net_failover', ['failover']),
+      mod('virtio_net', ['virtio', 'virtio_ring', 'net_failover']),
+    ];
     const lines = modulesDep(chain).trim().split('\n');
     assert.equal(lines[1], 'kernel/virtio.ko: kernel/virtio_ring.ko');
-    assert.equal(lines[4], 'kernel/virtio_net.ko: kernel/net_failover.ko kernel/failover.ko kernel/virtio.ko kernel/virtio_ring.ko');
+    assert.equal(
+      lines[4],
+      'kernel/virtio_net.ko: kernel/net_failover.ko kernel/failover.ko kernel/virtio.ko kernel/virtio_ring.ko',
+    );
   });
 });
 
 describe('bzImage payload', () => {
   test('refuses what is not a bzImage, and a payload outside the file', () => {
-    assert.throws(() => findPayload(Buffer.alloc(4096)), (e: unknown) => e instanceof LabError && /HdrS/.test(e.message));
+    assert.throws(
+      () => findPayload(Buffer.alloc(4096)),
+      (e: unknown) => e instanceof LabError && /HdrS/.test(e.message),
+    );
     const img = Buffer.alloc(4096);
     img.write('HdrS', 0x202, 'latin1');
     img.writeUInt16LE(0x20f, 0x206);
@@ -88,20 +102,26 @@ describe('failures as the lab reports them', () => {
 
   test('a refusal of the Debian kernel code is a LabError of the same step, in the same words', async () => {
     // Refused before apt runs: nothing is downloaded, and no kernel is cached in the empty folder.
-    await assert.rejects(prepareKernel({ cacheDir: tmp, log: () => undefined, prefer: 'debian', series: 'six' }), (e: unknown) => {
-      assert.ok(e instanceof LabError, String(e));
-      assert.equal(e.where, 'kernel');
-      assert.equal(e.message, 'lab: kernel: series must look like 6.1, got "six"');
-      return true;
-    });
+    await assert.rejects(
+      prepareKernel({ cacheDir: tmp, log: () => undefined, prefer: 'debian', series: 'six' }),
+      (e: unknown) => {
+        assert.ok(e instanceof LabError, String(e));
+        assert.equal(e.where, 'kernel');
+        assert.equal(e.message, 'lab: kernel: series must look like 6.1, got "six"');
+        return true;
+      },
+    );
   });
 
   test('a failed command is a LabError of the step that ran it, with what it said', async () => {
-    await assert.rejects(runChecked(['sh', '-c', 'echo no space >&2; exit 2'], { timeoutMs: 10_000 }, labFailure('initramfs')), (e: unknown) => {
-      assert.ok(e instanceof LabError, String(e));
-      assert.deepEqual([e.where, e.detail], ['initramfs', 'no space\n']);
-      assert.equal(e.message, 'lab: initramfs: sh -c echo no space >&2; exit 2 failed (2)\nno space');
-      return true;
-    });
+    await assert.rejects(
+      runChecked(['sh', '-c', 'echo no space >&2; exit 2'], { timeoutMs: 10_000 }, labFailure('initramfs')),
+      (e: unknown) => {
+        assert.ok(e instanceof LabError, String(e));
+        assert.deepEqual([e.where, e.detail], ['initramfs', 'no space\n']);
+        assert.equal(e.message, 'lab: initramfs: sh -c echo no space >&2; exit 2 failed (2)\nno space');
+        return true;
+      },
+    );
   });
 });

@@ -46,7 +46,22 @@ describe('lab VM', () => {
   });
 
   test('exec passes every argument through the remote shell unchanged', async () => {
-    const nasty = [`it's`, '$HOME', '`id`', '"q"', 'a b', '*', ';', '|', '&&', '\\', '', 'tab\there', 'new\nline', '-n'];
+    const nasty = [
+      `it's`,
+      '$HOME',
+      '`id`',
+      '"q"',
+      'a b',
+      '*',
+      ';',
+      '|',
+      '&&',
+      '\\',
+      '',
+      'tab\there',
+      'new\nline',
+      '-n',
+    ];
     const out = await guest(vm, ['printf', '[%s]\\n', ...nasty]);
     assert.equal(out, nasty.map((a) => `[${a}]\n`).join(''));
   });
@@ -60,7 +75,10 @@ describe('lab VM', () => {
   });
 
   test('exec ends a command that overruns its timeout with a LabError', async () => {
-    await assert.rejects(vm.exec(['sleep', '30'], { timeoutMs: 1500 }), (e: unknown) => e instanceof LabError && /timed out/.test(e.message));
+    await assert.rejects(
+      vm.exec(['sleep', '30'], { timeoutMs: 1500 }),
+      (e: unknown) => e instanceof LabError && /timed out/.test(e.message),
+    );
   });
 
   test('copyTo puts the exact bytes at the remote path', async () => {
@@ -113,7 +131,9 @@ describe('lab VM boot failure', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       const port = Number(/READY (\d+)/.exec(out)![1]);
-      const qemu = pidsWith('qemu-system-', { program: true }).filter((pid) => commandOf(pid).includes(`hostfwd=tcp:127.0.0.1:${port}-`));
+      const qemu = pidsWith('qemu-system-', { program: true }).filter((pid) =>
+        commandOf(pid).includes(`hostfwd=tcp:127.0.0.1:${port}-`),
+      );
       assert.equal(qemu.length, 1, `one QEMU forwarding port ${port}`);
       owner.kill('SIGKILL');
       const gone = Date.now() + 15_000;

@@ -20,7 +20,17 @@ import { TargetManager } from '../../extension/src/target/targets';
 import { validateTargets, type TargetConfig } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';
 import { thisMachineRunner } from '../support/thisMachine';
-import { CACHE, GUEST_HELPER, REPO, builtArtifact, guest, guestSh, kernelTroubleSince, labAsSshTarget, startLab } from './labFixture';
+import {
+  CACHE,
+  GUEST_HELPER,
+  REPO,
+  builtArtifact,
+  guest,
+  guestSh,
+  kernelTroubleSince,
+  labAsSshTarget,
+  startLab,
+} from './labFixture';
 
 const KMOD = path.join(REPO, 'kmod');
 const EXERCISE = path.join(KMOD, 'exercises', 'nlreply.yaml');
@@ -98,23 +108,37 @@ describe('module loop in the lab through extension code', () => {
   test('remote mode: the lab has no compiler, and the error says what to do', async () => {
     await assert.rejects(buildModule(labTarget(vm, 'remote'), { moduleDir: KMOD }), (e: unknown) => {
       assert.ok(e instanceof KmodError, String(e));
-      assert.match(e.message, /^lab has no make and no C compiler \(gcc or cc\): build mode "remote" compiles on the target\..*"local-headers"/);
+      assert.match(
+        e.message,
+        /^lab has no make and no C compiler \(gcc or cc\): build mode "remote" compiles on the target\..*"local-headers"/,
+      );
       return true;
     });
   });
 
-  test('local-headers: kmod/ builds against the VM kernel\'s headers and the .ko lands in the work folder', async (t) => {
+  test("local-headers: kmod/ builds against the VM kernel's headers and the .ko lands in the work folder", async (t) => {
     const lines: string[] = [];
     const t0 = Date.now();
-    const r = await buildModule(target, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build'), log: (l) => lines.push(l) });
+    const r = await buildModule(target, {
+      moduleDir: KMOD,
+      localBuildRoot: path.join(tmp, 'build'),
+      log: (l) => lines.push(l),
+    });
     t.diagnostic(`${r.summary} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
     assert.equal(r.mode, 'local-headers');
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'note'), [], 'the reference module builds clean');
+    assert.deepEqual(
+      r.diagnostics.filter((d) => d.severity !== 'note'),
+      [],
+      'the reference module builds clean',
+    );
     assert.match(r.koPath ?? '', new RegExp(`^${WORK}/kmod-[0-9a-f]{12}/nlreply\\.ko$`));
     koPath = r.koPath as string;
     assert.match(await guest(vm, ['sh', '-c', 'ls -l "$1"', 'sh', koPath]), /nlreply\.ko/);
-    assert.ok(lines.some((l) => /LD \[M\]\s+\S+nlreply\.ko/.test(l)), 'kbuild output went to the log');
+    assert.ok(
+      lines.some((l) => /LD \[M\]\s+\S+nlreply\.ko/.test(l)),
+      'kbuild output went to the log',
+    );
   });
 
   test('an SSH target (not the built-in lab) in local-headers mode: headers fetched for its uname -r, or taken from headersDir', async (t) => {
@@ -127,24 +151,44 @@ describe('module loop in the lab through extension code', () => {
       assert.equal(st.kind, 'connected', st.detail);
       const viaFetch = await moduleTargetOf(manager.session('vm'), { cacheDir: CACHE, log: (l) => fetched.push(l) });
       assert.equal(viaFetch.headersDir, undefined, 'no headers configured');
-      const r = await buildModule(viaFetch, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-fetch'), log: () => undefined });
+      const r = await buildModule(viaFetch, {
+        moduleDir: KMOD,
+        localBuildRoot: path.join(tmp, 'build-fetch'),
+        log: () => undefined,
+      });
       assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
-      assert.ok(fetched.some((l) => l.includes(`runs kernel ${vm.kernelRelease}: fetching its headers`)), fetched.join('\n'));
+      assert.ok(
+        fetched.some((l) => l.includes(`runs kernel ${vm.kernelRelease}: fetching its headers`)),
+        fetched.join('\n'),
+      );
       t.diagnostic(fetched.join(' | '));
 
       await manager.setTargets(validTargets([{ ...entry, headersDir: vm.headersDir }]), 'vm');
-      const configured = await moduleTargetOf(manager.session('vm'), { cacheDir: path.join(tmp, 'no-cache'), log: () => undefined });
+      const configured = await moduleTargetOf(manager.session('vm'), {
+        cacheDir: path.join(tmp, 'no-cache'),
+        log: () => undefined,
+      });
       assert.equal(configured.headersDir, vm.headersDir);
       assert.equal(configured.fetchHeaders, undefined, 'configured headers are used as they are');
-      const r2 = await buildModule(configured, { moduleDir: KMOD, localBuildRoot: path.join(tmp, 'build-configured'), log: () => undefined });
+      const r2 = await buildModule(configured, {
+        moduleDir: KMOD,
+        localBuildRoot: path.join(tmp, 'build-configured'),
+        log: () => undefined,
+      });
       assert.equal(r2.ok, true, `${r2.summary}\n${r2.output}`);
     } finally {
       await manager.dispose();
     }
     // A kernel that is no Debian kernel, or of another architecture: refused before any download, saying what to do.
-    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.18.0-custom', () => undefined), /not a Debian kernel.*headersDir/);
+    await assert.rejects(
+      fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.18.0-custom', () => undefined),
+      /not a Debian kernel.*headersDir/,
+    );
     // Debian's 32-bit ARM flavour: neither this machine's architecture nor one it cross-builds for.
-    await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.1.0-57-armmp', () => undefined), /not a Debian kernel for amd64 or arm64/);
+    await assert.rejects(
+      fetchDebianHeaders(path.join(tmp, 'no-cache'), '6.1.0-57-armmp', () => undefined),
+      /not a Debian kernel for amd64 or arm64/,
+    );
   });
 
   test('insmod with parameters from the setting; loaded state and parameters read back', async () => {
@@ -155,7 +199,8 @@ describe('module loop in the lab through extension code', () => {
     assert.equal(state.state, 'Live');
     const params = await moduleParameters(target, 'nlreply');
     assert.equal(params.get('protocol'), '31');
-    for (const c of ['received', 'replied', 'unicast_failures', 'malformed']) assert.match(params.get(c) ?? '', /^\d+$/, c);
+    for (const c of ['received', 'replied', 'unicast_failures', 'malformed'])
+      assert.match(params.get(c) ?? '', /^\d+$/, c);
   });
 
   test('a second insmod says the module is already loaded', async () => {
@@ -164,7 +209,10 @@ describe('module loop in the lab through extension code', () => {
 
   test('the kernel log: read once, then followed as new lines come', async () => {
     const once = await readKernelLog(target);
-    assert.ok(once.some((l) => /nlreply: serving netlink protocol 31/.test(l)), once.slice(-5).join('\n'));
+    assert.ok(
+      once.some((l) => /nlreply: serving netlink protocol 31/.test(l)),
+      once.slice(-5).join('\n'),
+    );
     const marker = `module-loop marker ${Date.now()}`;
     const seen: string[] = [];
     let gaps = 0;
@@ -210,7 +258,8 @@ describe('module loop in the lab through extension code', () => {
   });
 
   test('a wrong expectation fails with the decoded reply in the message', async () => {
-    const wrong = parseExerciseText(`protocol: 31
+    const wrong = parseExerciseText(
+      `protocol: 31
 spec: nlreply.yaml
 steps:
   - name: expects another text
@@ -220,18 +269,24 @@ steps:
     send: {flags: [REQUEST, ACK], seq: 43}
     expect: nothing
     timeoutMs: 500
-`, path.join(KMOD, 'inline.yaml'));
+`,
+      path.join(KMOD, 'inline.yaml'),
+    );
     assert.deepEqual(wrong.problems, []);
     const [a, b] = await runExercise(wrong.exercise!, new OneShotExchanger(target, GUEST_HELPER));
     assert.equal(a?.status, 'fail');
-    assert.match(a!.message, /^reply #0: text is "message from port \d+ processed by kernel: abc", expected "message from port \$\{portid\} processed by kernel: xyz"/);
+    assert.match(
+      a!.message,
+      /^reply #0: text is "message from port \d+ processed by kernel: abc", expected "message from port \$\{portid\} processed by kernel: xyz"/,
+    );
     assert.match(a!.details, /received 1 message:\n#0 @0 .*NLMSG_DONE|received 1 message:\n#0 @0 .*request/);
     assert.equal(b?.status, 'fail');
     assert.match(b!.message, /^expected nothing within 500 ms, got 1 reply/);
   });
 
-  test('the lab kernel\'s own protocols: an rtnetlink error and an nlctrl reply matched by attributes', async () => {
-    const parsed = parseExerciseText(`protocol: route
+  test("the lab kernel's own protocols: an rtnetlink error and an nlctrl reply matched by attributes", async () => {
+    const parsed = parseExerciseText(
+      `protocol: route
 steps:
   - name: no such link
     send: {type: RTM_GETLINK, flags: [REQUEST, ACK], seq: 1, header: "00000000 ffffff7f 00000000 00000000"}
@@ -239,9 +294,12 @@ steps:
   - name: loopback by index
     send: {type: RTM_GETLINK, flags: REQUEST, seq: 2, header: "00000000 01000000 00000000 00000000"}
     expect: {reply: {type: RTM_NEWLINK, seq: 2, attrs: {IFLA_IFNAME: lo, IFLA_MTU: 65536}}}
-`, '/lab/route.yaml');
+`,
+      '/lab/route.yaml',
+    );
     assert.deepEqual(parsed.problems, []);
-    const genl = parseExerciseText(`protocol: generic
+    const genl = parseExerciseText(
+      `protocol: generic
 steps:
   - name: nlctrl resolves itself
     send: {type: 16, flags: REQUEST, seq: 3, header: "03010000", attrs: [{type: 2, string: nlctrl}]}
@@ -249,10 +307,15 @@ steps:
   - name: an unknown family is ENOENT
     send: {type: 16, flags: [REQUEST, ACK], seq: 4, header: "03010000", attrs: [{type: 2, string: no-such-family}]}
     expect: {error: ENOENT}
-`, '/lab/genl.yaml');
+`,
+      '/lab/genl.yaml',
+    );
     assert.deepEqual(genl.problems, []);
     const exchanger = new OneShotExchanger(target, GUEST_HELPER);
-    const results = [...await runExercise(parsed.exercise!, exchanger), ...await runExercise(genl.exercise!, exchanger)];
+    const results = [
+      ...(await runExercise(parsed.exercise!, exchanger)),
+      ...(await runExercise(genl.exercise!, exchanger)),
+    ];
     for (const r of results) assert.equal(r.status, 'pass', `${r.step.name}: ${r.message}\n${r.details}`);
   });
 
@@ -270,7 +333,10 @@ steps:
   test('a broken copy: compiler diagnostics point at the local file and line', async () => {
     const dir = moduleCopy(tmp, 'broken-gcc');
     const file = path.join(dir, 'nlreply.c');
-    const source = readFileSync(file, 'utf8').replace('static int __init nlreply_init(void)\n{\n', 'static int __init nlreply_init(void)\n{\n\tint oops = undeclared_thing;\n');
+    const source = readFileSync(file, 'utf8').replace(
+      'static int __init nlreply_init(void)\n{\n',
+      'static int __init nlreply_init(void)\n{\n\tint oops = undeclared_thing;\n',
+    );
     writeFileSync(file, source);
     const r = await buildModule(target, { moduleDir: dir, localBuildRoot: path.join(tmp, 'build') });
     assert.equal(r.ok, false);
@@ -280,7 +346,7 @@ steps:
     assert.equal(err.file, file, 'mapped from the build copy to the local module folder');
     assert.equal(err.local, true);
     assert.equal(err.line, lineOf(source, '\tint oops = undeclared_thing;'));
-    assert.equal(err.col, 20, 'gcc\'s display column: the tab counts 8');
+    assert.equal(err.col, 20, "gcc's display column: the tab counts 8");
     assert.match(err.message, /undeclared_thing.* undeclared/);
     assert.match(r.summary, /nlreply did not build \(make exited 2, \d+ errors?; first: nlreply\.c:\d+: .*undeclared/);
   });
@@ -290,7 +356,10 @@ steps:
     const file = path.join(dir, 'nlreply.c');
     const source = readFileSync(file, 'utf8')
       .replace('#include <net/sock.h>\n', '#include <net/sock.h>\n\nextern void nlreply_not_exported(void);\n')
-      .replace('static int __init nlreply_init(void)\n{\n', 'static int __init nlreply_init(void)\n{\n\tnlreply_not_exported();\n');
+      .replace(
+        'static int __init nlreply_init(void)\n{\n',
+        'static int __init nlreply_init(void)\n{\n\tnlreply_not_exported();\n',
+      );
     writeFileSync(file, source);
     const r = await buildModule(target, { moduleDir: dir, localBuildRoot: path.join(tmp, 'build') });
     assert.equal(r.ok, false);

@@ -6,10 +6,30 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LabVm } from '../../extension/src/lab/labVm';
 import {
-  GUEST_HELPER, GUEST_KO, counters, delta, guest, guestSh, installModuleAndHelper, kernelLog,
-  kernelTroubleSince, moduleLoaded, serve, skbHeadsActive, startLab,
+  GUEST_HELPER,
+  GUEST_KO,
+  counters,
+  delta,
+  guest,
+  guestSh,
+  installModuleAndHelper,
+  kernelLog,
+  kernelTroubleSince,
+  moduleLoaded,
+  serve,
+  skbHeadsActive,
+  startLab,
 } from './labFixture';
-import { NLMSG_DONE, NLM_F_ACK, NLM_F_REQUEST, NLREPLY_PROTOCOL, hex, nlmsg, parseOne, replyText } from '../support/netlink-bytes';
+import {
+  NLMSG_DONE,
+  NLM_F_ACK,
+  NLM_F_REQUEST,
+  NLREPLY_PROTOCOL,
+  hex,
+  nlmsg,
+  parseOne,
+  replyText,
+} from '../support/netlink-bytes';
 
 const P = String(NLREPLY_PROTOCOL);
 const ACK = NLM_F_REQUEST | NLM_F_ACK;
@@ -93,7 +113,15 @@ describe('nlreply in the lab kernel', () => {
   test('without NLM_F_ACK nothing comes back within the timeout', async () => {
     const before = await counters(vm);
     const r = await vm.exec(
-      [GUEST_HELPER, 'xchg', '--protocol', P, '--timeout', '1000', hex(nlmsg({ flags: NLM_F_REQUEST, seq: 5, payload: 'quiet\0' }))],
+      [
+        GUEST_HELPER,
+        'xchg',
+        '--protocol',
+        P,
+        '--timeout',
+        '1000',
+        hex(nlmsg({ flags: NLM_F_REQUEST, seq: 5, payload: 'quiet\0' })),
+      ],
       { timeoutMs: 30_000 },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -112,13 +140,40 @@ describe('nlreply in the lab kernel', () => {
       { id: 'huge-len', bytes: nlmsg({ lenField: 0xffffffff, seq: 5 }), malformed: 1, received: 0 },
       { id: 'half-header', bytes: header.subarray(0, 8), malformed: 1, received: 0 },
       { id: 'empty-payload', bytes: nlmsg({ seq: 6 }), malformed: 0, received: 1, text: /processed by kernel$/ },
-      { id: 'unterminated', bytes: nlmsg({ seq: 7, payload: 'abc', pad: false }), malformed: 0, received: 1, text: /kernel: abc$/ },
-      { id: 'binary', bytes: nlmsg({ seq: 8, payload: Buffer.from([0x61, 0x01, 0xff, 0x62]) }), malformed: 0, received: 1, text: /kernel: a\.\.b$/ },
-      { id: 'long', bytes: nlmsg({ seq: 9, payload: 'x'.repeat(4000) }), malformed: 0, received: 1, text: /kernel: x+$/ },
+      {
+        id: 'unterminated',
+        bytes: nlmsg({ seq: 7, payload: 'abc', pad: false }),
+        malformed: 0,
+        received: 1,
+        text: /kernel: abc$/,
+      },
+      {
+        id: 'binary',
+        bytes: nlmsg({ seq: 8, payload: Buffer.from([0x61, 0x01, 0xff, 0x62]) }),
+        malformed: 0,
+        received: 1,
+        text: /kernel: a\.\.b$/,
+      },
+      {
+        id: 'long',
+        bytes: nlmsg({ seq: 9, payload: 'x'.repeat(4000) }),
+        malformed: 0,
+        received: 1,
+        text: /kernel: x+$/,
+      },
       // A good message followed by a tail too short to be one: the first is answered, the tail counted.
-      { id: 'good-then-tail', bytes: Buffer.concat([nlmsg({ seq: 10 }), header.subarray(0, 12)]), malformed: 1, received: 1, text: /processed by kernel$/ },
+      {
+        id: 'good-then-tail',
+        bytes: Buffer.concat([nlmsg({ seq: 10 }), header.subarray(0, 12)]),
+        malformed: 1,
+        received: 1,
+        text: /processed by kernel$/,
+      },
     ];
-    const a = await serve(vm, cases.map((c) => `${c.id} xchg ${P} 400 ${c.bytes.toString('hex')}`));
+    const a = await serve(
+      vm,
+      cases.map((c) => `${c.id} xchg ${P} 400 ${c.bytes.toString('hex')}`),
+    );
     for (const c of cases) {
       const got = a.get(c.id);
       assert.ok(got, `no answer for ${c.id}`);
@@ -132,8 +187,16 @@ describe('nlreply in the lab kernel', () => {
       }
     }
     const d = delta(await counters(vm), before);
-    assert.equal(d.malformed, cases.reduce((n, c) => n + c.malformed, 0), 'malformed counter');
-    assert.equal(d.received, cases.reduce((n, c) => n + c.received, 0), 'received counter');
+    assert.equal(
+      d.malformed,
+      cases.reduce((n, c) => n + c.malformed, 0),
+      'malformed counter',
+    );
+    assert.equal(
+      d.received,
+      cases.reduce((n, c) => n + c.received, 0),
+      'received counter',
+    );
     assert.deepEqual(await kernelTroubleSince(vm, dmesgBefore), [], 'kernel trouble in dmesg');
   });
 
@@ -158,7 +221,10 @@ describe('nlreply in the lab kernel', () => {
     const t0 = Date.now();
     const out = await guestSh(vm, script, [ackText, twoInOne, noAck, ackBare], 300_000);
     const seconds = (Date.now() - t0) / 1000;
-    const [b1, b2, s3, s4] = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const [b1, b2, s3, s4] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     assert.ok(b1 && b2 && s3 && s4, out);
     assert.equal(b1.replies, 25000);
     assert.equal(b1.timeouts, 0);
@@ -175,7 +241,16 @@ describe('nlreply in the lab kernel', () => {
 
   test('a sender that never reads: replies fail, unicast_failures rises', async () => {
     const before = await counters(vm);
-    const out = await guest(vm, [GUEST_HELPER, 'send', '--protocol', P, '--count', '5000', '--no-read', hex(nlmsg({ seq: 11, payload: 'never read\0' }))]);
+    const out = await guest(vm, [
+      GUEST_HELPER,
+      'send',
+      '--protocol',
+      P,
+      '--count',
+      '5000',
+      '--no-read',
+      hex(nlmsg({ seq: 11, payload: 'never read\0' })),
+    ]);
     const res = JSON.parse(out) as { sent: number };
     assert.equal(res.sent, 5000);
     const d = delta(await counters(vm), before);
@@ -202,7 +277,12 @@ describe('nlreply in the lab kernel', () => {
       kill $p1 $p2; wait $p1; wait $p2
       echo "refused=$refused"
       rmmod nlreply && echo "removed-after-traffic"`;
-    const out = await guestSh(vm, script, [hex(nlmsg({ seq: 12 })), hex(nlmsg({ seq: 13, flags: NLM_F_REQUEST }))], 120_000);
+    const out = await guestSh(
+      vm,
+      script,
+      [hex(nlmsg({ seq: 12 })), hex(nlmsg({ seq: 13, flags: NLM_F_REQUEST }))],
+      120_000,
+    );
     assert.match(out, /loaded-during-traffic/);
     assert.match(out, /traffic-flowing/);
     assert.match(out, /refused=10/);
@@ -220,21 +300,28 @@ describe('nlreply in the lab kernel', () => {
       assert.equal(parseOne(out).seq, 21);
       await guest(vm, ['rmmod', 'nlreply']);
       // Without the module nobody serves protocol 31: the helper cannot even open the socket.
-      const gone = await vm.exec([GUEST_HELPER, 'xchg', '--protocol', P, '--timeout', '500', probe], { timeoutMs: 30_000 });
+      const gone = await vm.exec([GUEST_HELPER, 'xchg', '--protocol', P, '--timeout', '500', probe], {
+        timeoutMs: 30_000,
+      });
       assert.notEqual(gone.code, 0, `cycle ${cycle}: protocol ${P} must be gone after rmmod`);
       assert.match(gone.stderr, /not supported|EPROTONOSUPPORT|refused/i, `cycle ${cycle}: ${gone.stderr}`);
     }
   });
 
   test('another free number (30) loads too, and its senders hold the module against rmmod', async () => {
-    const out = await guestSh(vm, `
+    const out = await guestSh(
+      vm,
+      `
       insmod ${GUEST_KO} protocol=30 || exit 1
       ${GUEST_HELPER} bench --protocol 30 --count 100000000 --timeout 1000 "$1" > /dev/null 2>&1 & b=$!
       sleep 1
       echo "refcnt=$(cat /sys/module/nlreply/refcnt)"
       rmmod nlreply 2>/dev/null && echo "removed-under-traffic"
       kill $b; wait $b
-      rmmod nlreply && echo "removed-after"`, [hex(nlmsg({ seq: 31 }))], 120_000);
+      rmmod nlreply && echo "removed-after"`,
+      [hex(nlmsg({ seq: 31 }))],
+      120_000,
+    );
     assert.match(out, /refcnt=[1-9]/, out);
     assert.doesNotMatch(out, /removed-under-traffic/);
     assert.match(out, /removed-after/);
@@ -245,7 +332,9 @@ describe('nlreply in the lab kernel', () => {
   // sender inside nlreply_rcv() could run freed module code (an Oops in this lab). The script shows which.
   test('protocol=2 (NETLINK_USERSOCK) is refused at load: sockets there would not hold the module', async () => {
     const dmesgBeforeLoad = await kernelLog(vm);
-    const out = await guestSh(vm, `
+    const out = await guestSh(
+      vm,
+      `
       if insmod ${GUEST_KO} protocol=2 2>/tmp/insmod.err; then
         echo "insmod-loaded refcnt=$(cat /sys/module/nlreply/refcnt)"
         ${GUEST_HELPER} bench --protocol 2 --count 100000000 --timeout 1000 "$1" > /dev/null 2>&1 & b=$!
@@ -259,13 +348,23 @@ describe('nlreply in the lab kernel', () => {
       fi
       # The refused load left the kernel's own entry as it was: user sockets on 2 still open (no kernel socket
       # answers, so the send itself is refused).
-      ${GUEST_HELPER} send --protocol 2 --count 1 "$1"`, [hex(nlmsg({ seq: 32 }))], 120_000);
+      ${GUEST_HELPER} send --protocol 2 --count 1 "$1"`,
+      [hex(nlmsg({ seq: 32 }))],
+      120_000,
+    );
     assert.match(out, /insmod-refused: .*busy/i, out);
     assert.equal(await moduleLoaded(vm), false);
     const log = (await kernelLog(vm)).slice(dmesgBeforeLoad.length);
-    assert.match(log, /nlreply: netlink protocol 2 belongs to another module or to the kernel \(2 is NETLINK_USERSOCK\).*choose a free number/);
+    assert.match(
+      log,
+      /nlreply: netlink protocol 2 belongs to another module or to the kernel \(2 is NETLINK_USERSOCK\).*choose a free number/,
+    );
     assert.doesNotMatch(log, /serving netlink protocol 2/);
-    const sent = JSON.parse(out.trim().split('\n').at(-1) ?? '') as { sent: number; failed: number; firstError: string };
+    const sent = JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
+      sent: number;
+      failed: number;
+      firstError: string;
+    };
     assert.deepEqual([sent.sent, sent.failed, sent.firstError], [0, 1, 'ECONNREFUSED'], out);
   });
 

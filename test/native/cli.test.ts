@@ -6,9 +6,28 @@ import { describe, test } from 'node:test';
 
 import { lines, runHelper, sanitizerReport, staticBinary, variants, type RunResult } from './helper-process';
 import {
-  CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, GENL_ID_CTRL, IFLA_IFNAME, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_MULTI,
-  NLM_F_REQUEST, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, cStringAttr, getFamily, getLink, getLinkDump, newLinkBogusKind,
-  message, noop, parseAttrs, parseError, parseMessageHex,
+  CTRL_ATTR_FAMILY_ID,
+  CTRL_ATTR_FAMILY_NAME,
+  GENL_ID_CTRL,
+  IFLA_IFNAME,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLM_F_ACK,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTNLGRP_IPV4_IFADDR,
+  cStringAttr,
+  getFamily,
+  getLink,
+  getLinkDump,
+  newLinkBogusKind,
+  message,
+  noop,
+  parseAttrs,
+  parseError,
+  parseMessageHex,
 } from '../support/netlink-bytes';
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -71,21 +90,32 @@ for (const v of variants) {
       const msgs = lines(r.stdout).map(parseMessageHex);
       // Generic netlink answers the first with the family and an ack, and rejects the second (no family has
       // id 0x7fff) with an error: all three arrive before the helper stops.
-      assert.deepEqual(msgs.map((m) => [m.type, m.seq]), [[GENL_ID_CTRL, 1], [NLMSG_ERROR, 1], [NLMSG_ERROR, 2]]);
+      assert.deepEqual(
+        msgs.map((m) => [m.type, m.seq]),
+        [
+          [GENL_ID_CTRL, 1],
+          [NLMSG_ERROR, 1],
+          [NLMSG_ERROR, 2],
+        ],
+      );
       assert.ok(parseError(msgs[2]).error < 0);
     });
 
-    test('xchg: an error reply carries the ext-ack text; stderr names it', { skip: !isRoot && 'needs CAP_NET_ADMIN' }, async () => {
-      const r = await runHelper(v.binary, ['xchg', '--protocol', '0', hex(newLinkBogusKind(9))]);
-      clean(v.sanitized, r);
-      assert.equal(r.code, 0, 'the kernel answered, so the exchange itself succeeded');
-      const msgs = lines(r.stdout).map(parseMessageHex);
-      assert.equal(msgs.length, 1);
-      const err = parseError(msgs[0]);
-      assert.equal(err.error, -95);
-      assert.match(err.text ?? '', /unknown device type/i);
-      assert.match(r.stderr, /^error 95 EOPNOTSUPP Unknown device type\n$/i);
-    });
+    test(
+      'xchg: an error reply carries the ext-ack text; stderr names it',
+      { skip: !isRoot && 'needs CAP_NET_ADMIN' },
+      async () => {
+        const r = await runHelper(v.binary, ['xchg', '--protocol', '0', hex(newLinkBogusKind(9))]);
+        clean(v.sanitized, r);
+        assert.equal(r.code, 0, 'the kernel answered, so the exchange itself succeeded');
+        const msgs = lines(r.stdout).map(parseMessageHex);
+        assert.equal(msgs.length, 1);
+        const err = parseError(msgs[0]);
+        assert.equal(err.error, -95);
+        assert.match(err.text ?? '', /unknown device type/i);
+        assert.match(r.stderr, /^error 95 EOPNOTSUPP Unknown device type\n$/i);
+      },
+    );
 
     test('xchg: no reply within the timeout prints nothing, says "timeout" on stderr, exits 0', async () => {
       const r = await runHelper(v.binary, ['xchg', '--protocol', '0', '--timeout', '300', hex(noop(3))]);
@@ -106,7 +136,12 @@ for (const v of variants) {
 
     test('xchg: a protocol nothing serves fails with exit 1 and the reason', async () => {
       const protocol = await unusedProtocol(v.binary);
-      const r = await runHelper(v.binary, ['xchg', '--protocol', String(protocol), hex(noop(1, NLM_F_REQUEST | NLM_F_ACK))]);
+      const r = await runHelper(v.binary, [
+        'xchg',
+        '--protocol',
+        String(protocol),
+        hex(noop(1, NLM_F_REQUEST | NLM_F_ACK)),
+      ]);
       clean(v.sanitized, r);
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`socket\\(AF_NETLINK, protocol ${protocol}\\): Protocol not supported`));
@@ -152,10 +187,19 @@ for (const v of variants) {
         [['xchg', '--protocol', `1${esc}`, '00'], 'nlhelper xchg: --protocol "1?[2J?]0;owned?" is not a number 0-31'],
         [['xchg', '--protocol', '0', `0${esc}`], "nlhelper xchg: HEX: '?' at digit 2 is not a hex digit"],
         [['bench', `--frob${esc}`], 'nlhelper bench: unknown option "--frob?[2J?]0;owned?"'],
-        [['send', '--protocol', '0', `--count=${esc}`, '00'], 'nlhelper send: --count "?[2J?]0;owned?" is not a number 1-100000000'],
-        [['monitor', '--protocol', '0', '--groups', `1,\t2${esc}`, '--timeout', '1'], 'nlhelper monitor: --groups "?2?[2J?]0;owned?" is not a number 1-1048576'],
+        [
+          ['send', '--protocol', '0', `--count=${esc}`, '00'],
+          'nlhelper send: --count "?[2J?]0;owned?" is not a number 1-100000000',
+        ],
+        [
+          ['monitor', '--protocol', '0', '--groups', `1,\t2${esc}`, '--timeout', '1'],
+          'nlhelper monitor: --groups "?2?[2J?]0;owned?" is not a number 1-1048576',
+        ],
         [['monitor', `x${esc}`], 'nlhelper monitor: unexpected argument "x?[2J?]0;owned?"'],
-        [['xchg', '--protocol', '0', '00', `\r${esc}`], 'nlhelper xchg: one HEX argument only (second: "??[2J?]0;owned?")'],
+        [
+          ['xchg', '--protocol', '0', '00', `\r${esc}`],
+          'nlhelper xchg: one HEX argument only (second: "??[2J?]0;owned?")',
+        ],
         [[`fr${esc}ob`], 'nlhelper: unknown command "fr?[2J?]0;owned?ob"'],
       ];
       for (const [args, message] of cases) {
@@ -163,7 +207,11 @@ for (const v of variants) {
         clean(v.sanitized, r);
         assert.equal(r.code, 2, `${JSON.stringify(args)}: exit ${r.code}, stderr ${r.stderr}`);
         assert.equal(lines(r.stderr)[0], message, JSON.stringify(args));
-        assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f]/, `raw control bytes on stderr for ${JSON.stringify(args)}`);
+        assert.doesNotMatch(
+          r.stderr,
+          /[\u0000-\u0009\u000b-\u001f\u007f]/,
+          `raw control bytes on stderr for ${JSON.stringify(args)}`,
+        );
       }
     });
 
@@ -180,23 +228,45 @@ for (const v of variants) {
       clean(v.sanitized, r);
       assert.equal(r.code, 0);
       const info = JSON.parse(r.stdout) as {
-        helper: string; version: number; uname: { sysname: string; release: string; machine: string };
-        kernelProtocols: number[]; netlink: Array<{ protocol: number; portid: number; groups: string }>;
+        helper: string;
+        version: number;
+        uname: { sysname: string; release: string; machine: string };
+        kernelProtocols: number[];
+        netlink: Array<{ protocol: number; portid: number; groups: string }>;
       };
       assert.equal(info.helper, 'nlhelper');
       assert.equal(info.version, 1);
       assert.equal(info.uname.sysname, 'Linux');
       assert.equal(info.uname.release, execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
-      assert.ok(info.kernelProtocols.includes(0) && info.kernelProtocols.includes(16), JSON.stringify(info.kernelProtocols));
+      assert.ok(
+        info.kernelProtocols.includes(0) && info.kernelProtocols.includes(16),
+        JSON.stringify(info.kernelProtocols),
+      );
       assert.ok(info.netlink.some((row) => row.protocol === 0 && row.portid === 0));
       assert.ok(info.netlink.every((row) => /^[0-9a-f]{8}$/.test(row.groups)));
     });
 
     test('bench: times N rtnetlink exchanges in-process', async (t) => {
-      const r = await runHelper(v.binary, ['bench', '--protocol', '0', '--count', '2000', '--timeout', '1000', hex(getLink(1, 1))]);
+      const r = await runHelper(v.binary, [
+        'bench',
+        '--protocol',
+        '0',
+        '--count',
+        '2000',
+        '--timeout',
+        '1000',
+        hex(getLink(1, 1)),
+      ]);
       clean(v.sanitized, r);
       assert.equal(r.code, 0, r.stderr);
-      const result = JSON.parse(r.stdout) as { count: number; seconds: number; perSecond: number; replies: number; timeouts: number; kernelErrors: number };
+      const result = JSON.parse(r.stdout) as {
+        count: number;
+        seconds: number;
+        perSecond: number;
+        replies: number;
+        timeouts: number;
+        kernelErrors: number;
+      };
       assert.equal(result.count, 2000);
       assert.equal(result.replies, 2000, 'one RTM_NEWLINK per RTM_GETLINK of lo');
       assert.equal(result.timeouts, 0);
@@ -206,7 +276,17 @@ for (const v of variants) {
     });
 
     test('send: N requests without reading the answers', async () => {
-      const r = await runHelper(v.binary, ['send', '--protocol', '0', '--count', '300', '--no-read', '--rcvbuf', '4096', hex(noop(1, NLM_F_REQUEST | NLM_F_ACK))]);
+      const r = await runHelper(v.binary, [
+        'send',
+        '--protocol',
+        '0',
+        '--count',
+        '300',
+        '--no-read',
+        '--rcvbuf',
+        '4096',
+        hex(noop(1, NLM_F_REQUEST | NLM_F_ACK)),
+      ]);
       clean(v.sanitized, r);
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(r.stdout) as { sent: number; failed: number; repliesRead: number; portid: number };
@@ -214,39 +294,54 @@ for (const v of variants) {
       assert.equal(result.failed, 0);
       assert.equal(result.repliesRead, 0);
       assert.ok(result.portid > 0);
-      const reading = await runHelper(v.binary, ['send', '--protocol', '0', '--count', '50', hex(noop(1, NLM_F_REQUEST | NLM_F_ACK))]);
+      const reading = await runHelper(v.binary, [
+        'send',
+        '--protocol',
+        '0',
+        '--count',
+        '50',
+        hex(noop(1, NLM_F_REQUEST | NLM_F_ACK)),
+      ]);
       const readResult = JSON.parse(reading.stdout) as { sent: number; repliesRead: number };
       assert.equal(readResult.sent, 50);
       assert.equal(readResult.repliesRead, 50, 'without --no-read the acks are read as they come');
     });
 
-    test('monitor: an address added on lo arrives as RTM_NEWADDR', { skip: !isRoot && 'needs CAP_NET_ADMIN' }, async () => {
-      const address = `127.77.${(process.pid >> 8) & 0xff}.${(process.pid & 0xfe) + 1}/8`;
-      const child = spawn(v.binary, ['monitor', '--protocol', '0', '--groups', String(RTNLGRP_IPV4_IFADDR), '--timeout', '8000', '--count', '1'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      const ready = new Promise<void>((resolve) => {
-        child.stderr.setEncoding('utf8').on('data', (c: string) => {
-          stderr += c;
-          if (stderr.includes('monitoring protocol 0')) resolve();
+    test(
+      'monitor: an address added on lo arrives as RTM_NEWADDR',
+      { skip: !isRoot && 'needs CAP_NET_ADMIN' },
+      async () => {
+        const address = `127.77.${(process.pid >> 8) & 0xff}.${(process.pid & 0xfe) + 1}/8`;
+        const child = spawn(
+          v.binary,
+          ['monitor', '--protocol', '0', '--groups', String(RTNLGRP_IPV4_IFADDR), '--timeout', '8000', '--count', '1'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+        const ready = new Promise<void>((resolve) => {
+          child.stderr.setEncoding('utf8').on('data', (c: string) => {
+            stderr += c;
+            if (stderr.includes('monitoring protocol 0')) resolve();
+          });
         });
-      });
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await ready;
-      try {
-        execFileSync('ip', ['addr', 'add', address, 'dev', 'lo']);
-      } finally {
-        execFileSync('ip', ['addr', 'del', address, 'dev', 'lo']);
-      }
-      assert.equal(await exited, 0);
-      if (v.sanitized) assert.equal(sanitizerReport(stderr), undefined, stderr);
-      const msgs = lines(stdout).map(parseMessageHex);
-      assert.equal(msgs.length, 1, '--count 1 stops after one message');
-      assert.equal(msgs[0].type, RTM_NEWADDR);
-    });
+        const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+        await ready;
+        try {
+          execFileSync('ip', ['addr', 'add', address, 'dev', 'lo']);
+        } finally {
+          execFileSync('ip', ['addr', 'del', address, 'dev', 'lo']);
+        }
+        assert.equal(await exited, 0);
+        if (v.sanitized) assert.equal(sanitizerReport(stderr), undefined, stderr);
+        const msgs = lines(stdout).map(parseMessageHex);
+        assert.equal(msgs.length, 1, '--count 1 stops after one message');
+        assert.equal(msgs[0].type, RTM_NEWADDR);
+      },
+    );
   });
 }
 
@@ -257,7 +352,10 @@ describe('nlhelper static build', () => {
     assert.doesNotMatch(headers, /INTERP/);
     const r = await runHelper(staticBinary, ['xchg', '--protocol', '16', hex(getFamily(5, 'nlctrl'))]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(lines(r.stdout).map((l) => parseMessageHex(l).type), [GENL_ID_CTRL, NLMSG_ERROR]);
+    assert.deepEqual(
+      lines(r.stdout).map((l) => parseMessageHex(l).type),
+      [GENL_ID_CTRL, NLMSG_ERROR],
+    );
   });
 
   test('ack flag stays as given: a NOOP with NLM_F_ACK is acked', async () => {

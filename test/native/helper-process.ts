@@ -23,13 +23,17 @@ export const staticBinary = path.join(nativeBuild, 'static', 'nlhelper');
 export const fuzzBinary = path.join(nativeBuild, 'fuzz', 'nlhelper-fuzz');
 
 export function requireBinary(binary: string): string {
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: build it with \`bash test/native/run.sh\` or make -C native`);
+  if (!existsSync(binary))
+    throw new Error(`${binary} is missing: build it with \`bash test/native/run.sh\` or make -C native`);
   return binary;
 }
 
 /** Sanitizer reports that must never appear on stderr. */
 export function sanitizerReport(stderr: string): string | undefined {
-  const m = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer)[^\n]*/.exec(stderr);
+  const m =
+    /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer)[^\n]*/.exec(
+      stderr,
+    );
   return m?.[0];
 }
 
@@ -173,7 +177,11 @@ export class HelperSession {
       const timer = setTimeout(() => {
         const i = this.waiters.findIndex((w) => w.id === id);
         if (i >= 0) this.waiters.splice(i, 1);
-        reject(new Error(`no final line for request ${id} within ${timeoutMs} ms; got ${JSON.stringify(this.byId.get(id) ?? [])}`));
+        reject(
+          new Error(
+            `no final line for request ${id} within ${timeoutMs} ms; got ${JSON.stringify(this.byId.get(id) ?? [])}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push({ id, resolve, reject, timer });
     });
@@ -194,7 +202,10 @@ export class HelperSession {
       const found = this.events.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching event within ${timeoutMs} ms; events: ${JSON.stringify(this.events.map((e) => e.slice(0, 60)))}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching event within ${timeoutMs} ms; events: ${JSON.stringify(this.events.map((e) => e.slice(0, 60)))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.eventListeners.push(() => {

@@ -11,6 +11,8 @@ const run = promisify(execFile);
 export async function headersFor(series: string): Promise<string> {
   const fromEnv = process.env[`NLREPLY_KDIR_${series.replace('.', '_')}`];
   if (fromEnv) return fromEnv;
-  const { stdout } = await run('bash', [path.join(repoRoot, 'test/native/fetch-kernel-headers.sh'), series], { maxBuffer: 1 << 24 });
+  const { stdout } = await run('bash', [path.join(repoRoot, 'test/native/fetch-kernel-headers.sh'), series], {
+    maxBuffer: 1 << 24,
+  });
   return stdout.trim().split('\n').pop() ?? '';
 }

@@ -4,7 +4,17 @@
 // fixed name earlier versions used) is never written to or built in, and a build folder that is not ours is refused.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -51,42 +61,63 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
 }
 
 describe('the local build folder', () => {
-  test('a <TMPDIR>/netlink-kmod-build/<module> folder another user made first (0777, a file planted) is not used', { timeout: 600_000 }, async (t) => {
-    // The folder earlier versions built in for exactly these sources and headers, made first by someone else.
-    const sharedTmp = path.join(tmp, 'shared-tmp');
-    const src = await readModuleSources(KMOD);
-    const planted = path.join(sharedTmp, 'netlink-kmod-build', `${src.moduleName}-${src.hash}-${createHash('sha256').update(kdir).digest('hex').slice(0, 8)}`);
-    mkdirSync(planted, { recursive: true });
-    for (const d of [path.dirname(planted), planted]) {
-      chmodSync(d, 0o777);
-      chownSync(d, NOBODY, NOBODY);
-    }
-    writeFileSync(path.join(planted, 'planted'), 'not ours\n');
-    const cache = path.join(tmp, 'cache');
-    const lines: string[] = [];
-    const r = await withEnv({ TMPDIR: sharedTmp, XDG_CACHE_HOME: cache }, () =>
-      buildModule(thisMachine(path.join(tmp, 'work')), { moduleDir: KMOD, log: (l) => lines.push(l) }));
-    t.diagnostic(r.summary);
-    assert.deepEqual(readdirSync(planted), ['planted'], 'the build wrote into the folder another user made');
-    assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
-    const root = path.join(cache, 'netlink-workbench', 'kmod-build');
-    assert.ok(lines.some((l) => l.startsWith(`make -C ${kdir} M=${root}/nlreply-`)), lines.slice(0, 3).join('\n'));
-    for (const d of [root, ...readdirSync(root).map((n) => path.join(root, n))]) assert.equal(statSync(d).mode & 0o777, 0o700, d);
-    // What the build reports as the .ko's hash is what was uploaded: insmod checks it on the target.
-    assert.ok(r.koPath);
-    assert.equal(r.koSha256, createHash('sha256').update(readFileSync(r.koPath)).digest('hex'));
-    assert.equal(statSync(path.join(tmp, 'work')).mode & 0o777, 0o700, 'the work folder is made 0700');
-  });
+  test(
+    'a <TMPDIR>/netlink-kmod-build/<module> folder another user made first (0777, a file planted) is not used',
+    { timeout: 600_000 },
+    async (t) => {
+      // The folder earlier versions built in for exactly these sources and headers, made first by someone else.
+      const sharedTmp = path.join(tmp, 'shared-tmp');
+      const src = await readModuleSources(KMOD);
+      const planted = path.join(
+        sharedTmp,
+        'netlink-kmod-build',
+        `${src.moduleName}-${src.hash}-${createHash('sha256').update(kdir).digest('hex').slice(0, 8)}`,
+      );
+      mkdirSync(planted, { recursive: true });
+      for (const d of [path.dirname(planted), planted]) {
+        chmodSync(d, 0o777);
+        chownSync(d, NOBODY, NOBODY);
+      }
+      writeFileSync(path.join(planted, 'planted'), 'not ours\n');
+      const cache = path.join(tmp, 'cache');
+      const lines: string[] = [];
+      const r = await withEnv({ TMPDIR: sharedTmp, XDG_CACHE_HOME: cache }, () =>
+        buildModule(thisMachine(path.join(tmp, 'work')), { moduleDir: KMOD, log: (l) => lines.push(l) }),
+      );
+      t.diagnostic(r.summary);
+      assert.deepEqual(readdirSync(planted), ['planted'], 'the build wrote into the folder another user made');
+      assert.equal(r.ok, true, `${r.summary}\n${r.output}`);
+      const root = path.join(cache, 'netlink-workbench', 'kmod-build');
+      assert.ok(
+        lines.some((l) => l.startsWith(`make -C ${kdir} M=${root}/nlreply-`)),
+        lines.slice(0, 3).join('\n'),
+      );
+      for (const d of [root, ...readdirSync(root).map((n) => path.join(root, n))])
+        assert.equal(statSync(d).mode & 0o777, 0o700, d);
+      // What the build reports as the .ko's hash is what was uploaded: insmod checks it on the target.
+      assert.ok(r.koPath);
+      assert.equal(r.koSha256, createHash('sha256').update(readFileSync(r.koPath)).digest('hex'));
+      assert.equal(statSync(path.join(tmp, 'work')).mode & 0o777, 0o700, 'the work folder is made 0700');
+    },
+  );
 
   test('a build folder that belongs to another user is refused, naming folder and owner, before anything is built', async () => {
     const root = path.join(tmp, 'nobodys-build');
     mkdirSync(root, { mode: 0o700 });
     chownSync(root, NOBODY, NOBODY);
-    await assert.rejects(buildModule(thisMachine(path.join(tmp, 'work2')), { moduleDir: KMOD, localBuildRoot: root }), (e: unknown) => {
-      assert.ok(e instanceof KmodError, String(e));
-      assert.match(e.message, new RegExp(`^the local build folder ${root} belongs to (nobody \\()?uid ${NOBODY}\\)?, not to root \\(uid 0\\), so it is not used`));
-      return true;
-    });
+    await assert.rejects(
+      buildModule(thisMachine(path.join(tmp, 'work2')), { moduleDir: KMOD, localBuildRoot: root }),
+      (e: unknown) => {
+        assert.ok(e instanceof KmodError, String(e));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^the local build folder ${root} belongs to (nobody \\()?uid ${NOBODY}\\)?, not to root \\(uid 0\\), so it is not used`,
+          ),
+        );
+        return true;
+      },
+    );
     assert.deepEqual(readdirSync(root), []);
   });
 
@@ -94,7 +125,10 @@ describe('the local build folder', () => {
     const root = path.join(tmp, 'open-build');
     mkdirSync(root);
     chmodSync(root, 0o777);
-    await assert.rejects(buildModule(thisMachine(path.join(tmp, 'work3')), { moduleDir: KMOD, localBuildRoot: root }), /can be written by every user \(mode 0777\)/);
+    await assert.rejects(
+      buildModule(thisMachine(path.join(tmp, 'work3')), { moduleDir: KMOD, localBuildRoot: root }),
+      /can be written by every user \(mode 0777\)/,
+    );
     assert.deepEqual(readdirSync(root), []);
   });
 });

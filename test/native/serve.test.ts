@@ -5,8 +5,22 @@ import { after, before, describe, test } from 'node:test';
 
 import { HelperSession, sanitizerReport, variants } from './helper-process';
 import {
-  GENL_ID_CTRL, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_REQUEST, RTM_DELADDR, RTM_NEWADDR, RTM_NEWLINK,
-  RTNLGRP_IPV4_IFADDR, getFamily, getLink, getLinkDump, newLinkBogusKind, noop, parseError, parseMessageHex,
+  GENL_ID_CTRL,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLM_F_ACK,
+  NLM_F_REQUEST,
+  RTM_DELADDR,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTNLGRP_IPV4_IFADDR,
+  getFamily,
+  getLink,
+  getLinkDump,
+  newLinkBogusKind,
+  noop,
+  parseError,
+  parseMessageHex,
 } from '../support/netlink-bytes';
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -66,9 +80,14 @@ for (const v of variants) {
     });
 
     test('xchg: generic netlink reply and ack; uppercase hex accepted', async () => {
-      const { replies, final } = split(await s.request(`g1 xchg 16 1000 ${hex(getFamily(12, 'nlctrl')).toUpperCase()}`));
+      const { replies, final } = split(
+        await s.request(`g1 xchg 16 1000 ${hex(getFamily(12, 'nlctrl')).toUpperCase()}`),
+      );
       assert.equal(final, 'done');
-      assert.deepEqual(replies.map((r) => parseMessageHex(r).type), [GENL_ID_CTRL, NLMSG_ERROR]);
+      assert.deepEqual(
+        replies.map((r) => parseMessageHex(r).type),
+        [GENL_ID_CTRL, NLMSG_ERROR],
+      );
     });
 
     test('the exchange socket stays open across requests (same port id)', async () => {
@@ -81,12 +100,16 @@ for (const v of variants) {
       assert.ok(first.kernelProtocols.includes(0));
     });
 
-    test('xchg: a kernel error ends with `error <errno> <ENAME> <ext-ack text>` after the reply', { skip: !isRoot && 'needs CAP_NET_ADMIN' }, async () => {
-      const { replies, final } = split(await s.request(`e1 xchg 0 1000 ${hex(newLinkBogusKind(13))}`));
-      assert.equal(replies.length, 1);
-      assert.equal(parseError(parseMessageHex(replies[0])).error, -95);
-      assert.equal(final, 'error 95 EOPNOTSUPP Unknown device type');
-    });
+    test(
+      'xchg: a kernel error ends with `error <errno> <ENAME> <ext-ack text>` after the reply',
+      { skip: !isRoot && 'needs CAP_NET_ADMIN' },
+      async () => {
+        const { replies, final } = split(await s.request(`e1 xchg 0 1000 ${hex(newLinkBogusKind(13))}`));
+        assert.equal(replies.length, 1);
+        assert.equal(parseError(parseMessageHex(replies[0])).error, -95);
+        assert.equal(final, 'error 95 EOPNOTSUPP Unknown device type');
+      },
+    );
 
     test('option strict_chk: a dump request with a bad header gets the strict-check ext-ack', async () => {
       const filtered = hex(getLinkDump(14, 1));
@@ -159,7 +182,11 @@ for (const v of variants) {
       for (const [line, id, column] of cases) {
         const answer = s.waitFor(id, 5000);
         s.write(`${line}\n`);
-        assert.deepEqual(await answer, [`error 22 EINVAL NUL byte at column ${column}: a request line is text`], JSON.stringify(line));
+        assert.deepEqual(
+          await answer,
+          [`error 22 EINVAL NUL byte at column ${column}: a request line is text`],
+          JSON.stringify(line),
+        );
       }
       assert.deepEqual(await s.request('after-nul ping'), ['done'], 'still serving after the quit that had a NUL');
     });
@@ -171,7 +198,9 @@ for (const v of variants) {
 
     test('an over-long line gets EMSGSIZE with its id; a line at the limit is accepted', async () => {
       s.write(`long1 xchg 0 100 ${'a'.repeat(LINE_MAX)}\n`);
-      assert.deepEqual(await s.waitFor('long1', 10_000), [`error 90 EMSGSIZE request line longer than ${LINE_MAX} bytes`]);
+      assert.deepEqual(await s.waitFor('long1', 10_000), [
+        `error 90 EMSGSIZE request line longer than ${LINE_MAX} bytes`,
+      ]);
       assert.deepEqual(await s.request('after-long ping'), ['done']);
       // Exactly LINE_MAX bytes: parsed; the kernel then refuses a 512 KiB datagram, so the error comes from send.
       const prefix = 'long22 xchg 0 100 '; // even count of hex digits after it
@@ -182,33 +211,41 @@ for (const v of variants) {
       assert.match(answer[0], /^error \d+ E[A-Z]+ send: /);
     });
 
-    test('subscribe: address changes on lo arrive as `* event` lines; unsubscribe stops them', { skip: !isRoot && 'needs CAP_NET_ADMIN' }, async () => {
-      const octets = [127, 78, (process.pid >> 8) & 0xff, (process.pid & 0xfe) + 1];
-      const address = `${octets.join('.')}/8`;
-      // Only events about this address count: something else on the machine may change addresses meanwhile.
-      const ours = Buffer.from(octets).toString('hex');
-      assert.deepEqual(await s.request(`s1 subscribe 0 ${RTNLGRP_IPV4_IFADDR}`), ['done']);
-      const eventType = (line: string): number | undefined => {
-        const m = /^\* event 0 ([0-9a-f]+)$/.exec(line);
-        return m && m[1].includes(ours) ? parseMessageHex(m[1]).type : undefined;
-      };
-      try {
+    test(
+      'subscribe: address changes on lo arrive as `* event` lines; unsubscribe stops them',
+      { skip: !isRoot && 'needs CAP_NET_ADMIN' },
+      async () => {
+        const octets = [127, 78, (process.pid >> 8) & 0xff, (process.pid & 0xfe) + 1];
+        const address = `${octets.join('.')}/8`;
+        // Only events about this address count: something else on the machine may change addresses meanwhile.
+        const ours = Buffer.from(octets).toString('hex');
+        assert.deepEqual(await s.request(`s1 subscribe 0 ${RTNLGRP_IPV4_IFADDR}`), ['done']);
+        const eventType = (line: string): number | undefined => {
+          const m = /^\* event 0 ([0-9a-f]+)$/.exec(line);
+          return m && m[1].includes(ours) ? parseMessageHex(m[1]).type : undefined;
+        };
+        try {
+          execFileSync('ip', ['addr', 'add', address, 'dev', 'lo']);
+        } finally {
+          execFileSync('ip', ['addr', 'del', address, 'dev', 'lo']);
+        }
+        await s.waitForEvent((l) => eventType(l) === RTM_NEWADDR);
+        await s.waitForEvent((l) => eventType(l) === RTM_DELADDR);
+        const info = parseInfo(await s.request('s2 info'));
+        assert.ok(info.sockets.some((k) => k.protocol === 0 && k.role === 'monitor'));
+        assert.deepEqual(await s.request(`s3 unsubscribe 0 ${RTNLGRP_IPV4_IFADDR}`), ['done']);
+        const before = s.events.length;
         execFileSync('ip', ['addr', 'add', address, 'dev', 'lo']);
-      } finally {
         execFileSync('ip', ['addr', 'del', address, 'dev', 'lo']);
-      }
-      await s.waitForEvent((l) => eventType(l) === RTM_NEWADDR);
-      await s.waitForEvent((l) => eventType(l) === RTM_DELADDR);
-      const info = parseInfo(await s.request('s2 info'));
-      assert.ok(info.sockets.some((k) => k.protocol === 0 && k.role === 'monitor'));
-      assert.deepEqual(await s.request(`s3 unsubscribe 0 ${RTNLGRP_IPV4_IFADDR}`), ['done']);
-      const before = s.events.length;
-      execFileSync('ip', ['addr', 'add', address, 'dev', 'lo']);
-      execFileSync('ip', ['addr', 'del', address, 'dev', 'lo']);
-      assert.deepEqual(await s.request('s4 ping'), ['done']);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.deepEqual(s.events.slice(before).filter((l) => eventType(l) !== undefined), [], 'no events after unsubscribe');
-    });
+        assert.deepEqual(await s.request('s4 ping'), ['done']);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(
+          s.events.slice(before).filter((l) => eventType(l) !== undefined),
+          [],
+          'no events after unsubscribe',
+        );
+      },
+    );
 
     test('subscribe to a group the protocol does not have is an error with errno', async () => {
       const answer = await s.request('s5 subscribe 16 1048576');
@@ -225,7 +262,12 @@ for (const v of variants) {
       assert.equal(result.failed, 0);
       const bench = await s.request(`n2 bench 0 500 1000 ${hex(getLink(1, 1))}`, 30_000);
       assert.equal(bench[1], 'done');
-      const b = JSON.parse(bench[0].replace(/^result /, '')) as { count: number; perSecond: number; timeouts: number; replies: number };
+      const b = JSON.parse(bench[0].replace(/^result /, '')) as {
+        count: number;
+        perSecond: number;
+        timeouts: number;
+        replies: number;
+      };
       assert.equal(b.count, 500);
       assert.equal(b.timeouts, 0);
       assert.equal(b.replies, 500);
@@ -270,7 +312,10 @@ for (const v of variants) {
       test(`${what}: stops within ${STOP_BOUND_MS} ms of the client closing its input, exit 0, no final line`, async () => {
         const s = await HelperSession.start(v.binary);
         const id = line.split(' ', 1)[0];
-        const answer = s.waitFor(id, 60_000).then((l) => `final line ${JSON.stringify(l)}`, () => 'no final line');
+        const answer = s.waitFor(id, 60_000).then(
+          (l) => `final line ${JSON.stringify(l)}`,
+          () => 'no final line',
+        );
         s.write(`${line}\n`);
         await new Promise((r) => setTimeout(r, 500));
         const t0 = Date.now();

@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deployHelper } from '../../extension/src/target/deploy';
@@ -36,7 +45,7 @@ describe('helper deployment', () => {
     assert.equal(first.how, 'compiled');
     assert.equal(first.arch, 'x86_64');
     assert.match(first.binary, /\/work-build\/nlhelper-[0-9a-f]{16}\/build\/nlhelper$/);
-    const info = JSON.parse((await s.connection.run([first.binary, 'info'], { timeoutMs: 10_000 }))) as InfoJson;
+    const info = JSON.parse(await s.connection.run([first.binary, 'info'], { timeoutMs: 10_000 })) as InfoJson;
     assert.deepEqual([info.helper, info.version], ['nlhelper', 1]);
     const marker = path.join(path.dirname(path.dirname(first.binary)), '.ready');
     const markerTime = statSync(marker).mtimeMs;
@@ -46,9 +55,18 @@ describe('helper deployment', () => {
     const m2 = await remote.manager([remote.target('build')]);
     const conn = m2.session().connection;
     const before = conn.commandCount;
-    const again = await deployHelper(conn, { nativeDir, staticDir, workFolder: remote.target('build').workFolder, helperBuild: 'auto' });
+    const again = await deployHelper(conn, {
+      nativeDir,
+      staticDir,
+      workFolder: remote.target('build').workFolder,
+      helperBuild: 'auto',
+    });
     assert.deepEqual(again, { binary: first.binary, how: 'cache', arch: 'x86_64', sha256: first.sha256 });
-    assert.equal(first.sha256, createHash('sha256').update(readFileSync(first.binary)).digest('hex'), 'the hash measured after make');
+    assert.equal(
+      first.sha256,
+      createHash('sha256').update(readFileSync(first.binary)).digest('hex'),
+      'the hash measured after make',
+    );
     assert.equal(conn.commandCount - before, 1, 'a cached deployment is one probe command');
     assert.equal(statSync(marker).mtimeMs, markerTime, 'the marker was rewritten');
     assert.equal(statSync(first.binary).mtimeMs, binaryTime, 'the helper was rebuilt');
@@ -74,10 +92,15 @@ describe('helper deployment', () => {
     assert.equal(info.uname.machine, 'x86_64');
     // No compiler was asked for: nothing of the source build is there.
     const work = remote.target('static').workFolder;
-    const r = await conn.exec(['sh', '-c', 'ls -d "$1"/nlhelper-* | grep -v static; true', 'sh', work], { timeoutMs: 10_000 });
+    const r = await conn.exec(['sh', '-c', 'ls -d "$1"/nlhelper-* | grep -v static; true', 'sh', work], {
+      timeoutMs: 10_000,
+    });
     assert.equal(r.stdout, '');
     const before = conn.commandCount;
-    assert.equal((await deployHelper(conn, { nativeDir, staticDir, workFolder: work, helperBuild: 'static' })).how, 'cache');
+    assert.equal(
+      (await deployHelper(conn, { nativeDir, staticDir, workFolder: work, helperBuild: 'static' })).how,
+      'cache',
+    );
     assert.equal(conn.commandCount - before, 1);
   });
 
@@ -99,11 +122,14 @@ describe('helper deployment', () => {
     const canary = path.join(remote.scratch, 'deploy-canary');
     const hostile = `${remote.scratch}/w $(touch ${canary})`;
     const before = conn.commandCount;
-    await assert.rejects(deployHelper(conn, { nativeDir, staticDir, workFolder: hostile, helperBuild: 'auto' }), (e: unknown) => {
-      assert.ok(e instanceof TargetError && e.kind === 'config', String(e));
-      assert.match(e.message, /make cannot build in/);
-      return true;
-    });
+    await assert.rejects(
+      deployHelper(conn, { nativeDir, staticDir, workFolder: hostile, helperBuild: 'auto' }),
+      (e: unknown) => {
+        assert.ok(e instanceof TargetError && e.kind === 'config', String(e));
+        assert.match(e.message, /make cannot build in/);
+        return true;
+      },
+    );
     assert.equal(conn.commandCount - before, 1, 'only the probe ran');
     assert.equal(existsSync(canary), false);
     assert.equal(existsSync(`${remote.scratch}/w $(touch ${canary})`), false);
@@ -122,7 +148,7 @@ async function refused(p: Promise<unknown>, kind: string, message: RegExp): Prom
 
 const plainUid = (): number => Number(execFileSync('id', ['-u', PLAIN_USER], { encoding: 'utf8' }).trim());
 
-describe('the work folder is the login user\'s alone (issue 12, item 4)', () => {
+describe("the work folder is the login user's alone (issue 12, item 4)", () => {
   test('a work folder another user owns is refused, even with a ready helper in it', async () => {
     const target = remote.target('foreign', { helperBuild: 'static' });
     const m = await remote.manager([target]);
@@ -131,9 +157,14 @@ describe('the work folder is the login user\'s alone (issue 12, item 4)', () => 
     chownSync(target.workFolder, plainUid(), plainUid());
     const conn = (await remote.manager([{ ...target, name: 'foreign2' }])).session().connection;
     const before = conn.commandCount;
-    await refused(deployHelper(conn, { nativeDir, staticDir, workFolder: target.workFolder, helperBuild: 'static' }), 'unsafe-folder',
-      new RegExp(`^target "foreign2": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${plainUid()}\\), not to root \\(uid 0\\), so it is not used: ` +
-        'files in it may have been put there by someone else\\. Remove it \\(on the target, or set netlink\\.targets\\[\\]\\.workFolder'));
+    await refused(
+      deployHelper(conn, { nativeDir, staticDir, workFolder: target.workFolder, helperBuild: 'static' }),
+      'unsafe-folder',
+      new RegExp(
+        `^target "foreign2": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${plainUid()}\\), not to root \\(uid 0\\), so it is not used: ` +
+          'files in it may have been put there by someone else\\. Remove it \\(on the target, or set netlink\\.targets\\[\\]\\.workFolder',
+      ),
+    );
     assert.equal(conn.commandCount - before, 1, 'only the probe ran');
     assert.ok(existsSync(d.binary));
   });
@@ -167,14 +198,22 @@ describe('the work folder is the login user\'s alone (issue 12, item 4)', () => 
     assert.equal(statSync(readable.workFolder).mode & 0o777, 0o700);
   });
 
-  test('with an unprivileged login, the folder must be that login\'s: root\'s is refused, naming both', async () => {
+  test("with an unprivileged login, the folder must be that login's: root's is refused, naming both", async () => {
     const work = path.join(remote.scratch, 'root-owned');
     mkdirSync(work, { mode: 0o755 });
     chmodSync(remote.scratch, 0o755); // the plain user must reach it to see whose it is
     try {
-      const target = remote.target('plainlogin', { destination: `${PLAIN_USER}@127.0.0.1:${remote.sshd.port}`, workFolder: work, helperBuild: 'static' });
+      const target = remote.target('plainlogin', {
+        destination: `${PLAIN_USER}@127.0.0.1:${remote.sshd.port}`,
+        workFolder: work,
+        helperBuild: 'static',
+      });
       const m = await remote.manager([target]);
-      await refused(m.session().deployHelper(), 'unsafe-folder', new RegExp(`belongs to root \\(uid 0\\), not to ${PLAIN_USER} \\(uid ${plainUid()}\\)`));
+      await refused(
+        m.session().deployHelper(),
+        'unsafe-folder',
+        new RegExp(`belongs to root \\(uid 0\\), not to ${PLAIN_USER} \\(uid ${plainUid()}\\)`),
+      );
     } finally {
       chmodSync(remote.scratch, 0o700);
     }
@@ -195,8 +234,13 @@ describe('the helper runs only while it is the binary that was deployed', () => 
     const deployed = createHash('sha256').update(readFileSync(d.binary)).digest('hex');
     const canary = path.join(remote.scratch, 'swapped-ran');
     swap(d.binary, canary);
-    await refused(s.helper(), 'changed-file',
-      new RegExp(`^target "swapped": ${d.binary} is not the file that was put there \\(sha256 [0-9a-f]{16}…, expected ${deployed.slice(0, 16)}…\\): something changed it after the upload, so nothing ran as root`));
+    await refused(
+      s.helper(),
+      'changed-file',
+      new RegExp(
+        `^target "swapped": ${d.binary} is not the file that was put there \\(sha256 [0-9a-f]{16}…, expected ${deployed.slice(0, 16)}…\\): something changed it after the upload, so nothing ran as root`,
+      ),
+    );
     assert.equal(existsSync(canary), false, 'the swapped helper ran');
   });
 
@@ -218,4 +262,3 @@ describe('the helper runs only while it is the binary that was deployed', () => 
     assert.equal((await h.info()).uid, 0);
   });
 });
-

@@ -17,10 +17,41 @@ let canary: string;
 /** Strings a shell would act on; each must arrive as one argument, byte for byte. */
 function hostile(): string[] {
   return [
-    `it's`, `"double" quotes`, `a;touch ${canary}`, `$(touch ${canary})`, `\`touch ${canary}\``, `x && touch ${canary}`,
-    `| touch ${canary}`, `> ${canary}`, 'line1\nline2\n', ' leading and  trailing ', '*', '/*', '?', '[a-z]', '~', '~root',
-    '-rf', '--', '-', '', '$HOME', '${PATH}', '\\', '\\n', '\t tab', "'", "''", `'"'"'`, '!', '#comment', 'ü € 😀',
-    `'; touch ${canary}; echo '`, '%s %d %n', '\r', '{a,b}',
+    `it's`,
+    `"double" quotes`,
+    `a;touch ${canary}`,
+    `$(touch ${canary})`,
+    `\`touch ${canary}\``,
+    `x && touch ${canary}`,
+    `| touch ${canary}`,
+    `> ${canary}`,
+    'line1\nline2\n',
+    ' leading and  trailing ',
+    '*',
+    '/*',
+    '?',
+    '[a-z]',
+    '~',
+    '~root',
+    '-rf',
+    '--',
+    '-',
+    '',
+    '$HOME',
+    '${PATH}',
+    '\\',
+    '\\n',
+    '\t tab',
+    "'",
+    "''",
+    `'"'"'`,
+    '!',
+    '#comment',
+    'ü € 😀',
+    `'; touch ${canary}; echo '`,
+    '%s %d %n',
+    '\r',
+    '{a,b}',
   ];
 }
 
@@ -37,7 +68,11 @@ const HOME_CANARY = 'nlwb-ssh-canary';
 
 function assertNoCanary(): void {
   assert.equal(existsSync(canary), false, 'a hostile string was executed: the canary file exists');
-  assert.equal(existsSync(path.join('/root', HOME_CANARY)), false, 'a hostile string was executed: ~/nlwb-ssh-canary exists');
+  assert.equal(
+    existsSync(path.join('/root', HOME_CANARY)),
+    false,
+    'a hostile string was executed: ~/nlwb-ssh-canary exists',
+  );
 }
 
 async function rejectsWith(p: Promise<unknown>, kind: string, match?: RegExp): Promise<TargetError> {
@@ -82,7 +117,10 @@ describe('quoting through a real shell', () => {
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const file = path.join(dir, 'bytes');
     await s.connection.upload(bytes, file);
-    assert.deepEqual((await s.exec(['od', '-An', '-v', '-tx1', file], { timeoutMs: 10_000 })).stdout.replace(/\s+/g, ''), bytes.toString('hex'));
+    assert.deepEqual(
+      (await s.exec(['od', '-An', '-v', '-tx1', file], { timeoutMs: 10_000 })).stdout.replace(/\s+/g, ''),
+      bytes.toString('hex'),
+    );
     assertNoCanary();
   });
 
@@ -97,7 +135,12 @@ describe('quoting through a real shell', () => {
 describe('settings that reach ssh or remote commands', () => {
   test('hostile names, destinations and remote folders are refused with their location', () => {
     assert.throws(() => parseDestination('-oProxyCommand=true'), /starts with "-"/);
-    assert.deepEqual(parseDestination('me@[::1]:2222'), { sshDestination: 'me@::1', host: '::1', port: 2222, user: 'me' });
+    assert.deepEqual(parseDestination('me@[::1]:2222'), {
+      sshDestination: 'me@::1',
+      host: '::1',
+      port: 2222,
+      user: 'me',
+    });
     assert.deepEqual(parseDestination('fe80::1%eth0'), { sshDestination: 'fe80::1%eth0', host: 'fe80::1%eth0' });
     assert.deepEqual(parseDestination('my-alias'), { sshDestination: 'my-alias', host: 'my-alias' });
     const { targets, problems } = validateTargets([
@@ -117,7 +160,10 @@ describe('settings that reach ssh or remote commands', () => {
       { name: 'h1', destination: 'h', headersDir: `/src/linux $(touch ${canary})` },
       { name: 'h2', destination: 'h', headersDir: 'linux-headers' },
     ]);
-    assert.deepEqual(targets.map((t) => t.name), ['ok']);
+    assert.deepEqual(
+      targets.map((t) => t.name),
+      ['ok'],
+    );
     const at = problems.map((p) => `${p.path}: ${p.message}`);
     const expect = [
       /^netlink\.targets\[1\]\.name: .*letters, digits/,
@@ -137,14 +183,28 @@ describe('settings that reach ssh or remote commands', () => {
       /^netlink\.targets\[13\]\.headersDir: .*make cannot build in folders with blanks or shell characters/,
       /^netlink\.targets\[14\]\.headersDir: .*must be absolute or start with ~\//,
     ];
-    for (const re of expect) assert.ok(at.some((l) => re.test(l)), `no problem matching ${re}; got:\n${at.join('\n')}`);
+    for (const re of expect)
+      assert.ok(
+        at.some((l) => re.test(l)),
+        `no problem matching ${re}; got:\n${at.join('\n')}`,
+      );
     assert.equal(at.length, expect.length, at.join('\n'));
-    assert.deepEqual(validateTargets({}).problems.map((p) => p.path), ['netlink.targets']);
+    assert.deepEqual(
+      validateTargets({}).problems.map((p) => p.path),
+      ['netlink.targets'],
+    );
   });
 
   test('a destination that looks like an option stays a host name even without validation', async () => {
     const conn = new SshConnection(
-      { name: 'inject', displayDestination: 'x', sshDestination: `-oProxyCommand=touch ${canary}`, port: remote.sshd.port, useSudo: false, knownHostsFile: remote.sshd.knownHosts },
+      {
+        name: 'inject',
+        displayDestination: 'x',
+        sshDestination: `-oProxyCommand=touch ${canary}`,
+        port: remote.sshd.port,
+        useSudo: false,
+        knownHostsFile: remote.sshd.knownHosts,
+      },
       { controlDir: remote.scratch },
     );
     await rejectsWith(conn.exec(['true'], { timeoutMs: 15_000 }), 'config', /hostname contains invalid characters/);
@@ -156,23 +216,31 @@ describe('settings that reach ssh or remote commands', () => {
     mkdirSync(dir, { mode: 0o700 });
     copyFileSync(remote.sshd.userKey, path.join(dir, 'id key'));
     copyFileSync(remote.sshd.knownHosts, path.join(dir, 'known hosts'));
-    const m = await remote.manager([remote.target('spaced', { identityFile: path.join(dir, 'id key'), knownHostsFile: path.join(dir, 'known hosts') })]);
+    const m = await remote.manager([
+      remote.target('spaced', {
+        identityFile: path.join(dir, 'id key'),
+        knownHostsFile: path.join(dir, 'known hosts'),
+      }),
+    ]);
     const r = await m.session().exec(['id', '-u'], { timeoutMs: 15_000 });
     assert.equal(r.stdout.trim(), '0', r.stderr);
   });
 
   test('an ssh config alias (ssh -F) brings host, port, user, key and known_hosts', async () => {
     const config = path.join(remote.scratch, 'ssh_config');
-    writeFileSync(config, [
-      'Host nlwb-alias',
-      '  HostName 127.0.0.1',
-      `  Port ${remote.sshd.port}`,
-      '  User root',
-      `  IdentityFile ${remote.sshd.userKey}`,
-      `  UserKnownHostsFile ${remote.sshd.knownHosts}`,
-      '  StrictHostKeyChecking yes',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'Host nlwb-alias',
+        '  HostName 127.0.0.1',
+        `  Port ${remote.sshd.port}`,
+        '  User root',
+        `  IdentityFile ${remote.sshd.userKey}`,
+        `  UserKnownHostsFile ${remote.sshd.knownHosts}`,
+        '  StrictHostKeyChecking yes',
+        '',
+      ].join('\n'),
+    );
     const { targets, problems } = validateTargets([{ name: 'alias', destination: 'nlwb-alias' }]);
     assert.deepEqual(problems, []);
     const m = await remote.manager(targets, { sshConfigFile: config });
@@ -183,12 +251,21 @@ describe('settings that reach ssh or remote commands', () => {
   });
 });
 
-describe('the user\'s ssh setup as they set it', () => {
+describe("the user's ssh setup as they set it", () => {
   test('ProxyJump from the ssh config: the connection goes through the jump host', async () => {
     const config = path.join(remote.scratch, 'ssh_config_jump');
-    const common = [`  HostName 127.0.0.1`, `  Port ${remote.sshd.port}`, '  User root', `  IdentityFile ${remote.sshd.userKey}`,
-      `  UserKnownHostsFile ${remote.sshd.knownHosts}`, '  StrictHostKeyChecking yes'];
-    writeFileSync(config, ['Host nlwb-jump', ...common, 'Host nlwb-behind', ...common, '  ProxyJump nlwb-jump', ''].join('\n'));
+    const common = [
+      `  HostName 127.0.0.1`,
+      `  Port ${remote.sshd.port}`,
+      '  User root',
+      `  IdentityFile ${remote.sshd.userKey}`,
+      `  UserKnownHostsFile ${remote.sshd.knownHosts}`,
+      '  StrictHostKeyChecking yes',
+    ];
+    writeFileSync(
+      config,
+      ['Host nlwb-jump', ...common, 'Host nlwb-behind', ...common, '  ProxyJump nlwb-jump', ''].join('\n'),
+    );
     const logBefore = readFileSync(remote.sshd.log, 'utf8').length;
     const { targets, problems } = validateTargets([{ name: 'behind', destination: 'nlwb-behind' }]);
     assert.deepEqual(problems, []);
@@ -197,7 +274,10 @@ describe('the user\'s ssh setup as they set it', () => {
     assert.equal(r.stdout.trim(), 'root', r.stderr);
     // The jump host's sshd forwarded a TCP connection to the target's sshd: two logins, one of them through it.
     const log = readFileSync(remote.sshd.log, 'utf8').slice(logBefore);
-    assert.ok((log.match(/Accepted publickey for root/g) ?? []).length >= 2, `one login, not two (jump + target):\n${log}`);
+    assert.ok(
+      (log.match(/Accepted publickey for root/g) ?? []).length >= 2,
+      `one login, not two (jump + target):\n${log}`,
+    );
   });
 
   test('a key held by ssh-agent (no identity file in the settings) logs in', async () => {
@@ -210,7 +290,11 @@ describe('the user\'s ssh setup as they set it', () => {
     const saved = process.env.SSH_AUTH_SOCK;
     try {
       process.env.SSH_AUTH_SOCK = sock;
-      const add = spawnSync('ssh-add', [remote.sshd.userKey], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      const add = spawnSync('ssh-add', [remote.sshd.userKey], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+      });
       assert.equal(add.status, 0, add.stderr);
       const { identityFile: _unused, ...target } = remote.target('agent');
       const m = await remote.manager([target]);
@@ -290,10 +374,15 @@ describe('commands one at a time', () => {
     const s = m.session();
     const log = path.join(remote.scratch, 'queue.log');
     // Each appends its start and end; side by side, two starts would follow each other.
-    const step = (n: number): Promise<{ code: number | null }> => s.exec(['sh', '-c', `echo "start ${n}" >> "$1"; sleep 1; echo "end ${n}" >> "$1"; exit ${n}`, 'sh', log],
-      { timeoutMs: 2_500 }); // the fourth waits over 3 s for its turn
+    const step = (n: number): Promise<{ code: number | null }> =>
+      s.exec(['sh', '-c', `echo "start ${n}" >> "$1"; sleep 1; echo "end ${n}" >> "$1"; exit ${n}`, 'sh', log], {
+        timeoutMs: 2_500,
+      }); // the fourth waits over 3 s for its turn
     const results = await Promise.all([1, 2, 3, 4].map(step));
-    assert.deepEqual(results.map((r) => r.code), [1, 2, 3, 4]);
+    assert.deepEqual(
+      results.map((r) => r.code),
+      [1, 2, 3, 4],
+    );
     const lines = (await s.exec(['cat', log], { timeoutMs: 10_000 })).stdout.trim().split('\n');
     assert.deepEqual(lines, ['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3', 'start 4', 'end 4']);
   });
@@ -304,21 +393,31 @@ describe('commands one at a time', () => {
     const marker = path.join(remote.scratch, 'never-ran');
     const log = path.join(remote.scratch, 'queue-abort.log');
     const ac = new AbortController();
-    const first = s.exec(['sh', '-c', 'echo "start 1" >> "$1"; sleep 0.5; echo "end 1" >> "$1"', 'sh', log], { timeoutMs: 10_000 });
+    const first = s.exec(['sh', '-c', 'echo "start 1" >> "$1"; sleep 0.5; echo "end 1" >> "$1"', 'sh', log], {
+      timeoutMs: 10_000,
+    });
     const cancelled = s.exec(['touch', marker], { timeoutMs: 10_000, signal: ac.signal });
     const third = s.exec(['sh', '-c', 'echo "start 3" >> "$1"', 'sh', log], { timeoutMs: 10_000 });
     ac.abort();
     await rejectsWith(cancelled, 'aborted', /touch on target "queue-abort" was cancelled/);
     await Promise.all([first, third]);
     assert.equal(existsSync(marker), false, 'the cancelled command ran');
-    assert.deepEqual((await s.exec(['cat', log], { timeoutMs: 10_000 })).stdout.trim().split('\n'), ['start 1', 'end 1', 'start 3']);
+    assert.deepEqual((await s.exec(['cat', log], { timeoutMs: 10_000 })).stdout.trim().split('\n'), [
+      'start 1',
+      'end 1',
+      'start 3',
+    ]);
   });
 });
 
 describe('refused connections: nothing runs', () => {
   test('a changed host key', async () => {
     const m = await remote.manager([remote.target('changed', { knownHostsFile: remote.sshd.wrongKnownHosts })]);
-    const e = await rejectsWith(m.session().exec(['touch', canary], { timeoutMs: 15_000 }), 'host-key-changed', /host key has CHANGED.*Nothing was run/);
+    const e = await rejectsWith(
+      m.session().exec(['touch', canary], { timeoutMs: 15_000 }),
+      'host-key-changed',
+      /host key has CHANGED.*Nothing was run/,
+    );
     assert.match(e.detail ?? '', /REMOTE HOST IDENTIFICATION HAS CHANGED/);
     const state = await m.refresh();
     assert.equal(state.kind, 'unreachable');
@@ -328,7 +427,11 @@ describe('refused connections: nothing runs', () => {
 
   test('an unknown host key is never accepted', async () => {
     const m = await remote.manager([remote.target('unknown', { knownHostsFile: remote.sshd.emptyKnownHosts })]);
-    await rejectsWith(m.session().exec(['touch', canary], { timeoutMs: 15_000 }), 'host-key-unknown', /not in the known_hosts file .*never accepts a host key/);
+    await rejectsWith(
+      m.session().exec(['touch', canary], { timeoutMs: 15_000 }),
+      'host-key-unknown',
+      /not in the known_hosts file .*never accepts a host key/,
+    );
     assertNoCanary();
     assert.equal(statSync(remote.sshd.emptyKnownHosts).size, 0, 'ssh wrote a key into the known_hosts file');
   });
@@ -336,7 +439,11 @@ describe('refused connections: nothing runs', () => {
   test('a refused login says why and that no password is asked', async () => {
     const otherKey = path.join(path.dirname(remote.sshd.userKey), 'other_host_ed25519');
     const m = await remote.manager([remote.target('badkey', { identityFile: otherKey })]);
-    await rejectsWith(m.session().exec(['touch', canary], { timeoutMs: 15_000 }), 'auth', /login was refused \(publickey\).*BatchMode/);
+    await rejectsWith(
+      m.session().exec(['touch', canary], { timeoutMs: 15_000 }),
+      'auth',
+      /login was refused \(publickey\).*BatchMode/,
+    );
     assertNoCanary();
   });
 

@@ -40,7 +40,10 @@ export async function useRemote(): Promise<Remote> {
       ...extra,
     }),
     manager: async (targets, opts = {}) => {
-      const m = new TargetManager({ extensionRoot: repoRoot, ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}) });
+      const m = new TargetManager({
+        extensionRoot: repoRoot,
+        ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}),
+      });
       await m.setTargets(targets, targets[0]?.name ?? 'lab');
       managers.push(m);
       return m;

@@ -13,8 +13,21 @@ import { HelperRequestError, type HelperEvent, type HelperSession } from '../../
 import type { TargetSession } from '../../extension/src/target/targets';
 import { sleep, useRemote, type Remote } from './fixture';
 import {
-  GENL_ID_CTRL, NLMSG_DONE, NLMSG_ERROR, RTM_DELADDR, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, errorCode,
-  getFamily, getLinkDump, header, loopbackAddr, newLinkBogusKind, noop, parseError,
+  GENL_ID_CTRL,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  RTM_DELADDR,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTNLGRP_IPV4_IFADDR,
+  errorCode,
+  getFamily,
+  getLinkDump,
+  header,
+  loopbackAddr,
+  newLinkBogusKind,
+  noop,
+  parseError,
 } from '../support/netlink-bytes';
 import { sshdPidsServing } from './sshd';
 
@@ -37,8 +50,14 @@ function hangingRequest(): Promise<unknown> {
   return helper.exchange(0, noop(99), { timeoutMs: 5_000 });
 }
 
-async function failsFast(pending: Promise<unknown>, kill: () => Promise<void>): Promise<{ ms: number; error: TransportError }> {
-  const settled = pending.then(() => undefined, (e: unknown) => e);
+async function failsFast(
+  pending: Promise<unknown>,
+  kill: () => Promise<void>,
+): Promise<{ ms: number; error: TransportError }> {
+  const settled = pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   await sleep(300); // the request is written and waiting in the helper
   const t = performance.now();
   await kill();
@@ -56,13 +75,19 @@ describe('HelperSession over SSH', () => {
     assert.ok(h.length >= 2, `${h.length} replies`);
     assert.ok(h.slice(0, -1).every((m) => m.type === RTM_NEWLINK && m.seq === 7));
     assert.equal(h[h.length - 1]?.type, NLMSG_DONE);
-    assert.ok(h.every((m, i) => m.len === r.replies[i]?.length), 'each reply is one whole message');
+    assert.ok(
+      h.every((m, i) => m.len === r.replies[i]?.length),
+      'each reply is one whole message',
+    );
   });
 
   test('nlctrl GETFAMILY on protocol 16: the family, then the ack', async () => {
     const r = await helper.exchange(16, getFamily(8, 'nlctrl'), { timeoutMs: 5_000 });
     assert.equal(r.outcome, 'done');
-    assert.deepEqual(r.replies.map((m) => header(m).type), [GENL_ID_CTRL, NLMSG_ERROR]);
+    assert.deepEqual(
+      r.replies.map((m) => header(m).type),
+      [GENL_ID_CTRL, NLMSG_ERROR],
+    );
     assert.equal(errorCode(r.replies[1] as Uint8Array), 0);
   });
 
@@ -96,11 +121,15 @@ describe('HelperSession over SSH', () => {
       return true;
     });
     // Requests other than xchg keep their own error.
-    await assert.rejects(helper.subscribe(1, [1]), (e: unknown) => e instanceof HelperRequestError && e.errnoName === 'EPROTONOSUPPORT');
+    await assert.rejects(
+      helper.subscribe(1, [1]),
+      (e: unknown) => e instanceof HelperRequestError && e.errnoName === 'EPROTONOSUPPORT',
+    );
   });
 
-  test('the callers: an exercise judges the kernel\'s error, the builder shows it as replies, a family look-up names it', async () => {
-    const parsed = parseExerciseText(`protocol: route
+  test("the callers: an exercise judges the kernel's error, the builder shows it as replies, a family look-up names it", async () => {
+    const parsed = parseExerciseText(
+      `protocol: route
 steps:
   - name: unknown link kind
     send: "${toHex(newLinkBogusKind(13))}"
@@ -108,7 +137,9 @@ steps:
   - name: no such link
     send: {type: RTM_GETLINK, flags: [REQUEST, ACK], seq: 14, header: "00000000 ffffff7f 00000000 00000000"}
     expect: {error: ENODEV}
-`, '/ssh/route.yaml');
+`,
+      '/ssh/route.yaml',
+    );
     assert.deepEqual(parsed.problems, []);
     const steps = await runExercise(parsed.exercise!, helper);
     for (const s of steps) assert.equal(s.status, 'pass', `${s.step.name}: ${s.message}\n${s.details}`);
@@ -131,7 +162,7 @@ steps:
     assert.deepEqual([r.replies, r.outcome, r.kernelError], [[], 'timeout', undefined]);
   });
 
-  test('info, ping, and the helper\'s own bench', async () => {
+  test("info, ping, and the helper's own bench", async () => {
     await helper.ping();
     const info = await helper.info();
     assert.equal(info.helper, 'nlhelper');
@@ -146,10 +177,15 @@ steps:
 
   test('many pipelined exchanges come back matched to their requests', async () => {
     const seqs = Array.from({ length: 500 }, (_, i) => 1000 + i);
-    const results = await Promise.all(seqs.map((seq) => helper.exchange(16, getFamily(seq, 'nlctrl'), { timeoutMs: 5_000 })));
+    const results = await Promise.all(
+      seqs.map((seq) => helper.exchange(16, getFamily(seq, 'nlctrl'), { timeoutMs: 5_000 })),
+    );
     results.forEach((r, i) => {
       assert.equal(r.outcome, 'done');
-      assert.deepEqual(r.replies.map((m) => header(m).seq), [seqs[i], seqs[i]]);
+      assert.deepEqual(
+        r.replies.map((m) => header(m).seq),
+        [seqs[i], seqs[i]],
+      );
     });
   });
 
@@ -161,7 +197,9 @@ steps:
       await helper.exchange(0, loopbackAddr(RTM_NEWADDR, 20, 77), { timeoutMs: 5_000 });
       await helper.exchange(0, loopbackAddr(RTM_DELADDR, 21, 77), { timeoutMs: 5_000 });
       for (let i = 0; i < 50 && events.length < 2; i++) await sleep(20);
-      const types = events.filter((e) => e.kind === 'event' && e.protocol === 0).map((e) => (e.kind === 'event' ? header(e.bytes).type : -1));
+      const types = events
+        .filter((e) => e.kind === 'event' && e.protocol === 0)
+        .map((e) => (e.kind === 'event' ? header(e.bytes).type : -1));
       assert.deepEqual(types, [RTM_NEWADDR, RTM_DELADDR]);
     } finally {
       off();
@@ -170,7 +208,10 @@ steps:
   });
 
   test('bad arguments are refused before anything is sent', async () => {
-    const invalid = (re: RegExp) => (e: unknown): boolean => e instanceof TransportError && e.kind === 'invalid' && re.test(e.message);
+    const invalid =
+      (re: RegExp) =>
+      (e: unknown): boolean =>
+        e instanceof TransportError && e.kind === 'invalid' && re.test(e.message);
     await assert.rejects(helper.exchange(32, getLinkDump(1), { timeoutMs: 1000 }), invalid(/protocol 32 is not 0-31/));
     await assert.rejects(helper.exchange(0, new Uint8Array(0), { timeoutMs: 1000 }), invalid(/no bytes/));
     await assert.rejects(helper.exchange(0, getLinkDump(1), { timeoutMs: 700_000 }), invalid(/timeout 700000 ms/));
@@ -196,7 +237,10 @@ describe('when the helper or its connection dies', () => {
     });
     assert.ok(ms < 2_000, `took ${ms.toFixed(0)} ms`);
     assert.equal(error.kind, 'gone');
-    assert.match(error.message, /the helper on target "helper" stopped \(exit \d+\) while xchg was open.*next request starts it again/);
+    assert.match(
+      error.message,
+      /the helper on target "helper" stopped \(exit \d+\) while xchg was open.*next request starts it again/,
+    );
     const r = await helper.exchange(16, getFamily(40, 'nlctrl'), { timeoutMs: 5_000 });
     assert.equal(r.outcome, 'done');
     assert.equal(helper.startCount, starts + 1);
@@ -218,7 +262,7 @@ describe('when the helper or its connection dies', () => {
     assert.ok(again && again !== master, 'a new master connection');
   });
 
-  test('dropped connection (sshd\'s side killed): the open request fails within 2 s, the next reconnects', async () => {
+  test("dropped connection (sshd's side killed): the open request fails within 2 s, the next reconnects", async () => {
     const conn = session.connection;
     const master = await conn.masterPid();
     const { ms, error } = await failsFast(hangingRequest(), async () => {

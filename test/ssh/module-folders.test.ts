@@ -36,7 +36,12 @@ describe('the work folder of a module build', () => {
     const mt = await moduleTargetOf(m.session());
     await assert.rejects(buildModule(mt, { moduleDir: KMOD }), (e: unknown) => {
       assert.ok(e instanceof TargetError && e.kind === 'unsafe-folder', String(e));
-      assert.match(e.message, new RegExp(`^target "kmod-foreign": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${uid}\\), not to root \\(uid 0\\)`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^target "kmod-foreign": the work folder ${target.workFolder} belongs to ${PLAIN_USER} \\(uid ${uid}\\), not to root \\(uid 0\\)`,
+        ),
+      );
       return true;
     });
     assert.deepEqual(readdirSync(target.workFolder), []);
@@ -47,7 +52,10 @@ describe('the work folder of a module build', () => {
     mkdirSync(target.workFolder);
     chmodSync(target.workFolder, 0o777);
     const m = await remote.manager([target]);
-    await assert.rejects(buildModule(await moduleTargetOf(m.session()), { moduleDir: KMOD }), /can be written by every user \(mode 0777\)/);
+    await assert.rejects(
+      buildModule(await moduleTargetOf(m.session()), { moduleDir: KMOD }),
+      /can be written by every user \(mode 0777\)/,
+    );
     assert.deepEqual(readdirSync(target.workFolder), []);
   });
 });
@@ -66,7 +74,12 @@ describe('insmod checks the .ko on the target first', () => {
     writeFileSync(ko, '\x7fELF planted');
     await assert.rejects(insmod(mt, ko, [], 'nlreply', undefined, sha256), (e: unknown) => {
       assert.ok(e instanceof TargetError && e.kind === 'changed-file', String(e));
-      assert.match(e.message, new RegExp(`^target "kmod-swap": ${ko} is not the file that was put there \\(sha256 [0-9a-f]{16}…, expected ${sha256.slice(0, 16)}…\\): .*so nothing ran as root`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^target "kmod-swap": ${ko} is not the file that was put there \\(sha256 [0-9a-f]{16}…, expected ${sha256.slice(0, 16)}…\\): .*so nothing ran as root`,
+        ),
+      );
       return true;
     });
 

@@ -56,7 +56,7 @@ describe('the ControlMaster folder in a TMPDIR ssh has to quote', () => {
     const r = await m.session().exec(['echo', 'ok'], { timeoutMs: 15_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'ok\n');
-    assert.equal(readdirSync(m.controlDir).length, 1, 'the master\'s socket is in the control folder');
+    assert.equal(readdirSync(m.controlDir).length, 1, "the master's socket is in the control folder");
   });
 
   test('a TMPDIR with a % (an ssh token unless doubled)', async () => {
@@ -77,19 +77,23 @@ describe('the ControlMaster folder in a TMPDIR ssh has to quote', () => {
   });
 });
 
-describe('the lab\'s ssh options with its files in a folder with a blank and a %', () => {
+describe("the lab's ssh options with its files in a folder with a blank and a %", () => {
   /** The test server as the lab VM: its host key pinned under the lab's alias, the client key, both in `dir`. */
   function endpointIn(dir: string): SshEndpoint {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const privateKey = path.join(dir, 'id key');
     copyFileSync(remote.sshd.userKey, privateKey);
-    const hostPub = readFileSync(path.join(remote.sshd.dir, 'keys', 'host_ed25519.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    const hostPub = readFileSync(path.join(remote.sshd.dir, 'keys', 'host_ed25519.pub'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
     const knownHosts = path.join(dir, 'known hosts');
     writeFileSync(knownHosts, `${HOST_KEY_ALIAS} ${hostPub}\n`);
     return { port: remote.sshd.port, privateKey, knownHosts };
   }
 
-  test('ssh and scp with the lab\'s argv', async () => {
+  test("ssh and scp with the lab's argv", async () => {
     const e = endpointIn(path.join(remote.scratch, 'lab cache %h', 'keys'));
     const r = await run(sshArgv(e)[0] as string, [...sshArgv(e).slice(1), 'echo ok']);
     assert.equal(r.code, 0, r.stderr);

@@ -59,7 +59,11 @@ export function ensureTestUser(): void {
   try {
     execFileSync('id', ['-u', PLAIN_USER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', PLAIN_USER], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', PLAIN_USER],
+      { stdio: 'ignore' },
+    );
   }
   execFileSync('usermod', ['-p', '*', PLAIN_USER], { stdio: 'ignore' });
 }
@@ -84,27 +88,33 @@ export async function startSshd(dir = mkdtempSync(path.join(os.tmpdir(), 'nlwb-s
     const port = await freeLoopbackPort();
     const config = path.join(dir, 'sshd_config');
     const log = path.join(dir, 'sshd.log');
-    writeFileSync(config, [
-      'ListenAddress 127.0.0.1',
-      `Port ${port}`,
-      `HostKey ${hostKey}`,
-      `PidFile ${path.join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorized}`,
-      'UsePAM no',
-      'StrictModes no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password',
-      `AllowUsers root ${PLAIN_USER}`,
-      'Subsystem sftp /usr/lib/openssh/sftp-server',
-      'LogLevel VERBOSE',
-      // Debian's bash sources ~/.bashrc for ssh commands unless SHLVL says it is nested; root's .bashrc here runs
-      // `pyenv init` (2 s a command). Real targets rarely do that; the client code is the same either way.
-      'SetEnv SHLVL=1',
-      '',
-    ].join('\n'));
-    const child = spawn(SSHD, ['-D', '-f', config, '-E', log], { detached: true, stdio: ['ignore', 'ignore', openSync(log, 'a')] });
+    writeFileSync(
+      config,
+      [
+        'ListenAddress 127.0.0.1',
+        `Port ${port}`,
+        `HostKey ${hostKey}`,
+        `PidFile ${path.join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${authorized}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin prohibit-password',
+        `AllowUsers root ${PLAIN_USER}`,
+        'Subsystem sftp /usr/lib/openssh/sftp-server',
+        'LogLevel VERBOSE',
+        // Debian's bash sources ~/.bashrc for ssh commands unless SHLVL says it is nested; root's .bashrc here runs
+        // `pyenv init` (2 s a command). Real targets rarely do that; the client code is the same either way.
+        'SetEnv SHLVL=1',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(SSHD, ['-D', '-f', config, '-E', log], {
+      detached: true,
+      stdio: ['ignore', 'ignore', openSync(log, 'a')],
+    });
     child.unref();
     const deadline = Date.now() + 10_000;
     let up = false;
@@ -126,7 +136,16 @@ export async function startSshd(dir = mkdtempSync(path.join(os.tmpdir(), 'nlwb-s
     writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostPub}\n`);
     writeFileSync(wrongKnownHosts, `[127.0.0.1]:${port} ${otherPub}\n`);
     writeFileSync(emptyKnownHosts, '');
-    const info: SshdInfo = { dir, port, pid: child.pid as number, userKey, knownHosts, wrongKnownHosts, emptyKnownHosts, log };
+    const info: SshdInfo = {
+      dir,
+      port,
+      pid: child.pid as number,
+      userKey,
+      knownHosts,
+      wrongKnownHosts,
+      emptyKnownHosts,
+      log,
+    };
     writeFileSync(path.join(dir, 'sshd.json'), JSON.stringify(info, null, 1));
     return info;
   }
@@ -165,12 +184,14 @@ export async function useSshd(): Promise<{ info: SshdInfo; release: () => Promis
  * matched through the connection's ports in `ss`, so other connections to the same server are left alone.
  */
 export function sshdPidsServing(info: SshdInfo, clientPid: number): number[] {
-  const rows = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' }).split('\n').map((line) => {
-    const f = line.trim().split(/\s+/);
-    const port = (a: string | undefined): number => Number(a?.slice(a.lastIndexOf(':') + 1));
-    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-    return { local: port(f[2]), peer: port(f[3]), pids };
-  });
+  const rows = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => {
+      const f = line.trim().split(/\s+/);
+      const port = (a: string | undefined): number => Number(a?.slice(a.lastIndexOf(':') + 1));
+      const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+      return { local: port(f[2]), peer: port(f[3]), pids };
+    });
   const clientPorts = rows.filter((r) => r.pids.includes(clientPid) && r.peer === info.port).map((r) => r.local);
   return [...new Set(rows.filter((r) => r.local === info.port && clientPorts.includes(r.peer)).flatMap((r) => r.pids))];
 }
@@ -183,10 +204,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   if (cmd === 'start') {
     mkdirSync(dir, { recursive: true });
-    startSshd(dir).then((i) => console.log(`sshd on 127.0.0.1:${i.port} (pid ${i.pid})`), (e: unknown) => {
-      console.error(e instanceof Error ? e.message : String(e));
-      process.exit(1);
-    });
+    startSshd(dir).then(
+      (i) => console.log(`sshd on 127.0.0.1:${i.port} (pid ${i.pid})`),
+      (e: unknown) => {
+        console.error(e instanceof Error ? e.message : String(e));
+        process.exit(1);
+      },
+    );
   } else if (existsSync(path.join(dir, 'sshd.json'))) {
     void stopSshd(loadSshd(dir), false);
   }

@@ -35,21 +35,35 @@ describe('sudo -n', () => {
   });
 
   test('an unprivileged login without a sudo rule: a clear message, not a hang', async () => {
-    const target = remote.target('plain', { destination: `${PLAIN_USER}@127.0.0.1:${remote.sshd.port}`, useSudo: true, workFolder: plainWork, helperBuild: 'static' });
+    const target = remote.target('plain', {
+      destination: `${PLAIN_USER}@127.0.0.1:${remote.sshd.port}`,
+      useSudo: true,
+      workFolder: plainWork,
+      helperBuild: 'static',
+    });
     const m = await remote.manager([target]);
     const s = m.session();
     // The login itself works, and unprivileged commands run as that user.
     assert.equal((await s.exec(['id', '-un'], { timeoutMs: 10_000 })).stdout.trim(), PLAIN_USER);
     const t = Date.now();
-    const e = await s.exec(['id', '-u'], { timeoutMs: 10_000, privileged: true }).then(() => undefined, (err: unknown) => err);
+    const e = await s.exec(['id', '-u'], { timeoutMs: 10_000, privileged: true }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     assert.ok(e instanceof TargetError, String(e));
     assert.equal(e.kind, 'sudo-password');
     assert.match(e.detail ?? '', /sudo: a password is required/);
-    assert.match(e.message, /sudo wants a password to run id.*sudo -n.*"nlwb-ssh-test ALL=\(root\) NOPASSWD: \/full\/path\/of\/id, \/usr\/sbin\/insmod/);
+    assert.match(
+      e.message,
+      /sudo wants a password to run id.*sudo -n.*"nlwb-ssh-test ALL=\(root\) NOPASSWD: \/full\/path\/of\/id, \/usr\/sbin\/insmod/,
+    );
     assert.ok(Date.now() - t < 5_000);
 
     // The helper deploys as the login user, then its start through sudo fails with the same advice.
-    const h = await s.helper().then(() => undefined, (err: unknown) => err);
+    const h = await s.helper().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     assert.ok(h instanceof TargetError, String(h));
     assert.equal(h.kind, 'sudo-password');
     assert.match(h.message, /sudo wants a password to run (\/\S+\/nlhelper),.*NOPASSWD: \1, /);

@@ -6,7 +6,8 @@ import { concatBytes, encodeAttrs, encodeMessage, encodeScalar, encodeString } f
 
 export const FENCE_AND_IMAGE = '\n```\n![x](http://127.0.0.1/x.png)\n';
 export const RETITLE = '\x1b]0;pwned\x07';
-export const MARKDOWN_TEXT = '\n# Title\n<img src="http://127.0.0.1/y.png"> [link](http://127.0.0.1/) **bold** www.example.com';
+export const MARKDOWN_TEXT =
+  '\n# Title\n<img src="http://127.0.0.1/y.png"> [link](http://127.0.0.1/) **bold** www.example.com';
 
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
@@ -24,14 +25,20 @@ const CTRL_ATTR_FAMILY_NAME = 2;
 export function extAckError(message: string): Uint8Array {
   const request = encodeMessage({ type: RTM_NEWLINK, flags: 0x5, seq: 7, pid: 0 }, new Uint8Array(0));
   const tlvs = encodeAttrs([{ type: NLMSGERR_ATTR_MSG, payload: encodeString(message) }]);
-  return encodeMessage({ type: NLMSG_ERROR, flags: NLM_F_CAPPED | NLM_F_ACK_TLVS, seq: 7, pid: 4242 }, concatBytes([encodeScalar('s32', -22), request, tlvs]));
+  return encodeMessage(
+    { type: NLMSG_ERROR, flags: NLM_F_CAPPED | NLM_F_ACK_TLVS, seq: 7, pid: 4242 },
+    concatBytes([encodeScalar('s32', -22), request, tlvs]),
+  );
 }
 
 /** RTM_NEWLINK whose IFLA_IFNAME is `name`. */
 export function linkNamed(name: string): Uint8Array {
   const ifinfo = new Uint8Array(16);
   new DataView(ifinfo.buffer).setInt32(4, 1, true);
-  return encodeMessage({ type: RTM_NEWLINK, flags: 2, seq: 1, pid: 4242 }, concatBytes([ifinfo, encodeAttrs([{ type: IFLA_IFNAME, payload: encodeString(name) }])]));
+  return encodeMessage(
+    { type: RTM_NEWLINK, flags: 2, seq: 1, pid: 4242 },
+    concatBytes([ifinfo, encodeAttrs([{ type: IFLA_IFNAME, payload: encodeString(name) }])]),
+  );
 }
 
 /** The reference module's reply (protocol 31): NLMSG_DONE with a text payload. */
@@ -41,9 +48,16 @@ export function moduleText(text: string): Uint8Array {
 
 /** An nlctrl NEWFAMILY binding `id` to `name`, then a message of that family (protocol 16): its type is `name`. */
 export function genlFamilyNamed(name: string, id = 0x20): Uint8Array {
-  const newFamily = encodeMessage({ type: GENL_ID_CTRL, flags: 0, seq: 1, pid: 0 }, concatBytes([Uint8Array.from([CTRL_CMD_NEWFAMILY, 2, 0, 0]), encodeAttrs([
-    { type: CTRL_ATTR_FAMILY_ID, payload: encodeScalar('u16', id) }, { type: CTRL_ATTR_FAMILY_NAME, payload: encodeString(name) },
-  ])]));
+  const newFamily = encodeMessage(
+    { type: GENL_ID_CTRL, flags: 0, seq: 1, pid: 0 },
+    concatBytes([
+      Uint8Array.from([CTRL_CMD_NEWFAMILY, 2, 0, 0]),
+      encodeAttrs([
+        { type: CTRL_ATTR_FAMILY_ID, payload: encodeScalar('u16', id) },
+        { type: CTRL_ATTR_FAMILY_NAME, payload: encodeString(name) },
+      ]),
+    ]),
+  );
   const member = encodeMessage({ type: id, flags: 1, seq: 2, pid: 0 }, Uint8Array.from([1, 1, 0, 0]));
   return concatBytes([newFamily, member]);
 }

@@ -74,7 +74,8 @@ export interface MsgSpec {
 
 /** One message; defaults: the nlreply request type, NLM_F_REQUEST | NLM_F_ACK, seq and port id 0. */
 export function nlmsg(spec: MsgSpec): Buffer {
-  const payload = typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'latin1') : (spec.payload ?? Buffer.alloc(0));
+  const payload =
+    typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'latin1') : (spec.payload ?? Buffer.alloc(0));
   const len = 16 + payload.length;
   const buf = Buffer.alloc(spec.pad === false ? len : align4(len));
   buf.writeUInt32LE(spec.lenField ?? len, 0);
@@ -110,14 +111,23 @@ export function getLink(seq: number, index: number): Buffer {
 
 export function getFamily(seq: number, name: string): Buffer {
   const genl = Buffer.from([CTRL_CMD_GETFAMILY, 1, 0, 0]);
-  return message(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, seq, Buffer.concat([genl, attr(CTRL_ATTR_FAMILY_NAME, cString(name))]));
+  return message(
+    GENL_ID_CTRL,
+    NLM_F_REQUEST | NLM_F_ACK,
+    seq,
+    Buffer.concat([genl, attr(CTRL_ATTR_FAMILY_NAME, cString(name))]),
+  );
 }
 
 /** RTM_NEWLINK for a link kind no kernel has: EOPNOTSUPP with the ext-ack "Unknown device type" (needs CAP_NET_ADMIN). */
 export function newLinkBogusKind(seq: number): Buffer {
   const linkinfo = attr(IFLA_LINKINFO | NLA_F_NESTED, attr(IFLA_INFO_KIND, cString('nlh-bogus')));
-  return message(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq,
-    Buffer.concat([ifinfomsg(), attr(IFLA_IFNAME, cString('nlhtest0')), linkinfo]));
+  return message(
+    RTM_NEWLINK,
+    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+    seq,
+    Buffer.concat([ifinfomsg(), attr(IFLA_IFNAME, cString('nlhtest0')), linkinfo]),
+  );
 }
 
 /** NLMSG_NOOP without NLM_F_ACK: the kernel skips control messages silently, so nothing ever answers. */

@@ -20,6 +20,9 @@ if (name !== undefined) {
   const started = performance.now();
   const r = parseHexText(input);
   const ms = performance.now() - started;
-  const summary = 'error' in r ? { error: r.error, offset: r.offset } : { bytes: r.bytes.length, isUint8Array: r.bytes instanceof Uint8Array };
+  const summary =
+    'error' in r
+      ? { error: r.error, offset: r.offset }
+      : { bytes: r.bytes.length, isUint8Array: r.bytes instanceof Uint8Array };
   process.stdout.write(JSON.stringify({ input: input.length, keys: Object.keys(r), ...summary, ms }));
 }

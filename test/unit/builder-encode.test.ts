@@ -42,7 +42,13 @@ describe('builder: encoding the form', () => {
 
   it('fixed header fields take numbers and enum names', () => {
     const s = initialState();
-    s.header = { ifi_family: 'AF_INET6', ifi_index: '0x7', ifi_flags: 'IFF_UP|IFF_RUNNING', ifi_type: '0', ifi_change: '0' };
+    s.header = {
+      ifi_family: 'AF_INET6',
+      ifi_index: '0x7',
+      ifi_flags: 'IFF_UP|IFF_RUNNING',
+      ifi_type: '0',
+      ifi_change: '0',
+    };
     s.flags = 0x1;
     const r = buildMessage(s, registry);
     assert.deepEqual(r.issues, []);
@@ -53,12 +59,24 @@ describe('builder: encoding the form', () => {
   it('nested attributes: IFLA_LINKINFO holding IFLA_INFO_KIND gets NLA_F_NESTED and padded lengths', () => {
     const r = buildMessage(newlinkDummy(), registry);
     assert.deepEqual(r.issues, []);
-    assert.equal(toHex(r.bytes), [
-      '3c000000', '1000', '0506', '02000000', '00000000', zeros(16),
-      '0b000300', '64756d6d7930', '0000', // IFLA_IFNAME "dummy0\0" + 1 pad byte
-      '10001280', // IFLA_LINKINFO, len 16, type 18 | NLA_F_NESTED
-      '0a000100', '64756d6d7900', '0000', // IFLA_INFO_KIND "dummy\0" + 2 pad bytes
-    ].join(''));
+    assert.equal(
+      toHex(r.bytes),
+      [
+        '3c000000',
+        '1000',
+        '0506',
+        '02000000',
+        '00000000',
+        zeros(16),
+        '0b000300',
+        '64756d6d7930',
+        '0000', // IFLA_IFNAME "dummy0\0" + 1 pad byte
+        '10001280', // IFLA_LINKINFO, len 16, type 18 | NLA_F_NESTED
+        '0a000100',
+        '64756d6d7900',
+        '0000', // IFLA_INFO_KIND "dummy\0" + 2 pad bytes
+      ].join(''),
+    );
     // The codec reads it back as what was built.
     const [m] = decodeMessages(r.bytes, { protocol: 0, registry });
     assert.deepEqual(m!.problems, []);
@@ -86,11 +104,16 @@ describe('builder: encoding the form', () => {
     findNode(a.attrs, id)!.netByteOrder = true;
     const r2 = buildMessage(a, registry);
     assert.deepEqual(r2.issues, []);
-    assert.equal(toHex(r2.bytes.subarray(24)), [
-      '08000200c0000201',
-      '1400010020010db8000000000000000000000001',
-      '06006340', '1234', '0000', // type 99 | NLA_F_NET_BYTEORDER, big-endian 0x1234, padding
-    ].join(''));
+    assert.equal(
+      toHex(r2.bytes.subarray(24)),
+      [
+        '08000200c0000201',
+        '1400010020010db8000000000000000000000001',
+        '06006340',
+        '1234',
+        '0000', // type 99 | NLA_F_NET_BYTEORDER, big-endian 0x1234, padding
+      ].join(''),
+    );
   });
 
   it('generic netlink: genlmsghdr after nlmsghdr, nlmsg_type is the family id (nlctrl request from a 6.18 capture)', () => {
@@ -109,13 +132,23 @@ describe('builder: encoding the form', () => {
   });
 
   it('generic netlink family from a YNL spec, id given by hand, version and a u32 attribute', () => {
-    const spec = loadYnlSpec([
-      'name: wb-builder', 'protocol: genetlink',
-      'attribute-sets:', '  - name: dev', '    attributes:',
-      '      - { name: ifindex, type: u32 }', '      - { name: name, type: string }',
-      'operations:', '  list:', '    - name: dev-get', '      attribute-set: dev',
-      '      do: { request: { attributes: [ ifindex ] }, reply: { attributes: [ ifindex, name ] } }',
-    ].join('\n'), 'wb-builder.yaml');
+    const spec = loadYnlSpec(
+      [
+        'name: wb-builder',
+        'protocol: genetlink',
+        'attribute-sets:',
+        '  - name: dev',
+        '    attributes:',
+        '      - { name: ifindex, type: u32 }',
+        '      - { name: name, type: string }',
+        'operations:',
+        '  list:',
+        '    - name: dev-get',
+        '      attribute-set: dev',
+        '      do: { request: { attributes: [ ifindex ] }, reply: { attributes: [ ifindex, name ] } }',
+      ].join('\n'),
+      'wb-builder.yaml',
+    );
     assert.deepEqual(spec.problems, []);
     const reg = createRegistry([spec.family!]);
     const s = initialState();
@@ -123,7 +156,11 @@ describe('builder: encoding the form', () => {
     setGenlFamily(s, 'wb-builder', reg);
     assert.equal(s.messageType, 'dev-get');
     let r = buildMessage(s, reg);
-    assert.deepEqual(r.issues.map((i) => i.field), ['genl.familyId'], 'the id of an unbound family is asked for');
+    assert.deepEqual(
+      r.issues.map((i) => i.field),
+      ['genl.familyId'],
+      'the id of an unbound family is asked for',
+    );
     s.genlFamilyId = '27';
     s.genlVersion = '2';
     s.flags = 0x5;
@@ -131,7 +168,10 @@ describe('builder: encoding the form', () => {
     findNode(s.attrs, id)!.value = '3';
     r = buildMessage(s, reg);
     assert.deepEqual(r.issues, []);
-    assert.equal(toHex(r.bytes), ['1c000000', '1b00', '0500', '01000000', '00000000', '01020000', '08000100', '03000000'].join(''));
+    assert.equal(
+      toHex(r.bytes),
+      ['1c000000', '1b00', '0500', '01000000', '00000000', '01020000', '08000100', '03000000'].join(''),
+    );
     // Once the registry knows the id, the form needs none.
     reg.bindGenlId(27, 'wb-builder');
     s.genlFamilyId = '';
@@ -139,7 +179,10 @@ describe('builder: encoding the form', () => {
   });
 
   it('the reference module (protocol 31): text payload, NLM_F_REQUEST|NLM_F_ACK (native/README.md example)', () => {
-    const spec = loadYnlSpec(readFileSync(new URL('../../kmod/nlreply.yaml', import.meta.url), 'utf8'), 'kmod/nlreply.yaml');
+    const spec = loadYnlSpec(
+      readFileSync(new URL('../../kmod/nlreply.yaml', import.meta.url), 'utf8'),
+      'kmod/nlreply.yaml',
+    );
     const reg = createRegistry([spec.family!]);
     const s = initialState();
     setProtocol(s, 'module', reg);
@@ -226,13 +269,18 @@ describe('builder: validation before sending', () => {
 
     const issues = buildMessage(s, registry).issues.map((i) => [i.field, i.path, i.message]);
     assert.deepEqual(issues, [
-      [`attr.${mac}.value`, 'IFLA_ADDRESS', '"02:00:00:00:00:zz" is not a MAC address (two-digit hex octets separated by ":" or "-", e.g. 02:00:00:00:00:01)'],
+      [
+        `attr.${mac}.value`,
+        'IFLA_ADDRESS',
+        '"02:00:00:00:00:zz" is not a MAC address (two-digit hex octets separated by ":" or "-", e.g. 02:00:00:00:00:01)',
+      ],
       [`attr.${token}.value`, 'IFLA_AF_SPEC.AF_INET6.IFLA_INET6_TOKEN', '"2001:db8::1::2": "::" may appear only once'],
       [`attr.${raw}.value`, 'IFLA_WIRELESS', 'bad hex at character 5: unexpected character "g" in "0g"'],
     ]);
-    assert.deepEqual(buildMessage(a, registry).issues.map((i) => [i.path, i.message]), [
-      ['IFA_LOCAL', '"192.0.2.300": part 4 ("300") is not a number 0-255'],
-    ]);
+    assert.deepEqual(
+      buildMessage(a, registry).issues.map((i) => [i.path, i.message]),
+      [['IFA_LOCAL', '"192.0.2.300": part 4 ("300") is not a number 0-255']],
+    );
   });
 
   it('unknown attribute names, message types and protocols are reported where they were typed', () => {
@@ -240,14 +288,24 @@ describe('builder: validation before sending', () => {
     const bad = addAttr(s, registry, undefined, 'IFLA_NOSUCH')!;
     s.messageType = 'RTM_GETLINK';
     assert.deepEqual(buildMessage(s, registry).issues, [
-      { field: `attr.${bad}`, path: 'IFLA_NOSUCH', message: '"IFLA_NOSUCH" is not an attribute of link-attrs nor a number' },
+      {
+        field: `attr.${bad}`,
+        path: 'IFLA_NOSUCH',
+        message: '"IFLA_NOSUCH" is not an attribute of link-attrs nor a number',
+      },
     ]);
     s.messageType = 'RTM_FROB';
-    assert.deepEqual(buildMessage(s, registry).issues.map((i) => i.field), ['messageType', `attr.${bad}`]);
+    assert.deepEqual(
+      buildMessage(s, registry).issues.map((i) => i.field),
+      ['messageType', `attr.${bad}`],
+    );
     s.protocol = '40';
-    assert.deepEqual(buildMessage(s, registry).issues.map((i) => [i.field, i.message]).slice(0, 1), [
-      ['protocol', 'protocol 40 is out of range (0-31)'],
-    ]);
+    assert.deepEqual(
+      buildMessage(s, registry)
+        .issues.map((i) => [i.field, i.message])
+        .slice(0, 1),
+      [['protocol', 'protocol 40 is out of range (0-31)']],
+    );
   });
 
   it('a value attribute with children is an error; a value too large for nla_len is refused', () => {

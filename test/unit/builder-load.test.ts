@@ -27,8 +27,9 @@ function fromHex(hex: string): Uint8Array {
 describe('builder: load from bytes', () => {
   it('RTM_NEWLINK with nested attributes loads into named fields and re-encodes to the same bytes', () => {
     const registry = createRegistry();
-    const hex = '3c00000010000506020000000000000000000000000000000000000000000000'
-      + '0b00030064756d6d79300000100012800a00010064756d6d79000000';
+    const hex =
+      '3c00000010000506020000000000000000000000000000000000000000000000' +
+      '0b00030064756d6d79300000100012800a00010064756d6d79000000';
     const r = loadMessage(fromHex(hex), 0, registry);
     assert.ok('state' in r);
     assert.equal(r.exact, true);
@@ -40,10 +41,13 @@ describe('builder: load from bytes', () => {
     assert.equal(s.payloadMode, 'attrs');
     assert.deepEqual(Object.keys(s.header), ['ifi_family', 'ifi_type', 'ifi_index', 'ifi_flags', 'ifi_change']);
     assert.equal(s.header.ifi_index, '0');
-    assert.deepEqual(s.attrs.map((a) => [a.type, a.value, a.children.map((c) => [c.type, c.value])]), [
-      ['IFLA_IFNAME', 'dummy0', []],
-      ['IFLA_LINKINFO', '', [['IFLA_INFO_KIND', 'dummy']]],
-    ]);
+    assert.deepEqual(
+      s.attrs.map((a) => [a.type, a.value, a.children.map((c) => [c.type, c.value])]),
+      [
+        ['IFLA_IFNAME', 'dummy0', []],
+        ['IFLA_LINKINFO', '', [['IFLA_INFO_KIND', 'dummy']]],
+      ],
+    );
     assert.equal(toHex(buildMessage(s, registry).bytes), hex);
   });
 
@@ -73,7 +77,10 @@ describe('builder: load from bytes', () => {
     assert.equal(req.state.genlFamily, 'nlctrl');
     assert.equal(req.state.genlFamilyId, '');
     assert.equal(req.state.messageType, 'CTRL_CMD_GETFAMILY');
-    assert.deepEqual(req.state.attrs.map((a) => [a.type, a.value]), [['CTRL_ATTR_FAMILY_NAME', 'nlctrl']]);
+    assert.deepEqual(
+      req.state.attrs.map((a) => [a.type, a.value]),
+      [['CTRL_ATTR_FAMILY_NAME', 'nlctrl']],
+    );
     const reply = loadMessage(f.buffers[0]!, 16, registry);
     assert.ok('state' in reply);
     assert.equal(reply.state.messageType, 'CTRL_CMD_NEWFAMILY');
@@ -81,7 +88,10 @@ describe('builder: load from bytes', () => {
     assert.ok(ops);
     // Indexed array: entries are numbered, each a nest of CTRL_ATTR_OP_* attributes.
     assert.equal(ops.children[0]!.type, '1');
-    assert.deepEqual(ops.children[0]!.children.map((c) => c.type), ['CTRL_ATTR_OP_ID', 'CTRL_ATTR_OP_FLAGS']);
+    assert.deepEqual(
+      ops.children[0]!.children.map((c) => c.type),
+      ['CTRL_ATTR_OP_ID', 'CTRL_ATTR_OP_FLAGS'],
+    );
   });
 
   it('falls back to hex per attribute, then for the payload, and says when bytes cannot be reproduced', () => {
@@ -91,9 +101,14 @@ describe('builder: load from bytes', () => {
     const a = loadMessage(noNul, 0, registry);
     assert.ok('state' in a);
     assert.equal(a.exact, true);
-    assert.deepEqual(a.state.attrs.map((n) => [n.type, n.kind, n.value]), [['IFLA_IFNAME', 'binary', '6c 6f']]);
+    assert.deepEqual(
+      a.state.attrs.map((n) => [n.type, n.kind, n.value]),
+      [['IFLA_IFNAME', 'binary', '6c 6f']],
+    );
     // Attributes that do not frame (nla_len 3): the whole payload becomes hex.
-    const broken = fromHex('2800000010000500010000000000000000000000000000000000000000000000' + '03000300' + '6c6f0000');
+    const broken = fromHex(
+      '2800000010000500010000000000000000000000000000000000000000000000' + '03000300' + '6c6f0000',
+    );
     const b = loadMessage(broken, 0, registry);
     assert.ok('state' in b);
     assert.equal(b.state.payloadMode, 'hex');
@@ -123,14 +138,20 @@ describe('builder: load from bytes', () => {
     const r = loadMessage(two, 0, registry);
     assert.ok('state' in r);
     assert.deepEqual(r.notes, ['the bytes hold 2 messages; only the first is in the form']);
-    assert.deepEqual(loadMessage(one.subarray(0, 10), 0, registry), { error: '10 bytes are too few for a 16-byte nlmsghdr' });
+    assert.deepEqual(loadMessage(one.subarray(0, 10), 0, registry), {
+      error: '10 bytes are too few for a 16-byte nlmsghdr',
+    });
   });
 });
 
 describe('builder: the "Load bytes" box', () => {
   it('reads hex in the forms people paste (spaced, C array with its declaration)', () => {
     const want = [0x20, 0x00, 0x0a, 0xff];
-    for (const text of ['20 00 0a ff', '20000aff', 'static const unsigned char msg[] = {\n\t0x20, 0x00,\n\t0x0a, 0xff,\n};\n']) {
+    for (const text of [
+      '20 00 0a ff',
+      '20000aff',
+      'static const unsigned char msg[] = {\n\t0x20, 0x00,\n\t0x0a, 0xff,\n};\n',
+    ]) {
       const r = parseLoadText(text);
       assert.ok('bytes' in r, `${JSON.stringify(text)}: ${JSON.stringify(r)}`);
       assert.deepEqual([...r.bytes], want, JSON.stringify(text));
@@ -138,8 +159,14 @@ describe('builder: the "Load bytes" box', () => {
   });
 
   it('bad hex: what is wrong, at which line and column', () => {
-    assert.deepEqual(parseLoadText('20 00 00 00 1'), { error: 'odd number of hex digits (1) in "1": every byte needs two, at line 1, column 13', offset: 12 });
-    assert.deepEqual(parseLoadText('20 00\n00 0z 00'), { error: 'unexpected character "z" in "0z", at line 2, column 5', offset: 10 });
+    assert.deepEqual(parseLoadText('20 00 00 00 1'), {
+      error: 'odd number of hex digits (1) in "1": every byte needs two, at line 1, column 13',
+      offset: 12,
+    });
+    assert.deepEqual(parseLoadText('20 00\n00 0z 00'), {
+      error: 'unexpected character "z" in "0z", at line 2, column 5',
+      offset: 10,
+    });
     assert.deepEqual(parseLoadText('  \n'), { error: 'nothing to load: paste the message as hex first', offset: 0 });
   });
 

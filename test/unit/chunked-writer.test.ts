@@ -34,7 +34,7 @@ describe('ChunkedWriter', () => {
     assert.ok(most <= 4096 + 100, `${most} characters were waiting`);
   });
 
-  it('ends with the stream\'s error', async () => {
+  it("ends with the stream's error", async () => {
     const broken = new Writable({
       write(_chunk, _encoding, done) {
         done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));

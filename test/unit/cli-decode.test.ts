@@ -10,12 +10,23 @@ import { linkNamed, RETITLE } from '../support/hostile';
 
 const CLI = join(__dirname, '../../extension/src/cli.ts');
 const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', CLI, 'decode', ...args], { input, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 300_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, 'decode', ...args], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    timeout: 300_000,
+  });
 
 /** RTM_NEWLINK with `count` empty attributes of an unknown type (4 bytes each). */
 function manyAttrs(count: number): Uint8Array {
   const ifinfo = new Uint8Array(16);
-  return encodeMessage({ type: 16, flags: 0, seq: 1, pid: 0 }, concatBytes([ifinfo, encodeAttrs(Array.from({ length: count }, () => ({ type: 0x3ff, payload: new Uint8Array(0) })))]));
+  return encodeMessage(
+    { type: 16, flags: 0, seq: 1, pid: 0 },
+    concatBytes([
+      ifinfo,
+      encodeAttrs(Array.from({ length: count }, () => ({ type: 0x3ff, payload: new Uint8Array(0) }))),
+    ]),
+  );
 }
 
 describe('decode CLI output', () => {

@@ -1,7 +1,5 @@
 // Test helpers that build real-shaped messages with the codec's own encoder (checked in codec-encode.test.ts).
-import {
-  encodeAttrs, encodeMessage, encodeScalar, encodeString, concatBytes,
-} from '../../extension/src/netlink/index';
+import { encodeAttrs, encodeMessage, encodeScalar, encodeString, concatBytes } from '../../extension/src/netlink/index';
 import type { AttrInput } from '../../extension/src/netlink/index';
 
 export const u32 = (type: number, v: number): AttrInput => ({ type, payload: encodeScalar('u32', v) });
@@ -22,9 +20,16 @@ export function rtm(type: number, flags: number, seq: number, payload: Uint8Arra
 }
 
 /** An NLMSG_ERROR answering `request`, optionally capped, with ext-ack TLVs. */
-export function nlError(errno: number, request: Uint8Array, opts: { capped?: boolean; tlvs?: AttrInput[]; seq?: number } = {}): Uint8Array {
+export function nlError(
+  errno: number,
+  request: Uint8Array,
+  opts: { capped?: boolean; tlvs?: AttrInput[]; seq?: number } = {},
+): Uint8Array {
   const err = encodeScalar('s32', -errno);
   const echoed = opts.capped ? request.subarray(0, 16) : request;
   const flags = (opts.capped ? 0x100 : 0) | (opts.tlvs ? 0x200 : 0);
-  return encodeMessage({ type: 2, flags, seq: opts.seq ?? 1, pid: 4242 }, concatBytes([err, echoed, encodeAttrs(opts.tlvs ?? [])]));
+  return encodeMessage(
+    { type: 2, flags, seq: opts.seq ?? 1, pid: 4242 },
+    concatBytes([err, echoed, encodeAttrs(opts.tlvs ?? [])]),
+  );
 }

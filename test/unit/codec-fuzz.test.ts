@@ -14,7 +14,8 @@ function check(bytes: Uint8Array, protocol: number): void {
   renderText(messages);
   renderMarkdown(messages, 'fuzz');
   const visit = (m: DecodedMessage): void => {
-    for (const p of m.problems) assert.ok(p.offset >= 0 && p.offset <= bytes.length, `problem offset ${p.offset} outside ${bytes.length} bytes`);
+    for (const p of m.problems)
+      assert.ok(p.offset >= 0 && p.offset <= bytes.length, `problem offset ${p.offset} outside ${bytes.length} bytes`);
     if (m.error?.request) visit(m.error.request);
   };
   messages.forEach(visit);
@@ -22,11 +23,17 @@ function check(bytes: Uint8Array, protocol: number): void {
 
 describe('decoder properties', () => {
   it('never throws on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), fc.constantFrom(0, 16, 31, 4), (b, p) => check(b, p)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), fc.constantFrom(0, 16, 31, 4), (b, p) => check(b, p)),
+      { numRuns: RUNS },
+    );
   });
 
   it('never throws on mutated real-shaped messages', () => {
-    fc.assert(fc.property(mutatedMessage(), ({ bytes, protocol }) => check(bytes, protocol)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutatedMessage(), ({ bytes, protocol }) => check(bytes, protocol)),
+      { numRuns: RUNS },
+    );
   });
 
   it('decodes every built sample without problems', () => {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  concatBytes, createRegistry, decodeMessages, encodeAttrs, encodeMessage, encodeScalar, errnoName, flagNames,
+  concatBytes,
+  createRegistry,
+  decodeMessages,
+  encodeAttrs,
+  encodeMessage,
+  encodeScalar,
+  errnoName,
+  flagNames,
 } from '../../extension/src/netlink/index';
 import type { DecodedAttr, DecodedMessage } from '../../extension/src/netlink/index';
 import { ifinfomsg, nest, nlError, rtm, str, u32 } from './codec-build';
@@ -48,19 +55,35 @@ describe('nlmsghdr', () => {
 
 describe('attributes', () => {
   it('types values: MAC, IPv4/IPv6 by length, u64 as decimal string, enums', () => {
-    const link = rtm(16, 2, 1, concatBytes([ifinfomsg(2), encodeAttrs([
-      { type: 1, payload: Uint8Array.from([0x52, 0x54, 0, 0x12, 0x34, 0x56]) },
-      { type: 16, payload: encodeScalar('u8', 6) },
-      { type: 23, payload: concatBytes([encodeScalar('u64', 2n ** 60n), new Uint8Array(8 * 24)]) },
-    ])]));
+    const link = rtm(
+      16,
+      2,
+      1,
+      concatBytes([
+        ifinfomsg(2),
+        encodeAttrs([
+          { type: 1, payload: Uint8Array.from([0x52, 0x54, 0, 0x12, 0x34, 0x56]) },
+          { type: 16, payload: encodeScalar('u8', 6) },
+          { type: 23, payload: concatBytes([encodeScalar('u64', 2n ** 60n), new Uint8Array(8 * 24)]) },
+        ]),
+      ]),
+    );
     const [m] = route(link);
     assert.equal(attr(m!.attrs, 'IFLA_ADDRESS').valueName, '52:54:00:12:34:56');
     assert.equal(attr(m!.attrs, 'IFLA_OPERSTATE').valueName, 'IF_OPER_UP');
     assert.equal(attr(m!.attrs, 'IFLA_STATS64').fields!['rx_packets'], String(2n ** 60n));
-    const addr = rtm(20, 2, 1, concatBytes([new Uint8Array([10, 64, 0, 0, 1, 0, 0, 0]), encodeAttrs([
-      { type: 1, payload: Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) },
-      { type: 2, payload: Uint8Array.from([127, 0, 0, 1]) },
-    ])]));
+    const addr = rtm(
+      20,
+      2,
+      1,
+      concatBytes([
+        new Uint8Array([10, 64, 0, 0, 1, 0, 0, 0]),
+        encodeAttrs([
+          { type: 1, payload: Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) },
+          { type: 2, payload: Uint8Array.from([127, 0, 0, 1]) },
+        ]),
+      ]),
+    );
     const [a] = route(addr);
     assert.equal(attr(a!.attrs, 'IFA_ADDRESS').valueName, '2001:db8::1');
     assert.equal(attr(a!.attrs, 'IFA_LOCAL').valueName, '127.0.0.1');
@@ -68,7 +91,17 @@ describe('attributes', () => {
   });
 
   it('reads NLA_F_NET_BYTEORDER values big-endian and keeps the flag', () => {
-    const m = route(rtm(24, 2, 1, concatBytes([new Uint8Array(12), encodeAttrs([{ type: 4, payload: encodeScalar('u32', 5, true), netByteOrder: true }])])))[0]!;
+    const m = route(
+      rtm(
+        24,
+        2,
+        1,
+        concatBytes([
+          new Uint8Array(12),
+          encodeAttrs([{ type: 4, payload: encodeScalar('u32', 5, true), netByteOrder: true }]),
+        ]),
+      ),
+    )[0]!;
     const oif = attr(m.attrs, 'RTA_OIF');
     assert.equal(oif.value, 5);
     assert.equal(oif.netByteOrder, true);
@@ -88,7 +121,20 @@ describe('attributes', () => {
   });
 
   it('shows unknown types as hex and lists a problem for a wrong-size scalar', () => {
-    const [m] = route(rtm(16, 2, 1, concatBytes([ifinfomsg(), encodeAttrs([{ type: 4, payload: new Uint8Array([1, 2]) }, { type: 999, payload: new Uint8Array([0xab]) }])])));
+    const [m] = route(
+      rtm(
+        16,
+        2,
+        1,
+        concatBytes([
+          ifinfomsg(),
+          encodeAttrs([
+            { type: 4, payload: new Uint8Array([1, 2]) },
+            { type: 999, payload: new Uint8Array([0xab]) },
+          ]),
+        ]),
+      ),
+    );
     assert.equal(attr(m!.attrs, 'IFLA_MTU').value, '0102');
     assert.match(m!.problems[0]!.message, /IFLA_MTU: u32 needs 4 bytes, payload has 2/);
     assert.equal(attr(m!.attrs, 'link-attrs[999]').value, 'ab');
@@ -96,7 +142,12 @@ describe('attributes', () => {
 });
 
 describe('errors and extended ack', () => {
-  const request = rtm(16, 0x605, 9, concatBytes([ifinfomsg(), encodeAttrs([str(3, 'x0'), nest(18, [str(1, 'nosuchkind')])])]));
+  const request = rtm(
+    16,
+    0x605,
+    9,
+    concatBytes([ifinfomsg(), encodeAttrs([str(3, 'x0'), nest(18, [str(1, 'nosuchkind')])])]),
+  );
 
   it('resolves NLMSGERR_ATTR_OFFS to the attribute path in the echoed request', () => {
     // IFLA_INFO_KIND sits at 16 (hdr) + 16 (ifinfomsg) + 8 (IFLA_IFNAME) + 4 (IFLA_LINKINFO hdr) = 44
@@ -132,7 +183,15 @@ describe('errors and extended ack', () => {
   });
 
   it('reads cookie and policy TLVs', () => {
-    const e = route(nlError(34, request, { capped: true, tlvs: [{ type: 3, payload: Uint8Array.from([1, 2, 3, 4]) }, nest(4, [u32(1, 4), { type: 5, payload: encodeScalar('u64', 100) }])] }))[0]!;
+    const e = route(
+      nlError(34, request, {
+        capped: true,
+        tlvs: [
+          { type: 3, payload: Uint8Array.from([1, 2, 3, 4]) },
+          nest(4, [u32(1, 4), { type: 5, payload: encodeScalar('u64', 100) }]),
+        ],
+      }),
+    )[0]!;
     assert.equal(e.error!.name, 'ERANGE');
     assert.equal(e.error!.cookie, '01020304');
     assert.equal(attr(e.error!.policy!, 'NL_POLICY_TYPE_ATTR_TYPE').valueName, 'NL_ATTR_TYPE_U32');
@@ -142,7 +201,10 @@ describe('errors and extended ack', () => {
   it('decodes an ack (error 0) and NLMSG_DONE carrying an ext-ack message', () => {
     const ack = route(nlError(0, request, { capped: true }))[0]!;
     assert.equal(ack.error!.name, 'ACK');
-    const done = encodeMessage({ type: 3, flags: 0x202, seq: 1, pid: 0 }, concatBytes([encodeScalar('s32', -22), encodeAttrs([str(1, 'Invalid header for address dump request')])]));
+    const done = encodeMessage(
+      { type: 3, flags: 0x202, seq: 1, pid: 0 },
+      concatBytes([encodeScalar('s32', -22), encodeAttrs([str(1, 'Invalid header for address dump request')])]),
+    );
     const [d] = route(done);
     assert.deepEqual(d!.flagNames, ['NLM_F_MULTI', 'NLM_F_ACK_TLVS']);
     assert.equal(d!.error!.name, 'EINVAL');
@@ -160,10 +222,17 @@ describe('errors and extended ack', () => {
 describe('generic netlink', () => {
   it('binds a family id from CTRL_CMD_NEWFAMILY for the rest of the buffer', () => {
     const genl = (cmd: number): Uint8Array => Uint8Array.from([cmd, 1, 0, 0]);
-    const newFamily = encodeMessage({ type: 0x10, flags: 0, seq: 1, pid: 0 }, concatBytes([genl(1), encodeAttrs([
-      { type: 1, payload: encodeScalar('u16', 27) }, str(2, 'netdev'),
-      { type: 7, attrs: [{ type: 1, attrs: [str(1, 'mgmt'), u32(2, 3)] }] },
-    ])]));
+    const newFamily = encodeMessage(
+      { type: 0x10, flags: 0, seq: 1, pid: 0 },
+      concatBytes([
+        genl(1),
+        encodeAttrs([
+          { type: 1, payload: encodeScalar('u16', 27) },
+          str(2, 'netdev'),
+          { type: 7, attrs: [{ type: 1, attrs: [str(1, 'mgmt'), u32(2, 3)] }] },
+        ]),
+      ]),
+    );
     const later = encodeMessage({ type: 27, flags: 1, seq: 2, pid: 0 }, genl(1));
     const [f, l] = decodeMessages(concatBytes([newFamily, later]), { protocol: 16 });
     assert.equal(f!.typeName, 'nlctrl');
@@ -198,7 +267,9 @@ describe('malformed input never throws', () => {
   it('reports an attribute overflowing its container with its offset', () => {
     const b = rtm(16, 2, 1, concatBytes([ifinfomsg(1), Uint8Array.from([0x40, 0, 3, 0, 0x41, 0x42, 0, 0])]));
     const [m] = route(b);
-    assert.deepEqual(m!.problems, [{ offset: 32, message: 'attribute type 3 claims 64 bytes but only 8 remain in its container' }]);
+    assert.deepEqual(m!.problems, [
+      { offset: 32, message: 'attribute type 3 claims 64 bytes but only 8 remain in its container' },
+    ]);
   });
 
   it('stops following nests past the depth limit', () => {

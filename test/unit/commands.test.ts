@@ -33,12 +33,16 @@ describe('command table and package.json', () => {
   it('every command the manifest disables untrusted also refuses in code (another extension can still call it)', () => {
     const disabled = manifest.contributes.commands.filter((c) => c.enablement !== undefined).map((c) => c.command);
     const refusing: readonly string[] = table.filter(([, c]) => c.untrusted !== undefined).map(([, c]) => c.id);
-    assert.deepEqual(disabled.filter((id) => !refusing.includes(id)), []);
+    assert.deepEqual(
+      disabled.filter((id) => !refusing.includes(id)),
+      [],
+    );
   });
 
   it('shows each command in the menus the table names', () => {
     const fromManifest = Object.entries(manifest.contributes.menus)
-      .flatMap(([menu, items]) => items.map((i) => `${menu} ${i.command}`)).sort();
+      .flatMap(([menu, items]) => items.map((i) => `${menu} ${i.command}`))
+      .sort();
     const fromTable = table.flatMap(([, c]) => (c.menus ?? []).map((menu) => `${menu} ${c.id}`)).sort();
     assert.deepEqual(fromTable, fromManifest);
   });

@@ -7,7 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
-  crossMakeArgs, crossSetup, crossToolPackage, hostKernelArch, kernelArchOfConfig, missingCrossTool, type KernelArch,
+  crossMakeArgs,
+  crossSetup,
+  crossToolPackage,
+  hostKernelArch,
+  kernelArchOfConfig,
+  missingCrossTool,
+  type KernelArch,
 } from '../../extension/src/module/crossBuild';
 import { KmodError } from '../../extension/src/module/remote';
 import { controlField, dependencies } from '../../extension/src/debian/crossHeaders';
@@ -21,13 +27,22 @@ const X86_64 = hostKernelArch('x64', 'LE') as KernelArch;
 const AARCH64 = hostKernelArch('arm64', 'LE') as KernelArch;
 
 /** Lines as Debian's configurations have them (include/config/auto.conf leaves out the "not set" ones). */
-const ARM64_CONFIG = 'CONFIG_CC_VERSION_TEXT="gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0"\nCONFIG_64BIT=y\nCONFIG_ARM64=y\nCONFIG_ARM_AMBA=y\n# CONFIG_CPU_BIG_ENDIAN is not set\nCONFIG_COMPAT=y\n';
+const ARM64_CONFIG =
+  'CONFIG_CC_VERSION_TEXT="gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0"\nCONFIG_64BIT=y\nCONFIG_ARM64=y\nCONFIG_ARM_AMBA=y\n# CONFIG_CPU_BIG_ENDIAN is not set\nCONFIG_COMPAT=y\n';
 const AMD64_CONFIG = 'CONFIG_64BIT=y\nCONFIG_X86_64=y\nCONFIG_X86=y\nCONFIG_INSTRUCTION_DECODER=y\n';
 
 describe('the architecture of a kernel build tree, from its configuration', () => {
   test('arm64 and x86_64, as Debian configures them', () => {
-    assert.deepEqual(kernelArchOfConfig(ARM64_CONFIG), { machine: 'aarch64', karch: 'arm64', triplet: 'aarch64-linux-gnu' });
-    assert.deepEqual(kernelArchOfConfig(AMD64_CONFIG), { machine: 'x86_64', karch: 'x86', triplet: 'x86_64-linux-gnu' });
+    assert.deepEqual(kernelArchOfConfig(ARM64_CONFIG), {
+      machine: 'aarch64',
+      karch: 'arm64',
+      triplet: 'aarch64-linux-gnu',
+    });
+    assert.deepEqual(kernelArchOfConfig(AMD64_CONFIG), {
+      machine: 'x86_64',
+      karch: 'x86',
+      triplet: 'x86_64-linux-gnu',
+    });
   });
 
   test('the other architectures Debian has cross compilers for', () => {
@@ -45,8 +60,8 @@ describe('the architecture of a kernel build tree, from its configuration', () =
   });
 });
 
-describe('this machine and make\'s words', () => {
-  test('Node\'s architecture names map to uname -m', () => {
+describe("this machine and make's words", () => {
+  test("Node's architecture names map to uname -m", () => {
     assert.equal(X86_64.machine, 'x86_64');
     assert.equal(AARCH64.machine, 'aarch64');
     assert.equal(hostKernelArch('ppc64', 'LE')?.machine, 'ppc64le');
@@ -67,7 +82,7 @@ describe('this machine and make\'s words', () => {
 });
 
 describe('a missing cross tool and its Debian package', () => {
-  test('gcc, Debian\'s versioned gcc-N (what its headers call), binutils', () => {
+  test("gcc, Debian's versioned gcc-N (what its headers call), binutils", () => {
     assert.equal(crossToolPackage('aarch64-linux-gnu-gcc', 'aarch64-linux-gnu'), 'gcc-aarch64-linux-gnu');
     assert.equal(crossToolPackage('aarch64-linux-gnu-gcc-12', 'aarch64-linux-gnu'), 'gcc-12-aarch64-linux-gnu');
     assert.equal(crossToolPackage('aarch64-linux-gnu-ld', 'aarch64-linux-gnu'), 'binutils-aarch64-linux-gnu');
@@ -75,14 +90,24 @@ describe('a missing cross tool and its Debian package', () => {
     assert.equal(crossToolPackage('x86_64-linux-gnu-gcc', 'x86_64-linux-gnu'), 'gcc-x86-64-linux-gnu');
   });
 
-  test('found in make\'s output as dash, make and execve report it', () => {
+  test("found in make's output as dash, make and execve report it", () => {
     // Captured from make against Debian's arm64 headers with a CROSS_COMPILE whose compiler is not installed.
-    const dash = '  CC [M]  /tmp/m2/nlreply.o\n/bin/sh: 1: riscv64-linux-gnu-gcc-12: not found\nmake[1]: *** [...Makefile.build:255: /tmp/m2/nlreply.o] Error 127\n';
+    const dash =
+      '  CC [M]  /tmp/m2/nlreply.o\n/bin/sh: 1: riscv64-linux-gnu-gcc-12: not found\nmake[1]: *** [...Makefile.build:255: /tmp/m2/nlreply.o] Error 127\n';
     assert.equal(missingCrossTool(dash, 'riscv64-linux-gnu'), 'riscv64-linux-gnu-gcc-12');
     assert.equal(missingCrossTool(dash, 'aarch64-linux-gnu'), undefined, 'another triplet is not ours');
-    assert.equal(missingCrossTool('make: aarch64-linux-gnu-gcc: No such file or directory\n', 'aarch64-linux-gnu'), 'aarch64-linux-gnu-gcc');
-    assert.equal(missingCrossTool('make[2]: aarch64-linux-gnu-ld: Command not found\n', 'aarch64-linux-gnu'), 'aarch64-linux-gnu-ld');
-    assert.equal(missingCrossTool('nlreply.c:3:10: fatal error: x.h: No such file or directory\n', 'aarch64-linux-gnu'), undefined);
+    assert.equal(
+      missingCrossTool('make: aarch64-linux-gnu-gcc: No such file or directory\n', 'aarch64-linux-gnu'),
+      'aarch64-linux-gnu-gcc',
+    );
+    assert.equal(
+      missingCrossTool('make[2]: aarch64-linux-gnu-ld: Command not found\n', 'aarch64-linux-gnu'),
+      'aarch64-linux-gnu-ld',
+    );
+    assert.equal(
+      missingCrossTool('nlreply.c:3:10: fatal error: x.h: No such file or directory\n', 'aarch64-linux-gnu'),
+      undefined,
+    );
   });
 });
 
@@ -104,7 +129,10 @@ describe('crossSetup on a build tree', () => {
     const dir = tree('arm64', { 'include/config/auto.conf': ARM64_CONFIG, Makefile: '' });
     await assert.rejects(crossSetup(dir, { PATH: emptyBin }, X86_64), (e: unknown) => {
       assert.ok(e instanceof KmodError);
-      assert.equal(e.message, `${dir} is a kernel for aarch64 and this machine is x86_64: the cross build needs aarch64-linux-gnu-gcc, which is not on PATH (Debian: apt-get install gcc-aarch64-linux-gnu)`);
+      assert.equal(
+        e.message,
+        `${dir} is a kernel for aarch64 and this machine is x86_64: the cross build needs aarch64-linux-gnu-gcc, which is not on PATH (Debian: apt-get install gcc-aarch64-linux-gnu)`,
+      );
       return true;
     });
   });
@@ -119,12 +147,15 @@ describe('crossSetup on a build tree', () => {
   });
 
   test('a native tree, or one without a configuration, builds as before', async () => {
-    assert.deepEqual((await crossSetup(tree('amd64', { '.config': AMD64_CONFIG }), { PATH: emptyBin }, X86_64)).makeArgs, []);
+    assert.deepEqual(
+      (await crossSetup(tree('amd64', { '.config': AMD64_CONFIG }), { PATH: emptyBin }, X86_64)).makeArgs,
+      [],
+    );
     assert.deepEqual((await crossSetup(tree('bare', { Makefile: '' }), { PATH: emptyBin }, X86_64)).makeArgs, []);
   });
 });
 
-describe('apt\'s records for the cross headers', () => {
+describe("apt's records for the cross headers", () => {
   // `apt-cache show --no-all-versions linux-headers-6.1.0-57-arm64` through the private arm64 apt state.
   const SHOW = `Package: linux-headers-6.1.0-57-arm64
 Source: linux
@@ -146,22 +177,33 @@ Version: 6.1.176-1
       { name: 'gcc-12' },
     ]);
     assert.deepEqual(dependencies('a | b:any (>= 1:2.0~rc1), c (<<3)'), [
-      { name: 'a' }, { name: 'b', relation: '>=', version: '1:2.0~rc1' }, { name: 'c', relation: '<<', version: '3' },
+      { name: 'a' },
+      { name: 'b', relation: '>=', version: '1:2.0~rc1' },
+      { name: 'c', relation: '<<', version: '3' },
     ]);
   });
 
-  test('the candidate version of each package in apt-cache policy\'s answer', () => {
-    const policy = 'linux-kbuild-6.1:\n  Installed: (none)\n  Candidate: 6.1.192-3\n  Version table:\n     6.1.192-3 500\n'
-      + '        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages\n     6.1.176-1 500\n'
-      + 'linux-headers-6.1.0-9-arm64:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n';
-    assert.deepEqual([...policyCandidates(policy, ['linux-kbuild-6.1', 'linux-headers-6.1.0-9-arm64', 'absent'])], [
-      ['linux-kbuild-6.1', '6.1.192-3'], ['linux-headers-6.1.0-9-arm64', undefined], ['absent', undefined],
-    ]);
+  test("the candidate version of each package in apt-cache policy's answer", () => {
+    const policy =
+      'linux-kbuild-6.1:\n  Installed: (none)\n  Candidate: 6.1.192-3\n  Version table:\n     6.1.192-3 500\n' +
+      '        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages\n     6.1.176-1 500\n' +
+      'linux-headers-6.1.0-9-arm64:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n';
+    assert.deepEqual(
+      [...policyCandidates(policy, ['linux-kbuild-6.1', 'linux-headers-6.1.0-9-arm64', 'absent'])],
+      [
+        ['linux-kbuild-6.1', '6.1.192-3'],
+        ['linux-headers-6.1.0-9-arm64', undefined],
+        ['absent', undefined],
+      ],
+    );
   });
 
   test('a kernel that is no Debian amd64 / arm64 kernel is refused before any download', async () => {
     for (const release of ['6.18.0-custom', '6.1.0-57-armmp', '6.1.0-57-arm64; rm -rf /']) {
-      await assert.rejects(fetchDebianHeaders(path.join(tmp, 'no-cache'), release, () => undefined), /not a Debian kernel for amd64 or arm64 .*headersDir/);
+      await assert.rejects(
+        fetchDebianHeaders(path.join(tmp, 'no-cache'), release, () => undefined),
+        /not a Debian kernel for amd64 or arm64 .*headersDir/,
+      );
     }
   });
 });

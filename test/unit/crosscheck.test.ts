@@ -6,19 +6,51 @@ import assert from 'node:assert/strict';
 import { decodeMessages } from '../../extension/src/netlink/index';
 import { createRegistry } from '../../extension/src/netlink/registry';
 import type { DecodedAttr, DecodedMessage } from '../../extension/src/netlink/types';
-import { fixtureNames, loadFixture, loadReference, type Fixture, type RefAttr, type RefMessage } from '../fixtures/load';
+import {
+  fixtureNames,
+  loadFixture,
+  loadReference,
+  type Fixture,
+  type RefAttr,
+  type RefMessage,
+} from '../fixtures/load';
 
 /** pyroute2 fixed-header field names → ours (uapi struct member names), per pyroute2 message class. */
 const HEADER_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  ifinfmsg: { family: 'ifi_family', ifi_type: 'ifi_type', index: 'ifi_index', flags: 'ifi_flags', change: 'ifi_change' },
-  ifaddrmsg: { family: 'ifa_family', prefixlen: 'ifa_prefixlen', flags: 'ifa_flags', scope: 'ifa_scope', index: 'ifa_index' },
+  ifinfmsg: {
+    family: 'ifi_family',
+    ifi_type: 'ifi_type',
+    index: 'ifi_index',
+    flags: 'ifi_flags',
+    change: 'ifi_change',
+  },
+  ifaddrmsg: {
+    family: 'ifa_family',
+    prefixlen: 'ifa_prefixlen',
+    flags: 'ifa_flags',
+    scope: 'ifa_scope',
+    index: 'ifa_index',
+  },
   rtmsg: {
-    family: 'rtm_family', dst_len: 'rtm_dst_len', src_len: 'rtm_src_len', tos: 'rtm_tos', table: 'rtm_table',
-    proto: 'rtm_protocol', scope: 'rtm_scope', type: 'rtm_type', flags: 'rtm_flags',
+    family: 'rtm_family',
+    dst_len: 'rtm_dst_len',
+    src_len: 'rtm_src_len',
+    tos: 'rtm_tos',
+    table: 'rtm_table',
+    proto: 'rtm_protocol',
+    scope: 'rtm_scope',
+    type: 'rtm_type',
+    flags: 'rtm_flags',
   },
   ndmsg: { family: 'ndm_family', ifindex: 'ndm_ifindex', state: 'ndm_state', flags: 'ndm_flags', ndm_type: 'ndm_type' },
   fibmsg: {
-    family: 'family', dst_len: 'dst_len', src_len: 'src_len', tos: 'tos', table: 'table', action: 'action', flags: 'flags',
+    family: 'family',
+    dst_len: 'dst_len',
+    src_len: 'src_len',
+    tos: 'tos',
+    table: 'table',
+    action: 'action',
+    flags: 'flags',
   },
   ctrlmsg: { cmd: 'cmd', version: 'version' },
   netdevmsg: { cmd: 'cmd', version: 'version' },
@@ -69,7 +101,8 @@ function sameValue(name: string, ref: number | string, ours: DecodedAttr): boole
 /** `known`: our decoder has the family's definition, so names and values must match too. */
 function checkAttrs(where: string, ours: readonly DecodedAttr[], ref: readonly RefAttr[], known: boolean): void {
   assert.deepEqual(
-    ours.map((a) => a.type), ref.map((r) => r[2]),
+    ours.map((a) => a.type),
+    ref.map((r) => r[2]),
     `${where}: attribute types in order (ours vs pyroute2)`,
   );
   ref.forEach(([name, value, type, offset, length], i) => {
@@ -79,7 +112,10 @@ function checkAttrs(where: string, ours: readonly DecodedAttr[], ref: readonly R
     assert.equal(a.length, length, `${at}: nla_len`);
     if (known && name !== 'UNKNOWN') assert.equal(a.name, name, `${at}: name`);
     if (known && value !== null) {
-      assert.ok(sameValue(name, value, a), `${at}: value, pyroute2 ${JSON.stringify(value)}, ours value ${JSON.stringify(a.value)} valueName ${JSON.stringify(a.valueName)}`);
+      assert.ok(
+        sameValue(name, value, a),
+        `${at}: value, pyroute2 ${JSON.stringify(value)}, ours value ${JSON.stringify(a.value)} valueName ${JSON.stringify(a.valueName)}`,
+      );
     }
   });
 }
@@ -89,15 +125,26 @@ function checkExtAck(where: string, ours: DecodedMessage, ext: readonly RefAttr[
   const err = ours.error!;
   for (const [name, value] of ext) {
     switch (name) {
-      case 'NLMSGERR_ATTR_MSG': assert.equal(err.message, value, `${where}: ext-ack message`); break;
-      case 'NLMSGERR_ATTR_OFFS': assert.equal(err.offset, value, `${where}: ext-ack offset`); break;
-      case 'NLMSGERR_ATTR_MISS_TYPE': assert.equal(err.missType, value, `${where}: ext-ack missing type`); break;
-      case 'NLMSGERR_ATTR_MISS_NEST': assert.equal(err.missNest, value, `${where}: ext-ack missing nest`); break;
+      case 'NLMSGERR_ATTR_MSG':
+        assert.equal(err.message, value, `${where}: ext-ack message`);
+        break;
+      case 'NLMSGERR_ATTR_OFFS':
+        assert.equal(err.offset, value, `${where}: ext-ack offset`);
+        break;
+      case 'NLMSGERR_ATTR_MISS_TYPE':
+        assert.equal(err.missType, value, `${where}: ext-ack missing type`);
+        break;
+      case 'NLMSGERR_ATTR_MISS_NEST':
+        assert.equal(err.missNest, value, `${where}: ext-ack missing nest`);
+        break;
       case 'NLMSGERR_ATTR_COOKIE':
-        assert.equal(err.cookie, String(value).replace(/:/g, ''), `${where}: ext-ack cookie`); break;
+        assert.equal(err.cookie, String(value).replace(/:/g, ''), `${where}: ext-ack cookie`);
+        break;
       case 'NLMSGERR_ATTR_POLICY':
-        assert.ok(err.policy && err.policy.length > 0, `${where}: ext-ack policy decoded`); break;
-      default: assert.fail(`${where}: pyroute2 saw ext-ack TLV ${name} the test does not map`);
+        assert.ok(err.policy && err.policy.length > 0, `${where}: ext-ack policy decoded`);
+        break;
+      default:
+        assert.fail(`${where}: pyroute2 saw ext-ack TLV ${name} the test does not map`);
     }
   }
   // Nothing beyond what the kernel sent: a TLV we invent would show up here.
@@ -116,7 +163,8 @@ function checkMessage(where: string, fixture: Fixture, ours: DecodedMessage, ref
   assert.equal(ours.pid, ref.pid, `${where}: nlmsg_pid`);
   if (ref.event) assert.equal(ours.typeName, ref.event, `${where}: type name`);
   assert.deepEqual(
-    ours.problems.map((p) => p.offset), EXPECTED_PROBLEMS[fixture.name] ?? [],
+    ours.problems.map((p) => p.offset),
+    EXPECTED_PROBLEMS[fixture.name] ?? [],
     `${where}: problems ${JSON.stringify(ours.problems)}`,
   );
 
@@ -124,7 +172,11 @@ function checkMessage(where: string, fixture: Fixture, ours: DecodedMessage, ref
   if (fieldMap && knowsFamily(fixture)) {
     assert.ok(ours.header, `${where}: fixed header (${ref.class}) decoded`);
     for (const [refField, ourField] of Object.entries(fieldMap)) {
-      assert.equal(Number(ours.header[ourField]), ref.fields[refField], `${where}: header ${ourField} (pyroute2 ${refField})`);
+      assert.equal(
+        Number(ours.header[ourField]),
+        ref.fields[refField],
+        `${where}: header ${ourField} (pyroute2 ${refField})`,
+      );
     }
   }
 

@@ -6,7 +6,8 @@ import { cutText, escapeControls, escapeText, quoteText } from '../../extension/
 
 describe('escapeText', () => {
   it('leaves ordinary text, other scripts and emoji alone', () => {
-    for (const s of ['eth0', 'RTM_NEWLINK', 'Unknown device type', 'wlan-café', 'адрес', '😀 ok', '']) assert.equal(escapeText(s), s);
+    for (const s of ['eth0', 'RTM_NEWLINK', 'Unknown device type', 'wlan-café', 'адрес', '😀 ok', ''])
+      assert.equal(escapeText(s), s);
   });
 
   it('writes line breaks, tabs and the backslash as \\n \\r \\t \\\\', () => {

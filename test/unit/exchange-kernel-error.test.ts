@@ -13,7 +13,7 @@ const only = (name: string): Uint8Array => loadFixture(name).buffers[0]!;
 /** The last message of a fixture's last buffer: a dump's NLMSG_DONE (20 bytes). */
 const doneOf = (name: string): Uint8Array => loadFixture(name).buffers.at(-1)!.slice(-20);
 
-describe('replyErrno: the error a reply reports, by the helper\'s rule', () => {
+describe("replyErrno: the error a reply reports, by the helper's rule", () => {
   it('NLMSG_ERROR with a negative error: its errno; an ack: 0', () => {
     assert.equal(replyErrno(only('rtm-newlink-unknown-kind')), 95);
     assert.equal(replyErrno(only('genl-getfamily-enoent')), 2);
@@ -34,7 +34,7 @@ describe('replyErrno: the error a reply reports, by the helper\'s rule', () => {
   });
 });
 
-describe('kernelErrorIn: the helper\'s error line matched to its message', () => {
+describe("kernelErrorIn: the helper's error line matched to its message", () => {
   it('points at the first reply reporting that errno, among others', () => {
     const nack = only('rtm-newlink-unknown-kind');
     const replies = [only('genl-getfamily-nlctrl'), nack, only('genl-getfamily-enoent')];
@@ -51,16 +51,24 @@ describe('kernelErrorIn: the helper\'s error line matched to its message', () =>
 });
 
 describe('parseXchgOutput: nlhelper xchg printed it', () => {
-  it('the kernel\'s error line on stderr is the result\'s kernelError, with the reply it names', () => {
+  it("the kernel's error line on stderr is the result's kernelError, with the reply it names", () => {
     const nack = only('rtm-newlink-unknown-kind');
     const r = parseXchgOutput(`${toHex(nack)}\n`, 'error 95 EOPNOTSUPP Unknown device type\n', 12);
-    assert.deepEqual(r, { replies: [nack], outcome: 'done', kernelError: { errno: 95, name: 'EOPNOTSUPP', message: 'Unknown device type', bytes: nack }, elapsedMs: 12 });
+    assert.deepEqual(r, {
+      replies: [nack],
+      outcome: 'done',
+      kernelError: { errno: 95, name: 'EOPNOTSUPP', message: 'Unknown device type', bytes: nack },
+      elapsedMs: 12,
+    });
     const quiet = parseXchgOutput('', 'error 2 ENOENT\n', 1);
-    assert.equal(quiet.kernelError, undefined, 'no reply carries it: not claimed as the kernel\'s');
+    assert.equal(quiet.kernelError, undefined, "no reply carries it: not claimed as the kernel's");
   });
 
   it('timeout on stderr; a line that is no message is a TransportError', () => {
     assert.deepEqual(parseXchgOutput('', 'timeout\n', 5), { replies: [], outcome: 'timeout', elapsedMs: 5 });
-    assert.throws(() => parseXchgOutput('zz\n', ''), (e: unknown) => e instanceof TransportError && /line 1/.test(e.message));
+    assert.throws(
+      () => parseXchgOutput('zz\n', ''),
+      (e: unknown) => e instanceof TransportError && /line 1/.test(e.message),
+    );
   });
 });

@@ -33,8 +33,14 @@ describe('the shipped nlreply exercise', () => {
     assert.equal(ex.name, 'nlreply');
     assert.equal(ex.protocol, 31);
     assert.equal(ex.family?.name, 'nlreply');
-    assert.deepEqual(ex.steps.map((s) => s.expect.kind), ['reply', 'nothing', 'reply', 'reply', 'replies']);
-    assert.deepEqual(ex.steps.map((s) => s.timeoutMs), [1000, 800, 1000, 1000, 1000]);
+    assert.deepEqual(
+      ex.steps.map((s) => s.expect.kind),
+      ['reply', 'nothing', 'reply', 'reply', 'replies'],
+    );
+    assert.deepEqual(
+      ex.steps.map((s) => s.timeoutMs),
+      [1000, 800, 1000, 1000, 1000],
+    );
   });
 
   it('encodes its sends as the module expects them (type 16, REQUEST|ACK, the seq, text NUL-terminated)', async () => {
@@ -44,13 +50,17 @@ describe('the shipped nlreply exercise', () => {
     // "quiet\0": 22 bytes, padded to 24; flags REQUEST only.
     assert.equal(hex(ex.steps[1]!.send), '160000001000010005000000000000007175696574000000');
     assert.equal(hex(ex.steps[3]!.send), '140000001000050008000000000000006101ff62');
-    assert.equal(hex(ex.steps[4]!.send), '16000000100005000900000000000000666972737400000010000000100005000a00000000000000');
+    assert.equal(
+      hex(ex.steps[4]!.send),
+      '16000000100005000900000000000000666972737400000010000000100005000a00000000000000',
+    );
   });
 });
 
 describe('fields', () => {
-  it('reads numbers in any notation, flag names in any table, type names of the protocol\'s family', () => {
-    const r = parseExercise(`protocol: route
+  it("reads numbers in any notation, flag names in any table, type names of the protocol's family", () => {
+    const r = parseExercise(
+      `protocol: route
 steps:
   - name: dump links
     send: {type: RTM_GETLINK, flags: [REQUEST, DUMP], seq: 0x10, header: "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"}
@@ -58,38 +68,55 @@ steps:
   - name: new link
     send: {type: 16, flags: "REQUEST|ACK|CREATE|EXCL", attrs: [{type: 3, string: dummy0}, {type: 18, attrs: [{type: 1, string: dummy}]}, {type: 4, u32: 1500, netByteOrder: true}]}
     expect: ack
-`, '/x/route.yaml');
+`,
+      '/x/route.yaml',
+    );
     assert.deepEqual(r.problems, []);
     const [dump, create] = r.exercise!.steps;
     assert.equal(dump?.send.kind === 'fields' && dump.send.type, 18);
     assert.equal(dump?.send.kind === 'fields' && dump.send.flags, 0x301);
     assert.equal(dump?.send.kind === 'fields' && dump.send.seq, 16);
-    assert.deepEqual(dump?.expect, { kind: 'reply', count: 2, match: { type: 16, typeWritten: 'RTM_NEWLINK', flags: 2 } });
+    assert.deepEqual(dump?.expect, {
+      kind: 'reply',
+      count: 2,
+      match: { type: 16, typeWritten: 'RTM_NEWLINK', flags: 2 },
+    });
     assert.equal(create?.send.kind === 'fields' && create.send.flags, 0x605);
     assert.equal(create?.send.kind === 'fields' && create.send.seq, 2, 'seq defaults to the step number');
     const bytes = encodeSend(create!.send, { seq: 2 });
     // nlmsghdr, then IFLA_IFNAME "dummy0", IFLA_LINKINFO (nested) { IFLA_INFO_KIND "dummy" }, IFLA_MTU big-endian.
-    assert.equal(toHex(bytes), [
-      '34000000100005060200000000000000', // len 52, type 16, flags 0x605, seq 2, pid 0
-      '0b00030064756d6d79300000', // IFLA_IFNAME "dummy0\0" + pad
-      '10001280', '0a00010064756d6d79000000', // IFLA_LINKINFO | NLA_F_NESTED { IFLA_INFO_KIND "dummy\0" + pad }
-      '08000440000005dc', // IFLA_MTU | NLA_F_NET_BYTEORDER, 1500 big-endian
-    ].join(''));
+    assert.equal(
+      toHex(bytes),
+      [
+        '34000000100005060200000000000000', // len 52, type 16, flags 0x605, seq 2, pid 0
+        '0b00030064756d6d79300000', // IFLA_IFNAME "dummy0\0" + pad
+        '10001280',
+        '0a00010064756d6d79000000', // IFLA_LINKINFO | NLA_F_NESTED { IFLA_INFO_KIND "dummy\0" + pad }
+        '08000440000005dc', // IFLA_MTU | NLA_F_NET_BYTEORDER, 1500 big-endian
+      ].join(''),
+    );
   });
 
   it('takes ${portid} in pid and text, ${seq} in expectations', () => {
-    const r = parseExercise(`${HEAD}  - name: a
+    const r = parseExercise(
+      `${HEAD}  - name: a
     send: {pid: "\${portid}", text: "from \${portid}", flags: 5}
     expect: {reply: {seq: "\${seq}", pid: 0, text: "/port \${portid}$/"}}
-`, '/x/e.yaml');
+`,
+      '/x/e.yaml',
+    );
     assert.deepEqual(r.problems, []);
     const send = r.exercise!.steps[0]!.send;
-    assert.equal(toHex(encodeSend(send, { seq: 1, portid: 77 })), '180000001000050001000000' + '4d000000' + '66726f6d20373700');
+    assert.equal(
+      toHex(encodeSend(send, { seq: 1, portid: 77 })),
+      '180000001000050001000000' + '4d000000' + '66726f6d20373700',
+    );
     assert.throws(() => encodeSend(send, { seq: 1 }), /\$\{portid\} is not known here/);
   });
 
   it('expect: error by name, number or with a message; ack; nothing; replies in order', () => {
-    const r = parseExercise(`${HEAD}  - name: a
+    const r = parseExercise(
+      `${HEAD}  - name: a
     send: "1000000010000500"
     expect: {error: ENOENT}
   - name: b
@@ -101,7 +128,9 @@ steps:
   - name: d
     send: {flags: 5}
     expect: {replies: [{type: NLMSG_ERROR, error: 0}, {type: 3}]}
-`, '/x/e.yaml');
+`,
+      '/x/e.yaml',
+    );
     assert.deepEqual(r.problems, []);
     const e = r.exercise!.steps.map((s) => s.expect);
     assert.deepEqual(e[0], { kind: 'error', errno: 2 });
@@ -122,17 +151,26 @@ describe('located problems', () => {
     one('protocol: 31\n', 1, 1, /missing "steps"/);
     one('protocol: 31\nsteps: nothing\n', 2, 8, /missing "steps"/);
     one('- just\n- a list\n', 1, 1, /the exercise file must be a mapping/);
-    one(`protocol: 31\ntimeoutMs: 0\nsteps:\n  - {name: a, send: {flags: 5}, expect: nothing}\n`, 2, 12, /timeoutMs must be 1-600000/);
+    one(
+      `protocol: 31\ntimeoutMs: 0\nsteps:\n  - {name: a, send: {flags: 5}, expect: nothing}\n`,
+      2,
+      12,
+      /timeoutMs must be 1-600000/,
+    );
   });
 
   it('an unknown key, at the key', () => {
     const p = problems(`${HEAD}  - name: a\n    send: {flags: 5, sequence: 3}\n    expect: nothing\n`);
-    assert.deepEqual(p.map((x) => [x.line, x.col, x.step]), [[4, 22, 0]]);
+    assert.deepEqual(
+      p.map((x) => [x.line, x.col, x.step]),
+      [[4, 22, 0]],
+    );
     assert.match(p[0]!.message, /unknown key "sequence" in send \(known: type, flags, seq/);
   });
 
   it('values', () => {
-    const step = (send: string, expect = 'nothing'): string => `${HEAD}  - name: a\n    send: ${send}\n    expect: ${expect}\n`;
+    const step = (send: string, expect = 'nothing'): string =>
+      `${HEAD}  - name: a\n    send: ${send}\n    expect: ${expect}\n`;
     one(step('{flags: [REQUEST, FROB]}'), 4, 29, /send\.flags: unknown flag "FROB"/);
     one(step('{type: RTM_NOPE}'), 4, 18, /unknown message type "RTM_NOPE"/);
     one(step('{seq: -1}'), 4, 17, /send\.seq must be 0-4294967295/);
@@ -148,25 +186,49 @@ describe('located problems', () => {
     one(step('{flags: 5}', '{reply: {text: "/(unclosed/"}}'), 5, 28, /Unterminated group|Invalid regular expression/);
     one(step('{flags: 5}', '{reply: {count: 0}}'), 5, 29, /count must be 1-100000/);
     one(step('{flags: 5}', '{reply: {seq: "${portid}"}}'), 5, 27, /takes a number or \$\{seq\}/);
-    one(step('{flags: 5}', '{ack: true, nothing: true}'), 5, 13, /exactly one of nothing, ack, error, reply, replies \(got ack, nothing\)/);
+    one(
+      step('{flags: 5}', '{ack: true, nothing: true}'),
+      5,
+      13,
+      /exactly one of nothing, ack, error, reply, replies \(got ack, nothing\)/,
+    );
   });
 
   it('step names: required and unique', () => {
     one(`${HEAD}  - send: {flags: 5}\n    expect: nothing\n`, 3, 5, /step 1: missing "name"/);
-    one(`${HEAD}  - {name: a, send: {flags: 5}, expect: nothing}\n  - {name: a, send: {flags: 5}, expect: ack}\n`, 4, 5, /"a" is used twice/);
+    one(
+      `${HEAD}  - {name: a, send: {flags: 5}, expect: nothing}\n  - {name: a, send: {flags: 5}, expect: ack}\n`,
+      4,
+      5,
+      /"a" is used twice/,
+    );
   });
 
   it('keeps the good steps of a file with a bad one, and says which step the problem is in', () => {
-    const r = parseExercise(`${HEAD}  - {name: good, send: {flags: 5}, expect: ack}
+    const r = parseExercise(
+      `${HEAD}  - {name: good, send: {flags: 5}, expect: ack}
   - {name: bad, send: {flags: 5}, expect: sometimes}
   - {name: also good, send: {flags: 1}, expect: nothing}
-`, '/x/e.yaml');
-    assert.deepEqual(r.exercise?.steps.map((s) => s.name), ['good', 'also good']);
-    assert.deepEqual(r.problems.map((p) => [p.line, p.step]), [[4, 1]]);
+`,
+      '/x/e.yaml',
+    );
+    assert.deepEqual(
+      r.exercise?.steps.map((s) => s.name),
+      ['good', 'also good'],
+    );
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.step]),
+      [[4, 1]],
+    );
   });
 
   it('a key given twice in a mapping, at the second one', () => {
-    one(`${HEAD}  - name: a\n    send: {flags: 5}\n    send: {flags: 1}\n    expect: ack\n`, 5, 5, /^YAML: Map keys must be unique/);
+    one(
+      `${HEAD}  - name: a\n    send: {flags: 5}\n    send: {flags: 1}\n    expect: ack\n`,
+      5,
+      5,
+      /^YAML: Map keys must be unique/,
+    );
   });
 
   it('as many problems as a hostile file holds: every one reported, none of them crashes the parse', () => {
@@ -178,10 +240,16 @@ describe('located problems', () => {
   });
 
   it('a spec that cannot be read, at the spec line', () => {
-    const r = parseExerciseText(`protocol: 31\nspec: ./missing.yaml\nsteps:\n  - {name: a, send: {flags: 5}, expect: ack}\n`, '/nonexistent/dir/e.yaml');
+    const r = parseExerciseText(
+      `protocol: 31\nspec: ./missing.yaml\nsteps:\n  - {name: a, send: {flags: 5}, expect: ack}\n`,
+      '/nonexistent/dir/e.yaml',
+    );
     assert.equal(r.problems.length, 1);
     assert.deepEqual([r.problems[0]?.line, r.problems[0]?.col], [2, 7]);
-    assert.match(r.problems[0]!.message, /spec \.\/missing\.yaml: \/nonexistent\/dir\/missing\.yaml: cannot read \(ENOENT\)/);
+    assert.match(
+      r.problems[0]!.message,
+      /spec \.\/missing\.yaml: \/nonexistent\/dir\/missing\.yaml: cannot read \(ENOENT\)/,
+    );
     assert.equal(r.exercise?.steps.length, 1);
   });
 });

@@ -41,7 +41,7 @@ function assertEchoIsRequest(msg: DecodedMessage, fixture: Fixture): void {
   assert.equal(req.type, view.getUint16(4, true), 'echoed nlmsg_type');
   assert.equal(req.flags, view.getUint16(6, true), 'echoed nlmsg_flags');
   assert.equal(req.seq, view.getUint32(8, true), 'echoed nlmsg_seq');
-  assert.equal(req.seq, msg.seq, 'the error answers the request\'s seq');
+  assert.equal(req.seq, msg.seq, "the error answers the request's seq");
 }
 
 test('loader: header line, buffers, genl binding and located errors', () => {
@@ -50,7 +50,10 @@ test('loader: header line, buffers, genl binding and located errors', () => {
   assert.deepEqual([...f.request], [0x0a, 0x0b]);
   assert.deepEqual(f.genlFamily, { name: 'netdev', id: 20 });
   assert.equal(f.description, 'a dump');
-  assert.deepEqual(f.buffers.map((b) => [...b]), [[1, 2], [0xff]]);
+  assert.deepEqual(
+    f.buffers.map((b) => [...b]),
+    [[1, 2], [0xff]],
+  );
   assert.throws(() => parseFixture('y', 'protocol=0\n00'), /y\.hex:1: expected/);
   assert.throws(() => parseFixture('z', '# protocol=0 request=\n0g'), /z\.hex:2: not contiguous lowercase hex/);
   assert.throws(() => parseFixture('w', '# protocol=0 request=00\n'), /w\.hex: no buffers/);
@@ -142,7 +145,11 @@ test('rtm-newlink-offs-nested: OFFS two nests deep resolves to the full attribut
   assert.equal(afSpec.nested, true, 'NLA_F_NESTED as sent');
   const inet6 = attr(afSpec.attrs, 'AF_INET6');
   assert.equal(attr(inet6.attrs, 'IFLA_INET6_ADDR_GEN_MODE').length, 4, 'the empty attribute the kernel refused');
-  assert.deepEqual(msg.problems.map((p) => p.offset), [20 + 40], 'the decoder flags the same bytes the kernel did');
+  assert.deepEqual(
+    msg.problems.map((p) => p.offset),
+    [20 + 40],
+    'the decoder flags the same bytes the kernel did',
+  );
   const policy = msg.error?.policy ?? [];
   assert.equal(attr(policy, 'NL_POLICY_TYPE_ATTR_TYPE').valueName, 'NL_ATTR_TYPE_U8');
   assert.equal(Number(attr(policy, 'NL_POLICY_TYPE_ATTR_MAX_VALUE_U').value), 255);
@@ -171,11 +178,21 @@ test('genl-netdev-dev-get-miss-type: MISS_TYPE names the missing attribute type'
 });
 
 test('dumps: every data message is NLM_F_MULTI and the last buffer ends with NLMSG_DONE', () => {
-  const dumps = ['rtm-getlink-dump', 'rtm-getaddr-dump', 'rtm-getroute-dump', 'rtm-getneigh-dump', 'rtm-getrule-dump',
-    'genl-getfamily-dump'];
+  const dumps = [
+    'rtm-getlink-dump',
+    'rtm-getaddr-dump',
+    'rtm-getroute-dump',
+    'rtm-getneigh-dump',
+    'rtm-getrule-dump',
+    'genl-getfamily-dump',
+  ];
   const replyType: Record<string, string> = {
-    'rtm-getlink-dump': 'RTM_NEWLINK', 'rtm-getaddr-dump': 'RTM_NEWADDR', 'rtm-getroute-dump': 'RTM_NEWROUTE',
-    'rtm-getneigh-dump': 'RTM_NEWNEIGH', 'rtm-getrule-dump': 'RTM_NEWRULE', 'genl-getfamily-dump': 'nlctrl',
+    'rtm-getlink-dump': 'RTM_NEWLINK',
+    'rtm-getaddr-dump': 'RTM_NEWADDR',
+    'rtm-getroute-dump': 'RTM_NEWROUTE',
+    'rtm-getneigh-dump': 'RTM_NEWNEIGH',
+    'rtm-getrule-dump': 'RTM_NEWRULE',
+    'genl-getfamily-dump': 'nlctrl',
   };
   for (const name of dumps) {
     const msgs = decodeAll(loadFixture(name)).flat();
@@ -202,7 +219,8 @@ test('dump requests are read with the GET flag table, create requests with the N
   const names = new Set(req!.flagNames);
   assert.ok(names.has('NLM_F_REQUEST'));
   assert.ok(names.has('NLM_F_DUMP') || (names.has('NLM_F_ROOT') && names.has('NLM_F_MATCH')), [...names].join('|'));
-  for (const wrong of ['NLM_F_REPLACE', 'NLM_F_EXCL', 'NLM_F_CAPPED', 'NLM_F_ACK_TLVS']) assert.ok(!names.has(wrong), wrong);
+  for (const wrong of ['NLM_F_REPLACE', 'NLM_F_EXCL', 'NLM_F_CAPPED', 'NLM_F_ACK_TLVS'])
+    assert.ok(!names.has(wrong), wrong);
 
   const create = loadFixture('rtm-newlink-unknown-kind');
   const [newReq] = decodeMessages(create.request, { protocol: 0 });
@@ -217,7 +235,7 @@ test('dump requests are read with the GET flag table, create requests with the N
   assert.ok(!greq!.flagNames.includes('NLM_F_REPLACE') && !greq!.flagNames.includes('NLM_F_EXCL'));
 });
 
-test('genl-getfamily-nlctrl: nlctrl\'s own entry, ops and multicast group decoded from the nests', () => {
+test("genl-getfamily-nlctrl: nlctrl's own entry, ops and multicast group decoded from the nests", () => {
   const { msg } = only('genl-getfamily-nlctrl');
   assert.equal(msg.family, 'nlctrl');
   assert.equal(msg.typeName, 'nlctrl');

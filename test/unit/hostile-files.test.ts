@@ -25,14 +25,23 @@ interface ChildResult {
 }
 
 /** Runs `args` under node + tsx in the repository; fails the test when it does not end in time or is killed. */
-function runChild(args: readonly string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): ChildResult {
+function runChild(
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string | Buffer } = {},
+): ChildResult {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: repoRoot, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, ...options.env }, input: options.input,
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, ...options.env },
+    input: options.input,
   });
   const ms = Date.now() - t0;
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') assert.fail(`did not finish within ${CHILD_TIMEOUT_MS / 1000} s (it hangs): ${args.join(' ')}`);
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+    assert.fail(`did not finish within ${CHILD_TIMEOUT_MS / 1000} s (it hangs): ${args.join(' ')}`);
   if (r.signal) assert.fail(`killed by ${r.signal} after ${ms} ms (out of memory?): ${r.stderr.slice(-2000)}`);
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms };
 }
@@ -74,7 +83,7 @@ describe('spec files that are no ordinary small file', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('a FIFO in a spec folder: a located problem, the folder\'s other spec still loads', () => {
+  it("a FIFO in a spec folder: a located problem, the folder's other spec still loads", () => {
     const dir = join(root, 'fifo-specs');
     mkdirSync(dir);
     writeFileSync(join(dir, 'a-good.yaml'), WSONLY_SPEC);
@@ -84,7 +93,7 @@ describe('spec files that are no ordinary small file', () => {
     assert.deepEqual(r.families, ['wsonly']);
   });
 
-  it('a symlink to /dev/zero in a user\'s spec folder: refused before reading (no endless read)', () => {
+  it("a symlink to /dev/zero in a user's spec folder: refused before reading (no endless read)", () => {
     const dir = join(root, 'zero-specs');
     mkdirSync(dir);
     symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
@@ -101,7 +110,8 @@ describe('spec files that are no ordinary small file', () => {
   });
 
   it('a file that says 0 bytes but holds more than the limit (/proc/kallsyms): counted while reading', (t) => {
-    if (kallsymsLength() <= 4 * 1024 * 1024) return t.skip('/proc/kallsyms is not readable here or not larger than 4 MiB');
+    if (kallsymsLength() <= 4 * 1024 * 1024)
+      return t.skip('/proc/kallsyms is not readable here or not larger than 4 MiB');
     const dir = join(root, 'proc-specs');
     mkdirSync(dir);
     symlinkSync('/proc/kallsyms', join(dir, 'kallsyms.yaml'));
@@ -112,7 +122,12 @@ describe('spec files that are no ordinary small file', () => {
   describe('a kernel tree in the workspace (Documentation/netlink/specs)', () => {
     let ws: string;
     let specs: string;
-    const sources = (trusted: boolean): object => ({ specFolders: [], genlFamilyIds: {}, workspaceFolders: [ws], workspaceTrusted: trusted });
+    const sources = (trusted: boolean): object => ({
+      specFolders: [],
+      genlFamilyIds: {},
+      workspaceFolders: [ws],
+      workspaceTrusted: trusted,
+    });
     before(() => {
       ws = join(root, 'ws');
       specs = join(ws, 'Documentation', 'netlink', 'specs');
@@ -142,7 +157,10 @@ describe('spec files that are no ordinary small file', () => {
     it('untrusted: none of its files is read, one line says they wait for trust', () => {
       const r = loadInChild('s.registryFor(a, "/nonexistent/dist")', sources(false));
       assert.deepEqual(r.problems, [`${specs}: not loaded until the workspace is trusted`]);
-      assert.deepEqual(r.families.filter((n) => !['rtnetlink', 'nlctrl'].includes(n)), []);
+      assert.deepEqual(
+        r.families.filter((n) => !['rtnetlink', 'nlctrl'].includes(n)),
+        [],
+      );
     });
   });
 });
@@ -153,7 +171,10 @@ describe('exercise files that are no ordinary small file', () => {
     dir = mkdtempSync(join(tmpdir(), 'netlink-hostile-ex-'));
     symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
     mkfifo(join(dir, 'fifo.yaml'));
-    writeFileSync(join(dir, 'e.yaml'), 'protocol: 31\nspec: ./zero.yaml\nsteps:\n  - {name: a, send: {flags: 5}, expect: ack}\n');
+    writeFileSync(
+      join(dir, 'e.yaml'),
+      'protocol: 31\nspec: ./zero.yaml\nsteps:\n  - {name: a, send: {flags: 5}, expect: ack}\n',
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -166,10 +187,16 @@ Promise.resolve().then(async () => ${expr}).then((v) => process.stdout.write(JSO
   };
 
   it('a spec: that links to /dev/zero is a problem at the spec line', () => {
-    const out = JSON.parse(exerciseChild('(await l.loadExerciseFile(d + "/e.yaml")).problems')) as { line: number; message: string }[];
+    const out = JSON.parse(exerciseChild('(await l.loadExerciseFile(d + "/e.yaml")).problems')) as {
+      line: number;
+      message: string;
+    }[];
     assert.equal(out.length, 1);
     assert.equal(out[0]!.line, 2);
-    assert.equal(out[0]!.message, `spec ./zero.yaml: ${join(dir, 'zero.yaml')}: not a regular file (a character device)`);
+    assert.equal(
+      out[0]!.message,
+      `spec ./zero.yaml: ${join(dir, 'zero.yaml')}: not a regular file (a character device)`,
+    );
   });
 
   it('an exercise file that is a FIFO is refused with its path, not waited for', () => {

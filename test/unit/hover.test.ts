@@ -2,12 +2,22 @@
 // looks like hex. Pure code (no LSP): the in-host and UI tiers check the same through VS Code.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { concatBytes, createRegistry, encodeAttrs, encodeMessage, encodeString, toHex } from '../../extension/src/netlink/index';
+import {
+  concatBytes,
+  createRegistry,
+  encodeAttrs,
+  encodeMessage,
+  encodeString,
+  toHex,
+} from '../../extension/src/netlink/index';
 import { hoverAt } from '../../extension/src/server/hover';
 
 const ifinfo = new Uint8Array(16);
 new DataView(ifinfo.buffer).setInt32(4, 1, true);
-const link = encodeMessage({ type: 16, flags: 2, seq: 9, pid: 321 }, concatBytes([ifinfo, encodeAttrs([{ type: 3, payload: encodeString('lo') }])]));
+const link = encodeMessage(
+  { type: 16, flags: 2, seq: 9, pid: 321 },
+  concatBytes([ifinfo, encodeAttrs([{ type: 3, payload: encodeString('lo') }])]),
+);
 const bytes = [...link].map((b) => b.toString(16).padStart(2, '0'));
 const registry = createRegistry();
 
@@ -47,11 +57,18 @@ describe('hover', () => {
 });
 
 describe('protocol hints near the hex', () => {
-  const genl = encodeMessage({ type: 0x10, flags: 5, seq: 1, pid: 0 }, concatBytes([Uint8Array.from([3, 1, 0, 0]), encodeAttrs([{ type: 2, payload: encodeString('nlctrl') }])]));
+  const genl = encodeMessage(
+    { type: 0x10, flags: 5, seq: 1, pid: 0 },
+    concatBytes([Uint8Array.from([3, 1, 0, 0]), encodeAttrs([{ type: 2, payload: encodeString('nlctrl') }])]),
+  );
   const hex = toHex(genl);
 
   it('decodes as generic netlink when the line above names the protocol', () => {
-    for (const above of ['# protocol=16 request', 'socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) = 3', 'proto: generic']) {
+    for (const above of [
+      '# protocol=16 request',
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) = 3',
+      'proto: generic',
+    ]) {
       const text = `${above}\n${hex}\n`;
       const answer = hoverAt(text, text.indexOf(hex) + 4, 0, registry)!;
       assert.match(answer.markdown, /nlctrl CTRL_CMD_GETFAMILY/, above);

@@ -22,7 +22,11 @@ describe('module parameters for insmod', () => {
   it('turns a settings object into name=value words', () => {
     assert.deepEqual(moduleParameterArgs({ protocol: 31 }), ['protocol=31']);
     assert.deepEqual(moduleParameterArgs({ debug: true, quiet: false, ids: [1, 2, 3], name: 'eth0', msg: 'a b' }), [
-      'debug=Y', 'quiet=N', 'ids=1,2,3', 'name=eth0', 'msg="a b"',
+      'debug=Y',
+      'quiet=N',
+      'ids=1,2,3',
+      'name=eth0',
+      'msg="a b"',
     ]);
     assert.deepEqual(moduleParameterArgs(undefined), []);
     assert.deepEqual(moduleParameterArgs({}), []);
@@ -41,7 +45,12 @@ describe('module parameters for insmod', () => {
       [[1, 2], /must be an object/],
       ['protocol=31', /must be an object/],
     ];
-    for (const [value, re] of bad) assert.throws(() => moduleParameterArgs(value), (e: unknown) => e instanceof KmodError && re.test(e.message), JSON.stringify(value));
+    for (const [value, re] of bad)
+      assert.throws(
+        () => moduleParameterArgs(value),
+        (e: unknown) => e instanceof KmodError && re.test(e.message),
+        JSON.stringify(value),
+      );
   });
 });
 
@@ -54,9 +63,14 @@ describe('/proc/modules', () => {
     'failover 16384 1 net_failover, Live 0xffffffffc030c000',
   ].join('\n');
 
-  it('reads one module\'s state', () => {
+  it("reads one module's state", () => {
     assert.deepEqual(parseProcModules(text, 'nlreply'), { loaded: true, refcount: 0, usedBy: [], state: 'Live' });
-    assert.deepEqual(parseProcModules(text, 'failover'), { loaded: true, refcount: 1, usedBy: ['net_failover'], state: 'Live' });
+    assert.deepEqual(parseProcModules(text, 'failover'), {
+      loaded: true,
+      refcount: 1,
+      usedBy: ['net_failover'],
+      state: 'Live',
+    });
     assert.deepEqual(parseProcModules(text, 'other'), { loaded: false });
     assert.deepEqual(parseProcModules('', 'nlreply'), { loaded: false });
   });
@@ -86,7 +100,8 @@ describe('module sources', () => {
     assert.ok(!src.files.some((f) => /\.(ko|o|yaml|md)$/.test(f)), src.files.join(','));
     assert.match(src.hash, /^[0-9a-f]{12}$/);
     assert.deepEqual(remoteBuildPaths({ workFolder: '/root/netlink/' }, src), {
-      dir: `/root/netlink/kmod-${src.hash}`, ko: `/root/netlink/kmod-${src.hash}/nlreply.ko`,
+      dir: `/root/netlink/kmod-${src.hash}`,
+      ko: `/root/netlink/kmod-${src.hash}/nlreply.ko`,
     });
   });
 
@@ -109,12 +124,16 @@ describe('module sources', () => {
     cpSync(path.join(KMOD, 'nlreply.c'), path.join(two, 'a.c'));
     writeFileSync(path.join(two, 'Kbuild'), 'obj-m := a.o b.o\n');
     await assert.rejects(readModuleSources(two), /obj-m names 2 modules \(a, b\)/);
-    assert.throws(() => remoteBuildPaths({ workFolder: 'relative/dir' }, { hash: 'x', moduleName: 'm' }), /absolute path/);
+    assert.throws(
+      () => remoteBuildPaths({ workFolder: 'relative/dir' }, { hash: 'x', moduleName: 'm' }),
+      /absolute path/,
+    );
   });
 });
 
 describe('kernel log: what is new since the last read', () => {
-  const log = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `[    ${from + i}.000000] line ${from + i}`);
+  const log = (from: number, to: number): string[] =>
+    Array.from({ length: to - from }, (_, i) => `[    ${from + i}.000000] line ${from + i}`);
 
   it('returns everything the first time, then only the lines after those seen', () => {
     assert.deepEqual(newKernelLogLines([], log(0, 3)), { lines: log(0, 3), gap: false });
@@ -145,10 +164,19 @@ describe('new module from the reference module', () => {
     writeFileSync(path.join(template, 'nlreply.ko'), 'ko');
     const dest = path.join(tmp, 'mymodule');
     const written = await copyModuleTemplate(template, dest);
-    assert.ok(written.includes('nlreply.c') && written.includes('Kbuild') && written.includes('Makefile') && written.includes('README.md'));
-    if (existsSync(path.join(KMOD, 'exercises', 'nlreply.yaml'))) assert.ok(written.includes('exercises/nlreply.yaml'), written.join(','));
+    assert.ok(
+      written.includes('nlreply.c') &&
+        written.includes('Kbuild') &&
+        written.includes('Makefile') &&
+        written.includes('README.md'),
+    );
+    if (existsSync(path.join(KMOD, 'exercises', 'nlreply.yaml')))
+      assert.ok(written.includes('exercises/nlreply.yaml'), written.join(','));
     assert.ok(!readdirSync(dest).some((f) => /\.(o|ko|cmd)$/.test(f)));
-    assert.equal(readFileSync(path.join(dest, 'nlreply.c'), 'utf8'), readFileSync(path.join(KMOD, 'nlreply.c'), 'utf8'));
+    assert.equal(
+      readFileSync(path.join(dest, 'nlreply.c'), 'utf8'),
+      readFileSync(path.join(KMOD, 'nlreply.c'), 'utf8'),
+    );
   });
 
   it('never overwrites: an existing folder is refused and left alone', async () => {
@@ -166,7 +194,7 @@ describe('new module from the reference module', () => {
 });
 
 describe('where diagnostics go', () => {
-  it('underlines the token at gcc\'s column, or the line when there is no column', () => {
+  it("underlines the token at gcc's column, or the line when there is no column", () => {
     const lines = ['int main(void)', '{', '\tint unused_var;', '#define NLMSG_ALIGNTO 8U'];
     // gcc's columns are display columns: the tab counts 8 ("\tint unused_var;" -> unused_var at 13).
     assert.deepEqual(diagnosticSpan(lines, 3, 13), { line: 2, start: 5, end: 15 });

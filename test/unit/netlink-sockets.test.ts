@@ -15,9 +15,10 @@ describe('netlink sockets', () => {
   });
 
   it('decodes the group mask and reports lines that are not sockets', () => {
-    const text = 'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n'
-      + '00000000d189af60 0   31849      00000113 0        0        0     2        0        395587\n'
-      + 'garbage line\n';
+    const text =
+      'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n' +
+      '00000000d189af60 0   31849      00000113 0        0        0     2        0        395587\n' +
+      'garbage line\n';
     const { sockets, problems } = parseProcNetNetlink(text);
     assert.deepEqual(sockets[0]!.groups, [1, 2, 5, 9]);
     assert.equal(sockets[0]!.portId, 31849);
@@ -26,11 +27,14 @@ describe('netlink sockets', () => {
 
   it('finds the owner of a socket this test opens itself', () => {
     // A python process holding an rtnetlink socket: its inode must map back to its pid.
-    const out = execFileSync('/usr/bin/python3', ['-c', [
-      'import socket, subprocess, os',
-      's = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); s.bind((0, 0))',
-      `print(open("/proc/net/netlink").read() + "\\n===\\n" + subprocess.run(["sh", "-c", ${JSON.stringify(OWNER_SCRIPT)}], capture_output=True, text=True).stdout + "\\n===\\n" + str(os.getpid()) + " " + str(s.getsockname()[0]))`,
-    ].join('\n')]).toString();
+    const out = execFileSync('/usr/bin/python3', [
+      '-c',
+      [
+        'import socket, subprocess, os',
+        's = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); s.bind((0, 0))',
+        `print(open("/proc/net/netlink").read() + "\\n===\\n" + subprocess.run(["sh", "-c", ${JSON.stringify(OWNER_SCRIPT)}], capture_output=True, text=True).stdout + "\\n===\\n" + str(os.getpid()) + " " + str(s.getsockname()[0]))`,
+      ].join('\n'),
+    ]).toString();
     const [proc, owners, me] = out.split('\n===\n');
     const [pid, port] = me!.trim().split(' ').map(Number);
     const { sockets } = parseProcNetNetlink(proc!);

@@ -3,14 +3,29 @@
 // and local paths reach ssh's own option parser quoted (target/quote.ts). The pure parts, and the local folder check
 // on real folders (as root, a folder is given to another user too).
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { defaultLocalBuildRoot } from '../../extension/src/module/build';
 import { checkedArgv, fileCheckRefusal } from '../../extension/src/target/fileCheck';
 import {
-  ensureLocalPrivateFolder, judgeFolder, keyValues, parseFolderReport, parseLsLine, type FolderFacts,
+  ensureLocalPrivateFolder,
+  judgeFolder,
+  keyValues,
+  parseFolderReport,
+  parseLsLine,
+  type FolderFacts,
 } from '../../extension/src/target/privateFolder';
 import { sshPathProblem, sshPathValue } from '../../extension/src/target/quote';
 import { controlSocketBase } from '../../extension/src/target/targets';
@@ -28,14 +43,16 @@ describe('which folders are ours alone', () => {
   });
 
   test('ours, others may read but not write (0755, 0750, 0711): used, tightened to 0700', () => {
-    for (const mode of [0o755, 0o750, 0o711, 0o1700 | 0o055]) assert.deepEqual(judge(folder({ mode })), { ok: true, tighten: true }, mode.toString(8));
+    for (const mode of [0o755, 0o750, 0o711, 0o1700 | 0o055])
+      assert.deepEqual(judge(folder({ mode })), { ok: true, tighten: true }, mode.toString(8));
   });
 
   test('another owner: refused, naming the folder, the owner and the user', () => {
     const v = judge(folder({ uid: 65534, owner: 'nobody' }));
     assert.deepEqual(v, {
       ok: false,
-      problem: 'the build folder /x/b belongs to nobody (uid 65534), not to dev (uid 1000), so it is not used: files in it may ' +
+      problem:
+        'the build folder /x/b belongs to nobody (uid 65534), not to dev (uid 1000), so it is not used: files in it may ' +
         'have been put there by someone else. Remove it (or pick another).',
     });
     const anonymous = judgeFolder('the build folder', '/x/b', folder({ uid: 4242 }), { uid: 0 }, 'r');
@@ -61,9 +78,21 @@ describe('which folders are ours alone', () => {
 
 describe('ls -ldn as the target prints it', () => {
   test('GNU coreutils and busybox lines', () => {
-    assert.deepEqual(parseLsLine('drwx------ 2 1000 1000 4096 Dec  5 21:15 /home/dev/.cache/netlink-workbench'), { type: 'folder', mode: 0o700, uid: 1000 });
-    assert.deepEqual(parseLsLine('drwxr-xr-x    3 0        0             4096 Dec  5 21:15 a b'), { type: 'folder', mode: 0o755, uid: 0 });
-    assert.deepEqual(parseLsLine('lrwxrwxrwx 1 65534 65534 4 Dec  5 21:15 /w -> /tmp'), { type: 'symlink', mode: 0o777, uid: 65534 });
+    assert.deepEqual(parseLsLine('drwx------ 2 1000 1000 4096 Dec  5 21:15 /home/dev/.cache/netlink-workbench'), {
+      type: 'folder',
+      mode: 0o700,
+      uid: 1000,
+    });
+    assert.deepEqual(parseLsLine('drwxr-xr-x    3 0        0             4096 Dec  5 21:15 a b'), {
+      type: 'folder',
+      mode: 0o755,
+      uid: 0,
+    });
+    assert.deepEqual(parseLsLine('lrwxrwxrwx 1 65534 65534 4 Dec  5 21:15 /w -> /tmp'), {
+      type: 'symlink',
+      mode: 0o777,
+      uid: 65534,
+    });
     assert.deepEqual(parseLsLine('-rw-r--r-- 1 0 0 4 Dec  5 21:15 /w'), { type: 'other', mode: 0o644, uid: 0 });
   });
 
@@ -80,12 +109,23 @@ describe('ls -ldn as the target prints it', () => {
     assert.equal(parseLsLine('ls: cannot access'), undefined);
   });
 
-  test('report_folder\'s lines: who logs in, and the folder when it exists', () => {
-    const r = parseFolderReport(keyValues('uid=1000\nuser=dev\nls=drwxr-xr-x 2 0 0 40 Dec  5 21:15 /w\nlsname=drwxr-xr-x 2 root root 40 Dec  5 21:15 /w\n'), '/w');
-    assert.deepEqual(r, { me: { uid: 1000, name: 'dev' }, facts: { type: 'folder', mode: 0o755, uid: 0, owner: 'root' } });
+  test("report_folder's lines: who logs in, and the folder when it exists", () => {
+    const r = parseFolderReport(
+      keyValues(
+        'uid=1000\nuser=dev\nls=drwxr-xr-x 2 0 0 40 Dec  5 21:15 /w\nlsname=drwxr-xr-x 2 root root 40 Dec  5 21:15 /w\n',
+      ),
+      '/w',
+    );
+    assert.deepEqual(r, {
+      me: { uid: 1000, name: 'dev' },
+      facts: { type: 'folder', mode: 0o755, uid: 0, owner: 'root' },
+    });
     assert.deepEqual(parseFolderReport(keyValues('uid=0\nuser=\n'), '/w'), { me: { uid: 0 } });
     assert.throws(() => parseFolderReport(keyValues('user=x\n'), '/w'), /did not say who the login user is/);
-    assert.throws(() => parseFolderReport(keyValues('uid=0\nls=garbage\n'), '/w'), /cannot read ls -ldn's line for \/w/);
+    assert.throws(
+      () => parseFolderReport(keyValues('uid=0\nls=garbage\n'), '/w'),
+      /cannot read ls -ldn's line for \/w/,
+    );
   });
 });
 
@@ -98,19 +138,30 @@ describe('the local folder check on real folders', () => {
     assert.equal(statSync(f).mode & 0o777, 0o700);
   });
 
-  test('another user\'s folder is refused, naming folder and owner', { skip: process.getuid?.() !== 0 && 'giving a folder to another user needs root' }, () => {
-    const f = path.join(tmp, 'nobodys');
-    mkdirSync(f, { mode: 0o700 });
-    chownSync(f, 65534, 65534);
-    assert.throws(() => ensureLocalPrivateFolder(f, 'the local build folder', remedy),
-      new RegExp(`^Error: the local build folder ${f} belongs to (nobody \\()?uid 65534\\)?, not to root \\(uid 0\\), so it is not used`));
-  });
+  test(
+    "another user's folder is refused, naming folder and owner",
+    { skip: process.getuid?.() !== 0 && 'giving a folder to another user needs root' },
+    () => {
+      const f = path.join(tmp, 'nobodys');
+      mkdirSync(f, { mode: 0o700 });
+      chownSync(f, 65534, 65534);
+      assert.throws(
+        () => ensureLocalPrivateFolder(f, 'the local build folder', remedy),
+        new RegExp(
+          `^Error: the local build folder ${f} belongs to (nobody \\()?uid 65534\\)?, not to root \\(uid 0\\), so it is not used`,
+        ),
+      );
+    },
+  );
 
   test('a world-writable folder is refused and left as it was', () => {
     const f = path.join(tmp, 'open');
     mkdirSync(f);
     chmodSync(f, 0o777);
-    assert.throws(() => ensureLocalPrivateFolder(f, 'the local build folder', remedy), /can be written by every user \(mode 0777\)/);
+    assert.throws(
+      () => ensureLocalPrivateFolder(f, 'the local build folder', remedy),
+      /can be written by every user \(mode 0777\)/,
+    );
     assert.equal(statSync(f).mode & 0o777, 0o777);
   });
 
@@ -134,10 +185,13 @@ describe('the local folder check on real folders', () => {
     assert.equal(statSync(f).mode & 0o777, 0o700);
   });
 
-  test('the default local build folder is the user\'s cache folder, not a fixed name in /tmp', () => {
+  test("the default local build folder is the user's cache folder, not a fixed name in /tmp", () => {
     assert.equal(defaultLocalBuildRoot({ XDG_CACHE_HOME: '/c' }, '/home/dev'), '/c/netlink-workbench/kmod-build');
     assert.equal(defaultLocalBuildRoot({}, '/home/dev'), '/home/dev/.cache/netlink-workbench/kmod-build');
-    assert.equal(defaultLocalBuildRoot({ XDG_CACHE_HOME: 'relative' }, '/home/dev'), '/home/dev/.cache/netlink-workbench/kmod-build');
+    assert.equal(
+      defaultLocalBuildRoot({ XDG_CACHE_HOME: 'relative' }, '/home/dev'),
+      '/home/dev/.cache/netlink-workbench/kmod-build',
+    );
   });
 });
 
@@ -154,11 +208,20 @@ describe('the content check of a deployed file', () => {
   test('its refusals become one clear error; other failures are not its own', () => {
     const changed = fileCheckRefusal(97, `nlwb-check: sha256 ${'b'.repeat(64)}\n`, check, 't', true);
     assert.equal(changed?.kind, 'changed-file');
-    assert.equal(changed?.message, `target "t": /w/nlhelper is not the file that was put there (sha256 ${'b'.repeat(16)}…, expected ${'a'.repeat(16)}…): ` +
-      'something changed it after the upload, so nothing ran as root. Find out what changed it, then remove it; the next build or deployment puts it back.');
-    assert.match(fileCheckRefusal(97, 'nlwb-check: unreadable\n', check, 't', false)?.message ?? '', /\/w\/nlhelper is gone or unreadable, so nothing ran:/);
-    assert.match(fileCheckRefusal(97, 'nlwb-check: no-sha256sum\n', check, 't', true)?.message ?? '', /has no sha256sum \(coreutils or busybox\)/);
-    assert.equal(fileCheckRefusal(97, 'the program\'s own exit 97\n', check, 't', true), undefined);
+    assert.equal(
+      changed?.message,
+      `target "t": /w/nlhelper is not the file that was put there (sha256 ${'b'.repeat(16)}…, expected ${'a'.repeat(16)}…): ` +
+        'something changed it after the upload, so nothing ran as root. Find out what changed it, then remove it; the next build or deployment puts it back.',
+    );
+    assert.match(
+      fileCheckRefusal(97, 'nlwb-check: unreadable\n', check, 't', false)?.message ?? '',
+      /\/w\/nlhelper is gone or unreadable, so nothing ran:/,
+    );
+    assert.match(
+      fileCheckRefusal(97, 'nlwb-check: no-sha256sum\n', check, 't', true)?.message ?? '',
+      /has no sha256sum \(coreutils or busybox\)/,
+    );
+    assert.equal(fileCheckRefusal(97, "the program's own exit 97\n", check, 't', true), undefined);
     assert.equal(fileCheckRefusal(1, 'nlwb-check: unreadable\n', check, 't', true), undefined);
   });
 });
@@ -179,7 +242,7 @@ describe('local paths as ssh option values', () => {
     assert.equal(sshPathProblem('/a $b/k'), undefined, 'a $ without { is not expanded');
   });
 
-  test('the ControlMaster folder\'s base: TMPDIR when ssh can carry it and the socket path fits, else /tmp', () => {
+  test("the ControlMaster folder's base: TMPDIR when ssh can carry it and the socket path fits, else /tmp", () => {
     assert.equal(controlSocketBase('/tmp/a b'), '/tmp/a b');
     assert.equal(controlSocketBase('/tmp/a"b'), '/tmp');
     assert.equal(controlSocketBase('/tmp/${X}'), '/tmp');

@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { EXIT_DRAIN_MS, KILL_GRACE_MS, ProcessStartError, run, runChecked, type RunFailure } from '../../extension/src/process/run';
+import {
+  EXIT_DRAIN_MS,
+  KILL_GRACE_MS,
+  ProcessStartError,
+  run,
+  runChecked,
+  type RunFailure,
+} from '../../extension/src/process/run';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'process-run-test-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -46,17 +53,24 @@ describe('run: what a program says and how it ends', () => {
   });
 
   test('cwd and env are the ones given', async () => {
-    const r = await run(['sh', '-c', 'pwd; printf %s "$RUN_TEST_WORD"'], { timeoutMs: 10_000, cwd: tmp, env: { PATH: process.env.PATH, RUN_TEST_WORD: 'a b' } });
+    const r = await run(['sh', '-c', 'pwd; printf %s "$RUN_TEST_WORD"'], {
+      timeoutMs: 10_000,
+      cwd: tmp,
+      env: { PATH: process.env.PATH, RUN_TEST_WORD: 'a b' },
+    });
     assert.equal(r.stdout.toString(), `${tmp}\na b`);
   });
 
   test('stdout and stderr lines in the order they came, to onLine and as output; the last line without a newline too', async () => {
     const lines: string[] = [];
-    const r = await run(['sh', '-c', 'echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three; sleep 0.1; printf four >&2'], {
-      timeoutMs: 10_000,
-      onLine: (l) => lines.push(l),
-      interleaved: true,
-    });
+    const r = await run(
+      ['sh', '-c', 'echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three; sleep 0.1; printf four >&2'],
+      {
+        timeoutMs: 10_000,
+        onLine: (l) => lines.push(l),
+        interleaved: true,
+      },
+    );
     assert.deepEqual(lines, ['one', 'two', 'three', 'four']);
     assert.equal(r.output, 'one\ntwo\nthree\nfour');
     assert.equal(r.stdout.toString(), 'one\nthree\n');
@@ -66,7 +80,11 @@ describe('run: what a program says and how it ends', () => {
   test('a character split across two writes arrives whole', async () => {
     // "é" is c3 a9: the two bytes are written 100 ms apart, so they arrive in two chunks.
     const lines: string[] = [];
-    const r = await run(['sh', '-c', "printf '\\303'; sleep 0.1; printf '\\251\\n'"], { timeoutMs: 10_000, onLine: (l) => lines.push(l), interleaved: true });
+    const r = await run(['sh', '-c', "printf '\\303'; sleep 0.1; printf '\\251\\n'"], {
+      timeoutMs: 10_000,
+      onLine: (l) => lines.push(l),
+      interleaved: true,
+    });
     assert.deepEqual(lines, ['é']);
     assert.equal(r.output, 'é\n');
   });
@@ -89,7 +107,9 @@ describe('run: deadline and cancellation', () => {
 
   test('an abort stops the program the same way and the result says aborted', async () => {
     const abort = new AbortController();
-    const { value: r, ms } = await timed(run(IGNORES_TERM, { timeoutMs: 60_000, signal: abort.signal, onLine: (l) => l === 'ready' && abort.abort() }));
+    const { value: r, ms } = await timed(
+      run(IGNORES_TERM, { timeoutMs: 60_000, signal: abort.signal, onLine: (l) => l === 'ready' && abort.abort() }),
+    );
     assert.deepEqual([r.aborted, r.timedOut, r.signal], [true, false, 'SIGKILL']);
     assert.ok(ms < KILL_GRACE_MS + 5_000, `stopped after ${ms} ms`);
     const quick = new AbortController();
@@ -127,12 +147,15 @@ describe('run: a program that cannot start', () => {
       assert.match(e.message, /^cannot start \/nonexistent\/program: .*ENOENT/);
       return true;
     });
-    await assert.rejects(run(['sh', '-c', 'true'], { timeoutMs: 10_000, cwd: path.join(tmp, 'none') }), ProcessStartError);
+    await assert.rejects(
+      run(['sh', '-c', 'true'], { timeoutMs: 10_000, cwd: path.join(tmp, 'none') }),
+      ProcessStartError,
+    );
     await assert.rejects(run([], { timeoutMs: 10_000 }), /^ProcessStartError: cannot start: the command is empty$/);
   });
 });
 
-describe('runChecked: anything but exit 0 is the caller\'s error', () => {
+describe("runChecked: anything but exit 0 is the caller's error", () => {
   class StepError extends Error {
     constructor(readonly failure: RunFailure) {
       super(`step: ${failure.message}`);
@@ -154,10 +177,22 @@ describe('runChecked: anything but exit 0 is the caller\'s error', () => {
       }
       assert.fail('no error');
     };
-    assert.deepEqual(await failure(['sh', '-c', 'echo why >&2; exit 3'], { timeoutMs: 10_000 }), { message: 'sh -c echo why >&2; exit 3 failed (3)', detail: 'why\n' });
-    assert.deepEqual(await failure(['sh', '-c', 'echo only-stdout; exit 1'], { timeoutMs: 10_000 }), { message: 'sh -c echo only-stdout; exit 1 failed (1)', detail: 'only-stdout\n' });
-    assert.deepEqual(await failure(['sleep', '30'], { timeoutMs: 200 }), { message: 'sleep 30 timed out after 200 ms', detail: '' });
-    assert.deepEqual(await failure(['sleep', '30'], { timeoutMs: 10_000, signal: AbortSignal.timeout(200) }), { message: 'sleep 30 was cancelled', detail: '' });
+    assert.deepEqual(await failure(['sh', '-c', 'echo why >&2; exit 3'], { timeoutMs: 10_000 }), {
+      message: 'sh -c echo why >&2; exit 3 failed (3)',
+      detail: 'why\n',
+    });
+    assert.deepEqual(await failure(['sh', '-c', 'echo only-stdout; exit 1'], { timeoutMs: 10_000 }), {
+      message: 'sh -c echo only-stdout; exit 1 failed (1)',
+      detail: 'only-stdout\n',
+    });
+    assert.deepEqual(await failure(['sleep', '30'], { timeoutMs: 200 }), {
+      message: 'sleep 30 timed out after 200 ms',
+      detail: '',
+    });
+    assert.deepEqual(await failure(['sleep', '30'], { timeoutMs: 10_000, signal: AbortSignal.timeout(200) }), {
+      message: 'sleep 30 was cancelled',
+      detail: '',
+    });
     const notStarted = await failure(['/nonexistent/program'], { timeoutMs: 10_000 });
     assert.match(notStarted.message, /^cannot start \/nonexistent\/program: /);
     assert.equal(notStarted.detail, '');

@@ -6,12 +6,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { concatBytes, createRegistry, decodeMessages, encodeAttrs, encodeMessage, encodeString, renderMarkdown, renderText, toHex } from '../../extension/src/netlink/index';
+import {
+  concatBytes,
+  createRegistry,
+  decodeMessages,
+  encodeAttrs,
+  encodeMessage,
+  encodeString,
+  renderMarkdown,
+  renderText,
+  toHex,
+} from '../../extension/src/netlink/index';
 import type { DecodedMessage, FamilyRegistry } from '../../extension/src/netlink/index';
 import { loadYnlSpec } from '../../extension/src/netlink/ynl/index';
 import { hoverAt, shortLabel } from '../../extension/src/server/hover';
 import {
-  extAckError, FENCE_AND_IMAGE, genlFamilyNamed, linkNamed, MARKDOWN_TEXT, moduleText, RAW_CONTROL, RETITLE,
+  extAckError,
+  FENCE_AND_IMAGE,
+  genlFamilyNamed,
+  linkNamed,
+  MARKDOWN_TEXT,
+  moduleText,
+  RAW_CONTROL,
+  RETITLE,
 } from '../support/hostile';
 
 // html: true is more than a hover allows: raw HTML that got through would show here as a tag.
@@ -25,7 +42,11 @@ function rendered(markdown: string): { html: string; text: string; codeBlocks: s
 }
 
 function unhtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 /** No image, link, heading or raw HTML: nothing a capture wrote became Markdown. */
@@ -47,7 +68,8 @@ const nlreply = loadYnlSpec(readFileSync(join(__dirname, '../../kmod/nlreply.yam
 const EVIL_ATTR = 'a\n```\n![i](http://127.0.0.1/i.png)';
 const EVIL_OP = '\x1b]0;t\x07 <img src=x>';
 function evilRegistry(): FamilyRegistry {
-  const spec = loadYnlSpec(`name: "evil](http://127.0.0.1/f)"
+  const spec = loadYnlSpec(
+    `name: "evil](http://127.0.0.1/f)"
 protocol: genetlink
 doc: hostile names
 attribute-sets:
@@ -58,7 +80,9 @@ attribute-sets:
 operations:
   list:
     - { name: ${JSON.stringify(EVIL_OP).replace('\\u001b', '\\e')}, value: 1, attribute-set: main, do: { request: { attributes: [ ${JSON.stringify(EVIL_ATTR)} ] } } }
-`, 'evil.yaml');
+`,
+    'evil.yaml',
+  );
   assert.deepEqual(spec.problems, []);
   const registry = createRegistry([spec.family!]);
   registry.bindGenlId(0x21, spec.family!.name);
@@ -66,7 +90,10 @@ operations:
 }
 
 /** A request of the evil family: its operation, with the hostile attribute holding "v". */
-const evilRequest = encodeMessage({ type: 0x21, flags: 1, seq: 1, pid: 0 }, concatBytes([Uint8Array.from([1, 1, 0, 0]), encodeAttrs([{ type: 1, payload: encodeString('v') }])]));
+const evilRequest = encodeMessage(
+  { type: 0x21, flags: 1, seq: 1, pid: 0 },
+  concatBytes([Uint8Array.from([1, 1, 0, 0]), encodeAttrs([{ type: 1, payload: encodeString('v') }])]),
+);
 
 describe('hover Markdown', () => {
   it('keeps an ext-ack message with a fence and an image inside the code block, shown with \\n', () => {
@@ -116,11 +143,19 @@ describe('hover Markdown', () => {
     const { html, codeBlocks } = rendered(markdown);
     assertInert(html);
     assert.equal(codeBlocks.length, 1);
-    assert.ok(codeBlocks[0]!.includes('text "\\n# Title\\n<img src=\\"http://127.0.0.1/y.png\\"> [link](http://127.0.0.1/) **bold** www.example.com"'), codeBlocks[0]);
+    assert.ok(
+      codeBlocks[0]!.includes(
+        'text "\\n# Title\\n<img src=\\"http://127.0.0.1/y.png\\"> [link](http://127.0.0.1/) **bold** www.example.com"',
+      ),
+      codeBlocks[0],
+    );
   });
 
   it('renders a dump whose type names are hostile without links in the summary line', () => {
-    const messages = decodeMessages(concatBytes(Array.from({ length: 20 }, () => genlFamilyNamed('[a](http://127.0.0.1/)'))), { protocol: 16 });
+    const messages = decodeMessages(
+      concatBytes(Array.from({ length: 20 }, () => genlFamilyNamed('[a](http://127.0.0.1/)'))),
+      { protocol: 16 },
+    );
     const { html } = rendered(renderMarkdown(messages, 'test'));
     assertInert(html);
   });
@@ -152,7 +187,10 @@ describe('inlay hint labels', () => {
   it('show a long family name bound from a captured nlctrl reply on one line, cut short', () => {
     // A message of the bound family without its genlmsghdr: the label names it by the family.
     const bound = genlFamilyNamed(`${RETITLE}\n${'x'.repeat(500)}`);
-    const bytes = concatBytes([bound.subarray(0, bound.length - 20), encodeMessage({ type: 0x20, flags: 0, seq: 2, pid: 0 }, new Uint8Array(0))]);
+    const bytes = concatBytes([
+      bound.subarray(0, bound.length - 20),
+      encodeMessage({ type: 0x20, flags: 0, seq: 2, pid: 0 }, new Uint8Array(0)),
+    ]);
     const messages: DecodedMessage[] = decodeMessages(bytes, { protocol: 16 });
     const label = shortLabel(messages[1]!);
     assert.doesNotMatch(label, RAW_CONTROL);

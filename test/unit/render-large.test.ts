@@ -3,13 +3,24 @@
 // array into a call's arguments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { concatBytes, createRegistry, decodeMessages, encodeAttrs, encodeMessage, encodeScalar, renderMarkdown, renderText, toHex } from '../../extension/src/netlink/index';
+import {
+  concatBytes,
+  createRegistry,
+  decodeMessages,
+  encodeAttrs,
+  encodeMessage,
+  encodeScalar,
+  renderMarkdown,
+  renderText,
+  toHex,
+} from '../../extension/src/netlink/index';
 import type { AttrInput } from '../../extension/src/netlink/index';
 import { decodeReport } from '../../extension/src/server/report';
 
 const COUNT = 200_000;
 const empty = (): AttrInput[] => Array.from({ length: COUNT }, () => ({ type: 0x3ff, payload: new Uint8Array(0) }));
-const link = (attrs: AttrInput[]): Uint8Array => encodeMessage({ type: 16, flags: 0, seq: 1, pid: 0 }, concatBytes([new Uint8Array(16), encodeAttrs(attrs)]));
+const link = (attrs: AttrInput[]): Uint8Array =>
+  encodeMessage({ type: 16, flags: 0, seq: 1, pid: 0 }, concatBytes([new Uint8Array(16), encodeAttrs(attrs)]));
 const NLMSG_ERROR = 2;
 
 describe('renderers on 200,000 attributes', () => {
@@ -17,7 +28,10 @@ describe('renderers on 200,000 attributes', () => {
     const request = link(empty());
     const top = renderText(decodeMessages(request, { protocol: 0 }));
     assert.equal(top.split('\n').length, 2 + COUNT);
-    const error = encodeMessage({ type: NLMSG_ERROR, flags: 0, seq: 1, pid: 0 }, concatBytes([encodeScalar('s32', -22), request]));
+    const error = encodeMessage(
+      { type: NLMSG_ERROR, flags: 0, seq: 1, pid: 0 },
+      concatBytes([encodeScalar('s32', -22), request]),
+    );
     const echoed = renderText(decodeMessages(error, { protocol: 0 }));
     assert.equal(echoed.split('\n').length, 4 + COUNT);
   });

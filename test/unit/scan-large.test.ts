@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findHexRunAt, type HexRun } from '../../extension/src/netlink/scan/index';
 
-const FILLER = 'Mar 12 10:00:01 host kernel: eth0: link is up at 1000 Mbps, full duplex, flow control rx/tx (id 0x1f)\n';
+const FILLER =
+  'Mar 12 10:00:01 host kernel: eth0: link is up at 1000 Mbps, full duplex, flow control rx/tx (id 0x1f)\n';
 
 const RUN = [
   'nlreply: reply follows',
@@ -84,4 +85,3 @@ test('a run next to a 20 MB line: the long neighbour is not read, the run is who
   const shift = huge.length + 1;
   assert.deepEqual(shifted(findHexRunAt(big, at + shift), shift), shifted(findHexRunAt(small, at), 0));
 });
-

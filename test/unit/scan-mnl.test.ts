@@ -6,55 +6,55 @@ import { describe, test } from 'node:test';
 import { findHexRunAt, findHexRuns, parseHexText, type HexRun } from '../../extension/src/netlink/scan/index';
 
 const MNL_OUTPUT = [
-  "----------------\t------------------",
-  "|  0000000136  |\t| message length |",
-  "| 00016 | ---- |\t|  type | flags  |",
-  "|  1313603590  |\t| sequence number|",
-  "|  0000013452  |\t|     port ID    |",
-  "----------------\t------------------",
-  "| 01 02 00 00  |\t|  extra header  |",
-  "|\u001b[1;31m00011\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00002\u001b[0m|\t|len |flags| type|",
-  "| 6e 6c 63 74  |\t|      data      |\t n l c t",
-  "| 72 6c 00 00  |\t|      data      |\t r l    ",
-  "|\u001b[1;31m00006\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00001\u001b[0m|\t|len |flags| type|",
-  "| 10 00 00 00  |\t|      data      |\t        ",
-  "|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00003\u001b[0m|\t|len |flags| type|",
-  "| 02 00 00 00  |\t|      data      |\t        ",
-  "|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00004\u001b[0m|\t|len |flags| type|",
-  "| 00 00 00 00  |\t|      data      |\t        ",
-  "|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00005\u001b[0m|\t|len |flags| type|",
-  "| 00 00 00 00  |\t|      data      |\t        ",
-  "|\u001b[1;31m00044\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00006\u001b[0m|\t|len |flags| type|",
-  "| 14 00 01 00  |\t|      data      |\t        ",
-  "| 08 00 01 00  |\t|      data      |\t        ",
-  "| 03 00 00 00  |\t|      data      |\t        ",
-  "| 08 00 02 00  |\t|      data      |\t        ",
-  "| 0e 00 00 00  |\t|      data      |\t        ",
-  "| 14 00 02 00  |\t|      data      |\t        ",
-  "| 08 00 01 00  |\t|      data      |\t        ",
-  "| 0a 00 00 00  |\t|      data      |\t        ",
-  "| 08 00 02 00  |\t|      data      |\t        ",
-  "| 0c 00 00 00  |\t|      data      |\t        ",
-  "|\u001b[1;31m00028\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00007\u001b[0m|\t|len |flags| type|",
-  "| 18 00 01 00  |\t|      data      |\t        ",
-  "| 08 00 02 00  |\t|      data      |\t        ",
-  "| 10 00 00 00  |\t|      data      |\t        ",
-  "| 0b 00 01 00  |\t|      data      |\t        ",
-  "| 6e 6f 74 69  |\t|      data      |\t n o t i",
-  "| 66 79 00 00  |\t|      data      |\t f y    ",
-  "----------------\t------------------",
-  "----------------\t------------------",
-  "|  0000000036  |\t| message length |",
-  "| 00002 | ---- |\t|  type | flags  |",
-  "|  1313603596  |\t| sequence number|",
-  "|  0000013452  |\t|     port ID    |",
-  "----------------\t------------------",
-  "| 00 00 00 00  |\t|                |",
-  "| 20 00 00 00  |\t|                |",
-  "| 10 00 05 00  |\t|                |",
-  "| 0c 00 4c 4e  |\t|                |",
-  "| 00 00 00 00  |\t|                |",
-  "----------------\t------------------",
+  '----------------\t------------------',
+  '|  0000000136  |\t| message length |',
+  '| 00016 | ---- |\t|  type | flags  |',
+  '|  1313603590  |\t| sequence number|',
+  '|  0000013452  |\t|     port ID    |',
+  '----------------\t------------------',
+  '| 01 02 00 00  |\t|  extra header  |',
+  '|\u001b[1;31m00011\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00002\u001b[0m|\t|len |flags| type|',
+  '| 6e 6c 63 74  |\t|      data      |\t n l c t',
+  '| 72 6c 00 00  |\t|      data      |\t r l    ',
+  '|\u001b[1;31m00006\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00001\u001b[0m|\t|len |flags| type|',
+  '| 10 00 00 00  |\t|      data      |\t        ',
+  '|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00003\u001b[0m|\t|len |flags| type|',
+  '| 02 00 00 00  |\t|      data      |\t        ',
+  '|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00004\u001b[0m|\t|len |flags| type|',
+  '| 00 00 00 00  |\t|      data      |\t        ',
+  '|\u001b[1;31m00008\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00005\u001b[0m|\t|len |flags| type|',
+  '| 00 00 00 00  |\t|      data      |\t        ',
+  '|\u001b[1;31m00044\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00006\u001b[0m|\t|len |flags| type|',
+  '| 14 00 01 00  |\t|      data      |\t        ',
+  '| 08 00 01 00  |\t|      data      |\t        ',
+  '| 03 00 00 00  |\t|      data      |\t        ',
+  '| 08 00 02 00  |\t|      data      |\t        ',
+  '| 0e 00 00 00  |\t|      data      |\t        ',
+  '| 14 00 02 00  |\t|      data      |\t        ',
+  '| 08 00 01 00  |\t|      data      |\t        ',
+  '| 0a 00 00 00  |\t|      data      |\t        ',
+  '| 08 00 02 00  |\t|      data      |\t        ',
+  '| 0c 00 00 00  |\t|      data      |\t        ',
+  '|\u001b[1;31m00028\u001b[0m|\u001b[1;32m--\u001b[0m|\u001b[1;34m00007\u001b[0m|\t|len |flags| type|',
+  '| 18 00 01 00  |\t|      data      |\t        ',
+  '| 08 00 02 00  |\t|      data      |\t        ',
+  '| 10 00 00 00  |\t|      data      |\t        ',
+  '| 0b 00 01 00  |\t|      data      |\t        ',
+  '| 6e 6f 74 69  |\t|      data      |\t n o t i',
+  '| 66 79 00 00  |\t|      data      |\t f y    ',
+  '----------------\t------------------',
+  '----------------\t------------------',
+  '|  0000000036  |\t| message length |',
+  '| 00002 | ---- |\t|  type | flags  |',
+  '|  1313603596  |\t| sequence number|',
+  '|  0000013452  |\t|     port ID    |',
+  '----------------\t------------------',
+  '| 00 00 00 00  |\t|                |',
+  '| 20 00 00 00  |\t|                |',
+  '| 10 00 05 00  |\t|                |',
+  '| 0c 00 4c 4e  |\t|                |',
+  '| 00 00 00 00  |\t|                |',
+  '----------------\t------------------',
 ].join('\n');
 
 /** The bytes libmnl printed: the fixtures' bytes, except the ack's NLM_F_CAPPED flag (0x100) which mnl does not print. */
@@ -113,7 +113,13 @@ describe('mnl_nlmsg_fprintf output', () => {
     const text = `log before\n\n${MNL_OUTPUT}\n\nlog after 3c 00`;
     const whole = findHexRunAt(text, text.indexOf('|  0000000136'));
     assert.ok(whole);
-    for (const probe of ['sequence number', '| 6e 6c 63 74', 'n l c t', '| 0c 00 4c 4e', '------------------\n|  0000000036']) {
+    for (const probe of [
+      'sequence number',
+      '| 6e 6c 63 74',
+      'n l c t',
+      '| 0c 00 4c 4e',
+      '------------------\n|  0000000036',
+    ]) {
       const run = findHexRunAt(text, text.indexOf(probe) + 3);
       assert.ok(run, probe);
       assert.equal(run.start, whole.start);
@@ -140,7 +146,15 @@ describe('mnl_nlmsg_fprintf output', () => {
     const run = onlyRun(text);
     assert.equal(
       hex(run.bytes),
-      '28000000' + '1000' + '0500' + '3fdad64c' /* 1289148991 */ + '00000000' + '00000000000000000100000001000000' + '0800' + '03c0' + '65746830',
+      '28000000' +
+        '1000' +
+        '0500' +
+        '3fdad64c' /* 1289148991 */ +
+        '00000000' +
+        '00000000000000000100000001000000' +
+        '0800' +
+        '03c0' +
+        '65746830',
     );
   });
 

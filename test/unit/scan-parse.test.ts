@@ -23,12 +23,18 @@ describe('accepted input', () => {
     assert.equal(bytesOf('0x3c00'), '3c 00');
     assert.equal(bytesOf('deadbeef'), 'de ad be ef');
     assert.equal(bytesOf('0x3c, 0x00, 0x10'), '3c 00 10');
-    assert.equal(bytesOf('static const unsigned char msg[] = {\n  0x3c, 0x00, // len\n  0x10, 0x00\n};\n'), '3c 00 10 00');
+    assert.equal(
+      bytesOf('static const unsigned char msg[] = {\n  0x3c, 0x00, // len\n  0x10, 0x00\n};\n'),
+      '3c 00 10 00',
+    );
     assert.equal(bytesOf('{ 0x01, 0x02 }'), '01 02');
     assert.equal(bytesOf('"\\x3c\\x00\\x00\\x00abc"'), '3c 00 00 00 61 62 63');
     assert.equal(bytesOf('\\x3c\\x00'), '3c 00');
     assert.equal(bytesOf('3c:00:10:00'), '3c 00 10 00');
-    assert.equal(bytesOf('00000000  3c 00 10 00                                       |<...|\n00000004\n'), '3c 00 10 00');
+    assert.equal(
+      bytesOf('00000000  3c 00 10 00                                       |<...|\n00000004\n'),
+      '3c 00 10 00',
+    );
     assert.equal(bytesOf('00000000: 3c00 1000  <...'), '3c 00 10 00');
   });
 

@@ -72,7 +72,8 @@ function renderOd(bytes: Uint8Array, radix: 8 | 10 | 16): string {
 /** od -An -v -tx1: no offsets, so no squeezing either. */
 function renderOdNoOffsets(bytes: Uint8Array): string {
   const lines: string[] = [];
-  for (let off = 0; off < bytes.length; off += 16) lines.push(Array.from(bytes.subarray(off, off + 16), (b) => ` ${h2(b)}`).join(''));
+  for (let off = 0; off < bytes.length; off += 16)
+    lines.push(Array.from(bytes.subarray(off, off + 16), (b) => ` ${h2(b)}`).join(''));
   return lines.join('\n');
 }
 
@@ -100,7 +101,9 @@ function renderCArray(bytes: Uint8Array, decorate: boolean): string {
   });
   const rows: string[] = [];
   for (let off = 0; off < items.length; off += 8) {
-    rows.push(`\t${items.slice(off, off + 8).join(', ')}${off + 8 < items.length ? ',' : ''}${decorate && off % 16 === 0 ? ' // row' : ''}`);
+    rows.push(
+      `\t${items.slice(off, off + 8).join(', ')}${off + 8 < items.length ? ',' : ''}${decorate && off % 16 === 0 ? ' // row' : ''}`,
+    );
   }
   return `static const unsigned char msg[] = {\n${rows.join('\n')}\n};`;
 }
@@ -147,7 +150,11 @@ function u32le(v: number): number[] {
 }
 
 /** Renders like mnl_nlmsg_fprintf; also returns the bytes the output shows (flags reduced to R/M/A/E, skipped rows out). */
-function renderMnl(messages: readonly Message[], extraHeader: number, colour: boolean): { text: string; shown: number[] } {
+function renderMnl(
+  messages: readonly Message[],
+  extraHeader: number,
+  colour: boolean,
+): { text: string; shown: number[] } {
   const lines: string[] = [];
   const shown: number[] = [];
   const pad = (v: number, n: number) => String(v).padStart(n, '0');
@@ -198,7 +205,20 @@ function renderMnl(messages: readonly Message[], extraHeader: number, colour: bo
 
 // --- reading a byte back from its source text ------------------------------------------------------------------
 
-const SIMPLE: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '\\': 92, '"': 34, "'": 39, '?': 63 };
+const SIMPLE: Record<string, number> = {
+  n: 10,
+  t: 9,
+  r: 13,
+  v: 11,
+  f: 12,
+  a: 7,
+  b: 8,
+  e: 27,
+  '\\': 92,
+  '"': 34,
+  "'": 39,
+  '?': 63,
+};
 
 function byteFromSource(src: string): number | undefined {
   if (/^[0-9a-f]{2}$/i.test(src)) return parseInt(src, 16);
@@ -216,7 +236,12 @@ function checkSources(text: string, run: HexRun): void {
   while (i < run.bytes.length) {
     const src = text.slice(run.byteStart[i], run.byteEnd[i]);
     let width = 1;
-    while (i + width < run.bytes.length && run.byteStart[i + width] === run.byteStart[i] && run.byteEnd[i + width] === run.byteEnd[i]) width++;
+    while (
+      i + width < run.bytes.length &&
+      run.byteStart[i + width] === run.byteStart[i] &&
+      run.byteEnd[i + width] === run.byteEnd[i]
+    )
+      width++;
     if (src === '*' && (run.form === 'hexdump' || run.form === 'od')) {
       // A squeezed line repeats earlier bytes; each must equal the byte one dump line (16 bytes) earlier.
       for (let k = i; k < i + width; k++) assert.equal(run.bytes[k], run.bytes[k - 16]);
@@ -269,14 +294,18 @@ const messageBytes = fc.uint8Array({ minLength: 8, maxLength: 300 }).map((b) => 
 /** Sometimes with repeated 16-byte lines, to exercise the squeezing of hexdump and od. */
 const dumpBytes = fc.oneof(
   messageBytes,
-  fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 2, max: 6 }), fc.uint8Array({ maxLength: 40 })).map(
-    ([line, times, tail]) => {
+  fc
+    .tuple(
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      fc.integer({ min: 2, max: 6 }),
+      fc.uint8Array({ maxLength: 40 }),
+    )
+    .map(([line, times, tail]) => {
       const out = new Uint8Array(16 * times + tail.length);
       for (let t = 0; t < times; t++) out.set(line, 16 * t);
       out.set(tail, 16 * times);
       return out;
-    },
-  ),
+    }),
 );
 
 const runs = { numRuns: 150 };
@@ -370,10 +399,49 @@ test('rendered forms pass the strict parser', () => {
 const trickyText = fc
   .array(
     fc.constantFrom(
-      '0', '3', 'c', 'f', 'x', 'X', 'b', ' ', '  ', '\t', '\n', '\r\n', '\\', '"', "'", '{', '}', '(', ')', ',', ':', '|', '*',
-      '-', '.', '/*', '*/', '//', '0x', '\\x', '00000000', '00000010', '  |', '\u001b[1;31m', '----------------\t------------------',
-      '|  0000000020  |\t| message length |', '| 00016 | R-A- |\t|  type | flags  |', '| 00 01 02 03  |\t|      data      |',
-      '|00008|N-|00003|\t|len |flags| type|', 'é', '\ud83d\ude00', '\ud800', '...',
+      '0',
+      '3',
+      'c',
+      'f',
+      'x',
+      'X',
+      'b',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\\',
+      '"',
+      "'",
+      '{',
+      '}',
+      '(',
+      ')',
+      ',',
+      ':',
+      '|',
+      '*',
+      '-',
+      '.',
+      '/*',
+      '*/',
+      '//',
+      '0x',
+      '\\x',
+      '00000000',
+      '00000010',
+      '  |',
+      '\u001b[1;31m',
+      '----------------\t------------------',
+      '|  0000000020  |\t| message length |',
+      '| 00016 | R-A- |\t|  type | flags  |',
+      '| 00 01 02 03  |\t|      data      |',
+      '|00008|N-|00003|\t|len |flags| type|',
+      'é',
+      '\ud83d\ude00',
+      '\ud800',
+      '...',
     ),
     { maxLength: 120 },
   )

@@ -20,8 +20,20 @@ interface ChildResult {
 }
 
 function parseInChild(name: string): ChildResult {
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, name], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `${name}: ${r.stderr.split('\n').filter((l) => /FATAL|heap|Error/.test(l)).join('\n') || r.stderr}`);
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, name], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(
+    r.status,
+    0,
+    `${name}: ${
+      r.stderr
+        .split('\n')
+        .filter((l) => /FATAL|heap|Error/.test(l))
+        .join('\n') || r.stderr
+    }`,
+  );
   return JSON.parse(r.stdout) as ChildResult;
 }
 

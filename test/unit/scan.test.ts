@@ -101,7 +101,7 @@ describe('C arrays', () => {
   test('declaration with casts, comments, char literals and decimals, across lines', () => {
     const text = [
       'static const unsigned char msg[] = {',
-      "\t0x3c, 0x00, (char)0x00, (__u8) 0, /* nlmsg_len */",
+      '\t0x3c, 0x00, (char)0x00, (__u8) 0, /* nlmsg_len */',
       "\t0x10, 0X0A, '\\x05', '\\3', // type, flags",
       "\t'<', 0, 255,",
       '};',
@@ -109,7 +109,19 @@ describe('C arrays', () => {
     const run = only(text);
     assert.equal(run.form, 'c-array');
     assert.equal(hex(run.bytes), '3c 00 00 00 10 0a 05 03 3c 00 ff');
-    assert.deepEqual(sources(text, run), ['0x3c', '0x00', '0x00', '0', '0x10', '0X0A', "'\\x05'", "'\\3'", "'<'", '0', '255']);
+    assert.deepEqual(sources(text, run), [
+      '0x3c',
+      '0x00',
+      '0x00',
+      '0',
+      '0x10',
+      '0X0A',
+      "'\\x05'",
+      "'\\3'",
+      "'<'",
+      '0',
+      '255',
+    ]);
     assert.equal(text.slice(run.start, run.end), text.slice(text.indexOf('0x3c'), text.indexOf('255') + 3));
   });
 
@@ -141,7 +153,23 @@ describe('escaped strings', () => {
     assert.equal(hex(run.bytes), P);
     const src = sources(text, run);
     assert.deepEqual(src.slice(0, 9), String.raw`\24 \0 \0 \0 \22 \0 \1 \3 \7`.split(' '));
-    assert.deepEqual(src.slice(16), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '\\t', '\\n', '\\"', '\\\\', ' ', '\\177', '\\377']);
+    assert.deepEqual(src.slice(16), [
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+      'h',
+      '\\t',
+      '\\n',
+      '\\"',
+      '\\\\',
+      ' ',
+      '\\177',
+      '\\377',
+    ]);
     assert.equal(text.slice(run.start, run.end), text.slice(9, text.indexOf(', 31)')));
     assert.equal(run.truncated, undefined);
   });
@@ -209,8 +237,10 @@ describe('dumps with offsets', () => {
   });
 
   test('od -Ax -tx1 (hex offsets) and od -tx1 (octal offsets), real output', () => {
-    const hexOffsets = '000000 14 00 00 00 12 00 01 03 07 00 00 00 00 00 00 00\n000010 61 62 63 64 65 66 67 68 09 0a 22 5c 20 7f ff\n00001f\n';
-    const octal = '0000000 14 00 00 00 12 00 01 03 07 00 00 00 00 00 00 00\n0000020 61 62 63 64 65 66 67 68 09 0a 22 5c 20 7f ff\n0000037\n';
+    const hexOffsets =
+      '000000 14 00 00 00 12 00 01 03 07 00 00 00 00 00 00 00\n000010 61 62 63 64 65 66 67 68 09 0a 22 5c 20 7f ff\n00001f\n';
+    const octal =
+      '0000000 14 00 00 00 12 00 01 03 07 00 00 00 00 00 00 00\n0000020 61 62 63 64 65 66 67 68 09 0a 22 5c 20 7f ff\n0000037\n';
     for (const text of [hexOffsets, octal]) {
       const run = only(text);
       assert.equal(run.form, 'od');
@@ -268,8 +298,14 @@ describe('colon-separated hex', () => {
 
   test('a MAC address is returned as a run; times and IPv6 addresses are not', () => {
     const macs = findHexRuns('link/ether aa:bb:cc:dd:ee:ff brd ff:ff:ff:ff:ff:ff');
-    assert.deepEqual(macs.map((r) => hex(r.bytes)), ['aa bb cc dd ee ff', 'ff ff ff ff ff ff']);
-    assert.deepEqual(findHexRuns('at 12:30:45 and 23:59:59.123, fe80::aa:bb:cc:dd:ee:ff, 2001:db8:85a3::8a2e:370:7334'), []);
+    assert.deepEqual(
+      macs.map((r) => hex(r.bytes)),
+      ['aa bb cc dd ee ff', 'ff ff ff ff ff ff'],
+    );
+    assert.deepEqual(
+      findHexRuns('at 12:30:45 and 23:59:59.123, fe80::aa:bb:cc:dd:ee:ff, 2001:db8:85a3::8a2e:370:7334'),
+      [],
+    );
   });
 
   test('wrapped with a trailing colon', () => {
@@ -279,7 +315,8 @@ describe('colon-separated hex', () => {
 });
 
 test('prose produces no run', () => {
-  const prose = 'The face of the cafe was deadbeef-coloured in 2024; add 10 apples, be ad hoc. See RFC 3549, section 2.3.';
+  const prose =
+    'The face of the cafe was deadbeef-coloured in 2024; add 10 apples, be ad hoc. See RFC 3549, section 2.3.';
   assert.deepEqual(findHexRuns(prose), []);
 });
 
@@ -293,7 +330,10 @@ test('findHexRuns returns runs of all forms in text order', () => {
     'aa:bb:cc:dd:ee:ff:00:11',
   ].join('\n');
   const runs = findHexRuns(text);
-  assert.deepEqual(runs.map((r) => r.form), ['spaced', 'c-array', 'escaped', 'xxd', 'colon']);
+  assert.deepEqual(
+    runs.map((r) => r.form),
+    ['spaced', 'c-array', 'escaped', 'xxd', 'colon'],
+  );
   for (let i = 1; i < runs.length; i++) assert.ok(runs[i]!.start >= runs[i - 1]!.end);
   assert.equal(findHexRuns(text, 8).length, 3);
 });
@@ -329,4 +369,3 @@ describe('more real tool output for the same 31 bytes', () => {
     assert.equal(hex(run.bytes), P);
   });
 });
-

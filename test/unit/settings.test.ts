@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DEFAULT_MODULE_FOLDER } from '../../extension/src/module/moduleFolder';
 import { DEFAULT_SETTINGS } from '../../extension/src/protocol/languageServer';
-import { changedGroups, parseSettings, SETTING_KEYS, SETTINGS, type SettingKey, type SettingsSource } from '../../extension/src/settings';
+import {
+  changedGroups,
+  parseSettings,
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  type SettingsSource,
+} from '../../extension/src/settings';
 import { LAB_TARGET_NAME } from '../../extension/src/target/validate';
 
 interface Property {
@@ -39,17 +46,25 @@ function source(values: Partial<Record<SettingKey, unknown>> = {}, trusted = tru
 
 describe('settings table and package.json', () => {
   it('names every contributed setting once, and only those', () => {
-    assert.deepEqual([...SETTING_KEYS].sort(), Object.keys(properties).map((k) => k.replace(/^netlink\./, '')).sort());
+    assert.deepEqual(
+      [...SETTING_KEYS].sort(),
+      Object.keys(properties)
+        .map((k) => k.replace(/^netlink\./, ''))
+        .sort(),
+    );
     assert.ok(Object.keys(properties).every((k) => k.startsWith('netlink.')));
   });
 
-  it('marks as restricted exactly the manifest\'s restrictedConfigurations', () => {
+  it("marks as restricted exactly the manifest's restrictedConfigurations", () => {
     const restricted = SETTING_KEYS.filter((k) => SETTINGS[k].restricted).map((k) => `netlink.${k}`);
     assert.deepEqual(restricted.sort(), [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort());
   });
 
   it('every contributed setting has a default (VS Code hands it out; the code keeps no copy)', () => {
-    assert.deepEqual(SETTING_KEYS.filter((k) => !('default' in contributed(k))), []);
+    assert.deepEqual(
+      SETTING_KEYS.filter((k) => !('default' in contributed(k))),
+      [],
+    );
   });
 
   it('the fallbacks kept in code agree with the contributed defaults', () => {
@@ -58,8 +73,16 @@ describe('settings table and package.json', () => {
     const d = DEFAULT_SETTINGS;
     assert.deepEqual(
       [d.defaultProtocol, d.specFolders, d.genlFamilyIds, d.hoverLanguages, d.inlayHintsEnabled, d.inlayHintLanguages],
-      (['decoder.defaultProtocol', 'decoder.specFolders', 'decoder.genlFamilyIds', 'hover.languages', 'inlayHints.enabled', 'inlayHints.languages'] as const)
-        .map((k) => contributed(k).default),
+      (
+        [
+          'decoder.defaultProtocol',
+          'decoder.specFolders',
+          'decoder.genlFamilyIds',
+          'hover.languages',
+          'inlayHints.enabled',
+          'inlayHints.languages',
+        ] as const
+      ).map((k) => contributed(k).default),
     );
     assert.equal(contributed('activeTarget').default, LAB_TARGET_NAME);
     assert.equal(contributed('module.folder').default, DEFAULT_MODULE_FOLDER);
@@ -86,15 +109,17 @@ describe('parseSettings', () => {
   });
 
   it('reads good values', () => {
-    const { settings, problems } = parseSettings(source({
-      'decoder.defaultProtocol': 'generic',
-      targets: [{ name: 'board', destination: 'me@127.0.0.1:2222', useSudo: true }],
-      activeTarget: 'board',
-      'ssh.path': '/usr/bin/ssh',
-      'lab.autoStart': true,
-      'module.folder': 'mymodule',
-      'module.parameters': { protocol: 30, verbose: true },
-    }));
+    const { settings, problems } = parseSettings(
+      source({
+        'decoder.defaultProtocol': 'generic',
+        targets: [{ name: 'board', destination: 'me@127.0.0.1:2222', useSudo: true }],
+        activeTarget: 'board',
+        'ssh.path': '/usr/bin/ssh',
+        'lab.autoStart': true,
+        'module.folder': 'mymodule',
+        'module.parameters': { protocol: 30, verbose: true },
+      }),
+    );
     assert.deepEqual(problems, []);
     assert.equal(settings.decoder.defaultProtocol, 'generic');
     assert.equal(settings.targets.activeTarget, 'board');
@@ -102,25 +127,38 @@ describe('parseSettings', () => {
     assert.equal(settings.targets.sshPath, '/usr/bin/ssh');
     assert.equal(settings.targets.sshConfigFile, undefined, '"" means: not set');
     assert.equal(settings.lab.autoStart, true);
-    assert.deepEqual(settings.module, { folder: { dir: '/work/space/mymodule' }, parameters: { args: ['protocol=30', 'verbose=Y'] } });
+    assert.deepEqual(settings.module, {
+      folder: { dir: '/work/space/mymodule' },
+      parameters: { args: ['protocol=30', 'verbose=Y'] },
+    });
   });
 
   it('reports each bad value with its place, and falls back', () => {
-    const { settings, problems } = parseSettings(source({
-      'decoder.defaultProtocol': 'nonsense',
-      'hover.languages': 'c',
-      targets: [{ name: 'board' }],
-      activeTarget: 'elsewhere',
-      'ssh.configFile': 42,
-      'lab.autoStart': 'yes',
-      'module.folder': ['kmod'],
-      'module.parameters': { 'no such name': 1 },
-    }));
+    const { settings, problems } = parseSettings(
+      source({
+        'decoder.defaultProtocol': 'nonsense',
+        'hover.languages': 'c',
+        targets: [{ name: 'board' }],
+        activeTarget: 'elsewhere',
+        'ssh.configFile': 42,
+        'lab.autoStart': 'yes',
+        'module.folder': ['kmod'],
+        'module.parameters': { 'no such name': 1 },
+      }),
+    );
     const byKey = new Map(problems.map((p) => [p.key ?? '', p.text]));
     assert.deepEqual([...byKey.keys()].sort(), [
-      'activeTarget', 'decoder.defaultProtocol', 'hover.languages', 'lab.autoStart', 'module.folder', 'module.parameters', 'ssh.configFile', 'targets',
+      'activeTarget',
+      'decoder.defaultProtocol',
+      'hover.languages',
+      'lab.autoStart',
+      'module.folder',
+      'module.parameters',
+      'ssh.configFile',
+      'targets',
     ]);
-    for (const p of problems) assert.ok(p.text.startsWith(`netlink.${p.key ?? ''}`), `"${p.text}" names netlink.${p.key ?? '?'} first`);
+    for (const p of problems)
+      assert.ok(p.text.startsWith(`netlink.${p.key ?? ''}`), `"${p.text}" names netlink.${p.key ?? '?'} first`);
     assert.match(byKey.get('targets') ?? '', /^netlink\.targets\[0\]\.destination: is required/);
     assert.match(byKey.get('activeTarget') ?? '', /"elsewhere" is not "lab"/);
     assert.equal(settings.decoder.defaultProtocol, contributed('decoder.defaultProtocol').default);
@@ -150,7 +188,11 @@ describe('changedGroups', () => {
       [{ activeTarget: 'lab', 'module.folder': 'other' }, ['module']],
     ];
     for (const [values, groups] of changes) {
-      assert.deepEqual([...changedGroups(before, parseSettings(source(values)).settings)].sort(), groups, JSON.stringify(values));
+      assert.deepEqual(
+        [...changedGroups(before, parseSettings(source(values)).settings)].sort(),
+        groups,
+        JSON.stringify(values),
+      );
     }
     // Trust granted: the language server's settings say so (its workspace specs load from then on).
     assert.deepEqual([...changedGroups(parseSettings(source({}, false)).settings, before)], ['decoder']);

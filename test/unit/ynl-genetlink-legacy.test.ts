@@ -15,19 +15,44 @@ describe('YNL genetlink-legacy spec', () => {
     assert.equal(family.protocol, 16);
     assert.equal(family.mcastGroups, undefined);
     assert.deepEqual(family.structs.get('wb-wide-header'), {
-      name: 'wb-wide-header', fields: [{ name: 'dp-ifindex', kind: 'u32' }, { name: 'cookie', kind: 'u64' }],
+      name: 'wb-wide-header',
+      fields: [
+        { name: 'dp-ifindex', kind: 'u32' },
+        { name: 'cookie', kind: 'u64' },
+      ],
     });
   });
 
   it('numbers requests and replies apart; a reply layout that differs from the request at its number goes to reply*', () => {
-    assert.deepEqual([...family.messages.values()], [
-      { value: 1, name: 'port-get', kind: 'get', header: 'wb-header', attrSet: 'port' },
-      // Request 2 is stats-get; the kernel's message 2 is port-ntf (port set, default header).
-      { value: 2, name: 'stats-get', kind: 'get', header: 'wb-wide-header', attrSet: 'stats', replyHeader: 'wb-header', replyAttrSet: 'port', replyName: 'port-ntf' },
-      // Request 3 is port-set; the kernel's message 3 is stats-get's reply.
-      { value: 3, name: 'port-set', kind: 'new', header: 'wb-header', attrSet: 'port', replyHeader: 'wb-wide-header', replyAttrSet: 'stats', replyName: 'stats-get' },
-      // 4 is only a reply: the event.
-      { value: 4, name: 'stats-ntf', kind: 'other', header: 'wb-wide-header', attrSet: 'stats' },
-    ]);
+    assert.deepEqual(
+      [...family.messages.values()],
+      [
+        { value: 1, name: 'port-get', kind: 'get', header: 'wb-header', attrSet: 'port' },
+        // Request 2 is stats-get; the kernel's message 2 is port-ntf (port set, default header).
+        {
+          value: 2,
+          name: 'stats-get',
+          kind: 'get',
+          header: 'wb-wide-header',
+          attrSet: 'stats',
+          replyHeader: 'wb-header',
+          replyAttrSet: 'port',
+          replyName: 'port-ntf',
+        },
+        // Request 3 is port-set; the kernel's message 3 is stats-get's reply.
+        {
+          value: 3,
+          name: 'port-set',
+          kind: 'new',
+          header: 'wb-header',
+          attrSet: 'port',
+          replyHeader: 'wb-wide-header',
+          replyAttrSet: 'stats',
+          replyName: 'stats-get',
+        },
+        // 4 is only a reply: the event.
+        { value: 4, name: 'stats-ntf', kind: 'other', header: 'wb-wide-header', attrSet: 'stats' },
+      ],
+    );
   });
 });

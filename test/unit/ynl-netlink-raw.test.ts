@@ -36,19 +36,26 @@ describe('YNL netlink-raw spec', () => {
       ] satisfies StructFieldDef[],
     });
     assert.deepEqual(family.structs.get('box-hdr'), {
-      name: 'box-hdr', fields: [{ name: 'width', kind: 'u16' }, { name: 'height', kind: 'u16' }],
+      name: 'box-hdr',
+      fields: [
+        { name: 'width', kind: 'u16' },
+        { name: 'height', kind: 'u16' },
+      ],
     });
     assert.deepEqual([...family.structs.keys()], ['objmsg', 'span', 'box-hdr']);
   });
 
   it('maps sub-message attributes and binary-with-struct attributes', () => {
-    assert.deepEqual(new Map(family.attrSets.get('obj-attrs')!.byType), new Map<number, AttrDef>([
-      [1, { name: 'name', kind: 'string' }],
-      [2, { name: 'kind', kind: 'string' }],
-      [3, { name: 'data', kind: 'sub-message', subMessage: 'obj-data', selector: 'kind' }],
-      [4, { name: 'span', kind: 'struct', struct: 'span' }],
-      [5, { name: 'addr', kind: 'u32', bigEndian: true, display: 'ipv4' }],
-    ]));
+    assert.deepEqual(
+      new Map(family.attrSets.get('obj-attrs')!.byType),
+      new Map<number, AttrDef>([
+        [1, { name: 'name', kind: 'string' }],
+        [2, { name: 'kind', kind: 'string' }],
+        [3, { name: 'data', kind: 'sub-message', subMessage: 'obj-data', selector: 'kind' }],
+        [4, { name: 'span', kind: 'struct', struct: 'span' }],
+        [5, { name: 'addr', kind: 'u32', bigEndian: true, display: 'ipv4' }],
+      ]),
+    );
   });
 
   it('reads sub-message formats with their fixed headers and attribute sets', () => {
@@ -63,21 +70,24 @@ describe('YNL netlink-raw spec', () => {
   });
 
   it('keys messages by nlmsg type: request values, then reply-only values (directional)', () => {
-    assert.deepEqual([...family.messages.values()], [
-      // 16 is both newobj's request and getobj's reply (same layout): the request's op names it.
-      { value: 16, name: 'newobj', kind: 'new', header: 'objmsg', attrSet: 'obj-attrs' },
-      { value: 17, name: 'delobj', kind: 'del', header: 'objmsg', attrSet: 'obj-attrs' },
-      { value: 18, name: 'getobj', kind: 'get', header: 'objmsg', attrSet: 'obj-attrs' },
-      // getstats: op-level fixed header overrides the default; reply 28 is used by no request.
-      { value: 28, name: 'getstats', kind: 'get', header: 'span', attrSet: 'stats-attrs' },
-      { value: 30, name: 'getstats', kind: 'get', header: 'span', attrSet: 'stats-attrs' },
-      // A notification takes the notified op's set and the default header.
-      { value: 40, name: 'obj-ntf', kind: 'other', header: 'objmsg', attrSet: 'obj-attrs' },
-    ]);
+    assert.deepEqual(
+      [...family.messages.values()],
+      [
+        // 16 is both newobj's request and getobj's reply (same layout): the request's op names it.
+        { value: 16, name: 'newobj', kind: 'new', header: 'objmsg', attrSet: 'obj-attrs' },
+        { value: 17, name: 'delobj', kind: 'del', header: 'objmsg', attrSet: 'obj-attrs' },
+        { value: 18, name: 'getobj', kind: 'get', header: 'objmsg', attrSet: 'obj-attrs' },
+        // getstats: op-level fixed header overrides the default; reply 28 is used by no request.
+        { value: 28, name: 'getstats', kind: 'get', header: 'span', attrSet: 'stats-attrs' },
+        { value: 30, name: 'getstats', kind: 'get', header: 'span', attrSet: 'stats-attrs' },
+        // A notification takes the notified op's set and the default header.
+        { value: 40, name: 'obj-ntf', kind: 'other', header: 'objmsg', attrSet: 'obj-attrs' },
+      ],
+    );
   });
 });
 
-describe('YNL x-text-payload (this project\'s extension key for text protocols)', () => {
+describe("YNL x-text-payload (this project's extension key for text protocols)", () => {
   it('marks the request and reply parts that carry text, and only those', () => {
     const text = [
       'name: txt',
@@ -100,12 +110,15 @@ describe('YNL x-text-payload (this project\'s extension key for text protocols)'
     ].join('\n');
     const r = loadYnlSpec(text, 'txt.yaml');
     assert.deepEqual(r.problems, []);
-    assert.deepEqual([...r.family!.messages.values()], [
-      { value: 3, name: 'shout', kind: 'other', textPayload: true },
-      // A text payload has no attributes even when the op names a set.
-      { value: 16, name: 'say', kind: 'other', textPayload: true },
-      { value: 17, name: 'say', kind: 'other', attrSet: 'a' },
-      { value: 18, name: 'shout', kind: 'other' },
-    ]);
+    assert.deepEqual(
+      [...r.family!.messages.values()],
+      [
+        { value: 3, name: 'shout', kind: 'other', textPayload: true },
+        // A text payload has no attributes even when the op names a set.
+        { value: 16, name: 'say', kind: 'other', textPayload: true },
+        { value: 17, name: 'say', kind: 'other', attrSet: 'a' },
+        { value: 18, name: 'shout', kind: 'other' },
+      ],
+    );
   });
 });

@@ -16,7 +16,10 @@ if (!existsSync(join(repo, 'dist', 'extension.js'))) {
   console.error('dist/extension.js is missing: run `npm run build` first');
   process.exit(1);
 }
-const built = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'test', 'vscode', 'build.ts'), testsPath], { cwd: repo, stdio: 'inherit' });
+const built = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'test', 'vscode', 'build.ts'), testsPath], {
+  cwd: repo,
+  stdio: 'inherit',
+});
 if (built.status !== 0) process.exit(1);
 
 const resultsFile = join(mkdtempSync(join(tmpdir(), 'netlink-electron-')), 'results.json');

@@ -15,7 +15,7 @@ export async function extensionApi(): Promise<NetlinkExtensionApi> {
   const ext = vscode.extensions.getExtension<NetlinkExtensionApi | undefined>(extensionId);
   if (!ext) throw new Error(`extension ${extensionId} is not loaded (extensionDevelopmentPath wrong?)`);
   const api = await ext.activate();
-  if (!api) throw new Error('the extension\'s activation failed (the Netlink output channel says why)');
+  if (!api) throw new Error("the extension's activation failed (the Netlink output channel says why)");
   return api;
 }
 
@@ -66,12 +66,22 @@ export async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<
  * Hover until the text contains every expected piece: the language server starts after activation, and the first
  * requests may come before it answers. Returns the last hover text; fails with it when the deadline passes.
  */
-export async function hoverUntil(uri: vscode.Uri, pos: vscode.Position, expected: readonly (string | RegExp)[], timeoutMs = 30_000): Promise<string> {
+export async function hoverUntil(
+  uri: vscode.Uri,
+  pos: vscode.Position,
+  expected: readonly (string | RegExp)[],
+  timeoutMs = 30_000,
+): Promise<string> {
   let text = '';
-  await waitFor(`hover at ${uri.path}:${pos.line + 1}:${pos.character + 1}`, timeoutMs, async () => {
-    text = await hoverText(uri, pos);
-    return missing(text, expected).length === 0;
-  }, () => `missing ${missing(text, expected).join(', ')} in hover:\n${text || '(no hover)'}`);
+  await waitFor(
+    `hover at ${uri.path}:${pos.line + 1}:${pos.character + 1}`,
+    timeoutMs,
+    async () => {
+      text = await hoverText(uri, pos);
+      return missing(text, expected).length === 0;
+    },
+    () => `missing ${missing(text, expected).join(', ')} in hover:\n${text || '(no hover)'}`,
+  );
   return text;
 }
 
@@ -79,23 +89,44 @@ export function missing(text: string, expected: readonly (string | RegExp)[]): s
   return expected.filter((e) => (typeof e === 'string' ? !text.includes(e) : !e.test(text))).map(String);
 }
 
-export async function waitFor(what: string, timeoutMs: number, ok: () => Promise<boolean> | boolean, detail?: () => string): Promise<void> {
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  ok: () => Promise<boolean> | boolean,
+  detail?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ok()) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs / 1000} s${detail ? `: ${detail()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not reached within ${timeoutMs / 1000} s${detail ? `: ${detail()}` : ''}`);
     await delay(250);
   }
 }
 
 /** Wait for a visible editor other than `source` whose text has every expected piece (a decode result). */
-export async function decodedEditor(source: vscode.Uri, expected: readonly (string | RegExp)[], timeoutMs = 20_000): Promise<vscode.TextEditor> {
+export async function decodedEditor(
+  source: vscode.Uri,
+  expected: readonly (string | RegExp)[],
+  timeoutMs = 20_000,
+): Promise<vscode.TextEditor> {
   let found: vscode.TextEditor | undefined;
-  const others = (): vscode.TextEditor[] => vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() !== source.toString());
-  await waitFor('decoded document beside the editor', timeoutMs, () => {
-    found = others().find((e) => missing(e.document.getText(), expected).length === 0);
-    return found !== undefined;
-  }, () => `visible editors: ${others().map((e) => `${e.document.uri.toString()} (${e.document.getText().slice(0, 300)})`).join('; ') || 'none'}`);
+  const others = (): vscode.TextEditor[] =>
+    vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() !== source.toString());
+  await waitFor(
+    'decoded document beside the editor',
+    timeoutMs,
+    () => {
+      found = others().find((e) => missing(e.document.getText(), expected).length === 0);
+      return found !== undefined;
+    },
+    () =>
+      `visible editors: ${
+        others()
+          .map((e) => `${e.document.uri.toString()} (${e.document.getText().slice(0, 300)})`)
+          .join('; ') || 'none'
+      }`,
+  );
   if (!found) throw new Error('unreachable: waitFor returned without a decoded editor');
   return found;
 }
@@ -130,8 +161,12 @@ export function qemuUnderThisHost(): string[] {
     }
   }
   const underHost = (pid: number): boolean => {
-    for (let p = parentOf.get(pid) ?? 0, hops = 0; p > 1 && hops < 64; p = parentOf.get(p) ?? 0, hops++) if (p === process.pid) return true;
+    for (let p = parentOf.get(pid) ?? 0, hops = 0; p > 1 && hops < 64; p = parentOf.get(p) ?? 0, hops++)
+      if (p === process.pid) return true;
     return false;
   };
-  return [...parentOf.keys()].filter(underHost).map(commandOf).filter((c) => c.includes('qemu-system'));
+  return [...parentOf.keys()]
+    .filter(underHost)
+    .map(commandOf)
+    .filter((c) => c.includes('qemu-system'));
 }

@@ -40,10 +40,14 @@ function workspaceCopy(parent: string, name: string, settings?: (dir: string) =>
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { extension: { type: 'string' }, suites: { type: 'string' }, only: { type: 'string' } } });
-  if (values.only !== undefined && values.only !== 'trusted' && values.only !== 'untrusted') throw new Error(`--only ${values.only}: expected trusted or untrusted`);
+  const { values } = parseArgs({
+    options: { extension: { type: 'string' }, suites: { type: 'string' }, only: { type: 'string' } },
+  });
+  if (values.only !== undefined && values.only !== 'trusted' && values.only !== 'untrusted')
+    throw new Error(`--only ${values.only}: expected trusted or untrusted`);
   const runName = process.env.NETLINK_VSCODE_RUN_NAME || 'vscode';
-  if (!/^[A-Za-z0-9_-]+$/.test(runName)) throw new Error(`NETLINK_VSCODE_RUN_NAME ${JSON.stringify(runName)}: letters, digits, _ and - only`);
+  if (!/^[A-Za-z0-9_-]+$/.test(runName))
+    throw new Error(`NETLINK_VSCODE_RUN_NAME ${JSON.stringify(runName)}: letters, digits, _ and - only`);
   const extensionPath = resolve(values.extension ?? repoRoot);
   const main = join(extensionPath, 'dist', 'extension.js');
   if (!values.extension && !existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
@@ -60,7 +64,10 @@ async function main(): Promise<number> {
   try {
     if (values.only !== 'trusted') {
       // Seconds: no VM, a few small tests. First, so a failure here shows even when the lab run takes long.
-      const testsPath = await buildSuites(join(cacheRoot, `${runName}-untrusted-tests`), join(__dirname, 'index-untrusted.ts'));
+      const testsPath = await buildSuites(
+        join(cacheRoot, `${runName}-untrusted-tests`),
+        join(__dirname, 'index-untrusted.ts'),
+      );
       runs.push({
         label: 'untrusted session',
         run: await runInHost({
@@ -76,7 +83,10 @@ async function main(): Promise<number> {
       });
     }
     if (values.only !== 'untrusted') {
-      const testsPath = await buildSuites(join(cacheRoot, `${runName}-tests`), values.suites ? resolve(values.suites) : undefined);
+      const testsPath = await buildSuites(
+        join(cacheRoot, `${runName}-tests`),
+        values.suites ? resolve(values.suites) : undefined,
+      );
       runs.push({
         label: 'trusted session',
         run: await runInHost({

@@ -19,7 +19,12 @@ export function untrustedFolderSettings(folder: string): Readonly<Record<string,
 }
 
 /** The settings of untrustedFolderSettings that the manifest restricts. */
-export const RESTRICTED_IN_FOLDER = ['netlink.targets', 'netlink.activeTarget', 'netlink.lab.autoStart', 'netlink.decoder.specFolders'] as const;
+export const RESTRICTED_IN_FOLDER = [
+  'netlink.targets',
+  'netlink.activeTarget',
+  'netlink.lab.autoStart',
+  'netlink.decoder.specFolders',
+] as const;
 
 /** User settings of that session: Workspace Trust on, no prompt or banner (nobody answers them in a test). */
 export const UNTRUSTED_USER_SETTINGS: Readonly<Record<string, unknown>> = {

@@ -34,7 +34,8 @@ export const SETTING_SPEC_FOLDER = 'specs-by-setting';
 export const LOG_FILE = 'workspace-families.log';
 
 /** A hello message (type 16, NLM_F_REQUEST|NLM_F_ACK, seq 1) with the text "hi", the protocol on the line above. */
-const hello = (protocol: number): string => `wsmod: protocol=${protocol}\nwsmod: tx 14 00 00 00 10 00 05 00 01 00 00 00 00 00 00 00 68 69 00 00\n`;
+const hello = (protocol: number): string =>
+  `wsmod: protocol=${protocol}\nwsmod: tx 14 00 00 00 10 00 05 00 01 00 00 00 00 00 00 00 68 69 00 00\n`;
 /** Where each message is in the log: the first "10 00" after the anchor is its type. */
 export const LOG_ANCHORS = { kernelTree: 'protocol=30', setting: 'protocol=29' } as const;
 

@@ -33,13 +33,28 @@ export const parts = [
       'extension/src/protocol/languageServer.ts',
       'extension/src/specs/specFiles.ts',
     ],
-    packages: ['node:', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument'],
+    packages: [
+      'node:',
+      'vscode-languageserver',
+      'vscode-languageserver-protocol',
+      'vscode-languageserver-textdocument',
+    ],
   },
   {
     // The CLI and the node-side spec reading it shares with the language server: no VS Code API.
     name: 'the CLI',
-    files: ['extension/src/cli.ts', 'extension/src/chunkedWriter.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
-    mayImport: ['extension/src/netlink/', 'extension/src/chunkedWriter.ts', 'extension/src/specs/specFiles.ts', 'extension/src/boundedRead.ts'],
+    files: [
+      'extension/src/cli.ts',
+      'extension/src/chunkedWriter.ts',
+      'extension/src/specs/specFiles.ts',
+      'extension/src/boundedRead.ts',
+    ],
+    mayImport: [
+      'extension/src/netlink/',
+      'extension/src/chunkedWriter.ts',
+      'extension/src/specs/specFiles.ts',
+      'extension/src/boundedRead.ts',
+    ],
     packages: ['node:'],
   },
   {
@@ -60,7 +75,9 @@ export const parts = [
 
 const startsWithAny = (value, prefixes) => prefixes.some((p) => value === p || value.startsWith(p));
 const packageAllowed = (spec, packages) =>
-  packages.some((p) => (p.endsWith(':') || p.endsWith('/') ? spec.startsWith(p) : spec === p || spec.startsWith(`${p}/`)));
+  packages.some((p) =>
+    p.endsWith(':') || p.endsWith('/') ? spec.startsWith(p) : spec === p || spec.startsWith(`${p}/`),
+  );
 
 export const boundariesPlugin = {
   rules: {
@@ -76,7 +93,10 @@ export const boundariesPlugin = {
           let allowed;
           let target = spec;
           if (spec.startsWith('.')) {
-            target = path.relative(root, path.resolve(path.dirname(context.filename), spec)).split(path.sep).join('/');
+            target = path
+              .relative(root, path.resolve(path.dirname(context.filename), spec))
+              .split(path.sep)
+              .join('/');
             allowed = startsWithAny(target, part.mayImport) || startsWithAny(`${target}.ts`, part.mayImport);
           } else {
             allowed = packageAllowed(spec, part.packages);

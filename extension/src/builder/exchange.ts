@@ -11,10 +11,18 @@ export const SENDER_GRACE_MS = 15000;
 /** Replies kept per exchange (a dump of a big table can be thousands of messages); the rest are counted. */
 export const MAX_KEPT_REPLIES = 2000;
 
-export async function runExchange(exchanger: Exchanger, protocol: number, bytes: Uint8Array, timeoutMs: number): Promise<SendResult> {
+export async function runExchange(
+  exchanger: Exchanger,
+  protocol: number,
+  bytes: Uint8Array,
+  timeoutMs: number,
+): Promise<SendResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the target session did not answer within ${timeoutMs + SENDER_GRACE_MS} ms`)), timeoutMs + SENDER_GRACE_MS);
+    timer = setTimeout(
+      () => reject(new Error(`the target session did not answer within ${timeoutMs + SENDER_GRACE_MS} ms`)),
+      timeoutMs + SENDER_GRACE_MS,
+    );
   });
   try {
     const r = await Promise.race([exchanger.exchange(protocol, bytes, { timeoutMs }), guard]);

@@ -16,8 +16,15 @@ export const MAX_STORED_REPLY_CHARS = 256 * 1024;
 function isEntry(x: unknown): x is HistoryEntry {
   if (typeof x !== 'object' || x === null) return false;
   const e = x as Record<string, unknown>;
-  return typeof e['id'] === 'string' && typeof e['time'] === 'number' && typeof e['requestHex'] === 'string'
-    && typeof e['protocol'] === 'number' && typeof e['summary'] === 'string' && typeof e['result'] === 'object' && e['result'] !== null;
+  return (
+    typeof e['id'] === 'string' &&
+    typeof e['time'] === 'number' &&
+    typeof e['requestHex'] === 'string' &&
+    typeof e['protocol'] === 'number' &&
+    typeof e['summary'] === 'string' &&
+    typeof e['result'] === 'object' &&
+    e['result'] !== null
+  );
 }
 
 /** The entry as stored: replies beyond the size budget dropped, their number added to droppedReplies. */
@@ -32,7 +39,10 @@ export function boundedEntry(entry: HistoryEntry): HistoryEntry {
   }
   const dropped = entry.result.replies.length - kept.length;
   if (dropped === 0) return entry;
-  return { ...entry, result: { ...entry.result, replies: kept, droppedReplies: (entry.result.droppedReplies ?? 0) + dropped } };
+  return {
+    ...entry,
+    result: { ...entry.result, replies: kept, droppedReplies: (entry.result.droppedReplies ?? 0) + dropped },
+  };
 }
 
 export class BuilderHistory {

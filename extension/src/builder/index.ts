@@ -28,7 +28,8 @@ function loadRequestFrom(arg: unknown): LoadRequest | { error: string } {
     text = arg.hex;
     source = arg.source ?? 'command argument';
     const p = arg.protocol;
-    if (p !== undefined && (!Number.isInteger(p) || p < 0 || p > 31)) return { error: `protocol ${String(p)} is not 0-31` };
+    if (p !== undefined && (!Number.isInteger(p) || p < 0 || p > 31))
+      return { error: `protocol ${String(p)} is not 0-31` };
     protocol = p;
   } else {
     const editor = vscode.window.activeTextEditor;
@@ -39,7 +40,8 @@ function loadRequestFrom(arg: unknown): LoadRequest | { error: string } {
     source = `${vscode.workspace.asRelativePath(editor.document.uri)}:${range.start.line + 1}`;
   }
   const parsed = parseHexText(text);
-  if ('error' in parsed) return { error: `no netlink bytes in ${source}: ${parsed.error} (at character ${parsed.offset + 1})` };
+  if ('error' in parsed)
+    return { error: `no netlink bytes in ${source}: ${parsed.error} (at character ${parsed.offset + 1})` };
   return { hex: toHex(parsed.bytes), source, ...(protocol !== undefined ? { protocol } : {}) };
 }
 
@@ -52,7 +54,10 @@ export interface BuilderFeature extends vscode.Disposable {
 
 export function registerBuilder(deps: BuilderDeps): BuilderFeature {
   const provider = new BuilderViewProvider(deps);
-  const registrations = vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(BUILDER_VIEW_ID, provider));
+  const registrations = vscode.Disposable.from(
+    provider,
+    vscode.window.registerWebviewViewProvider(BUILDER_VIEW_ID, provider),
+  );
   async function openInBuilder(arg?: unknown): Promise<void> {
     const request = loadRequestFrom(arg);
     if ('error' in request) {

@@ -86,9 +86,11 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private flushLoad(): void {
     if (!this.pendingLoad || !this.view) return;
-    void this.view.webview.postMessage({ type: 'load', load: this.pendingLoad } satisfies HostToWebview).then((delivered) => {
-      if (delivered) this.pendingLoad = undefined;
-    });
+    void this.view.webview
+      .postMessage({ type: 'load', load: this.pendingLoad } satisfies HostToWebview)
+      .then((delivered) => {
+        if (delivered) this.pendingLoad = undefined;
+      });
   }
 
   private post(message: HostToWebview): void {
@@ -105,7 +107,7 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
       await this.handle(checked.message);
     } catch (e) {
       // Nothing the view sends may take the host down; say what happened.
-      this.deps.log?.error(`builder: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.deps.log?.error(`builder: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 
@@ -136,7 +138,9 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
         };
         const bytes = fromHex(message.hex); // checkWebviewMessage let only contiguous hex through
         if (!target || !bytes) {
-          const why = !target ? 'no target to send to: add one in the netlink.targets setting or start the lab' : 'the request is not hex';
+          const why = !target
+            ? 'no target to send to: add one in the netlink.targets setting or start the lab'
+            : 'the request is not hex';
           const entry: HistoryEntry = { ...base, result: { kind: 'failed', message: why } };
           this.post({ type: 'sendResult', requestId: message.requestId, entry });
           return;

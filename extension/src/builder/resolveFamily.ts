@@ -1,8 +1,16 @@
 // A generic netlink family's id from the target's kernel: CTRL_CMD_GETFAMILY with CTRL_ATTR_FAMILY_NAME to
 // nlctrl (id 0x10), the id read from the CTRL_CMD_NEWFAMILY reply. Ids are per boot, so they are asked, not kept.
 import {
-  CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_ID_CTRL, NETLINK_GENERIC, NLM_F_REQUEST,
-  concatBytes, decodeMessages, encodeAttrs, encodeMessage, encodeString,
+  CTRL_ATTR_FAMILY_NAME,
+  CTRL_CMD_GETFAMILY,
+  GENL_ID_CTRL,
+  NETLINK_GENERIC,
+  NLM_F_REQUEST,
+  concatBytes,
+  decodeMessages,
+  encodeAttrs,
+  encodeMessage,
+  encodeString,
 } from '../netlink/index';
 import type { Exchanger } from '../exchange/exchanger';
 
@@ -19,7 +27,10 @@ export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]
   for (const bytes of replies) {
     for (const m of decodeMessages(bytes, { protocol: NETLINK_GENERIC })) {
       if (m.error && m.error.code !== 0) {
-        const why = m.error.name === 'ENOENT' ? 'the target kernel has no such family (is its module loaded?)' : `${m.error.name}${m.error.message ? `: ${m.error.message}` : ''}`;
+        const why =
+          m.error.name === 'ENOENT'
+            ? 'the target kernel has no such family (is its module loaded?)'
+            : `${m.error.name}${m.error.message ? `: ${m.error.message}` : ''}`;
         return { error: `family "${name}": ${why}` };
       }
       const id = m.attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_ID')?.value;
@@ -29,11 +40,17 @@ export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]
   return { error: `family "${name}": the reply holds no CTRL_ATTR_FAMILY_ID` };
 }
 
-export async function resolveFamilyId(exchanger: Exchanger, name: string, timeoutMs: number): Promise<{ id: number } | { error: string }> {
-  if (!/^[\w.-]{1,15}$/.test(name)) return { error: `"${name}" is not a generic netlink family name (1-15 letters, digits, _ . -)` };
+export async function resolveFamilyId(
+  exchanger: Exchanger,
+  name: string,
+  timeoutMs: number,
+): Promise<{ id: number } | { error: string }> {
+  if (!/^[\w.-]{1,15}$/.test(name))
+    return { error: `"${name}" is not a generic netlink family name (1-15 letters, digits, _ . -)` };
   try {
     const r = await exchanger.exchange(NETLINK_GENERIC, getFamilyRequest(name, 1), { timeoutMs });
-    if (r.outcome === 'timeout' && r.replies.length === 0) return { error: `family "${name}": no answer within ${timeoutMs} ms` };
+    if (r.outcome === 'timeout' && r.replies.length === 0)
+      return { error: `family "${name}": no answer within ${timeoutMs} ms` };
     return familyIdFromReplies(name, r.replies);
   } catch (e) {
     return { error: `family "${name}": ${e instanceof Error ? e.message : String(e)}` };

@@ -75,27 +75,45 @@ function downloadedDeb(debsDir: string, request: string, debArch: DebArch): stri
     .filter((f) => f.endsWith(`_${debArch}.deb`) || f.endsWith('_all.deb'))
     .map((f) => path.join(debsDir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!files[0]) throw new DebianError('kernel download', `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`);
+  if (!files[0])
+    throw new DebianError(
+      'kernel download',
+      `apt-get download left no ${pkg}_${version ?? '*'}_${debArch}.deb in ${debsDir}`,
+    );
   return files[0];
 }
 
 /** Downloads `pkgs` ("name" or "name=version") with `apt` and unpacks them into kernels/<release>/. */
-export async function downloadAndUnpack(apt: Apt, kernels: string, release: string, pkgs: readonly string[], log: Log): Promise<void> {
+export async function downloadAndUnpack(
+  apt: Apt,
+  kernels: string,
+  release: string,
+  pkgs: readonly string[],
+  log: Log,
+): Promise<void> {
   const debsDir = path.join(kernels, 'debs');
   const lock = path.join(kernels, `${release}.lock`);
   await mkdir(debsDir, { recursive: true });
   log(`downloading ${pkgs.join(' ')}${apt.options.length > 0 ? ` (${apt.debArch})` : ''}`);
   // As root, apt drops to the _apt user for downloads, which cannot write here; the result is the same.
   const sandbox = process.getuid?.() === 0 && apt.options.length === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-  await runChecked(['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs], {
-    cwd: debsDir,
-    timeoutMs: 900_000,
-  }, debianFailure('kernel download'));
+  await runChecked(
+    ['flock', '-w', '600', lock, 'apt-get', ...apt.options, ...sandbox, 'download', ...pkgs],
+    {
+      cwd: debsDir,
+      timeoutMs: 900_000,
+    },
+    debianFailure('kernel download'),
+  );
   const root = path.join(kernels, release);
   await mkdir(root, { recursive: true });
   for (const pkg of pkgs) {
-    await runChecked(['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root], {
-      timeoutMs: 300_000,
-    }, debianFailure('kernel unpack'));
+    await runChecked(
+      ['flock', '-w', '600', lock, 'dpkg-deb', '-x', downloadedDeb(debsDir, pkg, apt.debArch), root],
+      {
+        timeoutMs: 300_000,
+      },
+      debianFailure('kernel unpack'),
+    );
   }
 }

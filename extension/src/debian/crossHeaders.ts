@@ -65,14 +65,24 @@ async function hostKbuildVersion(host: Apt, dep: Dependency, release: string, lo
     version = await usableCandidate(host, dep);
   }
   if (!version) {
-    throw new DebianError('kernel', `this machine's apt offers no ${dep.name}${dep.version ? ` ${dep.relation} ${dep.version}` : ''} for ${host.debArch}, which the headers of ${release} need for their build tools: run apt-get update (as root), or set the target's headersDir to a build tree prepared for cross builds`);
+    throw new DebianError(
+      'kernel',
+      `this machine's apt offers no ${dep.name}${dep.version ? ` ${dep.relation} ${dep.version}` : ''} for ${host.debArch}, which the headers of ${release} need for their build tools: run apt-get update (as root), or set the target's headersDir to a build tree prepared for cross builds`,
+    );
   }
   return version;
 }
 
 /** What linux-headers-<release> needs to build with, from apt's record of it: its -common and kbuild packages. */
-export async function headerDependencies(apt: Apt, release: string): Promise<{ common?: Dependency; kbuild?: Dependency }> {
-  const show = await runChecked(['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`], { timeoutMs: 60_000 }, debianFailure('kernel'));
+export async function headerDependencies(
+  apt: Apt,
+  release: string,
+): Promise<{ common?: Dependency; kbuild?: Dependency }> {
+  const show = await runChecked(
+    ['apt-cache', ...apt.options, 'show', '--no-all-versions', `linux-headers-${release}`],
+    { timeoutMs: 60_000 },
+    debianFailure('kernel'),
+  );
   const deps = dependencies(controlField(show.stdout.toString('utf8'), 'Depends') ?? '');
   const common = deps.find((d) => /^linux-headers-.*-common(-rt)?$/.test(d.name));
   const kbuild = deps.find((d) => d.name.startsWith('linux-kbuild-'));
@@ -80,13 +90,24 @@ export async function headerDependencies(apt: Apt, release: string): Promise<{ c
 }
 
 /** The downloads for `release`'s headers of target.debArch, built on a host of host.debArch. */
-export async function crossHeaderDownloads(target: Apt, host: Apt, release: string, log: Log): Promise<HeaderDownload[]> {
+export async function crossHeaderDownloads(
+  target: Apt,
+  host: Apt,
+  release: string,
+  log: Log,
+): Promise<HeaderDownload[]> {
   const headers = `linux-headers-${release}`;
   const { common, kbuild } = await headerDependencies(target, release);
-  if (!kbuild) throw new DebianError('kernel', `${headers} (${target.debArch}) depends on no linux-kbuild package in apt's record: cannot set up a cross build`);
+  if (!kbuild)
+    throw new DebianError(
+      'kernel',
+      `${headers} (${target.debArch}) depends on no linux-kbuild package in apt's record: cannot set up a cross build`,
+    );
   // Pinned: the .deb to unpack is then known by name, version and architecture (debs/ holds several).
   const kbuildVersion = await hostKbuildVersion(host, kbuild, release, log);
-  log(`cross build: ${headers} of ${target.debArch} with ${kbuild.name} ${kbuildVersion} of ${host.debArch} (this machine)`);
+  log(
+    `cross build: ${headers} of ${target.debArch} with ${kbuild.name} ${kbuildVersion} of ${host.debArch} (this machine)`,
+  );
   return [
     { apt: target, pkgs: [...(common ? [common.name] : []), headers] },
     { apt: host, pkgs: [`${kbuild.name}=${kbuildVersion}`] },

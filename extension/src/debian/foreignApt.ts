@@ -14,11 +14,16 @@ export function aptOptions(cacheDir: string, debArch: string, hostDebArch: strin
   if (debArch === hostDebArch) return [];
   const root = path.join(cacheDir, `apt-${debArch}`);
   return [
-    '-o', `APT::Architecture=${debArch}`,
-    '-o', `APT::Architectures::=${debArch}`,
-    '-o', `Dir::State::Lists=${path.join(root, 'lists')}`,
-    '-o', `Dir::Cache=${path.join(root, 'cache')}`,
-    '-o', `Dir::State::status=${path.join(root, 'status')}`,
+    '-o',
+    `APT::Architecture=${debArch}`,
+    '-o',
+    `APT::Architectures::=${debArch}`,
+    '-o',
+    `Dir::State::Lists=${path.join(root, 'lists')}`,
+    '-o',
+    `Dir::Cache=${path.join(root, 'cache')}`,
+    '-o',
+    `Dir::State::status=${path.join(root, 'status')}`,
     // As root, apt drops to the _apt user for downloads, which cannot write into the cache; the result is the same.
     ...(process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : []),
   ];
@@ -40,7 +45,13 @@ const LISTS_MAX_AGE_MS = 3 * 24 * 3600_000;
  * Fetches the foreign architecture's package lists (about 9 MB for bookworm arm64) when there are none, when they
  * are older than a few days, or with `force`. Lists that exist stay usable when a refresh fails (offline).
  */
-export async function ensureForeignLists(cacheDir: string, debArch: string, hostDebArch: string, log: (l: string) => void, force = false): Promise<void> {
+export async function ensureForeignLists(
+  cacheDir: string,
+  debArch: string,
+  hostDebArch: string,
+  log: (l: string) => void,
+  force = false,
+): Promise<void> {
   if (debArch === hostDebArch) return;
   const root = path.join(cacheDir, `apt-${debArch}`);
   const age = listsAge(root);
@@ -50,9 +61,15 @@ export async function ensureForeignLists(cacheDir: string, debArch: string, host
   if (!existsSync(path.join(root, 'status'))) await writeFile(path.join(root, 'status'), '');
   log(`apt-get update for ${debArch} (private lists in ${root})`);
   try {
-    await runChecked(['apt-get', '-q', ...aptOptions(cacheDir, debArch, hostDebArch), 'update'], { timeoutMs: 300_000 }, debianFailure('packages'));
+    await runChecked(
+      ['apt-get', '-q', ...aptOptions(cacheDir, debArch, hostDebArch), 'update'],
+      { timeoutMs: 300_000 },
+      debianFailure('packages'),
+    );
   } catch (e) {
     if (age === undefined) throw e;
-    log(`apt-get update for ${debArch} failed; using the lists from ${Math.round(age / 3600_000)} h ago (${(e as Error).message.split('\n')[0]})`);
+    log(
+      `apt-get update for ${debArch} failed; using the lists from ${Math.round(age / 3600_000)} h ago (${(e as Error).message.split('\n')[0]})`,
+    );
   }
 }

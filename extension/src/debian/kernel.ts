@@ -41,13 +41,23 @@ const HEADERS_MARKER = '.nlreply-headers-ok';
  * Newest release of `series` (e.g. "6.1") whose image (and, unless `headers` is false, headers) are downloadable.
  * The second parameter may be the log alone (amd64 with headers), as before architectures were a choice.
  */
-export async function pickDebianRelease(series: string, log: Log, opts: DebianKernelOptions & { cacheDir?: string } = {}): Promise<string> {
-  if (!/^\d+\.\d+$/.test(series)) throw new DebianError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
+export async function pickDebianRelease(
+  series: string,
+  log: Log,
+  opts: DebianKernelOptions & { cacheDir?: string } = {},
+): Promise<string> {
+  if (!/^\d+\.\d+$/.test(series))
+    throw new DebianError('kernel', `series must look like 6.1, got ${JSON.stringify(series)}`);
   const debArch = opts.debArch ?? 'amd64';
   const apt = aptFor(opts.cacheDir ?? '', debArch);
-  if (apt.options.length > 0 && !opts.cacheDir) throw new DebianError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
+  if (apt.options.length > 0 && !opts.cacheDir)
+    throw new DebianError('kernel', `a ${debArch} kernel needs the cache folder for its private apt state`);
   await ensureAptLists(apt, log);
-  const r = await runChecked(['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`], { timeoutMs: 60_000 }, debianFailure('kernel'));
+  const r = await runChecked(
+    ['apt-cache', ...apt.options, 'pkgnames', `linux-image-${series}`],
+    { timeoutMs: 60_000 },
+    debianFailure('kernel'),
+  );
   const re = new RegExp(`^linux-image-(${series.replace('.', '\\.')}[.-]\\d[0-9.+a-z-]*-${debArch})$`);
   const releases = r.stdout
     .toString('utf8')
@@ -56,7 +66,10 @@ export async function pickDebianRelease(series: string, log: Log, opts: DebianKe
     .filter((rel): rel is string => rel !== undefined && !new RegExp(`-(rt|cloud)-${debArch}$`).test(rel))
     .sort((a, b) => compareVersions(b, a));
   for (const rel of releases) {
-    const c = await candidates(apt, [`linux-image-${rel}`, ...(opts.headers === false ? [] : [`linux-headers-${rel}`])]);
+    const c = await candidates(apt, [
+      `linux-image-${rel}`,
+      ...(opts.headers === false ? [] : [`linux-headers-${rel}`]),
+    ]);
     if ([...c.values()].every(Boolean)) return rel;
   }
   throw new DebianError('kernel', `no downloadable linux-image/linux-headers pair for series ${series} in apt's lists`);
@@ -79,20 +92,27 @@ function newestCached(kernels: string, series: string, debArch: DebArch, headers
   return readdirSync(kernels, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name.startsWith(`${series}.`) && d.name.endsWith(`-${debArch}`))
     .map((d) => d.name)
-    .filter((rel) => (headers ? [IMAGE_MARKER, HEADERS_MARKER] : [IMAGE_MARKER]).every((m) => existsSync(path.join(kernels, rel, m))))
+    .filter((rel) =>
+      (headers ? [IMAGE_MARKER, HEADERS_MARKER] : [IMAGE_MARKER]).every((m) => existsSync(path.join(kernels, rel, m))),
+    )
     .sort((a, b) => compareVersions(b, a))[0];
 }
 
 /** Where a release's headers are unpacked, and whether they are there in full. */
 function headersIn(kernels: string, release: string): { dir: string; cached: boolean } {
   const dir = path.join(kernels, release, 'usr', 'src', `linux-headers-${release}`);
-  return { dir, cached: existsSync(path.join(kernels, release, HEADERS_MARKER)) && existsSync(path.join(dir, 'Makefile')) };
+  return {
+    dir,
+    cached: existsSync(path.join(kernels, release, HEADERS_MARKER)) && existsSync(path.join(dir, 'Makefile')),
+  };
 }
 
 /** Native: linux-headers-<release> and the packages its build needs (-common, kbuild), all from the one apt. */
 async function nativeHeaderDownloads(apt: Apt, release: string): Promise<HeaderDownload[]> {
   const { common, kbuild } = await headerDependencies(apt, release);
-  return [{ apt, pkgs: [...(common ? [common.name] : []), ...(kbuild ? [kbuild.name] : []), `linux-headers-${release}`] }];
+  return [
+    { apt, pkgs: [...(common ? [common.name] : []), ...(kbuild ? [kbuild.name] : []), `linux-headers-${release}`] },
+  ];
 }
 
 /** What the headers of `apt`'s architecture need: native, or cross with this machine's kbuild. */
@@ -105,9 +125,13 @@ function headerDownloads(apt: Apt, release: string, log: Log): Promise<HeaderDow
 async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Log): Promise<string> {
   const { dir: headersDir, cached } = headersIn(kernels, release);
   if (!cached) {
-    for (const d of await headerDownloads(apt, release, log)) await downloadAndUnpack(d.apt, kernels, release, d.pkgs, log);
+    for (const d of await headerDownloads(apt, release, log))
+      await downloadAndUnpack(d.apt, kernels, release, d.pkgs, log);
     if (!existsSync(path.join(headersDir, 'scripts', 'mod', 'modpost'))) {
-      throw new DebianError('kernel', `${headersDir}/scripts/mod/modpost is missing after unpacking the headers of ${release} (the kbuild package)`);
+      throw new DebianError(
+        'kernel',
+        `${headersDir}/scripts/mod/modpost is missing after unpacking the headers of ${release} (the kbuild package)`,
+      );
     }
     await writeFile(path.join(kernels, release, HEADERS_MARKER), '');
   }
@@ -119,7 +143,10 @@ async function ensureHeaders(apt: Apt, kernels: string, release: string, log: Lo
 function releaseDebArch(release: string): DebArch {
   const m = /^\d+\.\d+[0-9.+~a-z-]*-(amd64|arm64)$/.exec(release);
   if (!m) {
-    throw new DebianError('kernel', `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel for amd64 or arm64 (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`);
+    throw new DebianError(
+      'kernel',
+      `the target runs kernel ${JSON.stringify(release)}, not a Debian kernel for amd64 or arm64 (like 6.1.0-56-amd64): set the target's headersDir to a local copy of its build tree`,
+    );
   }
   return m[1] as DebArch;
 }
@@ -133,7 +160,10 @@ function releaseDebArch(release: string): DebArch {
 export async function fetchDebianHeaders(cacheDir: string, release: string, log: Log): Promise<string> {
   const debArch = releaseDebArch(release);
   if (machineDebArch() === undefined) {
-    throw new DebianError('kernel', `this machine (${process.arch}) is neither amd64 nor arm64, whose kbuild tools Debian ships for these headers: set the target's headersDir to a build tree prepared for this machine, or build on the target (buildMode "remote")`);
+    throw new DebianError(
+      'kernel',
+      `this machine (${process.arch}) is neither amd64 nor arm64, whose kbuild tools Debian ships for these headers: set the target's headersDir to a build tree prepared for this machine, or build on the target (buildMode "remote")`,
+    );
   }
   const kernels = path.join(cacheDir, 'kernels');
   await mkdir(kernels, { recursive: true });
@@ -144,12 +174,20 @@ export async function fetchDebianHeaders(cacheDir: string, release: string, log:
   await ensureAptLists(apt, log);
   const found = await candidates(apt, [`linux-headers-${release}`]);
   if (!found.get(`linux-headers-${release}`)) {
-    throw new DebianError('kernel', `apt has no linux-headers-${release}${debArch === hostDebArch() ? '' : ` (${debArch})`} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`);
+    throw new DebianError(
+      'kernel',
+      `apt has no linux-headers-${release}${debArch === hostDebArch() ? '' : ` (${debArch})`} to download (an older point release leaves Debian's archive): set the target's headersDir, or build on the target (buildMode "remote")`,
+    );
   }
   return ensureHeaders(apt, kernels, release, log);
 }
 
-export async function prepareDebianKernel(cacheDir: string, series: string, log: Log, opts: DebianKernelOptions = {}): Promise<DebianKernelFiles> {
+export async function prepareDebianKernel(
+  cacheDir: string,
+  series: string,
+  log: Log,
+  opts: DebianKernelOptions = {},
+): Promise<DebianKernelFiles> {
   const debArch = opts.debArch ?? 'amd64';
   const headers = opts.headers ?? true;
   const apt = aptFor(cacheDir, debArch);
@@ -162,7 +200,9 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     // Offline, or apt's lists are gone: a kernel unpacked earlier still boots.
     const cached = newestCached(kernels, series, debArch, headers);
     if (!cached) throw e;
-    log(`apt cannot name a kernel (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using cached ${cached}`);
+    log(
+      `apt cannot name a kernel (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); using cached ${cached}`,
+    );
     release = cached;
   }
   const root = path.join(kernels, release);
@@ -178,11 +218,16 @@ export async function prepareDebianKernel(cacheDir: string, series: string, log:
     await writeFile(path.join(root, IMAGE_MARKER), `${release}\n`);
   }
   if (!headers) {
-    if (!existsSync(path.join(files.modulesDir, 'modules.order'))) throw new DebianError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
+    if (!existsSync(path.join(files.modulesDir, 'modules.order')))
+      throw new DebianError('kernel', `${files.modulesDir}/modules.order is missing after unpacking ${release}`);
     return files;
   }
   await ensureHeaders(apt, kernels, release, log);
-  for (const needed of [files.bzImage, path.join(files.modulesDir, 'modules.order'), path.join(files.headersDir, 'scripts')]) {
+  for (const needed of [
+    files.bzImage,
+    path.join(files.modulesDir, 'modules.order'),
+    path.join(files.headersDir, 'scripts'),
+  ]) {
     if (!existsSync(needed)) throw new DebianError('kernel', `${needed} is missing after unpacking ${release}`);
   }
   return files;

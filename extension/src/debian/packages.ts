@@ -17,10 +17,17 @@ export async function ensurePackages(pkgs: readonly string[], log: (l: string) =
   const missing = await missingPackages(pkgs);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new DebianError('packages', `missing Debian packages; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    throw new DebianError(
+      'packages',
+      `missing Debian packages; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
   }
   log(`installing ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await runChecked(['apt-get', 'update'], { timeoutMs: 300_000, env }, debianFailure('packages'));
-  await runChecked(['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { timeoutMs: 900_000, env }, debianFailure('packages'));
+  await runChecked(
+    ['apt-get', 'install', '-y', '--no-install-recommends', ...missing],
+    { timeoutMs: 900_000, env },
+    debianFailure('packages'),
+  );
 }

@@ -23,7 +23,12 @@ export function replyErrno(msg: Uint8Array): number {
  * The kernel error the helper reported as `errno`, with the reply that carried it; undefined when no reply reports
  * that error first (then the helper's error was a failed system call or a refused request, not the kernel's).
  */
-export function kernelErrorIn(replies: readonly Uint8Array[], errno: number, name: string, message: string): KernelError | undefined {
+export function kernelErrorIn(
+  replies: readonly Uint8Array[],
+  errno: number,
+  name: string,
+  message: string,
+): KernelError | undefined {
   for (const bytes of replies) {
     const e = replyErrno(bytes);
     if (e !== 0) return e === errno ? { errno, name, message, bytes } : undefined;

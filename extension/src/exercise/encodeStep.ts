@@ -15,7 +15,8 @@ export function fillText(text: TextMatch, vars: Variables): string {
 
 function valueOf(v: Variable, vars: Variables): number {
   const value = vars[v];
-  if (value === undefined) throw new VariableError(`\${${v}} is not known here (this exchanger does not report its port id)`);
+  if (value === undefined)
+    throw new VariableError(`\${${v}} is not known here (this exchanger does not report its port id)`);
   return value;
 }
 

@@ -17,7 +17,11 @@ export function parseExerciseText(text: string, file: string): ParseResult {
       const read = readBoundedText(specPath, { maxBytes: MAX_SPEC_BYTES });
       if ('error' in read) return { error: `${specPath}: ${read.error}` };
       const r = loadYnlSpec(read.text, specPath);
-      if (!r.family) return { error: r.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ') || 'no family in it' };
+      if (!r.family)
+        return {
+          error:
+            r.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ') || 'no family in it',
+        };
       return { family: r.family };
     },
   });

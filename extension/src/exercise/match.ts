@@ -3,7 +3,13 @@
 // not a spec told the decoder the payload is text. Reasons quote decoded strings with the codec's escapes, as every
 // renderer does: no control or bidi character of a reply reaches the Test Explorer as it is.
 import {
-  errnoName, escapeControls, escapeText, NLMSG_ERROR, quoteText, type DecodedAttr, type DecodedMessage,
+  errnoName,
+  escapeControls,
+  escapeText,
+  NLMSG_ERROR,
+  quoteText,
+  type DecodedAttr,
+  type DecodedMessage,
 } from '../netlink/index';
 import type { AttrExpect, Expectation, NumberMatch, ReplyMatch, TextMatch } from './types';
 import type { Variables } from './encodeStep';
@@ -32,18 +38,20 @@ function escapeRegex(s: string): string {
 }
 
 function textRegex(t: TextMatch, vars: MatchVariables, notes: string[]): RegExp {
-  const source = t.parts.map((p) => {
-    if (typeof p !== 'string') {
-      const v = vars[p.variable];
-      if (v === undefined) {
-        const note = `\${${p.variable}} is not known to this exchanger: it matched any number`;
-        if (!notes.includes(note)) notes.push(note);
-        return '-?\\d+';
+  const source = t.parts
+    .map((p) => {
+      if (typeof p !== 'string') {
+        const v = vars[p.variable];
+        if (v === undefined) {
+          const note = `\${${p.variable}} is not known to this exchanger: it matched any number`;
+          if (!notes.includes(note)) notes.push(note);
+          return '-?\\d+';
+        }
+        return String(v);
       }
-      return String(v);
-    }
-    return t.regex ? p : escapeRegex(p);
-  }).join('');
+      return t.regex ? p : escapeRegex(p);
+    })
+    .join('');
   return t.regex ? new RegExp(source, t.flags) : new RegExp(`^${source}$`, 's');
 }
 
@@ -56,7 +64,12 @@ function payloadText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(nul < 0 ? payload : payload.subarray(0, nul));
 }
 
-function numberOk(got: number, want: NumberMatch, vars: MatchVariables, notes: string[]): { ok: boolean; expected: string } {
+function numberOk(
+  got: number,
+  want: NumberMatch,
+  vars: MatchVariables,
+  notes: string[],
+): { ok: boolean; expected: string } {
   if ('value' in want) return { ok: got === want.value, expected: String(want.value) };
   const v = vars[want.variable];
   if (v === undefined) {
@@ -95,8 +108,14 @@ function writtenText(t: TextMatch): string {
 function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, notes: string[]): string[] {
   const d = reply.decoded;
   const out: string[] = [];
-  if (m.type !== undefined && d.type !== m.type) out.push(`type is ${escapeText(d.typeName)} (${d.type}), expected ${m.typeWritten ?? m.type}${m.typeWritten && m.typeWritten !== String(m.type) ? ` (${m.type})` : ''}`);
-  if (m.flags !== undefined && d.flags !== m.flags) out.push(`flags are 0x${d.flags.toString(16)} (${d.flagNames.join('|') || 'none'}), expected 0x${m.flags.toString(16)}`);
+  if (m.type !== undefined && d.type !== m.type)
+    out.push(
+      `type is ${escapeText(d.typeName)} (${d.type}), expected ${m.typeWritten ?? m.type}${m.typeWritten && m.typeWritten !== String(m.type) ? ` (${m.type})` : ''}`,
+    );
+  if (m.flags !== undefined && d.flags !== m.flags)
+    out.push(
+      `flags are 0x${d.flags.toString(16)} (${d.flagNames.join('|') || 'none'}), expected 0x${m.flags.toString(16)}`,
+    );
   if (m.seq !== undefined) {
     const r = numberOk(d.seq, m.seq, vars, notes);
     if (!r.ok) out.push(`seq is ${d.seq}, expected ${r.expected}`);
@@ -107,17 +126,28 @@ function replyMismatches(reply: ReplyView, m: ReplyMatch, vars: MatchVariables, 
   }
   if (m.text !== undefined) {
     const text = payloadText(reply.bytes);
-    if (!textRegex(m.text, vars, notes).test(text)) out.push(`text is ${quoteText(text)}, expected ${writtenText(m.text)}`);
+    if (!textRegex(m.text, vars, notes).test(text))
+      out.push(`text is ${quoteText(text)}, expected ${writtenText(m.text)}`);
   }
   if (m.errno !== undefined) {
     const code = d.error?.code;
-    if (code === undefined || -code !== m.errno) out.push(`error is ${code === undefined ? 'absent' : errnoName(code)}, expected ${m.errno === 0 ? 'ACK' : errnoName(m.errno)}`);
+    if (code === undefined || -code !== m.errno)
+      out.push(
+        `error is ${code === undefined ? 'absent' : errnoName(code)}, expected ${m.errno === 0 ? 'ACK' : errnoName(m.errno)}`,
+      );
   }
   for (const [path, want] of m.attrs ?? []) {
     const found = findAttrs(d.attrs, path.split('.'));
     if (!found.some((a) => attrOk(a, want, vars, notes))) {
-      const wanted = want.kind === 'present' ? 'present' : want.kind === 'number' ? String(want.value) : escapeControls(want.text.written);
-      out.push(`attribute ${escapeControls(path)} is ${found.length ? found.map(show).join(', ') : 'absent'}, expected ${wanted}`);
+      const wanted =
+        want.kind === 'present'
+          ? 'present'
+          : want.kind === 'number'
+            ? String(want.value)
+            : escapeControls(want.text.written);
+      out.push(
+        `attribute ${escapeControls(path)} is ${found.length ? found.map(show).join(', ') : 'absent'}, expected ${wanted}`,
+      );
     }
   }
   return out;
@@ -127,7 +157,13 @@ function plural(n: number, what: 'reply'): string {
   return `${n} ${n === 1 ? what : 'replies'}`;
 }
 
-export function judge(expect: Expectation, replies: readonly ReplyView[], vars: MatchVariables, timedOut: boolean, timeoutMs: number): Verdict {
+export function judge(
+  expect: Expectation,
+  replies: readonly ReplyView[],
+  vars: MatchVariables,
+  timedOut: boolean,
+  timeoutMs: number,
+): Verdict {
   const reasons: string[] = [];
   const notes: string[] = [];
   const got = `${plural(replies.length, 'reply')}${timedOut ? ` (answers incomplete after ${timeoutMs} ms)` : ''}`;
@@ -138,14 +174,19 @@ export function judge(expect: Expectation, replies: readonly ReplyView[], vars: 
       break;
     case 'ack': {
       const ack = replies.some((r) => r.decoded.type === NLMSG_ERROR && r.decoded.error?.code === 0);
-      if (errors.length > 0) reasons.push(`expected an ack, got the error ${errors.map((r) => errnoName(r.decoded.error?.code ?? 0)).join(', ')}`);
+      if (errors.length > 0)
+        reasons.push(
+          `expected an ack, got the error ${errors.map((r) => errnoName(r.decoded.error?.code ?? 0)).join(', ')}`,
+        );
       else if (!ack) reasons.push(`expected an ack (NLMSG_ERROR with error 0), got ${got} without one`);
       break;
     }
     case 'error': {
       const hit = errors.find((r) => -(r.decoded.error?.code ?? 0) === expect.errno);
       if (!hit) {
-        reasons.push(`expected the error ${errnoName(expect.errno)}, got ${errors.length ? errors.map((r) => errnoName(r.decoded.error?.code ?? 0)).join(', ') : got}`);
+        reasons.push(
+          `expected the error ${errnoName(expect.errno)}, got ${errors.length ? errors.map((r) => errnoName(r.decoded.error?.code ?? 0)).join(', ') : got}`,
+        );
       } else if (expect.message) {
         const text = hit.decoded.error?.message ?? '';
         if (!textRegex(expect.message, vars, notes).test(text)) {
@@ -161,7 +202,8 @@ export function judge(expect: Expectation, replies: readonly ReplyView[], vars: 
       });
       break;
     case 'replies':
-      if (replies.length !== expect.matches.length) reasons.push(`expected ${plural(expect.matches.length, 'reply')}, got ${got}`);
+      if (replies.length !== expect.matches.length)
+        reasons.push(`expected ${plural(expect.matches.length, 'reply')}, got ${got}`);
       expect.matches.forEach((m, i) => {
         const r = replies[i];
         if (!r) return;

@@ -8,7 +8,10 @@ import { fromHex, toHex } from '../netlink/index';
 
 /** The part of a remote runner this needs (the SSH target and the lab VM have it). */
 export interface ExecRunner {
-  exec(argv: readonly string[], opts: { timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  exec(
+    argv: readonly string[],
+    opts: { timeoutMs: number },
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 /** One argv word holds at most 128 KiB on Linux (MAX_ARG_STRLEN): two hex digits a byte, with room to spare. */
@@ -23,7 +26,12 @@ export function parseXchgOutput(stdout: string, stderr: string, elapsedMs = 0): 
     const line = raw.trim();
     if (!line) return;
     const bytes = /^[0-9a-f]+$/.test(line) ? fromHex(line) : undefined;
-    if (!bytes || bytes.length < 16) throw new TransportError('unavailable', `nlhelper xchg printed a line that is no reply message (line ${i + 1}): ${line.slice(0, 80)}`, stderr);
+    if (!bytes || bytes.length < 16)
+      throw new TransportError(
+        'unavailable',
+        `nlhelper xchg printed a line that is no reply message (line ${i + 1}): ${line.slice(0, 80)}`,
+        stderr,
+      );
     replies.push(bytes);
   });
   const outcome = /^timeout$/m.test(stderr) ? 'timeout' : 'done';
@@ -38,15 +46,30 @@ export class OneShotExchanger implements Exchanger {
     /** Absolute path of nlhelper on the target. */
     private readonly helperPath: string,
   ) {
-    if (!helperPath.startsWith('/') || /[\0\n]/.test(helperPath)) throw new TransportError('invalid', `helper path must be absolute: ${JSON.stringify(helperPath)}`);
+    if (!helperPath.startsWith('/') || /[\0\n]/.test(helperPath))
+      throw new TransportError('invalid', `helper path must be absolute: ${JSON.stringify(helperPath)}`);
   }
 
   async exchange(protocol: number, bytes: Uint8Array, { timeoutMs }: ExchangeOptions): Promise<ExchangeResult> {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) throw new TransportError('invalid', `protocol ${protocol} is not 0-31`);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000) throw new TransportError('invalid', `timeout ${timeoutMs} ms is not 0-600000`);
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31)
+      throw new TransportError('invalid', `protocol ${protocol} is not 0-31`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000)
+      throw new TransportError('invalid', `timeout ${timeoutMs} ms is not 0-600000`);
     if (bytes.length === 0) throw new TransportError('invalid', 'nothing to send');
-    if (bytes.length > MAX_BYTES) throw new TransportError('invalid', `${bytes.length} bytes are too many for one nlhelper xchg command line (at most ${MAX_BYTES}); use the helper session`);
-    const argv = [this.helperPath, 'xchg', '--protocol', String(protocol), '--timeout', String(timeoutMs), toHex(bytes)];
+    if (bytes.length > MAX_BYTES)
+      throw new TransportError(
+        'invalid',
+        `${bytes.length} bytes are too many for one nlhelper xchg command line (at most ${MAX_BYTES}); use the helper session`,
+      );
+    const argv = [
+      this.helperPath,
+      'xchg',
+      '--protocol',
+      String(protocol),
+      '--timeout',
+      String(timeoutMs),
+      toHex(bytes),
+    ];
     const started = Date.now();
     let r: Awaited<ReturnType<ExecRunner['exec']>>;
     try {
@@ -61,8 +84,16 @@ export class OneShotExchanger implements Exchanger {
       throw new TransportError('unavailable', `nlhelper is not at ${this.helperPath} on the target`, r.stderr);
     }
     if (/Protocol not supported|EPROTONOSUPPORT/i.test(r.stderr)) {
-      throw new TransportError('unavailable', `no kernel socket serves netlink protocol ${protocol} on the target: is the module loaded?`, r.stderr);
+      throw new TransportError(
+        'unavailable',
+        `no kernel socket serves netlink protocol ${protocol} on the target: is the module loaded?`,
+        r.stderr,
+      );
     }
-    throw new TransportError('unavailable', `nlhelper xchg failed (exit ${r.code ?? 'by signal'})${said ? `: ${said}` : ''}`, r.stderr);
+    throw new TransportError(
+      'unavailable',
+      `nlhelper xchg failed (exit ${r.code ?? 'by signal'})${said ? `: ${said}` : ''}`,
+      r.stderr,
+    );
   }
 }

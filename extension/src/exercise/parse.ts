@@ -2,12 +2,35 @@
 // are left out, the others kept, so one typo does not hide the rest of a file. The format is described in
 // kmod/exercises/README.md.
 import {
-  createRegistry, errnoValue, fromHex, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN,
-  parseFlags, parseProtocol, type FamilyDef, type FlagTable, type MessageKind,
+  createRegistry,
+  errnoValue,
+  fromHex,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_MIN_TYPE,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  parseFlags,
+  parseProtocol,
+  type FamilyDef,
+  type FlagTable,
+  type MessageKind,
 } from '../netlink/index';
 import type {
-  AttrExpect, Exercise, ExerciseProblem, ExerciseStep, Expectation, NumberMatch, ReplyMatch, SendAttr, SendAttrValue,
-  SendPayload, SendSpec, TextMatch, Variable,
+  AttrExpect,
+  Exercise,
+  ExerciseProblem,
+  ExerciseStep,
+  Expectation,
+  NumberMatch,
+  ReplyMatch,
+  SendAttr,
+  SendAttrValue,
+  SendPayload,
+  SendSpec,
+  TextMatch,
+  Variable,
 } from './types';
 import { describe, parseTree, type Place, type TreeMap, type TreeNode, type TreeScalar } from './yamlTree';
 
@@ -26,12 +49,21 @@ const DEFAULT_TIMEOUT_MS = 1000;
 const MAX_TIMEOUT_MS = 600_000;
 const VARIABLES: readonly Variable[] = ['portid', 'seq'];
 const CONTROL_TYPES: Readonly<Record<string, number>> = {
-  NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, NLMSG_OVERRUN,
+  NLMSG_NOOP,
+  NLMSG_ERROR,
+  NLMSG_DONE,
+  NLMSG_OVERRUN,
 };
 const SCALAR_KINDS = ['u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64'] as const;
 const SCALAR_RANGE: Readonly<Record<(typeof SCALAR_KINDS)[number], readonly [bigint, bigint]>> = {
-  u8: [0n, 0xffn], u16: [0n, 0xffffn], u32: [0n, 0xffffffffn], u64: [0n, 0xffffffffffffffffn],
-  s8: [-0x80n, 0x7fn], s16: [-0x8000n, 0x7fffn], s32: [-0x80000000n, 0x7fffffffn], s64: [-(1n << 63n), (1n << 63n) - 1n],
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  s8: [-0x80n, 0x7fn],
+  s16: [-0x8000n, 0x7fffn],
+  s32: [-0x80000000n, 0x7fffffffn],
+  s64: [-(1n << 63n), (1n << 63n) - 1n],
 };
 
 class Failed extends Error {}
@@ -44,7 +76,12 @@ class Reader {
   constructor(readonly protocolRef: { protocol: number }) {}
 
   report(at: Place, message: string): void {
-    this.problems.push({ line: at.line, col: at.col, message, ...(this.step === undefined ? {} : { step: this.step }) });
+    this.problems.push({
+      line: at.line,
+      col: at.col,
+      message,
+      ...(this.step === undefined ? {} : { step: this.step }),
+    });
   }
 
   /** Reports and abandons the current step (or the file, at the top level). */
@@ -67,7 +104,8 @@ class Reader {
   }
 
   scalar(node: TreeNode, what: string): TreeScalar {
-    if (node.kind !== 'scalar' || node.value === null) this.fail(node, `${what} must be a single value, not ${describe(node)}`);
+    if (node.kind !== 'scalar' || node.value === null)
+      this.fail(node, `${what} must be a single value, not ${describe(node)}`);
     return node;
   }
 
@@ -85,7 +123,8 @@ class Reader {
   bigint(node: TreeNode, what: string): bigint {
     const s = this.scalar(node, what);
     const text = typeof s.value === 'number' ? s.source.trim() : String(s.value).trim();
-    if (!/^-?(0x[0-9a-f]+|0o[0-7]+|\d+)$/i.test(text)) this.fail(node, `${what} must be an integer, not ${describe(node)}`);
+    if (!/^-?(0x[0-9a-f]+|0o[0-7]+|\d+)$/i.test(text))
+      this.fail(node, `${what} must be an integer, not ${describe(node)}`);
     const neg = text.startsWith('-');
     const v = BigInt(neg ? text.slice(1) : text);
     return neg ? -v : v;
@@ -98,7 +137,9 @@ class Reader {
   }
 
   hex(node: TreeNode, what: string): Uint8Array {
-    const text = this.string(node, what).replace(/0x/gi, '').replace(/[\s:,]/g, '');
+    const text = this.string(node, what)
+      .replace(/0x/gi, '')
+      .replace(/[\s:,]/g, '');
     const bytes = fromHex(text);
     if (!bytes) this.fail(node, `${what} must be hex digits (pairs; blanks and colons allowed)`);
     return bytes;
@@ -113,7 +154,10 @@ class Reader {
     for (const m of body.matchAll(/\$\{([^}]*)\}/g)) {
       const name = (m[1] as string).trim().toLowerCase();
       if (!(VARIABLES as readonly string[]).includes(name)) {
-        this.fail(node, `${what}: unknown variable \${${m[1]}} (known: ${VARIABLES.map((v) => `\${${v}}`).join(', ')})`);
+        this.fail(
+          node,
+          `${what}: unknown variable \${${m[1]}} (known: ${VARIABLES.map((v) => `\${${v}}`).join(', ')})`,
+        );
       }
       if (m.index > last) parts.push(body.slice(last, m.index));
       parts.push({ variable: name as Variable });
@@ -152,10 +196,17 @@ class Reader {
     const name = String(s.value).trim();
     const control = CONTROL_TYPES[name.toUpperCase()];
     if (control !== undefined) return { value: control, kind: 'other', written: name };
-    const def = this.familyMessages().find((d) => d.name === name || d.replyName === name || d.name.toUpperCase() === name.toUpperCase());
+    const def = this.familyMessages().find(
+      (d) => d.name === name || d.replyName === name || d.name.toUpperCase() === name.toUpperCase(),
+    );
     if (!def) {
-      const known = this.familyMessages().map((d) => d.name).slice(0, 8);
-      this.fail(node, `${what}: unknown message type "${name}" (a number, NLMSG_DONE/ERROR/NOOP/OVERRUN${known.length ? `, or ${known.join(', ')}...` : ''})`);
+      const known = this.familyMessages()
+        .map((d) => d.name)
+        .slice(0, 8);
+      this.fail(
+        node,
+        `${what}: unknown message type "${name}" (a number, NLMSG_DONE/ERROR/NOOP/OVERRUN${known.length ? `, or ${known.join(', ')}...` : ''})`,
+      );
     }
     return { value: def.value, kind: def.kind, written: name };
   }
@@ -211,7 +262,11 @@ export function parseExercise(text: string, source: string, options: ParseOption
   let protocol: number;
   let defaultTimeout = DEFAULT_TIMEOUT_MS;
   let stepsNode: TreeNode | undefined;
-  let name = source.split(/[\\/]/).pop()?.replace(/\.ya?ml$/i, '') ?? source;
+  let name =
+    source
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.ya?ml$/i, '') ?? source;
   try {
     root = r.map(tree.root, 'the exercise file', ['name', 'protocol', 'spec', 'timeoutMs', 'steps']);
     const nameNode = r.get(root, 'name');
@@ -227,7 +282,11 @@ export function parseExercise(text: string, source: string, options: ParseOption
       const ref = r.string(specNode, 'spec');
       const loaded = options.resolveSpec?.(ref) ?? { error: 'specs cannot be loaded here' };
       if (loaded.family) {
-        if (loaded.family.genl) r.report(specNode, `spec ${ref} is a generic netlink family: only classic (netlink-raw) specs name message types here`);
+        if (loaded.family.genl)
+          r.report(
+            specNode,
+            `spec ${ref} is a generic netlink family: only classic (netlink-raw) specs name message types here`,
+          );
         // The module's protocol is a load parameter: the spec's protonum follows the exercise's.
         else r.family = { ...loaded.family, protocol };
       } else {
@@ -259,7 +318,10 @@ export function parseExercise(text: string, source: string, options: ParseOption
     }
   });
   r.step = undefined;
-  return { exercise: { name, source, protocol, ...(r.family ? { family: r.family } : {}), steps }, problems: r.problems };
+  return {
+    exercise: { name, source, protocol, ...(r.family ? { family: r.family } : {}), steps },
+    problems: r.problems,
+  };
 }
 
 function parseStep(r: Reader, node: TreeNode, index: number, defaultTimeout: number): ExerciseStep {
@@ -274,7 +336,15 @@ function parseStep(r: Reader, node: TreeNode, index: number, defaultTimeout: num
   if (!expectNode) r.fail(m, `step "${name}": missing "expect" (nothing, ack, error, reply or replies)`);
   const timeoutNode = r.get(m, 'timeoutMs');
   const timeoutMs = timeoutNode ? r.int(timeoutNode, 'timeoutMs', 1, MAX_TIMEOUT_MS) : defaultTimeout;
-  return { index, name, line: m.line, col: m.col, send: parseSend(r, sendNode, index), expect: parseExpect(r, expectNode), timeoutMs };
+  return {
+    index,
+    name,
+    line: m.line,
+    col: m.col,
+    send: parseSend(r, sendNode, index),
+    expect: parseExpect(r, expectNode),
+    timeoutMs,
+  };
 }
 
 function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
@@ -300,7 +370,12 @@ function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
   const textNode = r.get(m, 'text');
   const nulNode = r.get(m, 'nul');
   if (nulNode && !textNode) r.report(nulNode, '"nul" applies to "text" only');
-  if (textNode) payload = { kind: 'text', text: r.text(textNode, 'send.text', false), nul: nulNode ? r.bool(nulNode, 'send.nul') : true };
+  if (textNode)
+    payload = {
+      kind: 'text',
+      text: r.text(textNode, 'send.text', false),
+      nul: nulNode ? r.bool(nulNode, 'send.nul') : true,
+    };
   const hexNode = r.get(m, 'hex');
   if (hexNode) payload = { kind: 'bytes', bytes: r.hex(hexNode, 'send.hex') };
   const attrsNode = r.get(m, 'attrs');
@@ -309,7 +384,8 @@ function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
 }
 
 function parseSendAttrs(r: Reader, node: TreeNode, what: string): SendAttr[] {
-  if (node.kind !== 'seq') r.fail(node, `${what} must be a list of attributes ({type: 3, string: eth0}, {type: 4, u32: 1500}...)`);
+  if (node.kind !== 'seq')
+    r.fail(node, `${what} must be a list of attributes ({type: 3, string: eth0}, {type: 4, u32: 1500}...)`);
   return node.items.map((item, i) => {
     const at = `${what}[${i}]`;
     const valueKeys = [...SCALAR_KINDS, 'string', 'hex', 'flag', 'attrs'];
@@ -319,7 +395,8 @@ function parseSendAttrs(r: Reader, node: TreeNode, what: string): SendAttr[] {
     const type = r.int(typeNode, `${at}.type`, 0, 0x3fff);
     const nbo = r.get(m, 'netByteOrder');
     const present = valueKeys.filter((k) => r.get(m, k));
-    if (present.length !== 1) r.fail(m, `${at}: give exactly one value (${valueKeys.join(', ')}), got ${present.length}`);
+    if (present.length !== 1)
+      r.fail(m, `${at}: give exactly one value (${valueKeys.join(', ')}), got ${present.length}`);
     const key = present[0] as string;
     const v = r.get(m, key) as TreeNode;
     let value: SendAttrValue;
@@ -344,11 +421,15 @@ function parseExpect(r: Reader, node: TreeNode): Expectation {
     const word = String(node.value).trim().toLowerCase();
     if (word === 'nothing') return { kind: 'nothing' };
     if (word === 'ack') return { kind: 'ack' };
-    r.fail(node, `expect: "${node.value}" is not an expectation (nothing, ack, or a mapping with error, reply or replies)`);
+    r.fail(
+      node,
+      `expect: "${node.value}" is not an expectation (nothing, ack, or a mapping with error, reply or replies)`,
+    );
   }
   const m = r.map(node, 'expect', ['nothing', 'ack', 'error', 'reply', 'replies']);
   const given = [...m.entries.keys()].filter((k) => ['nothing', 'ack', 'error', 'reply', 'replies'].includes(k));
-  if (given.length !== 1) r.fail(m, `expect: give exactly one of nothing, ack, error, reply, replies (got ${given.join(', ') || 'none'})`);
+  if (given.length !== 1)
+    r.fail(m, `expect: give exactly one of nothing, ack, error, reply, replies (got ${given.join(', ') || 'none'})`);
   const key = given[0] as string;
   const v = m.entries.get(key)?.value as TreeNode;
   switch (key) {
@@ -377,8 +458,14 @@ function parseExpect(r: Reader, node: TreeNode): Expectation {
       return { kind: 'reply', count, match: parseReplyMatch(r, rm, 'expect.reply') };
     }
     default: {
-      if (v.kind !== 'seq' || v.items.length === 0) r.fail(v, 'expect.replies must be a non-empty list of reply matches');
-      return { kind: 'replies', matches: v.items.map((item, i) => parseReplyMatch(r, r.map(item, `expect.replies[${i}]`, REPLY_KEYS), `expect.replies[${i}]`)) };
+      if (v.kind !== 'seq' || v.items.length === 0)
+        r.fail(v, 'expect.replies must be a non-empty list of reply matches');
+      return {
+        kind: 'replies',
+        matches: v.items.map((item, i) =>
+          parseReplyMatch(r, r.map(item, `expect.replies[${i}]`, REPLY_KEYS), `expect.replies[${i}]`),
+        ),
+      };
     }
   }
 }
@@ -387,8 +474,14 @@ const REPLY_KEYS = ['type', 'flags', 'seq', 'pid', 'text', 'attrs', 'error'];
 
 function parseReplyMatch(r: Reader, m: TreeMap, what: string): ReplyMatch {
   const out: {
-    type?: number; typeWritten?: string; flags?: number; seq?: NumberMatch; pid?: NumberMatch; text?: TextMatch;
-    attrs?: Map<string, AttrExpect>; errno?: number;
+    type?: number;
+    typeWritten?: string;
+    flags?: number;
+    seq?: NumberMatch;
+    pid?: NumberMatch;
+    text?: TextMatch;
+    attrs?: Map<string, AttrExpect>;
+    errno?: number;
   } = {};
   const typeNode = r.get(m, 'type');
   let kind: MessageKind = 'other';
@@ -410,11 +503,13 @@ function parseReplyMatch(r: Reader, m: TreeMap, what: string): ReplyMatch {
   if (errorNode) out.errno = r.errno(errorNode, `${what}.error`);
   const attrsNode = r.get(m, 'attrs');
   if (attrsNode) {
-    if (attrsNode.kind !== 'map') r.fail(attrsNode, `${what}.attrs must map attribute names (or numbers, or dotted paths) to values`);
+    if (attrsNode.kind !== 'map')
+      r.fail(attrsNode, `${what}.attrs must map attribute names (or numbers, or dotted paths) to values`);
     out.attrs = new Map();
     for (const [path, { value }] of attrsNode.entries) {
       const at = `${what}.attrs.${path}`;
-      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) r.fail(value, `${at}: "${path}" is not an attribute path (NAME, 3, or OUTER.INNER)`);
+      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path))
+        r.fail(value, `${at}: "${path}" is not an attribute path (NAME, 3, or OUTER.INNER)`);
       if (value.kind !== 'scalar') r.fail(value, `${at}: expected a value, true (present) or /regex/`);
       let expect: AttrExpect;
       if (value.value === true || value.value === null) expect = { kind: 'present' };

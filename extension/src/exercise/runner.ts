@@ -1,6 +1,14 @@
 // Runs an exercise's steps in order through an Exchanger: encode, exchange, decode with the codec, judge.
 // Pure apart from the exchanger it is given; the result of each step carries the decoded replies as text.
-import { createRegistry, decodeMessages, nlAlign, renderText, toHex, type DecodedMessage, type FamilyRegistry } from '../netlink/index';
+import {
+  createRegistry,
+  decodeMessages,
+  nlAlign,
+  renderText,
+  toHex,
+  type DecodedMessage,
+  type FamilyRegistry,
+} from '../netlink/index';
 import { encodeSend, sentSeq } from './encodeStep';
 import { TransportError, type Exchanger } from '../exchange/exchanger';
 import { judge, type ReplyView } from './match';
@@ -37,7 +45,11 @@ export function exerciseRegistry(ex: Exercise): FamilyRegistry {
 }
 
 /** Replies decoded together (each padded to 4 bytes, as they would sit in one buffer): offsets are meaningful. */
-export function decodeReplies(replies: readonly Uint8Array[], protocol: number, registry: FamilyRegistry): { views: ReplyView[]; all: DecodedMessage[] } {
+export function decodeReplies(
+  replies: readonly Uint8Array[],
+  protocol: number,
+  registry: FamilyRegistry,
+): { views: ReplyView[]; all: DecodedMessage[] } {
   const views: ReplyView[] = [];
   for (const bytes of replies) {
     const decoded = decodeMessages(bytes, { protocol, registry, maxMessages: 1 })[0];
@@ -53,7 +65,12 @@ export function decodeReplies(replies: readonly Uint8Array[], protocol: number, 
   return { views, all: decodeMessages(buf, { protocol, registry }) };
 }
 
-export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Exchanger, registry = exerciseRegistry(ex)): Promise<StepResult> {
+export async function runStep(
+  ex: Exercise,
+  step: ExerciseStep,
+  exchanger: Exchanger,
+  registry = exerciseRegistry(ex),
+): Promise<StepResult> {
   const t0 = Date.now();
   const seq = sentSeq(step.send);
   let portid: number | undefined;
@@ -68,10 +85,17 @@ export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Excha
     // A serve-mode helper opens its socket on first use: ask again once there surely is one.
     if (portid === undefined) portid = await exchanger.portId?.(ex.protocol);
     const { views, all } = decodeReplies(res.replies, ex.protocol, registry);
-    const verdict = judge(step.expect, views, { seq, ...(portid === undefined ? {} : { portid }) }, res.outcome === 'timeout', step.timeoutMs);
-    const received = res.replies.length === 0
-      ? `received nothing (${res.outcome === 'timeout' ? `no complete answer within ${step.timeoutMs} ms` : 'done'})`
-      : `received ${res.replies.length} message${res.replies.length === 1 ? '' : 's'}${res.outcome === 'timeout' ? ` (incomplete after ${step.timeoutMs} ms)` : ''}:\n${renderText(all)}`;
+    const verdict = judge(
+      step.expect,
+      views,
+      { seq, ...(portid === undefined ? {} : { portid }) },
+      res.outcome === 'timeout',
+      step.timeoutMs,
+    );
+    const received =
+      res.replies.length === 0
+        ? `received nothing (${res.outcome === 'timeout' ? `no complete answer within ${step.timeoutMs} ms` : 'done'})`
+        : `received ${res.replies.length} message${res.replies.length === 1 ? '' : 's'}${res.outcome === 'timeout' ? ` (incomplete after ${step.timeoutMs} ms)` : ''}:\n${renderText(all)}`;
     const notes = verdict.notes.length ? `\n${verdict.notes.map((n) => `note: ${n}`).join('\n')}` : '';
     return {
       ...base,
@@ -104,11 +128,16 @@ export async function runStep(ex: Exercise, step: ExerciseStep, exchanger: Excha
 function describeExpect(step: ExerciseStep): string {
   const e = step.expect;
   switch (e.kind) {
-    case 'nothing': return `nothing came back within ${step.timeoutMs} ms`;
-    case 'ack': return 'acknowledged';
-    case 'error': return `the expected error came back`;
-    case 'reply': return `${e.count} matching repl${e.count === 1 ? 'y' : 'ies'}`;
-    case 'replies': return `${e.matches.length} matching repl${e.matches.length === 1 ? 'y' : 'ies'} in order`;
+    case 'nothing':
+      return `nothing came back within ${step.timeoutMs} ms`;
+    case 'ack':
+      return 'acknowledged';
+    case 'error':
+      return `the expected error came back`;
+    case 'reply':
+      return `${e.count} matching repl${e.count === 1 ? 'y' : 'ies'}`;
+    case 'replies':
+      return `${e.matches.length} matching repl${e.matches.length === 1 ? 'y' : 'ies'} in order`;
   }
 }
 

@@ -51,7 +51,12 @@ export class ExerciseTestController implements vscode.Disposable {
       if (!item) await this.discover();
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.run(req, token)), true);
+    this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      async (req, token) => void (await this.run(req, token)),
+      true,
+    );
     const watcher = vscode.workspace.createFileSystemWatcher('**/exercises/*.{yaml,yml}');
     watcher.onDidCreate((u) => void this.refreshIfExercise(u));
     watcher.onDidChange((u) => void this.refreshIfExercise(u));
@@ -79,11 +84,19 @@ export class ExerciseTestController implements vscode.Disposable {
 
   private inModuleFolder(uri: vscode.Uri): boolean {
     const dir = this.moduleFolder();
-    return dir !== undefined && path.dirname(path.dirname(uri.fsPath)) === dir && path.basename(path.dirname(uri.fsPath)) === 'exercises';
+    return (
+      dir !== undefined &&
+      path.dirname(path.dirname(uri.fsPath)) === dir &&
+      path.basename(path.dirname(uri.fsPath)) === 'exercises'
+    );
   }
 
   private async refreshIfExercise(uri: vscode.Uri): Promise<void> {
-    if (this.files.has(uri.toString()) || this.inModuleFolder(uri) || /[\\/]kmod[\\/]exercises[\\/][^\\/]+\.ya?ml$/.test(uri.fsPath)) {
+    if (
+      this.files.has(uri.toString()) ||
+      this.inModuleFolder(uri) ||
+      /[\\/]kmod[\\/]exercises[\\/][^\\/]+\.ya?ml$/.test(uri.fsPath)
+    ) {
       await this.load(uri);
     }
   }
@@ -92,9 +105,13 @@ export class ExerciseTestController implements vscode.Disposable {
     const found = new Map<string, vscode.Uri>();
     const dir = this.moduleFolder();
     if (dir) {
-      for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(dir), 'exercises/*.{yaml,yml}'))) found.set(u.toString(), u);
+      for (const u of await vscode.workspace.findFiles(
+        new vscode.RelativePattern(vscode.Uri.file(dir), 'exercises/*.{yaml,yml}'),
+      ))
+        found.set(u.toString(), u);
     }
-    for (const glob of GLOBS) for (const u of await vscode.workspace.findFiles(glob, '**/node_modules/**')) found.set(u.toString(), u);
+    for (const glob of GLOBS)
+      for (const u of await vscode.workspace.findFiles(glob, '**/node_modules/**')) found.set(u.toString(), u);
     for (const key of [...this.files.keys()]) if (!found.has(key)) this.remove(vscode.Uri.parse(key));
     for (const u of found.values()) await this.load(u);
   }
@@ -135,11 +152,18 @@ export class ExerciseTestController implements vscode.Disposable {
     }
     item.children.replace(children);
     this.controller.items.add(item);
-    this.problems.set(uri, parsed.problems.map((p) => {
-      const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.col - 1, p.line - 1, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
-      d.source = 'exercise';
-      return d;
-    }));
+    this.problems.set(
+      uri,
+      parsed.problems.map((p) => {
+        const d = new vscode.Diagnostic(
+          new vscode.Range(p.line - 1, p.col - 1, p.line - 1, Number.MAX_SAFE_INTEGER),
+          p.message,
+          vscode.DiagnosticSeverity.Error,
+        );
+        d.source = 'exercise';
+        return d;
+      }),
+    );
     const entry = { item, parsed };
     this.files.set(id, entry);
     return entry;
@@ -153,12 +177,21 @@ export class ExerciseTestController implements vscode.Disposable {
     await this.discover();
     let target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || !this.files.has(target.toString())) {
-      const picks = [...this.files.values()].map((f) => ({ label: f.item.label, description: f.item.uri?.fsPath, uri: f.item.uri as vscode.Uri }));
+      const picks = [...this.files.values()].map((f) => ({
+        label: f.item.label,
+        description: f.item.uri?.fsPath,
+        uri: f.item.uri as vscode.Uri,
+      }));
       if (picks.length === 0) {
-        void vscode.window.showWarningMessage('No exercises found: they are the exercises/*.yaml files of the module folder (netlink.module.folder).');
+        void vscode.window.showWarningMessage(
+          'No exercises found: they are the exercises/*.yaml files of the module folder (netlink.module.folder).',
+        );
         return undefined;
       }
-      target = picks.length === 1 ? picks[0]?.uri : (await vscode.window.showQuickPick(picks, { title: 'Run which exercise?' }))?.uri;
+      target =
+        picks.length === 1
+          ? picks[0]?.uri
+          : (await vscode.window.showQuickPick(picks, { title: 'Run which exercise?' }))?.uri;
       if (!target) return undefined;
     }
     const entry = this.files.get(target.toString());
@@ -202,7 +235,10 @@ export class ExerciseTestController implements vscode.Disposable {
           if (item && !excluded.has(item.id) && (steps === 'all' || steps.has(item.id))) items.set(s.index, item);
         });
         if (!ex || fresh.parsed.problems.length > 0) {
-          const msg = new vscode.TestMessage(fresh.parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('\n') || 'the exercise could not be read');
+          const msg = new vscode.TestMessage(
+            fresh.parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('\n') ||
+              'the exercise could not be read',
+          );
           run.errored(fresh.item, msg);
           if (!ex) continue;
         }
@@ -230,11 +266,17 @@ export class ExerciseTestController implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return open.getText();
     // Read here with the bounded reader (a workspace's file: it may be a FIFO or a link to /dev/zero).
-    return uri.scheme === 'file' ? readExerciseText(uri.fsPath) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    return uri.scheme === 'file'
+      ? readExerciseText(uri.fsPath)
+      : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
 
   private async runFile(
-    run: vscode.TestRun, ex: Exercise, exchanger: Exchanger, items: Map<number, vscode.TestItem>, signal: AbortSignal,
+    run: vscode.TestRun,
+    ex: Exercise,
+    exchanger: Exchanger,
+    items: Map<number, vscode.TestItem>,
+    signal: AbortSignal,
     outcomes: ExerciseStepOutcome[],
   ): Promise<void> {
     const uri = vscode.Uri.file(ex.source);
@@ -245,7 +287,11 @@ export class ExerciseTestController implements vscode.Disposable {
       reported.add(r.step.index);
       outcomes.push({ exercise: ex.name, step: r.step.name, status: r.status, message: r.message });
       const where = new vscode.Location(uri, new vscode.Position(r.step.line - 1, r.step.col - 1));
-      run.appendOutput(`[${ex.name}] ${r.step.name}: ${r.status}\r\n${`${r.message}\n${r.details}`.replace(/\r?\n/g, '\r\n')}\r\n\r\n`, where, item);
+      run.appendOutput(
+        `[${ex.name}] ${r.step.name}: ${r.status}\r\n${`${r.message}\n${r.details}`.replace(/\r?\n/g, '\r\n')}\r\n\r\n`,
+        where,
+        item,
+      );
       if (r.status === 'pass') {
         run.passed(item, r.durationMs);
         return;

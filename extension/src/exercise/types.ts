@@ -19,7 +19,11 @@ export interface TextMatch {
 }
 
 export type SendAttrValue =
-  | { readonly kind: 'scalar'; readonly scalar: 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64'; readonly value: bigint }
+  | {
+      readonly kind: 'scalar';
+      readonly scalar: 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64';
+      readonly value: bigint;
+    }
   | { readonly kind: 'string'; readonly text: string }
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
   | { readonly kind: 'flag' }

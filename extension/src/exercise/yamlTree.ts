@@ -76,7 +76,8 @@ export function parseTree(text: string): { root?: TreeNode; problems: TreeProble
     }
     if (isScalar(n)) {
       const v = n.value;
-      const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+      const value =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
       const quoted = n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE';
       const range = n.range;
       const source = range ? text.slice(range[0], range[1]) : String(v);

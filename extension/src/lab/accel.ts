@@ -24,15 +24,37 @@ async function kvmUsable(kernel: string): Promise<boolean> {
   }
   // No initrd: the kernel prints its banner, fails to mount a root and panics; -no-reboot then ends QEMU.
   const r = await run(
-    [QEMU_BINARY, '-machine', 'pc', '-accel', 'kvm', '-cpu', 'max', '-m', '256M', '-nographic', '-no-reboot',
-      '-nic', 'none', '-kernel', kernel, '-append', 'console=ttyS0 panic=-1'],
+    [
+      QEMU_BINARY,
+      '-machine',
+      'pc',
+      '-accel',
+      'kvm',
+      '-cpu',
+      'max',
+      '-m',
+      '256M',
+      '-nographic',
+      '-no-reboot',
+      '-nic',
+      'none',
+      '-kernel',
+      kernel,
+      '-append',
+      'console=ttyS0 panic=-1',
+    ],
     { timeoutMs: PROBE_TIMEOUT_MS },
   );
   return /Linux version/.test(r.stdout.toString('utf8'));
 }
 
 /** `forced` comes from the caller (e.g. NETLINK_LAB_ACCEL); otherwise probe once per host boot. */
-export async function chooseAccel(labDir: string, kernel: string, forced: 'auto' | Accel, log: (l: string) => void): Promise<Accel> {
+export async function chooseAccel(
+  labDir: string,
+  kernel: string,
+  forced: 'auto' | Accel,
+  log: (l: string) => void,
+): Promise<Accel> {
   if (forced !== 'auto') return forced;
   if (!existsSync('/dev/kvm')) return 'tcg';
   const file = path.join(labDir, 'accel.json');

@@ -26,12 +26,22 @@ export interface ArchProfile {
 
 export const ARCH_PROFILES: Readonly<Record<LabArch, ArchProfile>> = {
   x86_64: {
-    arch: 'x86_64', debArch: 'amd64', qemuBinary: 'qemu-system-x86_64', qemuPackage: 'qemu-system-x86',
-    machine: 'pc', cpu: 'max', console: 'ttyS0',
+    arch: 'x86_64',
+    debArch: 'amd64',
+    qemuBinary: 'qemu-system-x86_64',
+    qemuPackage: 'qemu-system-x86',
+    machine: 'pc',
+    cpu: 'max',
+    console: 'ttyS0',
   },
   aarch64: {
-    arch: 'aarch64', debArch: 'arm64', qemuBinary: 'qemu-system-aarch64', qemuPackage: 'qemu-system-arm',
-    machine: 'virt', cpu: 'max,pauth-impdef=on', console: 'ttyAMA0',
+    arch: 'aarch64',
+    debArch: 'arm64',
+    qemuBinary: 'qemu-system-aarch64',
+    qemuPackage: 'qemu-system-arm',
+    machine: 'virt',
+    cpu: 'max,pauth-impdef=on',
+    console: 'ttyAMA0',
   },
 };
 

@@ -30,7 +30,11 @@ const BINARIES = [
   { dest: 'bin/busybox', candidates: ['/bin/busybox', '/usr/bin/busybox'], pkg: 'busybox-static' },
   { dest: 'usr/sbin/dropbear', candidates: ['/usr/sbin/dropbear'], pkg: 'dropbear-bin' },
   // dropbear runs /usr/lib/sftp-server for the sftp subsystem (OpenSSH 9's scp speaks SFTP).
-  { dest: 'usr/lib/sftp-server', candidates: ['/usr/lib/openssh/sftp-server', '/usr/libexec/sftp-server'], pkg: 'openssh-sftp-server' },
+  {
+    dest: 'usr/lib/sftp-server',
+    candidates: ['/usr/lib/openssh/sftp-server', '/usr/libexec/sftp-server'],
+    pkg: 'openssh-sftp-server',
+  },
 ] as const;
 
 /** Shared libraries (and the ELF interpreter) `ldd` lists; none for a static binary. */
@@ -51,7 +55,11 @@ async function lddLibraries(binary: string): Promise<string[]> {
 
 async function busyboxApplets(busybox: string): Promise<string[]> {
   const r = await runChecked([busybox, '--list-full'], { timeoutMs: 30_000 }, labFailure('initramfs'));
-  return r.stdout.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && l !== 'linuxrc');
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && l !== 'linuxrc');
 }
 
 /** The host's own programs (the x86_64 lab on an x86_64 host). */
@@ -60,7 +68,8 @@ export async function hostUserland(): Promise<GuestUserland> {
   const libs = new Set<string>();
   for (const b of BINARIES) {
     const found = b.candidates.find((c) => existsSync(c));
-    if (!found) throw new LabError('initramfs', `${b.candidates.join(' or ')} not found: install the Debian package ${b.pkg}`);
+    if (!found)
+      throw new LabError('initramfs', `${b.candidates.join(' or ')} not found: install the Debian package ${b.pkg}`);
     binaries.push({ dest: b.dest, source: found });
     for (const lib of await lddLibraries(found)) libs.add(lib);
   }
@@ -93,7 +102,11 @@ export async function resolveInRoot(root: string, rel: string, depth = 0): Promi
 
 /** NEEDED sonames and the interpreter of an ELF file (any architecture: readelf only reads it). */
 export async function elfNeeds(file: string): Promise<{ needed: string[]; interpreter?: string }> {
-  const r = await runChecked(['readelf', '-d', '-l', '-W', file], { timeoutMs: 30_000, env: { ...process.env, LC_ALL: 'C' } }, labFailure('initramfs'));
+  const r = await runChecked(
+    ['readelf', '-d', '-l', '-W', file],
+    { timeoutMs: 30_000, env: { ...process.env, LC_ALL: 'C' } },
+    labFailure('initramfs'),
+  );
   const text = r.stdout.toString('utf8');
   const needed = [...text.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1] as string);
   const interp = /\[Requesting program interpreter: ([^\]]+)\]/.exec(text)?.[1];
@@ -125,7 +138,11 @@ export async function rootLibraries(root: string, binaries: readonly string[], d
     if (interpreter) await add(interpreter.replace(/^\/+/, ''));
     for (const soname of needed) {
       const dir = searchDirs.find((d) => existsSync(path.join(root, d, soname)));
-      if (!dir) throw new LabError('initramfs', `${path.basename(file)} needs ${soname}, which none of the unpacked ${debArch} packages has`);
+      if (!dir)
+        throw new LabError(
+          'initramfs',
+          `${path.basename(file)} needs ${soname}, which none of the unpacked ${debArch} packages has`,
+        );
       await add(`${dir}/${soname}`);
     }
   }
@@ -140,7 +157,11 @@ async function packageClosure(apt: string[], roots: readonly string[]): Promise<
   const all = new Set<string>(roots);
   let frontier = [...roots];
   while (frontier.length > 0) {
-    const r = await runChecked(['apt-cache', ...apt, 'depends', ...frontier], { timeoutMs: 60_000 }, labFailure('packages'));
+    const r = await runChecked(
+      ['apt-cache', ...apt, 'depends', ...frontier],
+      { timeoutMs: 60_000 },
+      labFailure('packages'),
+    );
     frontier = [];
     for (const line of r.stdout.toString('utf8').split('\n')) {
       const dep = /^\s+(?:\|)?(?:Pre)?Depends:\s+([a-z0-9][a-z0-9.+-]*)/.exec(line)?.[1];
@@ -154,7 +175,12 @@ async function packageClosure(apt: string[], roots: readonly string[]): Promise<
 }
 
 /** The `debArch` packages of busybox-static, dropbear and sftp-server with their libraries, unpacked (cached). */
-export async function foreignUserland(cacheDir: string, debArch: string, hostDebArch: string, log: (l: string) => void): Promise<GuestUserland> {
+export async function foreignUserland(
+  cacheDir: string,
+  debArch: string,
+  hostDebArch: string,
+  log: (l: string) => void,
+): Promise<GuestUserland> {
   const base = path.join(cacheDir, 'lab', `userland-${debArch}`);
   const root = path.join(base, 'root');
   if (!existsSync(path.join(base, USERLAND_MARKER))) {
@@ -165,7 +191,11 @@ export async function foreignUserland(cacheDir: string, debArch: string, hostDeb
     await rm(base, { recursive: true, force: true });
     await mkdir(debs, { recursive: true });
     log(`downloading ${debArch} ${pkgs.join(' ')}`);
-    await runChecked(['apt-get', ...apt, 'download', ...pkgs.map((p) => `${p}:${debArch}`)], { cwd: debs, timeoutMs: 600_000 }, labFailure('packages'));
+    await runChecked(
+      ['apt-get', ...apt, 'download', ...pkgs.map((p) => `${p}:${debArch}`)],
+      { cwd: debs, timeoutMs: 600_000 },
+      labFailure('packages'),
+    );
     for (const f of readdirSync(debs).filter((n) => n.endsWith('.deb'))) {
       await runChecked(['dpkg-deb', '-x', path.join(debs, f), root], { timeoutMs: 120_000 }, labFailure('packages'));
     }
@@ -174,17 +204,23 @@ export async function foreignUserland(cacheDir: string, debArch: string, hostDeb
   const binaries: GuestFile[] = [];
   for (const b of BINARIES) {
     const rel = b.candidates.map((c) => c.replace(/^\/+/, '')).find((c) => existsSync(path.join(root, c)));
-    if (!rel) throw new LabError('initramfs', `${b.candidates.join(' or ')} not in the unpacked ${debArch} ${b.pkg} (${root})`);
+    if (!rel)
+      throw new LabError('initramfs', `${b.candidates.join(' or ')} not in the unpacked ${debArch} ${b.pkg} (${root})`);
     binaries.push({ dest: b.dest, source: path.join(root, await resolveInRoot(root, rel)) });
   }
   if (statSync(binaries[0]!.source).size === 0) throw new LabError('initramfs', `${binaries[0]!.source} is empty`);
   // The foreign busybox cannot run here to list its applets: the host's busybox-static is the same Debian source
   // package (same version, same configuration), so its list is that binary's list.
   const hostBusybox = BINARIES[0].candidates.find((c) => existsSync(c));
-  if (!hostBusybox) throw new LabError('initramfs', 'the host\'s busybox lists the applets: install the Debian package busybox-static');
+  if (!hostBusybox)
+    throw new LabError('initramfs', "the host's busybox lists the applets: install the Debian package busybox-static");
   return {
     binaries,
-    libraries: await rootLibraries(root, binaries.map((b) => b.source), debArch),
+    libraries: await rootLibraries(
+      root,
+      binaries.map((b) => b.source),
+      debArch,
+    ),
     applets: await busyboxApplets(hostBusybox),
   };
 }

@@ -41,8 +41,25 @@ export interface Initramfs {
 
 async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
   const entries: Entry[] = [];
-  const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'lib', 'lib64', 'etc', 'etc/dropbear', 'proc',
-    'sys', 'dev', 'tmp', 'run', 'var', 'mnt'];
+  const dirs = [
+    'bin',
+    'sbin',
+    'usr',
+    'usr/bin',
+    'usr/sbin',
+    'usr/lib',
+    'lib',
+    'lib64',
+    'etc',
+    'etc/dropbear',
+    'proc',
+    'sys',
+    'dev',
+    'tmp',
+    'run',
+    'var',
+    'mnt',
+  ];
   for (const d of dirs) entries.push({ kind: 'dir', dest: d, mode: 0o755 });
   entries.push({ kind: 'dir', dest: 'root', mode: 0o700 }, { kind: 'dir', dest: 'root/.ssh', mode: 0o700 });
 
@@ -57,10 +74,16 @@ async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
 
   const chain = await resolveModuleChain(opts.modulesDir, NIC_MODULES);
   const modRoot = `lib/modules/${opts.kernelRelease}`;
-  for (const m of chain) entries.push({ kind: 'file', dest: `${modRoot}/${m.relPath}`, mode: 0o644, content: m.content });
+  for (const m of chain)
+    entries.push({ kind: 'file', dest: `${modRoot}/${m.relPath}`, mode: 0o644, content: m.content });
   entries.push({ kind: 'file', dest: `${modRoot}/modules.dep`, mode: 0o644, content: Buffer.from(modulesDep(chain)) });
 
-  const text = (dest: string, s: string, mode = 0o644): Entry => ({ kind: 'file', dest, mode, content: Buffer.from(s) });
+  const text = (dest: string, s: string, mode = 0o644): Entry => ({
+    kind: 'file',
+    dest,
+    mode,
+    content: Buffer.from(s),
+  });
   entries.push(
     text('init', initScript(NIC_MODULES), 0o755),
     text('etc/passwd', PASSWD),
@@ -120,11 +143,15 @@ export async function buildInitramfs(opts: InitramfsOptions): Promise<Initramfs>
   await rm(build, { recursive: true, force: true });
   await writeStaging(staging, entries);
   const hostKey = await generateDropbearHostKey(path.join(staging, HOST_KEY_PATH));
-  const cpio = await runChecked(['cpio', '-o', '-H', 'newc', '-R', '0:0', '--quiet'], {
-    cwd: staging,
-    input: `${(await listTree(staging)).join('\n')}\n`,
-    timeoutMs: 120_000,
-  }, labFailure('initramfs'));
+  const cpio = await runChecked(
+    ['cpio', '-o', '-H', 'newc', '-R', '0:0', '--quiet'],
+    {
+      cwd: staging,
+      input: `${(await listTree(staging)).join('\n')}\n`,
+      timeoutMs: 120_000,
+    },
+    labFailure('initramfs'),
+  );
   await writeFile(path.join(build, 'initramfs.cpio.gz'), gzipSync(cpio.stdout, { level: 6 }));
   await writeFile(path.join(build, 'known_hosts'), `${HOST_KEY_ALIAS} ${hostKey}\n`);
   await rm(staging, { recursive: true, force: true });

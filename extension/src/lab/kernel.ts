@@ -101,7 +101,12 @@ export async function prepareKernel(opts: KernelOptions): Promise<LabKernel> {
   const arch = opts.arch ?? 'x86_64';
   if (arch !== 'x86_64') {
     if (isNativeArch(arch)) throw new LabError('kernel', `an ${arch} lab on an ${arch} host is not supported yet`);
-    const deb = await withLabErrors(prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log, { debArch: ARCH_PROFILES[arch].debArch, headers: false }));
+    const deb = await withLabErrors(
+      prepareDebianKernel(opts.cacheDir, opts.series ?? '6.1', opts.log, {
+        debArch: ARCH_PROFILES[arch].debArch,
+        headers: false,
+      }),
+    );
     if (!existsSync(deb.bzImage)) throw new LabError('kernel', `${deb.bzImage} is missing`);
     return {
       source: 'debian',

@@ -64,7 +64,11 @@ const FORWARD_RETRIES = 3;
 
 /** A foreign guest runs under TCG only; asking for KVM there is a mistake worth saying. */
 function foreignAccel(arch: LabArch, asked: LabStartOptions['accel']): Accel {
-  if (asked === 'kvm') throw new LabError('options', `an ${arch} guest cannot use KVM on this ${hostLabArch() ?? 'unknown'} host: use tcg`);
+  if (asked === 'kvm')
+    throw new LabError(
+      'options',
+      `an ${arch} guest cannot use KVM on this ${hostLabArch() ?? 'unknown'} host: use tcg`,
+    );
   return 'tcg';
 }
 
@@ -141,17 +145,25 @@ export class LabVm extends EventEmitter {
         modulesDir: kernel.modulesDir,
         authorizedKey: key.publicKeyLine,
         log,
-        ...(isNativeArch(arch) ? {} : {
-          userland: await foreignUserland(opts.cacheDir, ARCH_PROFILES[arch].debArch, hostDebArch(), log),
-        }),
+        ...(isNativeArch(arch)
+          ? {}
+          : {
+              userland: await foreignUserland(opts.cacheDir, ARCH_PROFILES[arch].debArch, hostDebArch(), log),
+            }),
       });
       // KVM runs only guests of the host's own architecture; the probe boots the x86_64 kernel.
-      const accel = isNativeArch(arch) ? await chooseAccel(labDir, kernel.bootImage, opts.accel ?? 'auto', log) : foreignAccel(arch, opts.accel);
+      const accel = isNativeArch(arch)
+        ? await chooseAccel(labDir, kernel.bootImage, opts.accel ?? 'auto', log)
+        : foreignAccel(arch, opts.accel);
       opts.signal?.throwIfAborted();
       runDir = await mkdtemp(path.join(os.tmpdir(), 'netlink-lab-'));
       let lastError: unknown;
       for (let attempt = 0; attempt < FORWARD_RETRIES; attempt++) {
-        const endpoint: SshEndpoint = { port: await freePort(), privateKey: key.privateKey, knownHosts: initramfs.knownHosts };
+        const endpoint: SshEndpoint = {
+          port: await freePort(),
+          privateKey: key.privateKey,
+          knownHosts: initramfs.knownHosts,
+        };
         const vm = new LabVm(opts, kernel, accel, runDir, endpoint);
         try {
           await vm.boot(initramfs.file);
@@ -183,7 +195,13 @@ export class LabVm extends EventEmitter {
   private async boot(initrd: string): Promise<void> {
     const log = this.opts.log ?? ((): void => undefined);
     this.setState(LabState.Booting, `booting ${this.kernel.release} (${this.accel})`);
-    const argv = qemuArgv({ accel: this.accel, kernel: this.kernel.bootImage, initrd, sshPort: this.port, arch: this.kernel.arch });
+    const argv = qemuArgv({
+      accel: this.accel,
+      kernel: this.kernel.bootImage,
+      initrd,
+      sshPort: this.port,
+      arch: this.kernel.arch,
+    });
     log(`${quoteArgv(argv)}`);
     const t0 = Date.now();
     this.consoleStream = createWriteStream(this.consoleLog);
@@ -215,10 +233,16 @@ export class LabVm extends EventEmitter {
       for (;;) {
         this.opts.signal?.throwIfAborted();
         if (qemuGone) {
-          if (/host forwarding|Could not set up/i.test(stderr)) throw new LabError('port', `QEMU could not forward port ${this.port}`, stderr);
+          if (/host forwarding|Could not set up/i.test(stderr))
+            throw new LabError('port', `QEMU could not forward port ${this.port}`, stderr);
           throw new LabError('boot', 'QEMU exited before SSH answered', await this.consoleTail());
         }
-        if (Date.now() > deadline) throw new LabError('boot', `SSH did not answer within ${this.opts.bootTimeoutMs ?? 120_000} ms`, await this.consoleTail());
+        if (Date.now() > deadline)
+          throw new LabError(
+            'boot',
+            `SSH did not answer within ${this.opts.bootTimeoutMs ?? 120_000} ms`,
+            await this.consoleTail(),
+          );
         if (!(await sshBannerSeen(this.port, BANNER_TIMEOUT_MS))) {
           await sleep(SSH_RETRY_MS);
           continue;
@@ -252,7 +276,10 @@ export class LabVm extends EventEmitter {
   /** Runs argv in the guest (quoted here, in quoteArgv, and nowhere else). */
   async exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
     if (this.stateValue !== LabState.Ready) throw new LabError('exec', `the lab is ${this.stateValue}, not ready`);
-    const r: RunResult = await run([...this.sshArgs, quoteArgv(argv)], { timeoutMs: opts.timeoutMs, input: opts.input });
+    const r: RunResult = await run([...this.sshArgs, quoteArgv(argv)], {
+      timeoutMs: opts.timeoutMs,
+      input: opts.input,
+    });
     if (r.timedOut) throw new LabError('exec', `${quoteArgv(argv)} timed out after ${opts.timeoutMs} ms`, r.stderr);
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
@@ -266,7 +293,11 @@ export class LabVm extends EventEmitter {
     if (!existsSync(localPath)) throw new LabError('copy', `${localPath} does not exist`);
     const r = await run(scpArgv(this.endpoint, localPath, remotePath), { timeoutMs });
     if (r.timedOut || r.code !== 0) {
-      throw new LabError('copy', `scp ${localPath} -> ${remotePath} failed (${r.timedOut ? 'timeout' : r.code})`, r.stderr);
+      throw new LabError(
+        'copy',
+        `scp ${localPath} -> ${remotePath} failed (${r.timedOut ? 'timeout' : r.code})`,
+        r.stderr,
+      );
     }
   }
 
@@ -283,7 +314,8 @@ export class LabVm extends EventEmitter {
     const q = this.qemu;
     if (!q || q.exitCode !== null || q.signalCode !== null) return;
     const gone = new Promise<void>((r) => q.once('exit', () => r()));
-    const waitFor = (ms: number): Promise<boolean> => Promise.race([gone.then(() => true), sleep(ms).then(() => false)]);
+    const waitFor = (ms: number): Promise<boolean> =>
+      Promise.race([gone.then(() => true), sleep(ms).then(() => false)]);
     signalOwned(q, 'SIGTERM');
     if (!(await waitFor(5_000))) {
       signalOwned(q, 'SIGKILL');

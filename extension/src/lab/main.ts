@@ -35,7 +35,9 @@ async function main(): Promise<number> {
   if (process.argv.includes('--kernel-info')) {
     // For build scripts: fetch/unpack the kernel the lab boots and print where its headers are, as JSON.
     const k = await prepareKernel({ cacheDir: cacheDir(), log, prefer: kernelFromEnv() });
-    console.log(JSON.stringify({ release: k.release, source: k.source, headersDir: k.headersDir, bootImage: k.bootImage }));
+    console.log(
+      JSON.stringify({ release: k.release, source: k.source, headersDir: k.headersDir, bootImage: k.bootImage }),
+    );
     return 0;
   }
   const abort = new AbortController();
@@ -52,9 +54,17 @@ async function main(): Promise<number> {
 
   const arch = archFromEnv();
   await ensurePackages(labHostPackages(arch), log);
-  vm = await LabVm.start({ cacheDir: cacheDir(), log, signal: abort.signal, accel: accelFromEnv(),
-    kernel: kernelFromEnv(), arch });
-  console.log(`lab ready: kernel ${vm.kernelRelease} (${vm.arch}, ${vm.accel}), boot to SSH ${vm.bootSeconds.toFixed(1)} s`);
+  vm = await LabVm.start({
+    cacheDir: cacheDir(),
+    log,
+    signal: abort.signal,
+    accel: accelFromEnv(),
+    kernel: kernelFromEnv(),
+    arch,
+  });
+  console.log(
+    `lab ready: kernel ${vm.kernelRelease} (${vm.arch}, ${vm.accel}), boot to SSH ${vm.bootSeconds.toFixed(1)} s`,
+  );
   if (vm.headersDir) console.log(`headers for modules: ${vm.headersDir}`);
   console.log(vm.sshCommandLine);
   const current = vm;

@@ -60,7 +60,8 @@ export async function resolveModuleChain(modulesDir: string, wanted: readonly st
     if (done.has(name) || builtin.has(name)) return;
     if (visiting.has(name)) throw new LabError('modules', `dependency cycle at ${name}`);
     const listed = byName.get(name);
-    if (!listed) throw new LabError('modules', `module ${name} (needed by ${wantedBy}) is neither built in nor in ${modulesDir}`);
+    if (!listed)
+      throw new LabError('modules', `module ${name} (needed by ${wantedBy}) is neither built in nor in ${modulesDir}`);
     // modules.order names the uncompressed path; the file on disk may carry a compression suffix.
     const onDisk = ['', '.xz', '.zst', '.gz']
       .map((s) => path.join(modulesDir, listed.replace(/\.ko(\.(xz|zst|gz))?$/, '.ko') + s))

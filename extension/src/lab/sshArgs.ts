@@ -15,19 +15,30 @@ export const HOST_KEY_ALIAS = 'netlink-lab';
 /** Options both ssh and scp accept (the port as -o Port=, since ssh says -p and scp -P). */
 export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[] {
   return [
-    '-F', 'none',
+    '-F',
+    'none',
     // Paths as quoted -o values (quote.ts): the cache folder may hold a blank or a %; -i would expand a % unescaped.
-    '-o', `IdentityFile=${sshPathValue(e.privateKey)}`,
-    '-o', `Port=${e.port}`,
-    '-o', `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `IdentityFile=${sshPathValue(e.privateKey)}`,
+    '-o',
+    `Port=${e.port}`,
+    '-o',
+    `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
     // The port differs per boot; the pinned key is stored under this alias instead of [127.0.0.1]:PORT.
-    '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${connectTimeoutS}`,
-    '-o', 'LogLevel=ERROR',
+    '-o',
+    `HostKeyAlias=${HOST_KEY_ALIAS}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${connectTimeoutS}`,
+    '-o',
+    'LogLevel=ERROR',
   ];
 }
 
@@ -46,8 +57,21 @@ export function scpArgv(e: SshEndpoint, localPath: string, remotePath: string): 
  */
 export function sshCommandLine(e: SshEndpoint): string {
   return quoteArgv([
-    'ssh', '-F', 'none', '-o', `IdentityFile=${sshPathValue(e.privateKey)}`, '-p', String(e.port),
-    '-o', `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`, '-o', `HostKeyAlias=${HOST_KEY_ALIAS}`,
-    '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes', GUEST_USER_HOST,
+    'ssh',
+    '-F',
+    'none',
+    '-o',
+    `IdentityFile=${sshPathValue(e.privateKey)}`,
+    '-p',
+    String(e.port),
+    '-o',
+    `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
+    '-o',
+    `HostKeyAlias=${HOST_KEY_ALIAS}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    GUEST_USER_HOST,
   ]);
 }

@@ -20,9 +20,13 @@ export async function ensureClientKey(dir: string): Promise<ClientKey> {
     const tmp = path.join(dir, `tmp-${process.pid}`);
     await rm(tmp, { force: true });
     await rm(`${tmp}.pub`, { force: true });
-    await runChecked(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'netlink-lab', '-f', tmp], {
-      timeoutMs: 30_000,
-    }, labFailure('ssh key'));
+    await runChecked(
+      ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'netlink-lab', '-f', tmp],
+      {
+        timeoutMs: 30_000,
+      },
+      labFailure('ssh key'),
+    );
     await rename(`${tmp}.pub`, `${privateKey}.pub`);
     await rename(tmp, privateKey);
   }

@@ -17,7 +17,10 @@ export class LabController implements vscode.Disposable {
   /** Fires on every state change (the target layer shows the lab target's state from it). */
   readonly onDidChangeState = this.changed.event;
 
-  constructor(readonly cacheDir: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    readonly cacheDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.status = vscode.window.createStatusBarItem('netlink.lab', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'Netlink Lab VM';
     this.render();
@@ -33,7 +36,9 @@ export class LabController implements vscode.Disposable {
     if (vscode.workspace.isTrusted) {
       if (config.settings.lab.autoStart) void lab.startLab();
     } else {
-      context.subscriptions.push(config.onDidChange((e) => e.trustGranted && config.settings.lab.autoStart && void lab.startLab()));
+      context.subscriptions.push(
+        config.onDidChange((e) => e.trustGranted && config.settings.lab.autoStart && void lab.startLab()),
+      );
     }
     return lab;
   }
@@ -60,7 +65,8 @@ export class LabController implements vscode.Disposable {
     const running = this.current();
     if (running) return running;
     // Every way to a boot passes here: the command, autoStart and the lab target.
-    if (!vscode.workspace.isTrusted) throw new Error('starting the lab VM needs a trusted workspace (it runs QEMU and installs packages)');
+    if (!vscode.workspace.isTrusted)
+      throw new Error('starting the lab VM needs a trusted workspace (it runs QEMU and installs packages)');
     if (!this.starting) this.starting = this.boot(token).finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -76,7 +82,9 @@ export class LabController implements vscode.Disposable {
         const sub = this.onDidChangeState(() => progress.report({ message: this.detail || this.state }));
         try {
           const vm = await this.ensure(token);
-          void vscode.window.showInformationMessage(`Netlink lab VM ready in ${vm.bootSeconds.toFixed(1)} s (kernel ${vm.kernelRelease}).`);
+          void vscode.window.showInformationMessage(
+            `Netlink lab VM ready in ${vm.bootSeconds.toFixed(1)} s (kernel ${vm.kernelRelease}).`,
+          );
           return vm;
         } catch (e) {
           const open = await vscode.window.showErrorMessage(`Netlink lab VM: ${(e as Error).message}`, 'Open Output');
@@ -97,7 +105,9 @@ export class LabController implements vscode.Disposable {
       this.setState(LabState.Booting, 'checking packages');
       await ensurePackages(LAB_HOST_PACKAGES, log);
       const vm = await LabVm.start({
-        cacheDir: this.cacheDir, log, signal: abort.signal,
+        cacheDir: this.cacheDir,
+        log,
+        signal: abort.signal,
         onState: (state, detail) => this.setState(state, detail ?? ''),
       });
       vm.on('state', (state: LabState, detail?: string) => this.setState(state, detail ?? ''));
@@ -129,7 +139,12 @@ export class LabController implements vscode.Disposable {
   }
 
   private render(): void {
-    const icon = { [LabState.Stopped]: '$(vm-outline)', [LabState.Booting]: '$(sync~spin)', [LabState.Ready]: '$(vm-running)', [LabState.Failed]: '$(error)' }[this.state];
+    const icon = {
+      [LabState.Stopped]: '$(vm-outline)',
+      [LabState.Booting]: '$(sync~spin)',
+      [LabState.Ready]: '$(vm-running)',
+      [LabState.Failed]: '$(error)',
+    }[this.state];
     this.status.text = `${icon} lab: ${this.state}`;
     this.status.tooltip = `Netlink lab VM: ${this.state}${this.detail ? ` — ${this.detail}` : ''}\nClick to ${this.state === LabState.Ready ? 'stop' : 'start'} it.`;
     this.status.command = this.state === LabState.Ready ? COMMANDS.stopLab.id : COMMANDS.startLab.id;

@@ -23,7 +23,11 @@ class DecodedReports implements vscode.TextDocumentContentProvider {
 
   add(source: string, report: string): vscode.Uri {
     const name = source.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'bytes';
-    const uri = vscode.Uri.from({ scheme: DecodedReports.scheme, path: `/${name}.decoded.txt`, query: String(++this.count) });
+    const uri = vscode.Uri.from({
+      scheme: DecodedReports.scheme,
+      path: `/${name}.decoded.txt`,
+      query: String(++this.count),
+    });
     this.reports.set(uri.toString(), report);
     return uri;
   }
@@ -60,7 +64,9 @@ export function createDecoder(context: vscode.ExtensionContext, log: vscode.LogO
     client,
     // The group holds the workspace's folders and trust too: the server reads the workspace's specs only once it
     // is told the workspace is trusted.
-    config.onDidChange((e) => e.affects('decoder') && void client.sendNotification(SettingsNotification, config.settings.decoder)),
+    config.onDidChange(
+      (e) => e.affects('decoder') && void client.sendNotification(SettingsNotification, config.settings.decoder),
+    ),
   );
   return {
     start: () => client.start(),
@@ -80,7 +86,12 @@ async function fileText(uri: vscode.Uri): Promise<BoundedText> {
   return { text: (await vscode.workspace.openTextDocument(uri)).getText() };
 }
 
-async function decodeCommand(client: LanguageClient, reports: DecodedReports, what: 'selection' | 'file', uri?: vscode.Uri): Promise<DecodeResult | undefined> {
+async function decodeCommand(
+  client: LanguageClient,
+  reports: DecodedReports,
+  what: 'selection' | 'file',
+  uri?: vscode.Uri,
+): Promise<DecodeResult | undefined> {
   let text: string;
   let source: string;
   if (uri) {

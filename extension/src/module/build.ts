@@ -61,19 +61,34 @@ export function defaultLocalBuildRoot(env: NodeJS.ProcessEnv = process.env, home
 /** The work folder on the target, made 0700 or checked to be the login user's alone (else TargetError). */
 async function prepareWorkFolder(target: ModuleTarget, signal: AbortSignal | undefined): Promise<void> {
   const work = checkRemotePath(target.workFolder, 'the target work folder');
-  await ensureRemotePrivateFolder((argv, o) => target.exec(argv, o), work, `target "${target.name ?? 'the target'}": the work folder`,
-    'on the target, or set the target\'s workFolder to a folder of your own', signal);
+  await ensureRemotePrivateFolder(
+    (argv, o) => target.exec(argv, o),
+    work,
+    `target "${target.name ?? 'the target'}": the work folder`,
+    "on the target, or set the target's workFolder to a folder of your own",
+    signal,
+  );
 }
 
 /** sha256 of the .ko on the target, or undefined when it is not there. */
-async function remoteSha256(target: ModuleTarget, file: string, signal: AbortSignal | undefined): Promise<string | undefined> {
-  const r = await target.exec(['sh', '-c', 'h=$(sha256sum < "$1") && printf "%s\\n" "${h%% *}"', 'sh', file], { timeoutMs: PROBE_TIMEOUT_MS, signal });
+async function remoteSha256(
+  target: ModuleTarget,
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const r = await target.exec(['sh', '-c', 'h=$(sha256sum < "$1") && printf "%s\\n" "${h%% *}"', 'sh', file], {
+    timeoutMs: PROBE_TIMEOUT_MS,
+    signal,
+  });
   const h = r.stdout.trim();
   return r.code === 0 && SHA256_HEX.test(h) ? h : undefined;
 }
 
 /** The folder on the target that holds a build of these sources, and the .ko in it. */
-export function remoteBuildPaths(target: Pick<ModuleTarget, 'workFolder'>, src: Pick<ModuleSources, 'hash' | 'moduleName'>): { dir: string; ko: string } {
+export function remoteBuildPaths(
+  target: Pick<ModuleTarget, 'workFolder'>,
+  src: Pick<ModuleSources, 'hash' | 'moduleName'>,
+): { dir: string; ko: string } {
   const work = checkRemotePath(target.workFolder, 'the target work folder');
   const dir = `${work === '/' ? '' : work}/kmod-${src.hash}`;
   return { dir, ko: `${dir}/${src.moduleName}.ko` };
@@ -82,8 +97,12 @@ export function remoteBuildPaths(target: Pick<ModuleTarget, 'workFolder'>, src: 
 export async function buildModule(target: ModuleTarget, opts: BuildOptions): Promise<BuildResult> {
   const src = await readModuleSources(opts.moduleDir);
   const log = opts.log ?? ((): void => undefined);
-  log(`building ${src.moduleName} (${src.files.join(', ')}; sources ${src.hash}) for ${target.name ?? 'the target'}, mode ${target.buildMode}`);
-  return target.buildMode === 'local-headers' ? buildLocally(target, src, opts, log) : buildRemotely(target, src, opts, log);
+  log(
+    `building ${src.moduleName} (${src.files.join(', ')}; sources ${src.hash}) for ${target.name ?? 'the target'}, mode ${target.buildMode}`,
+  );
+  return target.buildMode === 'local-headers'
+    ? buildLocally(target, src, opts, log)
+    : buildRemotely(target, src, opts, log);
 }
 
 // Fixed script, values as positional parameters: what the remote build needs, reported in one round trip.
@@ -115,27 +134,42 @@ function parseProbe(out: string): Probe {
   return p;
 }
 
-async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
+async function buildRemotely(
+  target: ModuleTarget,
+  src: ModuleSources,
+  opts: BuildOptions,
+  log: (l: string) => void,
+): Promise<BuildResult> {
   await prepareWorkFolder(target, opts.signal);
   const kdirSetting = target.kernelBuildDir ? checkRemotePath(target.kernelBuildDir, 'the kernel build folder') : '';
-  const probeRun = await execChecked(target, ['sh', '-c', PROBE, 'sh', kdirSetting], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, 'probing the target for a compiler');
+  const probeRun = await execChecked(
+    target,
+    ['sh', '-c', PROBE, 'sh', kdirSetting],
+    { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal },
+    'probing the target for a compiler',
+  );
   const probe = parseProbe(probeRun.stdout);
   const tools = ['make', 'compiler'].filter((t) => probe.missing.has(t));
   if (tools.length > 0) {
     throw new KmodError(
-      `${target.name ?? 'the target'} has no ${tools.map((t) => (t === 'compiler' ? 'C compiler (gcc or cc)' : t)).join(' and no ')}: `
-        + 'build mode "remote" compiles on the target. Install make and gcc there, or use build mode "local-headers" '
-        + 'with a local copy of its kernel headers.',
+      `${target.name ?? 'the target'} has no ${tools.map((t) => (t === 'compiler' ? 'C compiler (gcc or cc)' : t)).join(' and no ')}: ` +
+        'build mode "remote" compiles on the target. Install make and gcc there, or use build mode "local-headers" ' +
+        'with a local copy of its kernel headers.',
     );
   }
   if (probe.missing.has('kdir')) {
     throw new KmodError(
-      `no kernel build tree at ${probe.kdir} on ${target.name ?? 'the target'} (kernel ${probe.release}): `
-        + `install the headers there (Debian: linux-headers-${probe.release}) or set the target's kernel build folder.`,
+      `no kernel build tree at ${probe.kdir} on ${target.name ?? 'the target'} (kernel ${probe.release}): ` +
+        `install the headers there (Debian: linux-headers-${probe.release}) or set the target's kernel build folder.`,
     );
   }
   const { dir, ko } = remoteBuildPaths(target, src);
-  await execChecked(target, ['mkdir', '-m', '700', '-p', '--', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  await execChecked(
+    target,
+    ['mkdir', '-m', '700', '-p', '--', dir],
+    { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal },
+    `creating ${dir}`,
+  );
   for (const f of src.files) {
     opts.signal?.throwIfAborted();
     await target.copyTo(path.join(src.dir, f), `${dir}/${f}`);
@@ -149,15 +183,32 @@ async function buildRemotely(target: ModuleTarget, src: ModuleSources, opts: Bui
   const output = r.stdout + r.stderr;
   for (const l of output.split('\n')) if (l) log(l);
   opts.signal?.throwIfAborted();
-  const diagnostics = parseKbuildOutput(output, { buildDir: dir, localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
+  const diagnostics = parseKbuildOutput(output, {
+    buildDir: dir,
+    localDir: src.dir,
+    localFiles: new Set(src.files),
+    sources: src.texts,
+  });
   if (r.code !== 0) return failed('remote', src, diagnostics, output, `make exited ${r.code ?? 'by a signal'}`);
   // Hashed there right after make: insmod loads it only while it still has this content.
   const sha256 = await remoteSha256(target, ko, opts.signal);
-  if (!sha256) return failed('remote', src, diagnostics, output, `make succeeded but ${ko} is not there (or sha256sum is missing there)`);
+  if (!sha256)
+    return failed(
+      'remote',
+      src,
+      diagnostics,
+      output,
+      `make succeeded but ${ko} is not there (or sha256sum is missing there)`,
+    );
   return done('remote', src, ko, sha256, diagnostics, output);
 }
 
-async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: BuildOptions, log: (l: string) => void): Promise<BuildResult> {
+async function buildLocally(
+  target: ModuleTarget,
+  src: ModuleSources,
+  opts: BuildOptions,
+  log: (l: string) => void,
+): Promise<BuildResult> {
   let headers = target.headersDir;
   if (!headers && target.fetchHeaders) {
     try {
@@ -166,14 +217,22 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
       throw new KmodError(`build mode "local-headers": ${(e as Error).message}`);
     }
   }
-  if (!headers) throw new KmodError(`build mode "local-headers" needs a local copy of ${target.name ?? 'the target'}'s kernel headers, and none is set (the target's headersDir setting)`);
+  if (!headers)
+    throw new KmodError(
+      `build mode "local-headers" needs a local copy of ${target.name ?? 'the target'}'s kernel headers, and none is set (the target's headersDir setting)`,
+    );
   if (!existsSync(path.join(headers, 'Makefile'))) {
-    throw new KmodError(`${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`);
+    throw new KmodError(
+      `${headers} is not a kernel build tree (no Makefile): point the headers folder at the target kernel's linux-headers-<release> folder`,
+    );
   }
   const cross = await crossSetup(headers);
   const root = opts.localBuildRoot ?? defaultLocalBuildRoot();
   // One folder per (sources, headers): objects of another kernel never mix in, and a rebuild is incremental.
-  const buildDir = path.join(root, `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`);
+  const buildDir = path.join(
+    root,
+    `${src.moduleName}-${src.hash}-${createHash('sha256').update(headers).digest('hex').slice(0, 8)}`,
+  );
   for (const dir of [root, buildDir]) {
     try {
       ensureLocalPrivateFolder(dir, 'the local build folder', 'the next build makes it again, mode 0700');
@@ -194,7 +253,9 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
       interleaved: true,
     });
   } catch (e) {
-    throw new KmodError(`${(e as Error).message}: build mode "local-headers" needs make and gcc on this machine (Debian: apt-get install make gcc)`);
+    throw new KmodError(
+      `${(e as Error).message}: build mode "local-headers" needs make and gcc on this machine (Debian: apt-get install make gcc)`,
+    );
   }
   opts.signal?.throwIfAborted();
   if (r.aborted) throw new KmodError('the build was cancelled');
@@ -202,14 +263,28 @@ async function buildLocally(target: ModuleTarget, src: ModuleSources, opts: Buil
   // Debian's headers call <triplet>-gcc-<N>, which the compiler package of another gcc version lacks.
   const missingTool = cross.target && r.code !== 0 ? missingCrossTool(r.output, cross.target.triplet) : undefined;
   if (cross.target && missingTool) throw missingCompiler(headers, cross.target, cross.host, missingTool);
-  const diagnostics = parseKbuildOutput(r.output, { buildDir: buildDir.split(path.sep).join('/'), localDir: src.dir, localFiles: new Set(src.files), sources: src.texts });
+  const diagnostics = parseKbuildOutput(r.output, {
+    buildDir: buildDir.split(path.sep).join('/'),
+    localDir: src.dir,
+    localFiles: new Set(src.files),
+    sources: src.texts,
+  });
   const localKo = path.join(buildDir, `${src.moduleName}.ko`);
-  if (r.code !== 0) return failed('local-headers', src, diagnostics, r.output, `make exited ${r.code ?? 'by a signal'}`);
-  if (!existsSync(localKo)) return failed('local-headers', src, diagnostics, r.output, `make succeeded but ${localKo} is not there`);
-  const sha256 = createHash('sha256').update(await readFile(localKo)).digest('hex');
+  if (r.code !== 0)
+    return failed('local-headers', src, diagnostics, r.output, `make exited ${r.code ?? 'by a signal'}`);
+  if (!existsSync(localKo))
+    return failed('local-headers', src, diagnostics, r.output, `make succeeded but ${localKo} is not there`);
+  const sha256 = createHash('sha256')
+    .update(await readFile(localKo))
+    .digest('hex');
   const { dir, ko } = remoteBuildPaths(target, src);
   await prepareWorkFolder(target, opts.signal);
-  await execChecked(target, ['mkdir', '-m', '700', '-p', '--', dir], { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal }, `creating ${dir}`);
+  await execChecked(
+    target,
+    ['mkdir', '-m', '700', '-p', '--', dir],
+    { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal },
+    `creating ${dir}`,
+  );
   await target.copyTo(localKo, ko);
   log(`uploaded ${localKo} to ${ko} (sha256 ${sha256})`);
   return done('local-headers', src, ko, sha256, diagnostics, r.output);
@@ -219,18 +294,48 @@ function count(ds: readonly KbuildDiagnostic[], severity: KbuildDiagnostic['seve
   return ds.filter((d) => d.severity === severity).length;
 }
 
-function failed(mode: BuildMode, src: ModuleSources, diagnostics: KbuildDiagnostic[], output: string, why: string): BuildResult {
+function failed(
+  mode: BuildMode,
+  src: ModuleSources,
+  diagnostics: KbuildDiagnostic[],
+  output: string,
+  why: string,
+): BuildResult {
   // As Problems counts them: make's "*** Error 1" lines echo the compiler's error, they are not more errors.
   const errors = count(primaryDiagnostics(diagnostics), 'error');
-  const first = diagnostics.find((d) => d.severity === 'error' && d.source !== 'make') ?? diagnostics.find((d) => d.severity === 'error');
-  const detail = first ? `; first: ${first.file ? `${path.basename(first.file)}:${first.line}: ` : ''}${first.message}` : `; ${firstLine(output.split('\n').slice(-5).join('\n'))}`;
-  return { ok: false, mode, moduleName: src.moduleName, diagnostics, output, summary: `${src.moduleName} did not build (${why}, ${errors} error${errors === 1 ? '' : 's'}${detail})` };
+  const first =
+    diagnostics.find((d) => d.severity === 'error' && d.source !== 'make') ??
+    diagnostics.find((d) => d.severity === 'error');
+  const detail = first
+    ? `; first: ${first.file ? `${path.basename(first.file)}:${first.line}: ` : ''}${first.message}`
+    : `; ${firstLine(output.split('\n').slice(-5).join('\n'))}`;
+  return {
+    ok: false,
+    mode,
+    moduleName: src.moduleName,
+    diagnostics,
+    output,
+    summary: `${src.moduleName} did not build (${why}, ${errors} error${errors === 1 ? '' : 's'}${detail})`,
+  };
 }
 
-function done(mode: BuildMode, src: ModuleSources, ko: string, koSha256: string, diagnostics: KbuildDiagnostic[], output: string): BuildResult {
+function done(
+  mode: BuildMode,
+  src: ModuleSources,
+  ko: string,
+  koSha256: string,
+  diagnostics: KbuildDiagnostic[],
+  output: string,
+): BuildResult {
   const warnings = count(diagnostics, 'warning');
   return {
-    ok: true, mode, moduleName: src.moduleName, koPath: ko, koSha256, diagnostics, output,
+    ok: true,
+    mode,
+    moduleName: src.moduleName,
+    koPath: ko,
+    koSha256,
+    diagnostics,
+    output,
     summary: `${src.moduleName} built: ${ko}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`,
   };
 }

@@ -82,20 +82,22 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
    * tests can await the command. Errors become one message with a way to the log; the command does not wait for
    * that message to be dismissed.
    */
-  const guarded = <T>(name: string, body: () => Promise<T>) => async (): Promise<T | undefined> => {
-    try {
-      return await body();
-    } catch (e) {
-      if (e instanceof vscode.CancellationError || (e as Error).name === 'AbortError') {
-        log.info(`${name}: cancelled`);
+  const guarded =
+    <T>(name: string, body: () => Promise<T>) =>
+    async (): Promise<T | undefined> => {
+      try {
+        return await body();
+      } catch (e) {
+        if (e instanceof vscode.CancellationError || (e as Error).name === 'AbortError') {
+          log.info(`${name}: cancelled`);
+          return undefined;
+        }
+        const err = e as Error;
+        log.error(`${name}: ${err.message}${e instanceof KmodError && e.detail ? `\n${e.detail}` : ''}`);
+        void vscode.window.showErrorMessage(err.message, 'Show Log').then((pick) => pick && log.show(true));
         return undefined;
       }
-      const err = e as Error;
-      log.error(`${name}: ${err.message}${e instanceof KmodError && e.detail ? `\n${e.detail}` : ''}`);
-      void vscode.window.showErrorMessage(err.message, 'Show Log').then((pick) => pick && log.show(true));
-      return undefined;
-    }
-  };
+    };
 
   const build = async (): Promise<BuildResult | undefined> => {
     const dir = moduleFolder();
@@ -106,7 +108,11 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     const target = await deps.getTarget();
     diagnostics.clear();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Building the module in ${path.basename(dir)} for ${target.name ?? 'the target'}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Building the module in ${path.basename(dir)} for ${target.name ?? 'the target'}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -167,12 +173,16 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
       await rmmod(target, src.moduleName);
       log.info(`rmmod ${src.moduleName}`);
     }
-    await insmod(target, ko, params, src.moduleName, undefined, sha256).finally(() => deps.moduleChanged?.(src.moduleName));
+    await insmod(target, ko, params, src.moduleName, undefined, sha256).finally(() =>
+      deps.moduleChanged?.(src.moduleName),
+    );
     log.info(`insmod ${ko}${params.length ? ` ${params.join(' ')}` : ''}`);
     const values = await moduleParameters(target, src.moduleName).catch(() => new Map<string, string>());
     const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');
     if (shown) log.info(`${src.moduleName} parameters: ${shown}`);
-    void vscode.window.showInformationMessage(`${src.moduleName} loaded on ${target.name ?? 'the target'}${shown ? ` (${shown})` : ''}`);
+    void vscode.window.showInformationMessage(
+      `${src.moduleName} loaded on ${target.name ?? 'the target'}${shown ? ` (${shown})` : ''}`,
+    );
     return { moduleName: src.moduleName, koPath: ko, parameters: Object.fromEntries(values) };
   };
 
@@ -199,7 +209,9 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
       title: 'New netlink kernel module',
       prompt: `Folder in ${root.name} for a copy of the reference module (nlreply)`,
       value: 'mymodule',
-      validateInput: (v) => checkNewModuleName(v) ?? (existsSync(path.join(root.uri.fsPath, v)) ? `${v} already exists (nothing is ever overwritten)` : undefined),
+      validateInput: (v) =>
+        checkNewModuleName(v) ??
+        (existsSync(path.join(root.uri.fsPath, v)) ? `${v} already exists (nothing is ever overwritten)` : undefined),
     });
     if (!name) return;
     const dest = path.join(root.uri.fsPath, name);
@@ -207,7 +219,10 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     log.info(`new module in ${dest}: ${written.join(', ')}`);
     const main = written.find((f) => f.endsWith('.c'));
     if (main) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dest, main)));
-    const pick = await vscode.window.showInformationMessage(`Created ${name} from the reference module. Make it the module the commands build?`, 'Use It');
+    const pick = await vscode.window.showInformationMessage(
+      `Created ${name} from the reference module. Make it the module the commands build?`,
+      'Use It',
+    );
     if (pick) await config.setModuleFolder(name);
   };
 
@@ -228,16 +243,28 @@ const SEVERITY: Record<KbuildDiagnostic['severity'], vscode.DiagnosticSeverity> 
 };
 
 /** Local diagnostics on their files; the rest (modpost on the .ko, make, kernel headers) on Kbuild's first line. */
-async function publish(collection: vscode.DiagnosticCollection, all: readonly KbuildDiagnostic[], moduleDir: string): Promise<void> {
+async function publish(
+  collection: vscode.DiagnosticCollection,
+  all: readonly KbuildDiagnostic[],
+  moduleDir: string,
+): Promise<void> {
   const byFile = new Map<string, vscode.Diagnostic[]>();
-  const anchor = ['Kbuild', 'Makefile'].map((f) => path.join(moduleDir, f)).find((f) => existsSync(f)) ?? path.join(moduleDir, 'Kbuild');
+  const anchor =
+    ['Kbuild', 'Makefile'].map((f) => path.join(moduleDir, f)).find((f) => existsSync(f)) ??
+    path.join(moduleDir, 'Kbuild');
   const texts = new Map<string, string[]>();
   for (const d of primaryDiagnostics(all)) {
     const file = d.local && d.file ? d.file : anchor;
     if (!texts.has(file)) texts.set(file, (await readFile(file, 'utf8').catch(() => '')).split('\n'));
-    const span = d.local ? diagnosticSpan(texts.get(file) as string[], d.line, d.col) : diagnosticSpan(texts.get(file) as string[], 1, 1);
+    const span = d.local
+      ? diagnosticSpan(texts.get(file) as string[], d.line, d.col)
+      : diagnosticSpan(texts.get(file) as string[], 1, 1);
     const where = !d.local && d.file ? ` (${d.file}:${d.line})` : '';
-    const diag = new vscode.Diagnostic(new vscode.Range(span.line, span.start, span.line, span.end), `${d.message}${where}`, SEVERITY[d.severity]);
+    const diag = new vscode.Diagnostic(
+      new vscode.Range(span.line, span.start, span.line, span.end),
+      `${d.message}${where}`,
+      SEVERITY[d.severity],
+    );
     diag.source = d.source;
     byFile.set(file, [...(byFile.get(file) ?? []), diag]);
   }
@@ -254,12 +281,14 @@ class KernelLogView implements vscode.Disposable {
 
   constructor(private readonly deps: KmodCommandDeps) {
     this.status.text = '$(debug-stop) Kernel log';
-    this.status.tooltip = 'Following the target\'s kernel log: click to stop';
+    this.status.tooltip = "Following the target's kernel log: click to stop";
     this.status.command = COMMANDS.stopKernelLog.id;
     // Output channels show as editors with the `output` scheme where the API exposes them: stop when ours goes away.
     this.visibility = vscode.window.onDidChangeVisibleTextEditors((editors) => {
       if (!this.follower) return;
-      const shown = editors.some((e) => e.document.uri.scheme === 'output' && e.document.uri.path.includes(KERNEL_LOG_CHANNEL));
+      const shown = editors.some(
+        (e) => e.document.uri.scheme === 'output' && e.document.uri.path.includes(KERNEL_LOG_CHANNEL),
+      );
       if (shown) this.sawChannel = true;
       else if (this.sawChannel) this.stop('the kernel log view was closed');
     });
@@ -272,7 +301,9 @@ class KernelLogView implements vscode.Disposable {
     if (this.follower?.following) return;
     const target = await this.deps.getTarget();
     channel.clear();
-    channel.appendLine(`--- kernel log of ${target.name ?? 'the target'}, followed every second (stop: status bar or "Netlink: Stop Following Kernel Log") ---`);
+    channel.appendLine(
+      `--- kernel log of ${target.name ?? 'the target'}, followed every second (stop: status bar or "Netlink: Stop Following Kernel Log") ---`,
+    );
     this.sawChannel = false;
     const follower = new KernelLogFollower(target, {
       onLines: (lines, gap) => {
@@ -283,18 +314,20 @@ class KernelLogView implements vscode.Disposable {
     });
     this.follower = follower;
     this.status.show();
-    follower.done.then(
-      () => undefined,
-      (e: Error) => {
-        channel.appendLine(`--- ${e.message} ---`);
-        void vscode.window.showWarningMessage(e.message);
-      },
-    ).finally(() => {
-      if (this.follower === follower) {
-        this.follower = undefined;
-        this.status.hide();
-      }
-    });
+    follower.done
+      .then(
+        () => undefined,
+        (e: Error) => {
+          channel.appendLine(`--- ${e.message} ---`);
+          void vscode.window.showWarningMessage(e.message);
+        },
+      )
+      .finally(() => {
+        if (this.follower === follower) {
+          this.follower = undefined;
+          this.status.hide();
+        }
+      });
   }
 
   stop(why: string): void {

@@ -30,7 +30,12 @@ const ARCHES: readonly ArchRule[] = [
   { machine: 'aarch64', karch: 'arm64', triplet: 'aarch64-linux-gnu', symbols: ['CONFIG_ARM64'] },
   { machine: 'armv7l', karch: 'arm', triplet: 'arm-linux-gnueabihf', symbols: ['CONFIG_ARM'] },
   { machine: 'riscv64', karch: 'riscv', triplet: 'riscv64-linux-gnu', symbols: ['CONFIG_RISCV', 'CONFIG_64BIT'] },
-  { machine: 'ppc64le', karch: 'powerpc', triplet: 'powerpc64le-linux-gnu', symbols: ['CONFIG_PPC64', 'CONFIG_CPU_LITTLE_ENDIAN'] },
+  {
+    machine: 'ppc64le',
+    karch: 'powerpc',
+    triplet: 'powerpc64le-linux-gnu',
+    symbols: ['CONFIG_PPC64', 'CONFIG_CPU_LITTLE_ENDIAN'],
+  },
   { machine: 's390x', karch: 's390', triplet: 's390x-linux-gnu', symbols: ['CONFIG_S390'] },
 ];
 
@@ -38,15 +43,25 @@ const strip = ({ machine, karch, triplet }: ArchRule): KernelArch => ({ machine,
 
 /** The architecture a kernel configuration (.config or include/config/auto.conf text) is for, if one of ours. */
 export function kernelArchOfConfig(config: string): KernelArch | undefined {
-  const set = new Set(config.split('\n').map((l) => /^(CONFIG_[A-Z0-9_]+)=y\s*$/.exec(l)?.[1]).filter((s): s is string => s !== undefined));
+  const set = new Set(
+    config
+      .split('\n')
+      .map((l) => /^(CONFIG_[A-Z0-9_]+)=y\s*$/.exec(l)?.[1])
+      .filter((s): s is string => s !== undefined),
+  );
   const rule = ARCHES.find((a) => a.symbols.every((s) => set.has(s)));
   return rule && strip(rule);
 }
 
 /** This machine's architecture, from Node's names (process.arch, os.endianness()). */
-export function hostKernelArch(nodeArch: string = process.arch, endianness: string = os.endianness()): KernelArch | undefined {
-  const machine = ({ x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', riscv64: 'riscv64', s390x: 's390x' } as Record<string, string>)[nodeArch]
-    ?? (nodeArch === 'ppc64' && endianness === 'LE' ? 'ppc64le' : undefined);
+export function hostKernelArch(
+  nodeArch: string = process.arch,
+  endianness: string = os.endianness(),
+): KernelArch | undefined {
+  const machine =
+    ({ x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l', riscv64: 'riscv64', s390x: 's390x' } as Record<string, string>)[
+      nodeArch
+    ] ?? (nodeArch === 'ppc64' && endianness === 'LE' ? 'ppc64le' : undefined);
   const rule = ARCHES.find((a) => a.machine === machine);
   return rule && strip(rule);
 }
@@ -74,7 +89,10 @@ export function crossToolPackage(program: string, triplet: string): string {
 /** The cross program the shell or make could not find in a failed build's output ("/bin/sh: 1: X: not found"). */
 export function missingCrossTool(output: string, triplet: string): string | undefined {
   const prefix = `${triplet}-`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`(?:^|[\\s:])(${prefix}[\\w.+-]*): (?:not found|No such file or directory|Command not found)`, 'm').exec(output);
+  const m = new RegExp(
+    `(?:^|[\\s:])(${prefix}[\\w.+-]*): (?:not found|No such file or directory|Command not found)`,
+    'm',
+  ).exec(output);
   return m?.[1];
 }
 
@@ -111,7 +129,11 @@ export interface CrossSetup {
 }
 
 /** Says how to build against `headersDir` here; refuses a cross build whose compiler is not on PATH. */
-export async function crossSetup(headersDir: string, env: NodeJS.ProcessEnv = process.env, host = hostKernelArch()): Promise<CrossSetup> {
+export async function crossSetup(
+  headersDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  host = hostKernelArch(),
+): Promise<CrossSetup> {
   const target = kernelArchOfConfig(await configOf(headersDir));
   const makeArgs = crossMakeArgs(target, host);
   if (makeArgs.length === 0 || !target) return { makeArgs: [] };
@@ -120,9 +142,14 @@ export async function crossSetup(headersDir: string, env: NodeJS.ProcessEnv = pr
   return { makeArgs, target, ...(host ? { host } : {}) };
 }
 
-export function missingCompiler(headersDir: string, target: KernelArch, host: KernelArch | undefined, program: string): KmodError {
+export function missingCompiler(
+  headersDir: string,
+  target: KernelArch,
+  host: KernelArch | undefined,
+  program: string,
+): KmodError {
   return new KmodError(
-    `${headersDir} is a kernel for ${target.machine} and this machine is ${host?.machine ?? process.arch}: the cross build needs ${program}, `
-      + `which is not on PATH (Debian: apt-get install ${crossToolPackage(program, target.triplet)})`,
+    `${headersDir} is a kernel for ${target.machine} and this machine is ${host?.machine ?? process.arch}: the cross build needs ${program}, ` +
+      `which is not on PATH (Debian: apt-get install ${crossToolPackage(program, target.triplet)})`,
   );
 }

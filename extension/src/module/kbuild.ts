@@ -67,9 +67,14 @@ function modpostWhere(message: string, map: KbuildPathMap): Where {
 }
 
 /** First line that calls `symbol` in the module's sources (not an extern declaration), 1-based. */
-export function findSymbolUse(sources: ReadonlyMap<string, string>, symbol: string): { rel: string; line: number; col: number } | undefined {
+export function findSymbolUse(
+  sources: ReadonlyMap<string, string>,
+  symbol: string,
+): { rel: string; line: number; col: number } | undefined {
   const call = new RegExp(`\\b${symbol.replace(/[^A-Za-z0-9_]/g, '')}\\s*\\(`);
-  for (const [rel, text] of [...sources].sort(([a], [b]) => (a.endsWith('.c') === b.endsWith('.c') ? a.localeCompare(b) : a.endsWith('.c') ? -1 : 1))) {
+  for (const [rel, text] of [...sources].sort(([a], [b]) =>
+    a.endsWith('.c') === b.endsWith('.c') ? a.localeCompare(b) : a.endsWith('.c') ? -1 : 1,
+  )) {
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] as string;
@@ -101,8 +106,17 @@ export function parseKbuildOutput(output: string, map: KbuildPathMap): KbuildDia
     const { d, expansion } = pending;
     pending = undefined;
     const where = `${d.file}:${d.line}:${d.col}`;
-    const at: { file: string; line: number; col?: number } | undefined = expansion ?? (d.file === undefined ? undefined : includedAt.get(d.file));
-    if (at) push({ ...d, file: at.file, local: true, line: at.line, col: at.col ?? 1, message: `${d.message} (in ${where})` });
+    const at: { file: string; line: number; col?: number } | undefined =
+      expansion ?? (d.file === undefined ? undefined : includedAt.get(d.file));
+    if (at)
+      push({
+        ...d,
+        file: at.file,
+        local: true,
+        line: at.line,
+        col: at.col ?? 1,
+        message: `${d.message} (in ${where})`,
+      });
     else push(d);
   };
 
@@ -138,7 +152,9 @@ export function parseKbuildOutput(output: string, map: KbuildPathMap): KbuildDia
         push({ file: w.file, local: true, line: lineNo, col, severity, message, source: 'gcc' });
         continue;
       }
-      pending = { d: { ...(w.file ? { file: w.file } : {}), local: false, line: lineNo, col, severity, message, source: 'gcc' } };
+      pending = {
+        d: { ...(w.file ? { file: w.file } : {}), local: false, line: lineNo, col, severity, message, source: 'gcc' },
+      };
       continue;
     }
     if (/^\S/.test(line) && !/: In function |: At top level:|^\s*\d+ \|/.test(line)) flush();
@@ -150,21 +166,53 @@ export function parseKbuildOutput(output: string, map: KbuildPathMap): KbuildDia
       const use = undefinedSym && map.sources ? findSymbolUse(map.sources, undefinedSym[1] as string) : undefined;
       if (use && map.localFiles.has(use.rel)) {
         const file = path.join(map.localDir, ...use.rel.split('/'));
-        push({ file, local: true, line: use.line, col: use.col, severity, message: `modpost: ${message}`, source: 'modpost' });
+        push({
+          file,
+          local: true,
+          line: use.line,
+          col: use.col,
+          severity,
+          message: `modpost: ${message}`,
+          source: 'modpost',
+        });
         continue;
       }
       const w = modpostWhere(message, map);
-      push({ ...(w.file ? { file: w.file } : {}), local: w.local, line: 1, col: 1, severity, message: `modpost: ${message}`, source: 'modpost' });
+      push({
+        ...(w.file ? { file: w.file } : {}),
+        local: w.local,
+        line: 1,
+        col: 1,
+        severity,
+        message: `modpost: ${message}`,
+        source: 'modpost',
+      });
       continue;
     }
     const stop = MAKE_STOP.exec(line);
     if (stop) {
       const w = mapPath(stop[1] as string, map);
-      push({ ...(w.file ? { file: w.file } : {}), local: w.local, line: Number(stop[2]), col: 1, severity: 'error', message: `make: ${(stop[3] as string).replace(/\.$/, '')}`, source: 'make' });
+      push({
+        ...(w.file ? { file: w.file } : {}),
+        local: w.local,
+        line: Number(stop[2]),
+        col: 1,
+        severity: 'error',
+        message: `make: ${(stop[3] as string).replace(/\.$/, '')}`,
+        source: 'make',
+      });
       continue;
     }
     const mk = MAKE_ERROR.exec(line);
-    if (mk) push({ local: false, line: 1, col: 1, severity: 'error', message: `make: ${(mk[1] as string).trim()}`, source: 'make' });
+    if (mk)
+      push({
+        local: false,
+        line: 1,
+        col: 1,
+        severity: 'error',
+        message: `make: ${(mk[1] as string).trim()}`,
+        source: 'make',
+      });
   }
   flush();
   return out;

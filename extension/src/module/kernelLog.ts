@@ -19,12 +19,20 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-export async function readKernelLog(runner: RemoteRunner, opts: { signal?: AbortSignal; tailLines?: number } = {}): Promise<string[]> {
-  const argv = opts.tailLines === undefined ? ['dmesg'] : ['sh', '-c', TAIL_SCRIPT, 'sh', String(Math.max(1, Math.floor(opts.tailLines)))];
+export async function readKernelLog(
+  runner: RemoteRunner,
+  opts: { signal?: AbortSignal; tailLines?: number } = {},
+): Promise<string[]> {
+  const argv =
+    opts.tailLines === undefined
+      ? ['dmesg']
+      : ['sh', '-c', TAIL_SCRIPT, 'sh', String(Math.max(1, Math.floor(opts.tailLines)))];
   const r = await runner.exec(argv, { timeoutMs: TIMEOUT_MS, signal: opts.signal, privileged: true });
   if (r.code !== 0) {
     const said = (r.stderr || r.stdout).trim();
-    const hint = /not permitted|denied/i.test(said) ? ' (reading the kernel log needs root here: kernel.dmesg_restrict is on)' : '';
+    const hint = /not permitted|denied/i.test(said)
+      ? ' (reading the kernel log needs root here: kernel.dmesg_restrict is on)'
+      : '';
     throw new KmodError(`dmesg failed: ${firstLine(said) || `exit ${r.code}`}${hint}`, said);
   }
   return splitLines(r.stdout);
@@ -115,7 +123,9 @@ export class KernelLogFollower {
       this.opts.onError?.(error);
       if (this.failures >= MAX_FAILURES) {
         this.stopped = true;
-        this.settle.reject(new KmodError(`stopped following the kernel log after ${MAX_FAILURES} failed reads: ${error.message}`));
+        this.settle.reject(
+          new KmodError(`stopped following the kernel log after ${MAX_FAILURES} failed reads: ${error.message}`),
+        );
         return;
       }
     }

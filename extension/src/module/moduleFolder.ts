@@ -4,7 +4,10 @@ import path from 'node:path';
 
 export const DEFAULT_MODULE_FOLDER = 'kmod';
 
-export function resolveModuleFolder(setting: string | undefined, workspaceFolders: readonly string[]): { dir: string } | { error: string } {
+export function resolveModuleFolder(
+  setting: string | undefined,
+  workspaceFolders: readonly string[],
+): { dir: string } | { error: string } {
   const value = (setting ?? '').trim() || DEFAULT_MODULE_FOLDER;
   if (value.includes('\0')) return { error: 'netlink.module.folder contains a NUL character' };
   if (path.isAbsolute(value)) return { dir: path.normalize(value) };

@@ -40,7 +40,10 @@ export function parseObjM(kbuildText: string): string[] {
 export async function readModuleSources(dir: string): Promise<ModuleSources> {
   let entries: string[];
   try {
-    entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isBuildInput(e.name)).map((e) => e.name).sort();
+    entries = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && isBuildInput(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch (e) {
     throw new KmodError(`module folder ${dir} cannot be read: ${(e as Error).message}`);
   }
@@ -55,7 +58,8 @@ export async function readModuleSources(dir: string): Promise<ModuleSources> {
     hash.update(`${f}\0${text.length}\0`).update(text);
   }
   let names = parseObjM(texts.get(kbuildName) as string);
-  if (names.length === 0 && kbuildName === 'Kbuild' && texts.has('Makefile')) names = parseObjM(texts.get('Makefile') as string);
+  if (names.length === 0 && kbuildName === 'Kbuild' && texts.has('Makefile'))
+    names = parseObjM(texts.get('Makefile') as string);
   if (names.length !== 1) {
     throw new KmodError(
       names.length === 0

@@ -57,7 +57,10 @@ export class KmodError extends Error {
 
 /** Runs argv and throws a KmodError unless it exits 0. */
 export async function execChecked(
-  runner: RemoteRunner, argv: readonly string[], opts: RemoteExecOptions, what: string,
+  runner: RemoteRunner,
+  argv: readonly string[],
+  opts: RemoteExecOptions,
+  what: string,
 ): Promise<RemoteExecResult> {
   const r = await runner.exec(argv, opts);
   if (r.code !== 0) {

@@ -20,20 +20,25 @@ export async function moduleTargetOf(session: TargetSession, fetch?: HeaderFetch
   const home = t.workFolder === '~' || t.workFolder.startsWith('~/');
   return {
     name: t.name,
-    workFolder: home ? `${(await session.connection.home()).replace(/\/+$/, '')}${t.workFolder.slice(1)}` : t.workFolder,
+    workFolder: home
+      ? `${(await session.connection.home()).replace(/\/+$/, '')}${t.workFolder.slice(1)}`
+      : t.workFolder,
     buildMode: t.buildMode,
     ...(t.kernelBuildDir !== undefined ? { kernelBuildDir: t.kernelBuildDir } : {}),
     ...(t.localKernelBuildDir !== undefined ? { headersDir: t.localKernelBuildDir } : {}),
     exec: (argv, opts) => session.connection.exec(argv, opts),
     copyTo: (local, remote) => session.connection.upload(local, remote),
-    ...(fetch && t.localKernelBuildDir === undefined ? { fetchHeaders: (signal?: AbortSignal) => fetchHeadersOf(session, fetch, signal) } : {}),
+    ...(fetch && t.localKernelBuildDir === undefined
+      ? { fetchHeaders: (signal?: AbortSignal) => fetchHeadersOf(session, fetch, signal) }
+      : {}),
   };
 }
 
 async function fetchHeadersOf(session: TargetSession, fetch: HeaderFetch, signal?: AbortSignal): Promise<string> {
   const r = await session.connection.exec(['uname', '-r'], { timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   const release = r.stdout.trim();
-  if (r.code !== 0 || !release) throw new Error(`uname -r on ${session.target.name} failed (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`);
+  if (r.code !== 0 || !release)
+    throw new Error(`uname -r on ${session.target.name} failed (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`);
   fetch.log(`${session.target.name} runs kernel ${release}: fetching its headers`);
   return fetchDebianHeaders(fetch.cacheDir, release, fetch.log);
 }

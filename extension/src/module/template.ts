@@ -13,7 +13,8 @@ function isTemplateFile(name: string): boolean {
 
 /** A folder name for the new module: one path segment, no dot first. */
 export function checkNewModuleName(name: string): string | undefined {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) return 'use 1-64 letters, digits, _ . - (not starting with . or -)';
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name))
+    return 'use 1-64 letters, digits, _ . - (not starting with . or -)';
   return undefined;
 }
 
@@ -23,7 +24,11 @@ export async function copyModuleTemplate(templateDir: string, destDir: string): 
     await mkdir(destDir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KmodError(code === 'EEXIST' ? `${destDir} already exists: nothing was overwritten` : `cannot create ${destDir}: ${(e as Error).message}`);
+    throw new KmodError(
+      code === 'EEXIST'
+        ? `${destDir} already exists: nothing was overwritten`
+        : `cannot create ${destDir}: ${(e as Error).message}`,
+    );
   }
   const written: string[] = [];
   const copyDir = async (from: string, to: string, rel: string): Promise<void> => {

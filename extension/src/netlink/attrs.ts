@@ -13,7 +13,14 @@ import type { Mutable } from './context';
 import { decodeStruct } from './struct';
 import type { AttrDef, AttrKind, AttrSetDef, AttrValue, DecodedAttr, FamilyDef, Problem } from './types';
 import {
-  displayName, enumValueName, formatBinary, isScalar, lookupEnum, readScalar, readVariableInt, scalarWidth,
+  displayName,
+  enumValueName,
+  formatBinary,
+  isScalar,
+  lookupEnum,
+  readScalar,
+  readVariableInt,
+  scalarWidth,
 } from './values';
 
 export interface AttrContext {
@@ -30,7 +37,13 @@ export interface AttrContext {
 }
 
 /** Decodes the attributes in [start, end) with `setName` of the context's family (unknown names if absent). */
-export function decodeAttrs(ctx: AttrContext, start: number, end: number, setName: string | undefined, depth: number): DecodedAttr[] {
+export function decodeAttrs(
+  ctx: AttrContext,
+  start: number,
+  end: number,
+  setName: string | undefined,
+  depth: number,
+): DecodedAttr[] {
   const set = setName === undefined ? undefined : ctx.family?.attrSets.get(setName);
   return walkAttrs(ctx, start, end, set, undefined, depth);
 }
@@ -40,7 +53,12 @@ export function decodeAttrs(ctx: AttrContext, start: number, end: number, setNam
  * of an indexed array, `entry` named by the index.
  */
 function walkAttrs(
-  ctx: AttrContext, start: number, end: number, set: AttrSetDef | undefined, entry: AttrDef | undefined, depth: number,
+  ctx: AttrContext,
+  start: number,
+  end: number,
+  set: AttrSetDef | undefined,
+  entry: AttrDef | undefined,
+  depth: number,
 ): DecodedAttr[] {
   const label = entry?.name ?? set?.name ?? 'attr';
   const out: DecodedAttr[] = [];
@@ -50,11 +68,17 @@ function walkAttrs(
     const len = view.getUint16(pos, true);
     const rawType = view.getUint16(pos + 2, true);
     if (len < NLA_HDRLEN) {
-      ctx.problems.push({ offset: pos, message: `attribute length ${len} is shorter than its 4-byte header; the rest of this list is not decoded` });
+      ctx.problems.push({
+        offset: pos,
+        message: `attribute length ${len} is shorter than its 4-byte header; the rest of this list is not decoded`,
+      });
       return out;
     }
     if (pos + len > end) {
-      ctx.problems.push({ offset: pos, message: `attribute type ${rawType & NLA_TYPE_MASK} claims ${len} bytes but only ${end - pos} remain in its container` });
+      ctx.problems.push({
+        offset: pos,
+        message: `attribute type ${rawType & NLA_TYPE_MASK} claims ${len} bytes but only ${end - pos} remain in its container`,
+      });
       return out;
     }
     const type = rawType & NLA_TYPE_MASK;
@@ -63,13 +87,22 @@ function walkAttrs(
     pos += nlAlign(len);
   }
   if (pos < end) {
-    ctx.problems.push({ offset: pos, message: `${end - pos} trailing byte${end - pos === 1 ? '' : 's'} after the last attribute` });
+    ctx.problems.push({
+      offset: pos,
+      message: `${end - pos} trailing byte${end - pos === 1 ? '' : 's'} after the last attribute`,
+    });
   }
   return out;
 }
 
 function decodeAttr(
-  ctx: AttrContext, pos: number, len: number, rawType: number, def: AttrDef | undefined, label: string, depth: number,
+  ctx: AttrContext,
+  pos: number,
+  len: number,
+  rawType: number,
+  def: AttrDef | undefined,
+  label: string,
+  depth: number,
   siblings: readonly DecodedAttr[],
 ): DecodedAttr {
   const type = rawType & NLA_TYPE_MASK;
@@ -79,14 +112,26 @@ function decodeAttr(
   // Every attribute object gets the same properties in the same order (one hidden class for all of them: the
   // decoder makes millions); absent ones stay undefined, which JSON leaves out.
   const attr: Mutable<DecodedAttr> = {
-    type, name: def?.name ?? `${label}[${type}]`, kind, offset: pos, length: len, nested: nestedFlag, netByteOrder,
-    value: undefined, valueName: undefined, attrs: undefined, fields: undefined,
+    type,
+    name: def?.name ?? `${label}[${type}]`,
+    kind,
+    offset: pos,
+    length: len,
+    nested: nestedFlag,
+    netByteOrder,
+    value: undefined,
+    valueName: undefined,
+    attrs: undefined,
+    fields: undefined,
   };
   const start = pos + NLA_HDRLEN;
   const end = pos + len;
   if (kind === 'nest' || kind === 'indexed-array' || kind === 'sub-message' || (kind === 'unspec' && nestedFlag)) {
     if (depth + 1 > MAX_ATTR_DEPTH) {
-      ctx.problems.push({ offset: pos, message: `${attr.name}: nesting deeper than ${MAX_ATTR_DEPTH} levels is not decoded` });
+      ctx.problems.push({
+        offset: pos,
+        message: `${attr.name}: nesting deeper than ${MAX_ATTR_DEPTH} levels is not decoded`,
+      });
       attr.value = toHex(ctx.src.bytes, start, end);
       return attr;
     }
@@ -133,14 +178,24 @@ function decodeAttr(
   return attr;
 }
 
-function decodeValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, start: number, end: number, def: AttrDef, netByteOrder: boolean): void {
+function decodeValue(
+  ctx: AttrContext,
+  attr: Mutable<DecodedAttr>,
+  start: number,
+  end: number,
+  def: AttrDef,
+  netByteOrder: boolean,
+): void {
   const len = end - start;
   const bigEndian = netByteOrder || def.bigEndian === true;
   const kind = def.kind;
   if (isScalar(kind)) {
     const width = scalarWidth(kind)!;
     if (len !== width) {
-      ctx.problems.push({ offset: attr.offset, message: `${attr.name}: ${kind} needs ${width} bytes, payload has ${len}` });
+      ctx.problems.push({
+        offset: attr.offset,
+        message: `${attr.name}: ${kind} needs ${width} bytes, payload has ${len}`,
+      });
       attr.value = toHex(ctx.src.bytes, start, end);
       return;
     }
@@ -154,7 +209,10 @@ function decodeValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, start: number
     case 'sint': {
       const value = readVariableInt(ctx.src, start, len, kind === 'sint', bigEndian);
       if (value === undefined) {
-        ctx.problems.push({ offset: attr.offset, message: `${attr.name}: ${kind} needs 4 or 8 bytes, payload has ${len}` });
+        ctx.problems.push({
+          offset: attr.offset,
+          message: `${attr.name}: ${kind} needs 4 or 8 bytes, payload has ${len}`,
+        });
         attr.value = toHex(ctx.src.bytes, start, end);
         return;
       }
@@ -167,11 +225,18 @@ function decodeValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, start: number
       return;
     case 'flag':
       attr.value = true;
-      if (len !== 0) ctx.problems.push({ offset: attr.offset, message: `${attr.name}: a flag has no payload, this one has ${len} bytes` });
+      if (len !== 0)
+        ctx.problems.push({
+          offset: attr.offset,
+          message: `${attr.name}: a flag has no payload, this one has ${len} bytes`,
+        });
       return;
     case 'bitfield32': {
       if (len !== 8) {
-        ctx.problems.push({ offset: attr.offset, message: `${attr.name}: bitfield32 needs 8 bytes, payload has ${len}` });
+        ctx.problems.push({
+          offset: attr.offset,
+          message: `${attr.name}: bitfield32 needs 8 bytes, payload has ${len}`,
+        });
         attr.value = toHex(ctx.src.bytes, start, end);
         return;
       }
@@ -188,14 +253,18 @@ function decodeValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, start: number
       const shown = formatBinary(ctx.src, start, end, def.display);
       if (shown !== undefined) attr.valueName = shown;
       else if (def.display !== undefined && def.display !== 'hex') {
-        ctx.problems.push({ offset: attr.offset, message: `${attr.name}: ${len} bytes cannot be a ${def.display} value` });
+        ctx.problems.push({
+          offset: attr.offset,
+          message: `${attr.name}: ${len} bytes cannot be a ${def.display} value`,
+        });
       }
     }
   }
 }
 
 function nameValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, value: number | string, def: AttrDef): void {
-  const name = enumValueName(lookupEnum(ctx.family, def.enumName), value) ?? displayName(value as AttrValue, def.display);
+  const name =
+    enumValueName(lookupEnum(ctx.family, def.enumName), value) ?? displayName(value as AttrValue, def.display);
   if (name !== undefined) attr.valueName = name;
 }
 
@@ -203,7 +272,8 @@ function nameValue(ctx: AttrContext, attr: Mutable<DecodedAttr>, value: number |
 function decodeIndexedArray(ctx: AttrContext, start: number, end: number, def: AttrDef, depth: number): DecodedAttr[] {
   const entryKind: AttrKind = def.subType === undefined ? 'nest' : def.subType;
   const entry: AttrDef = {
-    name: def.name, kind: entryKind,
+    name: def.name,
+    kind: entryKind,
     ...(def.nested !== undefined ? { nested: def.nested } : {}),
     ...(def.enumName !== undefined ? { enumName: def.enumName } : {}),
     ...(def.display !== undefined ? { display: def.display } : {}),
@@ -213,7 +283,12 @@ function decodeIndexedArray(ctx: AttrContext, start: number, end: number, def: A
 
 /** Sub-message: the selector sibling's value picks the fixed header and attribute set of the payload. */
 function decodeSubMessage(
-  ctx: AttrContext, attr: Mutable<DecodedAttr>, start: number, end: number, def: AttrDef, depth: number,
+  ctx: AttrContext,
+  attr: Mutable<DecodedAttr>,
+  start: number,
+  end: number,
+  def: AttrDef,
+  depth: number,
 ): void {
   const table = def.subMessage === undefined ? undefined : ctx.family?.subMessages.get(def.subMessage);
   // The selector is a sibling (IFLA_INFO_KIND beside IFLA_INFO_DATA) or in an enclosing list (tc's TCA_KIND).

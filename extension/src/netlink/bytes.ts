@@ -70,11 +70,17 @@ export function formatIpv6(bytes: Uint8Array, start: number): string {
   for (let i = 0; i < 8; i++) groups.push((bytes[start + 2 * i]! << 8) | bytes[start + 2 * i + 1]!);
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   // IPv4-mapped addresses read better with the dotted tail.

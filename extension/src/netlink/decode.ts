@@ -4,8 +4,17 @@ import type { AttrContext } from './attrs';
 import { decodeAttrs } from './attrs';
 import { byteSource, readString, toHex } from './bytes';
 import {
-  GENL_HDRLEN, NETLINK_GENERIC, NLM_F_ACK_TLVS, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE,
-  NLMSG_NOOP, NLMSG_OVERRUN, nlAlign,
+  GENL_HDRLEN,
+  NETLINK_GENERIC,
+  NLM_F_ACK_TLVS,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_MIN_TYPE,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  nlAlign,
 } from './constants';
 import type { MessageContext, Mutable } from './context';
 import { decodeError, decodeExtAck } from './error';
@@ -29,7 +38,10 @@ export interface DecodeOptions {
 }
 
 const CONTROL_NAMES: Readonly<Record<number, string>> = {
-  [NLMSG_NOOP]: 'NLMSG_NOOP', [NLMSG_ERROR]: 'NLMSG_ERROR', [NLMSG_DONE]: 'NLMSG_DONE', [NLMSG_OVERRUN]: 'NLMSG_OVERRUN',
+  [NLMSG_NOOP]: 'NLMSG_NOOP',
+  [NLMSG_ERROR]: 'NLMSG_ERROR',
+  [NLMSG_DONE]: 'NLMSG_DONE',
+  [NLMSG_OVERRUN]: 'NLMSG_OVERRUN',
 };
 
 /**
@@ -55,7 +67,11 @@ export function decodeMessages(bytes: Uint8Array, options: DecodeOptions): Decod
     }
     if (out.length >= max) {
       const last = out[out.length - 1];
-      if (last) (last.problems as Problem[]).push({ offset: pos, message: `decoding stopped after ${max} messages; ${left} bytes not decoded` });
+      if (last)
+        (last.problems as Problem[]).push({
+          offset: pos,
+          message: `decoding stopped after ${max} messages; ${left} bytes not decoded`,
+        });
       break;
     }
     const len = ctx.src.view.getUint32(pos, true);
@@ -69,8 +85,17 @@ export function decodeMessages(bytes: Uint8Array, options: DecodeOptions): Decod
 
 function fragment(ctx: MessageContext, pos: number, message: string): DecodedMessage {
   return {
-    offset: pos, length: ctx.src.bytes.length - pos, type: -1, typeName: 'fragment', flags: 0, flagNames: [], seq: 0, pid: 0,
-    attrs: [], payloadHex: toHex(ctx.src.bytes, pos), problems: [{ offset: pos, message }],
+    offset: pos,
+    length: ctx.src.bytes.length - pos,
+    type: -1,
+    typeName: 'fragment',
+    flags: 0,
+    flagNames: [],
+    seq: 0,
+    pid: 0,
+    attrs: [],
+    payloadHex: toHex(ctx.src.bytes, pos),
+    problems: [{ offset: pos, message }],
   };
 }
 
@@ -85,13 +110,27 @@ function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: bo
   const flags = v.getUint16(pos + 6, true);
   const problems: Problem[] = [];
   const msg: Mutable<DecodedMessage> = {
-    offset: pos, length, type, typeName: '', flags, flagNames: [], seq: v.getUint32(pos + 8, true), pid: v.getUint32(pos + 12, true),
-    attrs: [], problems,
+    offset: pos,
+    length,
+    type,
+    typeName: '',
+    flags,
+    flagNames: [],
+    seq: v.getUint32(pos + 8, true),
+    pid: v.getUint32(pos + 12, true),
+    attrs: [],
+    problems,
   };
   if (length < NLMSG_HDRLEN) {
-    problems.push({ offset: pos, message: `nlmsg_len ${length} is less than the 16-byte header; nothing after it can be framed` });
+    problems.push({
+      offset: pos,
+      message: `nlmsg_len ${length} is less than the 16-byte header; nothing after it can be framed`,
+    });
   } else if (pos + length > end && !echoed) {
-    problems.push({ offset: pos, message: `nlmsg_len ${length} runs past the end of the bytes (${end - pos} available)` });
+    problems.push({
+      offset: pos,
+      message: `nlmsg_len ${length} runs past the end of the bytes (${end - pos} available)`,
+    });
   }
   const payloadStart = pos + NLMSG_HDRLEN;
   const payloadEnd = Math.max(payloadStart, Math.min(end, pos + length));
@@ -104,13 +143,13 @@ function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: bo
   if (echoed && payloadEnd === payloadStart) {
     // A capped echo: only the header came back, so there is nothing more to read or to complain about.
     const named = ctx.protocol === NETLINK_GENERIC ? undefined : resolveClassic(ctx, msg);
-    if (ctx.protocol === NETLINK_GENERIC) msg.typeName = ctx.registry.genlNameOf(type) ?? `genl family 0x${type.toString(16)}`;
+    if (ctx.protocol === NETLINK_GENERIC)
+      msg.typeName = ctx.registry.genlNameOf(type) ?? `genl family 0x${type.toString(16)}`;
     msg.flagNames = flagNames(flags, named?.table ?? 'other');
     return msg;
   }
-  const { family, def, table, headerStart } = ctx.protocol === NETLINK_GENERIC
-    ? resolveGenl(ctx, msg, payloadStart, payloadEnd)
-    : resolveClassic(ctx, msg);
+  const { family, def, table, headerStart } =
+    ctx.protocol === NETLINK_GENERIC ? resolveGenl(ctx, msg, payloadStart, payloadEnd) : resolveClassic(ctx, msg);
   msg.flagNames = flagNames(flags, table);
   if (family) msg.family = family.name;
   decodePayload(ctx, msg, { ...attrCtx, family }, def, headerStart, payloadEnd, isReply(msg));
@@ -133,7 +172,7 @@ interface Resolved {
 function resolveClassic(ctx: MessageContext, msg: Mutable<DecodedMessage>): Resolved {
   const family = ctx.registry.classic(ctx.protocol);
   const def = family?.messages.get(msg.type);
-  const name = isReply(msg) ? def?.replyName ?? def?.name : def?.name;
+  const name = isReply(msg) ? (def?.replyName ?? def?.name) : def?.name;
   msg.typeName = name ?? `${family ? family.name : `protocol ${ctx.protocol}`} type ${msg.type}`;
   return { family, def, table: def?.kind ?? 'other', headerStart: msg.offset + NLMSG_HDRLEN };
 }
@@ -143,20 +182,29 @@ function resolveGenl(ctx: MessageContext, msg: Mutable<DecodedMessage>, start: n
   const boundName = ctx.registry.genlNameOf(msg.type);
   msg.typeName = boundName ?? `genl family 0x${msg.type.toString(16)}`;
   if (end - start < GENL_HDRLEN) {
-    (msg.problems as Problem[]).push({ offset: start, message: `generic netlink message needs a 4-byte genlmsghdr, payload has ${end - start}` });
+    (msg.problems as Problem[]).push({
+      offset: start,
+      message: `generic netlink message needs a 4-byte genlmsghdr, payload has ${end - start}`,
+    });
     return { family, def: undefined, table: 'other', headerStart: end };
   }
   const hdr = decodeStruct(ctx.src, start, GENL_HDRLEN, genlmsghdr, undefined, msg.problems as Problem[]);
   const cmd = hdr.fields['cmd'] as number;
   const def = family?.messages.get(cmd);
-  msg.command = (isReply(msg) ? def?.replyName ?? def?.name : def?.name) ?? `cmd ${cmd}`;
+  msg.command = (isReply(msg) ? (def?.replyName ?? def?.name) : def?.name) ?? `cmd ${cmd}`;
   msg.header = hdr.fields;
   const table = def?.kind ?? (def ? kindFromName(def.name) : 'other');
   return { family, def, table, headerStart: start + GENL_HDRLEN };
 }
 
 function decodePayload(
-  ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCtx: AttrContext, def: MessageDef | undefined, start: number, end: number, reply: boolean,
+  ctx: MessageContext,
+  msg: Mutable<DecodedMessage>,
+  attrCtx: AttrContext,
+  def: MessageDef | undefined,
+  start: number,
+  end: number,
+  reply: boolean,
 ): void {
   if (!def || !attrCtx.family) {
     if (end > start) msg.payloadHex = toHex(ctx.src.bytes, start, end);
@@ -167,18 +215,24 @@ function decodePayload(
     return;
   }
   let pos = start;
-  const headerName = reply ? def.replyHeader ?? def.header : def.header;
+  const headerName = reply ? (def.replyHeader ?? def.header) : def.header;
   const structDef = headerName === undefined ? undefined : attrCtx.family.structs.get(headerName);
   if (structDef) {
     const r = decodeStruct(ctx.src, pos, end - pos, structDef, attrCtx.family, msg.problems as Problem[]);
     msg.header = msg.header ? { ...msg.header, ...r.fields } : r.fields;
     pos += r.size;
   }
-  const setName = reply ? def.replyAttrSet ?? def.attrSet : def.attrSet;
+  const setName = reply ? (def.replyAttrSet ?? def.attrSet) : def.attrSet;
   if (pos < end) msg.attrs = decodeAttrs(attrCtx, pos, end, setName, 0);
 }
 
-function decodeControl(ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCtx: AttrContext, start: number, end: number): void {
+function decodeControl(
+  ctx: MessageContext,
+  msg: Mutable<DecodedMessage>,
+  attrCtx: AttrContext,
+  start: number,
+  end: number,
+): void {
   msg.typeName = CONTROL_NAMES[msg.type] ?? `NLMSG_RESERVED_${msg.type}`;
   // A module's own protocol may put its reply in a control message (the reference module answers with a DONE
   // carrying text): its spec says so, and then that wins over the generic DONE layout.
@@ -200,11 +254,15 @@ function decodeControl(ctx: MessageContext, msg: Mutable<DecodedMessage>, attrCt
     if (end - start >= 4) {
       const code = ctx.src.view.getInt32(start, true);
       const base: DecodedError = { code, name: errnoName(code) };
-      msg.error = (msg.flags & NLM_F_ACK_TLVS) && end - start > 4
-        ? decodeExtAck(ctx, attrCtx, base, start + 4, end, undefined)
-        : base;
+      msg.error =
+        msg.flags & NLM_F_ACK_TLVS && end - start > 4
+          ? decodeExtAck(ctx, attrCtx, base, start + 4, end, undefined)
+          : base;
     } else if (end > start) {
-      (msg.problems as Problem[]).push({ offset: start, message: `NLMSG_DONE payload of ${end - start} bytes is too short for its int error` });
+      (msg.problems as Problem[]).push({
+        offset: start,
+        message: `NLMSG_DONE payload of ${end - start} bytes is too short for its int error`,
+      });
       msg.payloadHex = toHex(ctx.src.bytes, start, end);
     }
     return;

@@ -1,7 +1,15 @@
 // Compact builders for the built-in family tables: attribute sets as `{ type: [name, kind, options] }`,
 // structs as field lists, enums as value→name. Keeps the tables readable (data, not branches).
 import type {
-  AttrDef, AttrKind, AttrSetDef, EnumDef, FamilyDef, MessageDef, MessageKind, StructDef, StructFieldDef,
+  AttrDef,
+  AttrKind,
+  AttrSetDef,
+  EnumDef,
+  FamilyDef,
+  MessageDef,
+  MessageKind,
+  StructDef,
+  StructFieldDef,
 } from './types';
 
 export type AttrSpec = readonly [name: string, kind: AttrKind, options?: Omit<AttrDef, 'name' | 'kind'>];
@@ -23,7 +31,11 @@ export function enumDef(name: string, entries: Readonly<Record<number, string>>,
 }
 
 export function message(
-  value: number, name: string, kind: MessageKind, header?: string, attrSetName?: string,
+  value: number,
+  name: string,
+  kind: MessageKind,
+  header?: string,
+  attrSetName?: string,
 ): MessageDef {
   return { value, name, kind, ...(header ? { header } : {}), ...(attrSetName ? { attrSet: attrSetName } : {}) };
 }

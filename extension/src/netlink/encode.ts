@@ -49,13 +49,18 @@ export function encodeAttrs(attrs: readonly AttrInput[]): Uint8Array {
 }
 
 export function encodeAttr(attr: AttrInput): Uint8Array {
-  const payload = attr.attrs ? encodeAttrs(attr.attrs) : attr.payload ?? new Uint8Array(0);
+  const payload = attr.attrs ? encodeAttrs(attr.attrs) : (attr.payload ?? new Uint8Array(0));
   const len = NLA_HDRLEN + payload.length;
-  if (len > 0xffff) throw new RangeError(`attribute type ${attr.type} would be ${len} bytes; nla_len holds at most 65535`);
+  if (len > 0xffff)
+    throw new RangeError(`attribute type ${attr.type} would be ${len} bytes; nla_len holds at most 65535`);
   const out = new Uint8Array(nlAlign(len));
   const v = new DataView(out.buffer);
   v.setUint16(0, len, true);
-  v.setUint16(2, (attr.type & 0x3fff) | (attr.attrs ? NLA_F_NESTED : 0) | (attr.netByteOrder ? NLA_F_NET_BYTEORDER : 0), true);
+  v.setUint16(
+    2,
+    (attr.type & 0x3fff) | (attr.attrs ? NLA_F_NESTED : 0) | (attr.netByteOrder ? NLA_F_NET_BYTEORDER : 0),
+    true,
+  );
   out.set(payload, NLA_HDRLEN);
   return out;
 }
@@ -73,14 +78,30 @@ export function encodeScalar(kind: ScalarKind, value: number | bigint | string, 
   const max = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
   if (big < min || big > max) throw new RangeError(`${String(value)} does not fit ${kind} (${min}..${max})`);
   switch (kind) {
-    case 'u8': v.setUint8(0, Number(big)); break;
-    case 's8': v.setInt8(0, Number(big)); break;
-    case 'u16': v.setUint16(0, Number(big), le); break;
-    case 's16': v.setInt16(0, Number(big), le); break;
-    case 'u32': v.setUint32(0, Number(big), le); break;
-    case 's32': v.setInt32(0, Number(big), le); break;
-    case 'u64': v.setBigUint64(0, big, le); break;
-    case 's64': v.setBigInt64(0, big, le); break;
+    case 'u8':
+      v.setUint8(0, Number(big));
+      break;
+    case 's8':
+      v.setInt8(0, Number(big));
+      break;
+    case 'u16':
+      v.setUint16(0, Number(big), le);
+      break;
+    case 's16':
+      v.setInt16(0, Number(big), le);
+      break;
+    case 'u32':
+      v.setUint32(0, Number(big), le);
+      break;
+    case 's32':
+      v.setInt32(0, Number(big), le);
+      break;
+    case 'u64':
+      v.setBigUint64(0, big, le);
+      break;
+    case 's64':
+      v.setBigInt64(0, big, le);
+      break;
   }
   return out;
 }

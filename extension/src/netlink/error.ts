@@ -5,8 +5,17 @@ import type { AttrContext } from './attrs';
 import { decodeAttrs } from './attrs';
 import { toHex } from './bytes';
 import {
-  NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE,
-  NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, NETLINK_GENERIC, nlAlign,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NLMSG_HDRLEN,
+  NLMSGERR_ATTR_COOKIE,
+  NLMSGERR_ATTR_MISS_NEST,
+  NLMSGERR_ATTR_MISS_TYPE,
+  NLMSGERR_ATTR_MSG,
+  NLMSGERR_ATTR_OFFS,
+  NLMSGERR_ATTR_POLICY,
+  NETLINK_GENERIC,
+  nlAlign,
 } from './constants';
 import type { MessageContext, MessageDecoder, Mutable } from './context';
 import { attrSet, family } from './define';
@@ -38,18 +47,29 @@ const extAckWithEnums: FamilyDef = { ...extAckFamily, enums: nlctrlFamily.enums 
 
 /** The NLMSG_ERROR payload [start, end) of `msg`; `decodeMessage` reads the request the kernel echoed. */
 export function decodeError(
-  ctx: MessageContext, msg: DecodedMessage, attrCtx: AttrContext, start: number, end: number, decodeMessage: MessageDecoder,
+  ctx: MessageContext,
+  msg: DecodedMessage,
+  attrCtx: AttrContext,
+  start: number,
+  end: number,
+  decodeMessage: MessageDecoder,
 ): DecodedError {
   const problems = msg.problems as Problem[];
   if (end - start < 4) {
-    problems.push({ offset: start, message: `NLMSG_ERROR payload of ${end - start} bytes is too short for its int error` });
+    problems.push({
+      offset: start,
+      message: `NLMSG_ERROR payload of ${end - start} bytes is too short for its int error`,
+    });
     return { code: 0, name: 'truncated' };
   }
   const code = ctx.src.view.getInt32(start, true);
   const base: Mutable<DecodedError> = { code, name: code === 0 ? 'ACK' : errnoName(code) };
   const reqStart = start + 4;
   if (end - reqStart < NLMSG_HDRLEN) {
-    problems.push({ offset: reqStart, message: `NLMSG_ERROR has ${end - reqStart} bytes for the echoed 16-byte request header` });
+    problems.push({
+      offset: reqStart,
+      message: `NLMSG_ERROR has ${end - reqStart} bytes for the echoed 16-byte request header`,
+    });
     return base;
   }
   const capped = (msg.flags & NLM_F_CAPPED) !== 0;
@@ -58,7 +78,10 @@ export function decodeError(
   const reqBytes = capped ? NLMSG_HDRLEN : Math.max(NLMSG_HDRLEN, reqLen);
   const reqEnd = Math.min(end, reqStart + reqBytes);
   if (!capped && reqStart + reqBytes > end) {
-    problems.push({ offset: reqStart, message: `echoed request claims ${reqLen} bytes, only ${end - reqStart} present (NLM_F_CAPPED is not set)` });
+    problems.push({
+      offset: reqStart,
+      message: `echoed request claims ${reqLen} bytes, only ${end - reqStart} present (NLM_F_CAPPED is not set)`,
+    });
   }
   const request = decodeMessage(ctx, reqStart, reqEnd, true);
   base.request = request;
@@ -68,27 +91,51 @@ export function decodeError(
     return decodeExtAck(ctx, attrCtx, base, tlvStart, end, capped ? undefined : request);
   }
   if ((msg.flags & NLM_F_ACK_TLVS) === 0 && tlvStart < end) {
-    problems.push({ offset: tlvStart, message: `${end - tlvStart} bytes after the echoed request without NLM_F_ACK_TLVS` });
+    problems.push({
+      offset: tlvStart,
+      message: `${end - tlvStart} bytes after the echoed request without NLM_F_ACK_TLVS`,
+    });
   }
   return base;
 }
 
 /** Reads the ext-ack TLVs into `base`; offsets are resolved against `request` when its payload was echoed. */
 export function decodeExtAck(
-  ctx: MessageContext, attrCtx: AttrContext, base: DecodedError, start: number, end: number, request: DecodedMessage | undefined,
+  ctx: MessageContext,
+  attrCtx: AttrContext,
+  base: DecodedError,
+  start: number,
+  end: number,
+  request: DecodedMessage | undefined,
 ): DecodedError {
   const out: Mutable<DecodedError> = { ...base };
   const tlvs = decodeAttrs({ ...attrCtx, family: extAckWithEnums }, start, end, 'nlmsgerr-attrs', 0);
   let missNest: number | undefined;
   for (const t of tlvs) {
     switch (t.type) {
-      case NLMSGERR_ATTR_MSG: if (typeof t.value === 'string') out.message = t.value; break;
-      case NLMSGERR_ATTR_OFFS: if (typeof t.value === 'number') out.offset = t.value; break;
-      case NLMSGERR_ATTR_COOKIE: out.cookie = toHex(ctx.src.bytes, t.offset + 4, t.offset + t.length); break;
-      case NLMSGERR_ATTR_POLICY: if (t.attrs) out.policy = t.attrs; break;
-      case NLMSGERR_ATTR_MISS_TYPE: if (typeof t.value === 'number') out.missType = t.value; break;
-      case NLMSGERR_ATTR_MISS_NEST: if (typeof t.value === 'number') { out.missNest = t.value; missNest = t.value; } break;
-      default: break;
+      case NLMSGERR_ATTR_MSG:
+        if (typeof t.value === 'string') out.message = t.value;
+        break;
+      case NLMSGERR_ATTR_OFFS:
+        if (typeof t.value === 'number') out.offset = t.value;
+        break;
+      case NLMSGERR_ATTR_COOKIE:
+        out.cookie = toHex(ctx.src.bytes, t.offset + 4, t.offset + t.length);
+        break;
+      case NLMSGERR_ATTR_POLICY:
+        if (t.attrs) out.policy = t.attrs;
+        break;
+      case NLMSGERR_ATTR_MISS_TYPE:
+        if (typeof t.value === 'number') out.missType = t.value;
+        break;
+      case NLMSGERR_ATTR_MISS_NEST:
+        if (typeof t.value === 'number') {
+          out.missNest = t.value;
+          missNest = t.value;
+        }
+        break;
+      default:
+        break;
     }
   }
   if (request) {
@@ -111,7 +158,8 @@ function pathAt(ctx: MessageContext, request: DecodedMessage, offset: number): s
   const chain = attrChainAt(request.attrs, abs);
   if (chain.length > 0) return chain.map((a) => a.name).join('.');
   // Inside the fixed header: name the field.
-  const fam = ctx.protocol === NETLINK_GENERIC ? ctx.registry.genlById(request.type) : ctx.registry.classic(ctx.protocol);
+  const fam =
+    ctx.protocol === NETLINK_GENERIC ? ctx.registry.genlById(request.type) : ctx.registry.classic(ctx.protocol);
   const def = ctx.protocol === NETLINK_GENERIC ? undefined : fam?.messages.get(request.type);
   const header = def?.header === undefined ? undefined : fam?.structs.get(def.header);
   if (header) {
@@ -131,8 +179,14 @@ function attrChainAt(attrs: readonly DecodedAttr[], abs: number): DecodedAttr[] 
   return [];
 }
 
-function missingTypeName(ctx: MessageContext, request: DecodedMessage, missType: number, missNest: number | undefined): string | undefined {
-  const fam = ctx.protocol === NETLINK_GENERIC ? ctx.registry.genlById(request.type) : ctx.registry.classic(ctx.protocol);
+function missingTypeName(
+  ctx: MessageContext,
+  request: DecodedMessage,
+  missType: number,
+  missNest: number | undefined,
+): string | undefined {
+  const fam =
+    ctx.protocol === NETLINK_GENERIC ? ctx.registry.genlById(request.type) : ctx.registry.classic(ctx.protocol);
   if (!fam) return undefined;
   let setName: string | undefined;
   if (missNest !== undefined) {
@@ -141,9 +195,12 @@ function missingTypeName(ctx: MessageContext, request: DecodedMessage, missType:
     setName = nest === undefined ? undefined : ctx.nestSets.get(nest);
   } else {
     const cmd = request.header?.['cmd'];
-    const def = ctx.protocol === NETLINK_GENERIC
-      ? (typeof cmd === 'number' ? fam.messages.get(cmd) : undefined)
-      : fam.messages.get(request.type);
+    const def =
+      ctx.protocol === NETLINK_GENERIC
+        ? typeof cmd === 'number'
+          ? fam.messages.get(cmd)
+          : undefined
+        : fam.messages.get(request.type);
     setName = def?.attrSet;
   }
   return setName === undefined ? undefined : fam.attrSets.get(setName)?.byType.get(missType)?.name;

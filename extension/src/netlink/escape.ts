@@ -20,11 +20,16 @@ const CONTROLS_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
 function escapeOne(c: string): string {
   switch (c) {
-    case '\n': return '\\n';
-    case '\r': return '\\r';
-    case '\t': return '\\t';
-    case '\\': return '\\\\';
-    case '"': return '\\"';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    case '\\':
+      return '\\\\';
+    case '"':
+      return '\\"';
   }
   const code = c.codePointAt(0) as number;
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;

@@ -6,15 +6,35 @@ import type { MessageKind } from './types';
 export type FlagTable = MessageKind | 'ack';
 
 const COMMON: readonly (readonly [number, string])[] = [
-  [0x1, 'NLM_F_REQUEST'], [0x2, 'NLM_F_MULTI'], [0x4, 'NLM_F_ACK'], [0x8, 'NLM_F_ECHO'],
-  [0x10, 'NLM_F_DUMP_INTR'], [0x20, 'NLM_F_DUMP_FILTERED'],
+  [0x1, 'NLM_F_REQUEST'],
+  [0x2, 'NLM_F_MULTI'],
+  [0x4, 'NLM_F_ACK'],
+  [0x8, 'NLM_F_ECHO'],
+  [0x10, 'NLM_F_DUMP_INTR'],
+  [0x20, 'NLM_F_DUMP_FILTERED'],
 ];
 
 const BY_TABLE: Readonly<Record<FlagTable, readonly (readonly [number, string])[]>> = {
-  get: [[0x300, 'NLM_F_DUMP'], [0x100, 'NLM_F_ROOT'], [0x200, 'NLM_F_MATCH'], [0x400, 'NLM_F_ATOMIC']],
-  new: [[0x100, 'NLM_F_REPLACE'], [0x200, 'NLM_F_EXCL'], [0x400, 'NLM_F_CREATE'], [0x800, 'NLM_F_APPEND']],
-  del: [[0x100, 'NLM_F_NONREC'], [0x200, 'NLM_F_BULK']],
-  ack: [[0x100, 'NLM_F_CAPPED'], [0x200, 'NLM_F_ACK_TLVS']],
+  get: [
+    [0x300, 'NLM_F_DUMP'],
+    [0x100, 'NLM_F_ROOT'],
+    [0x200, 'NLM_F_MATCH'],
+    [0x400, 'NLM_F_ATOMIC'],
+  ],
+  new: [
+    [0x100, 'NLM_F_REPLACE'],
+    [0x200, 'NLM_F_EXCL'],
+    [0x400, 'NLM_F_CREATE'],
+    [0x800, 'NLM_F_APPEND'],
+  ],
+  del: [
+    [0x100, 'NLM_F_NONREC'],
+    [0x200, 'NLM_F_BULK'],
+  ],
+  ack: [
+    [0x100, 'NLM_F_CAPPED'],
+    [0x200, 'NLM_F_ACK_TLVS'],
+  ],
   other: [],
 };
 

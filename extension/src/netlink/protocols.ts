@@ -3,23 +3,33 @@
 import { NETLINK_GENERIC, NETLINK_NLREPLY, NETLINK_ROUTE, PROTOCOL_NAMES } from './constants';
 
 const ALIASES: Readonly<Record<string, number>> = {
-  route: NETLINK_ROUTE, rtnetlink: NETLINK_ROUTE, rtnl: NETLINK_ROUTE,
-  generic: NETLINK_GENERIC, genl: NETLINK_GENERIC, genetlink: NETLINK_GENERIC,
-  module: NETLINK_NLREPLY, nlreply: NETLINK_NLREPLY,
+  route: NETLINK_ROUTE,
+  rtnetlink: NETLINK_ROUTE,
+  rtnl: NETLINK_ROUTE,
+  generic: NETLINK_GENERIC,
+  genl: NETLINK_GENERIC,
+  genetlink: NETLINK_GENERIC,
+  module: NETLINK_NLREPLY,
+  nlreply: NETLINK_NLREPLY,
 };
 
 /** MAX_LINKS in the kernel: protocol numbers are 0..31. */
 const MAX_PROTOCOL = 31;
 
 export function parseProtocol(text: string): { protocol: number } | { error: string } {
-  const t = text.trim().toLowerCase().replace(/^netlink_/, '');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^netlink_/, '');
   if (/^\d+$/.test(t)) {
     const n = Number(t);
     return n <= MAX_PROTOCOL ? { protocol: n } : { error: `protocol ${n} is out of range (0-${MAX_PROTOCOL})` };
   }
   if (t in ALIASES) return { protocol: ALIASES[t]! };
   for (const [n, name] of PROTOCOL_NAMES) if (name === t) return { protocol: n };
-  return { error: `unknown protocol "${text}" (route, generic, module, a NETLINK_* name or a number 0-${MAX_PROTOCOL})` };
+  return {
+    error: `unknown protocol "${text}" (route, generic, module, a NETLINK_* name or a number 0-${MAX_PROTOCOL})`,
+  };
 }
 
 export function protocolName(protocol: number): string {

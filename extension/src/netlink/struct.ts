@@ -45,8 +45,12 @@ function planOf(def: StructDef): StructPlan {
   let plan = plans.get(def);
   if (!plan) {
     const fields = def.fields.map((f) => ({
-      def: f, size: fieldSize(f), scalar: isScalar(f.kind) ? f.kind : undefined, bigEndian: f.bigEndian === true,
-      named: f.enumName !== undefined || f.display !== undefined, nameKey: `${f.name}Name`,
+      def: f,
+      size: fieldSize(f),
+      scalar: isScalar(f.kind) ? f.kind : undefined,
+      bigEndian: f.bigEndian === true,
+      named: f.enumName !== undefined || f.display !== undefined,
+      nameKey: `${f.name}Name`,
     }));
     const template = Object.fromEntries(fields.filter((f) => f.def.kind !== 'pad').map((f) => [f.def.name, 0]));
     plan = { fields, template };
@@ -57,7 +61,12 @@ function planOf(def: StructDef): StructPlan {
 
 /** Decodes `def` at `offset` with `available` bytes; problems name the struct and the offset. */
 export function decodeStruct(
-  src: ByteSource, offset: number, available: number, def: StructDef, family: FamilyDef | undefined, problems: Problem[],
+  src: ByteSource,
+  offset: number,
+  available: number,
+  def: StructDef,
+  family: FamilyDef | undefined,
+  problems: Problem[],
 ): StructResult {
   const { fields: plan, template } = planOf(def);
   const fields: Record<string, AttrValue> = { ...template };
@@ -67,7 +76,10 @@ export function decodeStruct(
     const p = plan[i]!;
     const f = p.def;
     if (pos + p.size > end) {
-      problems.push({ offset: pos, message: `${def.name} ends after ${pos - offset} bytes, inside field ${f.name} (needs ${structSize(def)})` });
+      problems.push({
+        offset: pos,
+        message: `${def.name} ends after ${pos - offset} bytes, inside field ${f.name} (needs ${structSize(def)})`,
+      });
       // The fields the bytes did not reach are not there (not 0).
       for (let j = i; j < plan.length; j++) delete fields[plan[j]!.def.name];
       return { fields, size: end - offset };

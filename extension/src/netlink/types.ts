@@ -4,9 +4,16 @@
 /** How an attribute's payload is read. */
 export type AttrKind =
   | 'unspec' // no definition: shown as hex
-  | 'u8' | 'u16' | 'u32' | 'u64'
-  | 's8' | 's16' | 's32' | 's64'
-  | 'uint' | 'sint' // variable width (4 or 8 bytes), YNL "uint"/"sint"
+  | 'u8'
+  | 'u16'
+  | 'u32'
+  | 'u64'
+  | 's8'
+  | 's16'
+  | 's32'
+  | 's64'
+  | 'uint'
+  | 'sint' // variable width (4 or 8 bytes), YNL "uint"/"sint"
   | 'string' // NUL-terminated or not; trailing NULs dropped
   | 'binary'
   | 'flag' // zero-length presence flag

@@ -7,13 +7,29 @@ import type { AttrDisplay, AttrKind, AttrValue, EnumDef, FamilyDef, ScalarKind, 
 type StructFieldKind = StructFieldDef['kind'];
 
 const WIDTH: Readonly<Record<ScalarKind, number>> = {
-  u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8,
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  u64: 8,
+  s8: 1,
+  s16: 2,
+  s32: 4,
+  s64: 8,
 };
 
 export function isScalar(kind: string): kind is ScalarKind {
   switch (kind) {
-    case 'u8': case 'u16': case 'u32': case 'u64': case 's8': case 's16': case 's32': case 's64': return true;
-    default: return false;
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 'u64':
+    case 's8':
+    case 's16':
+    case 's32':
+    case 's64':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -27,24 +43,37 @@ export function readScalar(src: ByteSource, offset: number, kind: ScalarKind, bi
   const le = !bigEndian;
   const v = src.view;
   switch (kind) {
-    case 'u8': return v.getUint8(offset);
-    case 's8': return v.getInt8(offset);
-    case 'u16': return v.getUint16(offset, le);
-    case 's16': return v.getInt16(offset, le);
-    case 'u32': return v.getUint32(offset, le);
-    case 's32': return v.getInt32(offset, le);
+    case 'u8':
+      return v.getUint8(offset);
+    case 's8':
+      return v.getInt8(offset);
+    case 'u16':
+      return v.getUint16(offset, le);
+    case 's16':
+      return v.getInt16(offset, le);
+    case 'u32':
+      return v.getUint32(offset, le);
+    case 's32':
+      return v.getInt32(offset, le);
     case 'u64': {
       // Most counters fit in 53 bits: two u32 reads and one multiply are much cheaper than a BigInt.
       const hi = v.getUint32(le ? offset + 4 : offset, le);
       if (hi < 0x200000) return String(hi * 0x100000000 + v.getUint32(le ? offset : offset + 4, le));
       return v.getBigUint64(offset, le).toString();
     }
-    case 's64': return v.getBigInt64(offset, le).toString();
+    case 's64':
+      return v.getBigInt64(offset, le).toString();
   }
 }
 
 /** Width-dependent YNL uint/sint: 4 or 8 bytes on the wire (smaller ones are accepted too). */
-export function readVariableInt(src: ByteSource, offset: number, length: number, signed: boolean, bigEndian: boolean): number | string | undefined {
+export function readVariableInt(
+  src: ByteSource,
+  offset: number,
+  length: number,
+  signed: boolean,
+  bigEndian: boolean,
+): number | string | undefined {
   const kinds: Readonly<Record<number, ScalarKind>> = signed
     ? { 1: 's8', 2: 's16', 4: 's32', 8: 's64' }
     : { 1: 'u8', 2: 'u16', 4: 'u32', 8: 'u64' };
@@ -95,16 +124,26 @@ export function displayName(value: AttrValue, display: AttrDisplay | undefined):
 }
 
 /** Binary payload shown by its display hint: MAC, IPv4/IPv6 (by length for "ip"), UUID; else undefined. */
-export function formatBinary(src: ByteSource, start: number, end: number, display: AttrDisplay | undefined): string | undefined {
+export function formatBinary(
+  src: ByteSource,
+  start: number,
+  end: number,
+  display: AttrDisplay | undefined,
+): string | undefined {
   const len = end - start;
   const b = src.bytes;
   switch (display) {
-    case 'mac': return len > 0 ? formatMac(b, start, end) : undefined;
-    case 'ipv4': return len === 4 ? formatIpv4(b, start) : undefined;
-    case 'ipv6': return len === 16 ? formatIpv6(b, start) : undefined;
-    case 'ip': return len === 4 ? formatIpv4(b, start) : len === 16 ? formatIpv6(b, start) : undefined;
-    case 'uuid': return len === 16 ? formatUuid(b, start) : undefined;
-    default: return undefined;
+    case 'mac':
+      return len > 0 ? formatMac(b, start, end) : undefined;
+    case 'ipv4':
+      return len === 4 ? formatIpv4(b, start) : undefined;
+    case 'ipv6':
+      return len === 16 ? formatIpv6(b, start) : undefined;
+    case 'ip':
+      return len === 4 ? formatIpv4(b, start) : len === 16 ? formatIpv6(b, start) : undefined;
+    case 'uuid':
+      return len === 16 ? formatUuid(b, start) : undefined;
+    default:
+      return undefined;
   }
 }
-

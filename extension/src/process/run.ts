@@ -59,10 +59,22 @@ export function run(argv: readonly string[], opts: RunOptions): Promise<RunResul
   const [program, ...args] = argv;
   if (!program) return Promise.reject(new ProcessStartError('', 'the command is empty'));
   if (opts.signal?.aborted) {
-    return Promise.resolve({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: '', output: '', timedOut: false, aborted: true });
+    return Promise.resolve({
+      code: null,
+      signal: null,
+      stdout: Buffer.alloc(0),
+      stderr: '',
+      output: '',
+      timedOut: false,
+      aborted: true,
+    });
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const text = new StringDecoder('utf8');
@@ -110,7 +122,15 @@ export function run(argv: readonly string[], opts: RunOptions): Promise<RunResul
       const rest = text.end();
       if (opts.interleaved) output += rest;
       if (opts.onLine && partial + rest) opts.onLine(partial + rest);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), output, timedOut, aborted });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        output,
+        timedOut,
+        aborted,
+      });
     };
 
     child.stdout.on('data', (c: Buffer) => {
@@ -135,11 +155,14 @@ export function run(argv: readonly string[], opts: RunOptions): Promise<RunResul
     child.on('exit', (code, signal) => {
       gone();
       // A stopped program's output is moot: let the pipes go at once.
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        settle(code, signal);
-      }, timedOut || aborted ? 0 : EXIT_DRAIN_MS).unref();
+      setTimeout(
+        () => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          settle(code, signal);
+        },
+        timedOut || aborted ? 0 : EXIT_DRAIN_MS,
+      ).unref();
     });
   });
 }
@@ -166,6 +189,10 @@ export async function runChecked(argv: readonly string[], opts: RunOptions, toEr
   const command = argv.join(' ');
   if (r.aborted) throw toError({ message: `${command} was cancelled`, detail: r.stderr });
   if (r.timedOut) throw toError({ message: `${command} timed out after ${opts.timeoutMs} ms`, detail: r.stderr });
-  if (r.code !== 0) throw toError({ message: `${command} failed (${r.code ?? r.signal})`, detail: r.stderr || r.stdout.toString('utf8') });
+  if (r.code !== 0)
+    throw toError({
+      message: `${command} failed (${r.code ?? r.signal})`,
+      detail: r.stderr || r.stdout.toString('utf8'),
+    });
   return r;
 }

@@ -60,17 +60,17 @@ export interface KernelErrorJson {
  */
 export type SendResult =
   | {
-    readonly kind: 'replies';
-    /** Every reply message as lowercase hex, in the order received (all parts of a dump, acks, errors). */
-    readonly replies: readonly string[];
-    /** 'timeout': the answers were not complete in time; `replies` holds what came. */
-    readonly outcome: 'done' | 'timeout';
-    /** Set when the kernel answered with an error. */
-    readonly kernelError?: KernelErrorJson;
-    readonly elapsedMs: number;
-    /** Replies received but not kept (very long dumps). */
-    readonly droppedReplies?: number;
-  }
+      readonly kind: 'replies';
+      /** Every reply message as lowercase hex, in the order received (all parts of a dump, acks, errors). */
+      readonly replies: readonly string[];
+      /** 'timeout': the answers were not complete in time; `replies` holds what came. */
+      readonly outcome: 'done' | 'timeout';
+      /** Set when the kernel answered with an error. */
+      readonly kernelError?: KernelErrorJson;
+      readonly elapsedMs: number;
+      /** Replies received but not kept (very long dumps). */
+      readonly droppedReplies?: number;
+    }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface HistoryEntry {
@@ -100,7 +100,9 @@ export interface LoadRequest {
 // Webview -> host.
 
 /** The webview script started (first load, or reloaded after being hidden): the host answers with `init`. */
-export interface ReadyMessage { readonly type: 'ready' }
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
 
 export interface SendMessage {
   readonly type: 'send';
@@ -126,12 +128,17 @@ export interface CopyMessage {
   readonly what: string;
 }
 
-export interface ClearHistoryMessage { readonly type: 'clearHistory' }
+export interface ClearHistoryMessage {
+  readonly type: 'clearHistory';
+}
 
-export interface DeleteHistoryMessage { readonly type: 'deleteHistory'; readonly id: string }
+export interface DeleteHistoryMessage {
+  readonly type: 'deleteHistory';
+  readonly id: string;
+}
 
 export type WebviewToHost =
-  | ReadyMessage | SendMessage | ResolveFamilyMessage | CopyMessage | ClearHistoryMessage | DeleteHistoryMessage;
+  ReadyMessage | SendMessage | ResolveFamilyMessage | CopyMessage | ClearHistoryMessage | DeleteHistoryMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview.
@@ -146,13 +153,25 @@ export interface InitMessage {
   readonly load?: LoadRequest;
 }
 
-export interface CatalogMessage { readonly type: 'catalog'; readonly catalog: CatalogJson }
+export interface CatalogMessage {
+  readonly type: 'catalog';
+  readonly catalog: CatalogJson;
+}
 
-export interface HistoryMessage { readonly type: 'history'; readonly entries: readonly HistoryEntry[] }
+export interface HistoryMessage {
+  readonly type: 'history';
+  readonly entries: readonly HistoryEntry[];
+}
 
-export interface TargetMessage { readonly type: 'target'; readonly target: string | undefined }
+export interface TargetMessage {
+  readonly type: 'target';
+  readonly target: string | undefined;
+}
 
-export interface LoadMessage { readonly type: 'load'; readonly load: LoadRequest }
+export interface LoadMessage {
+  readonly type: 'load';
+  readonly load: LoadRequest;
+}
 
 export interface SendResultMessage {
   readonly type: 'sendResult';
@@ -167,7 +186,13 @@ export interface ResolveFamilyResultMessage {
 }
 
 export type HostToWebview =
-  | InitMessage | CatalogMessage | HistoryMessage | TargetMessage | LoadMessage | SendResultMessage | ResolveFamilyResultMessage;
+  | InitMessage
+  | CatalogMessage
+  | HistoryMessage
+  | TargetMessage
+  | LoadMessage
+  | SendResultMessage
+  | ResolveFamilyResultMessage;
 
 /** Default and limits of a send's timeout (the helper accepts 0-600000 ms). */
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -192,16 +217,23 @@ export function checkWebviewMessage(x: unknown): { message: WebviewToHost } | { 
     case 'deleteHistory':
       return str('id') ? { message: x as unknown as WebviewToHost } : { error: 'deleteHistory: id must be a string' };
     case 'copy':
-      return str('text') && str('what') ? { message: x as unknown as WebviewToHost } : { error: 'copy: text and what must be strings' };
+      return str('text') && str('what')
+        ? { message: x as unknown as WebviewToHost }
+        : { error: 'copy: text and what must be strings' };
     case 'resolveFamily':
-      return int('requestId') && str('name') ? { message: x as unknown as WebviewToHost } : { error: 'resolveFamily: requestId and name required' };
+      return int('requestId') && str('name')
+        ? { message: x as unknown as WebviewToHost }
+        : { error: 'resolveFamily: requestId and name required' };
     case 'send': {
       if (!int('requestId')) return { error: 'send: requestId must be an integer' };
       const protocol = x['protocol'];
-      if (!Number.isInteger(protocol) || (protocol as number) < 0 || (protocol as number) > 31) return { error: 'send: protocol must be 0-31' };
-      if (!str('hex') || !/^([0-9a-f]{2})+$/i.test(x['hex'] as string)) return { error: 'send: hex must be non-empty contiguous hex' };
+      if (!Number.isInteger(protocol) || (protocol as number) < 0 || (protocol as number) > 31)
+        return { error: 'send: protocol must be 0-31' };
+      if (!str('hex') || !/^([0-9a-f]{2})+$/i.test(x['hex'] as string))
+        return { error: 'send: hex must be non-empty contiguous hex' };
       const t = x['timeoutMs'];
-      if (!Number.isInteger(t) || (t as number) < 0 || (t as number) > MAX_TIMEOUT_MS) return { error: `send: timeoutMs must be 0-${MAX_TIMEOUT_MS}` };
+      if (!Number.isInteger(t) || (t as number) < 0 || (t as number) > MAX_TIMEOUT_MS)
+        return { error: `send: timeoutMs must be 0-${MAX_TIMEOUT_MS}` };
       if (!str('summary')) return { error: 'send: summary must be a string' };
       return { message: x as unknown as WebviewToHost };
     }

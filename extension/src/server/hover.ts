@@ -21,13 +21,21 @@ export interface HoverAnswer {
 const MIN_BYTES = 16;
 
 /** `protocol` is the default; a protocol named just before the run ("protocol=16", NETLINK_GENERIC) wins. */
-export function hoverAt(text: string, offset: number, defaultProtocol: number, registry: FamilyRegistry): HoverAnswer | undefined {
+export function hoverAt(
+  text: string,
+  offset: number,
+  defaultProtocol: number,
+  registry: FamilyRegistry,
+): HoverAnswer | undefined {
   const run = findHexRunAt(text, offset);
   if (!run || run.bytes.length < MIN_BYTES) return undefined;
   if (!plausible(run)) return undefined;
   const protocol = protocolHint(text, run.start) ?? defaultProtocol;
   const messages = decodeMessages(run.bytes, { protocol, registry, maxMessages: 10_000 });
-  const markdown = renderMarkdown(messages, `${protocolName(protocol)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`);
+  const markdown = renderMarkdown(
+    messages,
+    `${protocolName(protocol)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`,
+  );
   return { markdown, start: run.start, end: run.end };
 }
 
@@ -40,9 +48,7 @@ function plausible(run: HexRun): boolean {
 
 /** Per message start: [text offset of its first byte, a short label] for inlay hints. */
 export function messageStarts(run: HexRun, messages: readonly DecodedMessage[]): [number, string][] {
-  return messages
-    .filter((m) => m.offset < run.bytes.length)
-    .map((m) => [run.byteStart[m.offset]!, shortLabel(m)]);
+  return messages.filter((m) => m.offset < run.bytes.length).map((m) => [run.byteStart[m.offset]!, shortLabel(m)]);
 }
 
 /** Longest message type shown in an inlay hint: a name bound from a capture can be any length. */

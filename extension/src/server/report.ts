@@ -11,7 +11,13 @@ import type { DecodeResult } from '../protocol/languageServer';
 import { protocolHint } from './protocolHint';
 
 /** `override`: the protocol the command asked for, which beats hints in the text; else `protocol` is the default. */
-export function decodeReport(text: string, source: string, protocol: number, override: boolean, registry: FamilyRegistry): DecodeResult {
+export function decodeReport(
+  text: string,
+  source: string,
+  protocol: number,
+  override: boolean,
+  registry: FamilyRegistry,
+): DecodeResult {
   const runs = findHexRuns(text, 4);
   const blocks: string[] = [`# ${escapeText(source)} — decoded as ${protocolName(protocol)}`];
   let count = 0;
@@ -20,7 +26,9 @@ export function decodeReport(text: string, source: string, protocol: number, ove
     const messages = decodeMessages(run.bytes, { protocol: hinted ?? protocol, registry });
     count += messages.length;
     const as = hinted !== undefined ? `, as ${protocolName(hinted)} said before it` : '';
-    blocks.push(`\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`);
+    blocks.push(
+      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`,
+    );
   });
   if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');
   return { report: blocks.join('\n'), messages: count, runs: runs.length };

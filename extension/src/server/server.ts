@@ -1,7 +1,13 @@
 // The language server: hovers over hex anywhere, inlay hints where messages start, and decode requests for
 // the "decode selection / file" commands. Imports the codec only (no vscode, no target code).
 import {
-  createConnection, InlayHint, InlayHintKind, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  createConnection,
+  InlayHint,
+  InlayHintKind,
+  MarkupKind,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FamilyRegistry } from '../netlink/index';
@@ -73,7 +79,9 @@ connection.onHover((params) => {
     };
   } catch (e) {
     // A decoder bug must not kill hovers for the session: log it with the position.
-    connection.console.error(`hover at ${params.textDocument.uri}:${params.position.line + 1}: ${String((e as Error).stack ?? e)}`);
+    connection.console.error(
+      `hover at ${params.textDocument.uri}:${params.position.line + 1}: ${String((e as Error).stack ?? e)}`,
+    );
     return null;
   }
 });
@@ -91,22 +99,40 @@ connection.languages.inlayHint.on((params) => {
   const reg = currentRegistry();
   const protocol = protocolOf();
   for (const run of findHexRuns(text, 16)) {
-    const messages = decodeMessages(run.bytes, { protocol: protocolHint(text, run.start) ?? protocol, registry: reg, maxMessages: 256 });
+    const messages = decodeMessages(run.bytes, {
+      protocol: protocolHint(text, run.start) ?? protocol,
+      registry: reg,
+      maxMessages: 256,
+    });
     if (messages.length === 0 || messages[0]!.length < 16) continue;
     const seenLines = new Set<number>();
     for (const [offset, label] of messageStarts(run, messages)) {
       const line = doc.positionAt(start + offset).line;
       if (seenLines.has(line)) continue;
       seenLines.add(line);
-      const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
-      hints.push({ position: { line, character: lineText.length }, label: label, kind: InlayHintKind.Type, paddingLeft: true });
+      const lineText = doc
+        .getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } })
+        .replace(/\r?\n$/, '');
+      hints.push({
+        position: { line, character: lineText.length },
+        label: label,
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+      });
     }
   }
   return hints;
 });
 
 connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult =>
-  decodeReport(params.text, params.source, protocolOf(params.protocol), params.protocol !== undefined, currentRegistry()));
+  decodeReport(
+    params.text,
+    params.source,
+    protocolOf(params.protocol),
+    params.protocol !== undefined,
+    currentRegistry(),
+  ),
+);
 
 documents.listen(connection);
 connection.listen();

@@ -30,7 +30,8 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
     const entries = Object.entries(v as Record<string, unknown>);
     return entries.every(([, id]) => Number.isInteger(id) && (id as number) >= 16 && (id as number) <= 0xffff)
-      ? (v as Record<string, number>) : undefined;
+      ? (v as Record<string, number>)
+      : undefined;
   });
   return {
     settings: {
@@ -38,7 +39,9 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
       specFolders: pick('specFolders', 'netlink.decoder.specFolders', stringArray),
       genlFamilyIds,
       hoverLanguages: pick('hoverLanguages', 'netlink.hover.languages', stringArray),
-      inlayHintsEnabled: pick('inlayHintsEnabled', 'netlink.inlayHints.enabled', (v) => (typeof v === 'boolean' ? v : undefined)),
+      inlayHintsEnabled: pick('inlayHintsEnabled', 'netlink.inlayHints.enabled', (v) =>
+        typeof v === 'boolean' ? v : undefined,
+      ),
       inlayHintLanguages: pick('inlayHintLanguages', 'netlink.inlayHints.languages', stringArray),
       workspaceFolders: pick('workspaceFolders', 'workspace folders', stringArray),
       workspaceTrusted: pick('workspaceTrusted', 'workspace trust', (v) => (typeof v === 'boolean' ? v : undefined)),

@@ -12,7 +12,11 @@ export class HostRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly distDir: string, private readonly log: vscode.LogOutputChannel, private readonly config: Config) {
+  constructor(
+    private readonly distDir: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
+  ) {
     // The decoder group holds the workspace's folders and whether it is trusted: its specs load once it is.
     this.subscription = config.onDidChange((e) => e.affects('decoder') && this.invalidate());
   }

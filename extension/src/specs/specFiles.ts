@@ -26,7 +26,10 @@ const SPEC_TIMEOUT_MS = 5000;
 const LOAD_TIMEOUT_MS = 20_000;
 
 /** Loads every `*.yaml` of each folder (not recursive) and the single files given (named by the user: followed anywhere). */
-export function loadSpecFiles(folders: readonly (string | SpecFolder)[], files: readonly string[] = []): SpecLoadReport {
+export function loadSpecFiles(
+  folders: readonly (string | SpecFolder)[],
+  files: readonly string[] = [],
+): SpecLoadReport {
   const families: FamilyDef[] = [];
   const problems: string[] = [];
   const paths: SpecFolder[] = files.map((path) => ({ path }));
@@ -47,7 +50,11 @@ export function loadSpecFiles(folders: readonly (string | SpecFolder)[], files: 
       problems.push(`${path}: not read: loading the specs took longer than ${LOAD_TIMEOUT_MS / 1000} s`);
       continue;
     }
-    const read = readBoundedText(path, { maxBytes: MAX_SPEC_BYTES, timeoutMs: Math.min(SPEC_TIMEOUT_MS, left), within });
+    const read = readBoundedText(path, {
+      maxBytes: MAX_SPEC_BYTES,
+      timeoutMs: Math.min(SPEC_TIMEOUT_MS, left),
+      within,
+    });
     if ('error' in read) {
       problems.push(`${path}: ${read.error}${read.error.startsWith('larger than') ? ', not a family spec' : ''}`);
       continue;
@@ -80,14 +87,22 @@ export interface RegistrySources {
 }
 
 /** Families from the spec folders, a kernel tree's specs in a trusted workspace, and the bundled module spec. */
-export function registryFor(sources: RegistrySources, distDir: string): { registry: FamilyRegistry; problems: string[]; specCount: number } {
+export function registryFor(
+  sources: RegistrySources,
+  distDir: string,
+): { registry: FamilyRegistry; problems: string[]; specCount: number } {
   const kernelSpecDirs = sources.workspaceFolders
     .map((f) => ({ path: join(f, 'Documentation', 'netlink', 'specs'), within: [f] }))
     .filter((d) => existsSync(d.path));
   // An untrusted workspace's files are not read at all: a spec there could be a FIFO, a link to a device or to a
   // file of the user's; they are loaded when the client says the workspace became trusted.
-  const untrustedNote = sources.workspaceTrusted ? [] : kernelSpecDirs.map((d) => `${d.path}: not loaded until the workspace is trusted`);
-  const report = loadSpecFiles([...sources.specFolders, ...(sources.workspaceTrusted ? kernelSpecDirs : [])], bundledSpecFiles(distDir));
+  const untrustedNote = sources.workspaceTrusted
+    ? []
+    : kernelSpecDirs.map((d) => `${d.path}: not loaded until the workspace is trusted`);
+  const report = loadSpecFiles(
+    [...sources.specFolders, ...(sources.workspaceTrusted ? kernelSpecDirs : [])],
+    bundledSpecFiles(distDir),
+  );
   const registry = createRegistry(report.families);
   for (const [name, id] of Object.entries(sources.genlFamilyIds)) registry.bindGenlId(id, name);
   return { registry, problems: [...untrustedNote, ...report.problems], specCount: report.families.length };

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { TargetError } from './errors';
 import { SHA256_HEX } from './fileCheck';
 import {
-  acceptRemoteFolder, ensureRemotePrivateFolder, FOLDER_REPORT_SH, keyValues, parseFolderReport, type FolderReport, type RemoteExec,
+  acceptRemoteFolder,
+  ensureRemotePrivateFolder,
+  FOLDER_REPORT_SH,
+  keyValues,
+  parseFolderReport,
+  type FolderReport,
+  type RemoteExec,
 } from './privateFolder';
 import type { SshConnection } from './ssh';
 import type { HelperBuild } from './validate';
@@ -44,8 +50,10 @@ export interface DeployedHelper {
 
 /** `uname -m` → the dist/native/ folder of the static build that runs there. */
 const ARCH_DIRS: Record<string, string> = {
-  x86_64: 'x86_64', amd64: 'x86_64',
-  aarch64: 'aarch64', arm64: 'aarch64',
+  x86_64: 'x86_64',
+  amd64: 'x86_64',
+  aarch64: 'aarch64',
+  arm64: 'aarch64',
 };
 const SHIPPED_ARCHES = ['x86_64', 'aarch64'];
 /** The same characters validate.ts allows in a configured remote folder: make and its recipes need them. */
@@ -60,9 +68,18 @@ interface SourceFile {
 export function helperSources(nativeDir: string): SourceFile[] {
   const src = path.join(nativeDir, 'src');
   if (!existsSync(path.join(nativeDir, 'Makefile')) || !existsSync(src)) {
-    throw new TargetError('deploy', `the helper's sources are missing: ${nativeDir}/Makefile and ${src}/ (a broken installation?)`);
+    throw new TargetError(
+      'deploy',
+      `the helper's sources are missing: ${nativeDir}/Makefile and ${src}/ (a broken installation?)`,
+    );
   }
-  const files = ['Makefile', ...readdirSync(src).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => `src/${f}`)];
+  const files = [
+    'Makefile',
+    ...readdirSync(src)
+      .filter((f) => /\.[ch]$/.test(f))
+      .sort()
+      .map((f) => `src/${f}`),
+  ];
   return files.map((rel) => ({ rel, bytes: readFileSync(path.join(nativeDir, rel)) }));
 }
 
@@ -85,7 +102,11 @@ function staticBinary(staticDir: string, arch: string): StaticHelper | undefined
   const file = path.join(staticDir, arch, 'nlhelper');
   if (!existsSync(file)) return undefined;
   const bytes = readFileSync(file);
-  return { file, folder: `nlhelper-static-${arch}-${contentHash([{ rel: arch, bytes }])}`, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return {
+    file,
+    folder: `nlhelper-static-${arch}-${contentHash([{ rel: arch, bytes }])}`,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
 }
 
 // One round trip: the resolved work folder and who owns it, the architecture, compiler, make and sha256sum, and the
@@ -121,11 +142,20 @@ function parseProbe(out: string): Probe {
   const v = keyValues(out);
   const work = v.get('work');
   const arch = v.get('arch');
-  if (!work || !arch) throw new TargetError('deploy', `the target's probe gave no work folder or architecture: ${JSON.stringify(out.slice(0, 200))}`);
+  if (!work || !arch)
+    throw new TargetError(
+      'deploy',
+      `the target's probe gave no work folder or architecture: ${JSON.stringify(out.slice(0, 200))}`,
+    );
   const opt = (k: string): Record<string, string> => (v.get(k) ? { [k]: v.get(k) as string } : {});
   const [dir, binary, sha256] = [v.get('readydir'), v.get('ready'), v.get('readysha')];
   return {
-    work, arch, folder: parseFolderReport(v, work), ...opt('cc'), ...opt('make'), sha256sum: v.get('sha256sum') === 'yes',
+    work,
+    arch,
+    folder: parseFolderReport(v, work),
+    ...opt('cc'),
+    ...opt('make'),
+    sha256sum: v.get('sha256sum') === 'yes',
     ...(dir && binary && sha256 ? { ready: { dir, binary, sha256 } } : {}),
   };
 }
@@ -139,9 +169,11 @@ const WORK_REMEDY = 'on the target, or set netlink.targets[].workFolder to a fol
 
 async function inBatches<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
 export async function deployHelper(conn: SshConnection, opts: DeployOptions): Promise<DeployedHelper> {
@@ -154,12 +186,25 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
   const candidates = [...(opts.helperBuild === 'static' ? [] : [sourceFolder]), ...statics.map((s) => s.folder)];
   const exec: RemoteExec = (argv, o) => conn.exec(argv, o);
 
-  const probe = parseProbe(await conn.run(['sh', '-c', PROBE_SCRIPT, 'sh', opts.workFolder, ...candidates], { timeoutMs: 30_000, ...sig }));
+  const probe = parseProbe(
+    await conn.run(['sh', '-c', PROBE_SCRIPT, 'sh', opts.workFolder, ...candidates], { timeoutMs: 30_000, ...sig }),
+  );
   // Nothing in a folder that is not ours alone is used, not even a helper found ready there.
-  if (probe.folder.facts) await acceptRemoteFolder(exec, probe.folder, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
+  if (probe.folder.facts)
+    await acceptRemoteFolder(
+      exec,
+      probe.folder,
+      probe.work,
+      `target "${conn.name}": the work folder`,
+      WORK_REMEDY,
+      opts.signal,
+    );
   if (!probe.sha256sum) {
-    throw new TargetError('deploy', `target "${conn.name}" has no sha256sum (coreutils or busybox): the helper runs as root only after its ` +
-      'content hash is checked there. Install coreutils (or a busybox with sha256sum).');
+    throw new TargetError(
+      'deploy',
+      `target "${conn.name}" has no sha256sum (coreutils or busybox): the helper runs as root only after its ` +
+        'content hash is checked there. Install coreutils (or a busybox with sha256sum).',
+    );
   }
   const ready = probe.ready;
   if (ready && ready.binary === binaryIn(probe.work, ready.dir) && SHA256_HEX.test(ready.sha256)) {
@@ -171,9 +216,19 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
     }
   }
   if (!MAKE_SAFE.test(probe.work)) {
-    throw new TargetError('config', `target "${conn.name}": the work folder resolves to ${JSON.stringify(probe.work)}, which make cannot build in (blanks or shell characters); set netlink.targets[].workFolder to a plain absolute path`);
+    throw new TargetError(
+      'config',
+      `target "${conn.name}": the work folder resolves to ${JSON.stringify(probe.work)}, which make cannot build in (blanks or shell characters); set netlink.targets[].workFolder to a plain absolute path`,
+    );
   }
-  if (!probe.folder.facts) await ensureRemotePrivateFolder(exec, probe.work, `target "${conn.name}": the work folder`, WORK_REMEDY, opts.signal);
+  if (!probe.folder.facts)
+    await ensureRemotePrivateFolder(
+      exec,
+      probe.work,
+      `target "${conn.name}": the work folder`,
+      WORK_REMEDY,
+      opts.signal,
+    );
 
   let note: string | undefined;
   if (opts.helperBuild === 'static') note = 'helperBuild is "static"';
@@ -193,13 +248,19 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
 
   const archDir = ARCH_DIRS[probe.arch];
   if (!archDir) {
-    throw new TargetError('deploy', `target "${conn.name}": ${note}, and there is no prebuilt helper for its architecture ${probe.arch} ` +
-      `(shipped: ${SHIPPED_ARCHES.join(', ')}). Install cc, make and the kernel's uapi headers there (Debian: gcc make libc6-dev linux-libc-dev).`);
+    throw new TargetError(
+      'deploy',
+      `target "${conn.name}": ${note}, and there is no prebuilt helper for its architecture ${probe.arch} ` +
+        `(shipped: ${SHIPPED_ARCHES.join(', ')}). Install cc, make and the kernel's uapi headers there (Debian: gcc make libc6-dev linux-libc-dev).`,
+    );
   }
   const built = statics.find((s) => s.folder.startsWith(`nlhelper-static-${archDir}-`));
   if (!built) {
-    throw new TargetError('deploy', `target "${conn.name}": ${note}, and the static helper ${path.join(opts.staticDir, archDir, 'nlhelper')} ` +
-      'is not in this installation (build it with `npm run build:native`).');
+    throw new TargetError(
+      'deploy',
+      `target "${conn.name}": ${note}, and the static helper ${path.join(opts.staticDir, archDir, 'nlhelper')} ` +
+        'is not in this installation (build it with `npm run build:native`).',
+    );
   }
   const dir = `${probe.work}/${built.folder}`;
   const binary = binaryIn(probe.work, built.folder);
@@ -212,22 +273,38 @@ export async function deployHelper(conn: SshConnection, opts: DeployOptions): Pr
 
 // Fixed script: the built binary's hash, measured there right after make, goes into the marker (written last,
 // atomically) and back to us. $1 the binary, $2 the marker.
-const MARK_BUILT = 'h=$(sha256sum < "$1") && h=${h%% *} && printf \'%s\\n%s\\n\' "$1" "$h" > "$2.part" && mv -f "$2.part" "$2" && printf \'%s\\n\' "$h"';
+const MARK_BUILT =
+  'h=$(sha256sum < "$1") && h=${h%% *} && printf \'%s\\n%s\\n\' "$1" "$h" > "$2.part" && mv -f "$2.part" "$2" && printf \'%s\\n\' "$h"';
 
 async function compileOnTarget(
-  conn: SshConnection, dir: string, sources: readonly SourceFile[], cc: string,
-  run: { timeoutMs: number; signal?: AbortSignal }, log: (line: string) => void,
+  conn: SshConnection,
+  dir: string,
+  sources: readonly SourceFile[],
+  cc: string,
+  run: { timeoutMs: number; signal?: AbortSignal },
+  log: (line: string) => void,
 ): Promise<{ binary: string; sha256: string }> {
   log(`[${conn.name}] uploading the helper's sources to ${dir} and building with ${cc}`);
-  await conn.run(['mkdir', '-m', '700', '-p', '--', `${dir}/src`], { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) });
-  await inBatches(sources, UPLOAD_CONCURRENCY, (f) => conn.upload(f.bytes, `${dir}/${f.rel}`, { timeoutMs: 60_000, ...(run.signal ? { signal: run.signal } : {}) }));
+  await conn.run(['mkdir', '-m', '700', '-p', '--', `${dir}/src`], {
+    timeoutMs: 30_000,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  await inBatches(sources, UPLOAD_CONCURRENCY, (f) =>
+    conn.upload(f.bytes, `${dir}/${f.rel}`, { timeoutMs: 60_000, ...(run.signal ? { signal: run.signal } : {}) }),
+  );
   const r = await conn.exec(['make', '-C', dir, '-s', '-j4', `CC=${cc}`], run);
   if (r.code !== 0) {
     const tail = r.stderr.trim().split('\n').slice(-5).join('\n');
     throw new TargetError('deploy', `make failed (exit ${r.code}): ${tail}`, `${r.stdout}\n${r.stderr}`);
   }
   const binary = `${dir}/build/nlhelper`;
-  const sha256 = (await conn.run(['sh', '-c', MARK_BUILT, 'sh', binary, `${dir}/.ready`], { timeoutMs: 30_000, ...(run.signal ? { signal: run.signal } : {}) })).trim();
-  if (!SHA256_HEX.test(sha256)) throw new TargetError('deploy', `sha256sum of ${binary} gave ${JSON.stringify(sha256.slice(0, 100))}`);
+  const sha256 = (
+    await conn.run(['sh', '-c', MARK_BUILT, 'sh', binary, `${dir}/.ready`], {
+      timeoutMs: 30_000,
+      ...(run.signal ? { signal: run.signal } : {}),
+    })
+  ).trim();
+  if (!SHA256_HEX.test(sha256))
+    throw new TargetError('deploy', `sha256sum of ${binary} gave ${JSON.stringify(sha256.slice(0, 100))}`);
   return { binary, sha256 };
 }

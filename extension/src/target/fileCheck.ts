@@ -33,20 +33,36 @@ export function checkedArgv(check: FileCheck, argv: readonly string[]): string[]
 }
 
 /** The TargetError for a command the check refused (exit 97 and its marked line), else undefined. */
-export function fileCheckRefusal(code: number | null, stderr: string, check: FileCheck, target: string, asRoot: boolean): TargetError | undefined {
+export function fileCheckRefusal(
+  code: number | null,
+  stderr: string,
+  check: FileCheck,
+  target: string,
+  asRoot: boolean,
+): TargetError | undefined {
   if (code !== EXIT) return undefined;
   const said = new RegExp(`(?:^|\\n)${MARK} ([^\\n]*)\\n?$`).exec(stderr)?.[1];
   if (said === undefined) return undefined;
   const nothing = asRoot ? 'nothing ran as root' : 'nothing ran';
   if (said === 'no-sha256sum') {
-    return new TargetError('changed-file', `target "${target}" has no sha256sum (coreutils or busybox), which checks ${check.file} before use, so ${nothing}: install it there`, stderr);
+    return new TargetError(
+      'changed-file',
+      `target "${target}" has no sha256sum (coreutils or busybox), which checks ${check.file} before use, so ${nothing}: install it there`,
+      stderr,
+    );
   }
   if (said === 'unreadable') {
-    return new TargetError('changed-file', `target "${target}": ${check.file} is gone or unreadable, so ${nothing}: build or deploy it again`, stderr);
+    return new TargetError(
+      'changed-file',
+      `target "${target}": ${check.file} is gone or unreadable, so ${nothing}: build or deploy it again`,
+      stderr,
+    );
   }
   const got = said.replace(/^sha256 /, '');
-  return new TargetError('changed-file',
+  return new TargetError(
+    'changed-file',
     `target "${target}": ${check.file} is not the file that was put there (sha256 ${got.slice(0, 16)}…, expected ${check.sha256.slice(0, 16)}…): ` +
-    `something changed it after the upload, so ${nothing}. Find out what changed it, then remove it; the next build or deployment puts it back.`,
-    stderr);
+      `something changed it after the upload, so ${nothing}. Find out what changed it, then remove it; the next build or deployment puts it back.`,
+    stderr,
+  );
 }

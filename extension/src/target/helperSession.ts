@@ -5,7 +5,13 @@
 // The session is the Exchanger (exchange/exchanger.ts) over this protocol: an xchg the kernel answered with an
 // error resolves with that error as data; its failures are TransportErrors.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { TransportError, type ExchangeOptions, type ExchangeResult, type Exchanger, type TransportErrorKind } from '../exchange/exchanger';
+import {
+  TransportError,
+  type ExchangeOptions,
+  type ExchangeResult,
+  type Exchanger,
+  type TransportErrorKind,
+} from '../exchange/exchanger';
 import { kernelErrorIn } from '../exchange/kernelError';
 import { TargetError, type TargetErrorKind } from './errors';
 
@@ -89,7 +95,8 @@ const TRANSPORT_KIND: Partial<Record<TargetErrorKind, TransportErrorKind>> = {
  */
 export function asTransportError(e: unknown): TransportError {
   if (e instanceof TransportError) return e;
-  if (e instanceof TargetError) return new TransportError(TRANSPORT_KIND[e.kind] ?? 'unavailable', e.message, e.detail ?? '', { cause: e });
+  if (e instanceof TargetError)
+    return new TransportError(TRANSPORT_KIND[e.kind] ?? 'unavailable', e.message, e.detail ?? '', { cause: e });
   return new TransportError('unavailable', e instanceof Error ? e.message : String(e), '', { cause: e });
 }
 
@@ -162,7 +169,10 @@ export class HelperSession implements Exchanger {
   private readonly subscriptions = new Map<number, Set<number>>();
   private readonly options = new Map<string, { protocol: number; name: SocketOption; on: boolean }>();
 
-  constructor(private readonly launcher: HelperLauncher, private readonly opts: HelperSessionOptions = {}) {}
+  constructor(
+    private readonly launcher: HelperLauncher,
+    private readonly opts: HelperSessionOptions = {},
+  ) {}
 
   /** True while a helper process is up. */
   get connected(): boolean {
@@ -257,11 +267,21 @@ export class HelperSession implements Exchanger {
   }
 
   /** The helper times `count` exchanges itself: the rate without any transport in between. */
-  async bench(protocol: number, count: number, timeoutMs: number, bytes: Uint8Array, overallTimeoutMs = 120_000): Promise<BenchResult> {
+  async bench(
+    protocol: number,
+    count: number,
+    timeoutMs: number,
+    bytes: Uint8Array,
+    overallTimeoutMs = 120_000,
+  ): Promise<BenchResult> {
     checkProtocol(protocol);
     checkTimeout(timeoutMs);
-    if (!Number.isInteger(count) || count < 1 || count > 100_000_000) throw new RangeError(`bench count ${count} is not 1-100000000`);
-    const r = await this.request(`bench ${protocol} ${count} ${timeoutMs} ${Buffer.from(bytes).toString('hex')}`, overallTimeoutMs);
+    if (!Number.isInteger(count) || count < 1 || count > 100_000_000)
+      throw new RangeError(`bench count ${count} is not 1-100000000`);
+    const r = await this.request(
+      `bench ${protocol} ${count} ${timeoutMs} ${Buffer.from(bytes).toString('hex')}`,
+      overallTimeoutMs,
+    );
     return JSON.parse(r.data ?? 'null') as BenchResult;
   }
 
@@ -300,9 +320,17 @@ export class HelperSession implements Exchanger {
     return Math.max(1, this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
-  private request(command: string, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, signal?: AbortSignal, xchg = false): Promise<RawResult> {
+  private request(
+    command: string,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    signal?: AbortSignal,
+    xchg = false,
+  ): Promise<RawResult> {
     const started = Date.now();
-    if (signal?.aborted) return Promise.reject(failure(xchg, new TargetError('aborted', `${verbOf(command)} on ${this.launcher.description} was cancelled`)));
+    if (signal?.aborted)
+      return Promise.reject(
+        failure(xchg, new TargetError('aborted', `${verbOf(command)} on ${this.launcher.description} was cancelled`)),
+      );
     const r = this.running;
     if (r && r.helloSeen && !r.gone && !this.disposed) return this.send(r, command, timeoutMs, signal, xchg, started);
     return this.ensureRunning().then(
@@ -311,13 +339,30 @@ export class HelperSession implements Exchanger {
     );
   }
 
-  private send(r: Running, command: string, timeoutMs: number, signal?: AbortSignal, xchg = false, started = Date.now()): Promise<RawResult> {
+  private send(
+    r: Running,
+    command: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    xchg = false,
+    started = Date.now(),
+  ): Promise<RawResult> {
     if (r.gone) return Promise.reject(failure(xchg, r.gone));
     const id = `r${this.nextId++}`;
     const verb = verbOf(command);
     return new Promise<RawResult>((resolve, reject) => {
       const p: Pending = {
-        id, command: verb, line: `${id} ${command}\n`, timeoutMs, xchg, started, replies: [], written: false, deadline: 0, resolve, reject,
+        id,
+        command: verb,
+        line: `${id} ${command}\n`,
+        timeoutMs,
+        xchg,
+        started,
+        replies: [],
+        written: false,
+        deadline: 0,
+        resolve,
+        reject,
       };
       if (signal) {
         const onAbort = (): void => this.abandon(r, p);
@@ -377,7 +422,13 @@ export class HelperSession implements Exchanger {
       for (const p of r.pending.values()) {
         if (!p.written) break;
         if (now > p.deadline) {
-          this.kill(r, new TargetError('timeout', `the helper on ${this.launcher.description} did not answer "${p.command}" within ${p.timeoutMs} ms; its session was restarted`));
+          this.kill(
+            r,
+            new TargetError(
+              'timeout',
+              `the helper on ${this.launcher.description} did not answer "${p.command}" within ${p.timeoutMs} ms; its session was restarted`,
+            ),
+          );
           return;
         }
       }
@@ -392,13 +443,17 @@ export class HelperSession implements Exchanger {
   private abandon(r: Running, p: Pending): void {
     if (!r.pending.has(p.id)) return;
     r.pending.delete(p.id);
-    if (p.written) r.abandoned.add(p.id); // its lines still come; inFlight drops at its final line
+    if (p.written)
+      r.abandoned.add(p.id); // its lines still come; inFlight drops at its final line
     else r.queue.splice(r.queue.indexOf(p), 1);
     p.reject(failure(p.xchg, new TargetError('aborted', `${p.command} on ${this.launcher.description} was cancelled`)));
   }
 
   private ensureRunning(): Promise<Running> {
-    if (this.disposed) return Promise.reject(new TargetError('helper-gone', `the helper session of ${this.launcher.description} is closed`));
+    if (this.disposed)
+      return Promise.reject(
+        new TargetError('helper-gone', `the helper session of ${this.launcher.description} is closed`),
+      );
     if (this.running && !this.running.gone && this.running.helloSeen) return Promise.resolve(this.running);
     this.starting ??= this.launch().finally(() => {
       this.starting = undefined;
@@ -415,7 +470,14 @@ export class HelperSession implements Exchanger {
     const helloMs = this.opts.helloTimeoutMs ?? 30_000;
     const hello = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.kill(r, new TargetError('helper', `the helper on ${this.launcher.description} did not start within ${helloMs} ms`, r.stderr));
+        this.kill(
+          r,
+          new TargetError(
+            'helper',
+            `the helper on ${this.launcher.description} did not start within ${helloMs} ms`,
+            r.stderr,
+          ),
+        );
       }, helloMs);
       r.hello = { resolve, reject, timer };
     });
@@ -428,13 +490,17 @@ export class HelperSession implements Exchanger {
     // pipes stay open after it exited (a grandchild holding them) is given up on shortly after 'exit'.
     child.on('close', (code) => this.ended(r, code));
     child.on('exit', (code) => setTimeout(() => this.ended(r, code), EXIT_DRAIN_MS).unref());
-    child.on('error', (e) => this.kill(r, new TargetError('helper', `could not start ssh for ${this.launcher.description}: ${e.message}`)));
+    child.on('error', (e) =>
+      this.kill(r, new TargetError('helper', `could not start ssh for ${this.launcher.description}: ${e.message}`)),
+    );
     await hello;
     if (restart) {
       this.opts.log?.(`helper on ${this.launcher.description} restarted`);
-      for (const o of this.options.values()) await this.send(r, `option ${o.protocol} ${o.name} ${o.on ? 1 : 0}`, DEFAULT_REQUEST_TIMEOUT_MS);
+      for (const o of this.options.values())
+        await this.send(r, `option ${o.protocol} ${o.name} ${o.on ? 1 : 0}`, DEFAULT_REQUEST_TIMEOUT_MS);
       for (const [protocol, groups] of this.subscriptions) {
-        if (groups.size > 0) await this.send(r, `subscribe ${protocol} ${[...groups].join(',')}`, DEFAULT_REQUEST_TIMEOUT_MS);
+        if (groups.size > 0)
+          await this.send(r, `subscribe ${protocol} ${[...groups].join(',')}`, DEFAULT_REQUEST_TIMEOUT_MS);
       }
     }
     return r;
@@ -481,15 +547,28 @@ export class HelperSession implements Exchanger {
     if (!m) {
       r.junk.push(line);
       if (r.junk.length > MAX_JUNK_BEFORE_HELLO) {
-        this.kill(r, new TargetError('helper', `${this.launcher.description} printed no "nlhelper N ready" line; first lines: ${r.junk.slice(0, 3).join(' | ')}`));
+        this.kill(
+          r,
+          new TargetError(
+            'helper',
+            `${this.launcher.description} printed no "nlhelper N ready" line; first lines: ${r.junk.slice(0, 3).join(' | ')}`,
+          ),
+        );
       }
       return;
     }
     if (Number(m[1]) !== PROTOCOL_VERSION) {
-      this.kill(r, new TargetError('helper', `the helper on ${this.launcher.description} speaks protocol ${m[1]}, this extension ${PROTOCOL_VERSION}: redeploy it`));
+      this.kill(
+        r,
+        new TargetError(
+          'helper',
+          `the helper on ${this.launcher.description} speaks protocol ${m[1]}, this extension ${PROTOCOL_VERSION}: redeploy it`,
+        ),
+      );
       return;
     }
-    if (r.junk.length > 0) this.opts.log?.(`${this.launcher.description}: ignored before the helper's hello: ${r.junk.join(' | ')}`);
+    if (r.junk.length > 0)
+      this.opts.log?.(`${this.launcher.description}: ignored before the helper's hello: ${r.junk.join(' | ')}`);
     r.helloSeen = true;
     const h = r.hello;
     r.hello = undefined;
@@ -536,14 +615,18 @@ export class HelperSession implements Exchanger {
     r.inFlight--;
     if (kind !== 'error') {
       const outcome = kind === 'timeout' ? 'timeout' : 'done';
-      p.resolve(p.data === undefined
-        ? { replies: p.replies, outcome, elapsedMs: Date.now() - p.started }
-        : { replies: p.replies, outcome, elapsedMs: Date.now() - p.started, data: p.data });
+      p.resolve(
+        p.data === undefined
+          ? { replies: p.replies, outcome, elapsedMs: Date.now() - p.started }
+          : { replies: p.replies, outcome, elapsedMs: Date.now() - p.started, data: p.data },
+      );
       return;
     }
     const m = /^(\d+) (\S+) ?(.*)$/.exec(rest);
     if (!m) {
-      p.reject(failure(p.xchg, new TargetError('helper', `malformed error line from the helper: ${line.slice(0, 200)}`)));
+      p.reject(
+        failure(p.xchg, new TargetError('helper', `malformed error line from the helper: ${line.slice(0, 200)}`)),
+      );
       return;
     }
     const errno = Number(m[1]);
@@ -575,7 +658,13 @@ export class HelperSession implements Exchanger {
   }
 
   private badLine(r: Running, line: string): void {
-    this.kill(r, new TargetError('helper', `the helper on ${this.launcher.description} sent a line this extension does not understand: ${line.slice(0, 200)}`));
+    this.kill(
+      r,
+      new TargetError(
+        'helper',
+        `the helper on ${this.launcher.description} sent a line this extension does not understand: ${line.slice(0, 200)}`,
+      ),
+    );
   }
 
   /** The process ended (stdout closed or exit): every open request fails now. */
@@ -584,11 +673,13 @@ export class HelperSession implements Exchanger {
     const explained = code !== null ? this.launcher.explainExit?.(code, r.stderr) : undefined;
     const open = [...new Set([...r.pending.values()].map((p) => p.command))];
     const tail = r.stderr.trim().split('\n').slice(-2).join(' / ');
-    const reason = new TargetError('helper-gone',
+    const reason = new TargetError(
+      'helper-gone',
       `the helper on ${this.launcher.description} ${r.helloSeen ? 'stopped' : 'did not start'}` +
-      `${code !== null ? ` (exit ${code})` : ''}${open.length ? ` while ${open.join(', ')} was open` : ''}` +
-      `${explained ? `: ${explained.message}` : tail ? `: ${tail}` : ''}. The next request starts it again.`,
-      r.stderr);
+        `${code !== null ? ` (exit ${code})` : ''}${open.length ? ` while ${open.join(', ')} was open` : ''}` +
+        `${explained ? `: ${explained.message}` : tail ? `: ${tail}` : ''}. The next request starts it again.`,
+      r.stderr,
+    );
     this.fail(r, !r.helloSeen && explained ? explained : reason);
     if (!this.disposed) for (const fn of this.exitListeners) fn(reason);
   }
@@ -636,6 +727,8 @@ function checkTimeout(ms: number): void {
 }
 
 function checkGroups(groups: readonly number[]): void {
-  if (groups.length === 0 || groups.length > 32) throw new RangeError(`give 1-32 multicast groups, not ${groups.length}`);
-  for (const g of groups) if (!Number.isInteger(g) || g < 1 || g > 1048576) throw new RangeError(`multicast group ${g} is not 1-1048576`);
+  if (groups.length === 0 || groups.length > 32)
+    throw new RangeError(`give 1-32 multicast groups, not ${groups.length}`);
+  for (const g of groups)
+    if (!Number.isInteger(g) || g < 1 || g > 1048576) throw new RangeError(`multicast group ${g} is not 1-1048576`);
 }

@@ -44,8 +44,14 @@ export function parseProcNetNetlink(text: string): ParsedSockets {
     for (let bit = 0; bit < 32; bit++) if ((mask >>> bit) & 1) groups.push(bit + 1);
     const protocol = Number(cols[1]);
     sockets.push({
-      protocol, protocolName: protocolLabel(protocol), portId: Number(cols[2]), groups,
-      rmem: Number(cols[4]), wmem: Number(cols[5]), drops: Number(cols[8]), inode: Number(cols[9]),
+      protocol,
+      protocolName: protocolLabel(protocol),
+      portId: Number(cols[2]),
+      groups,
+      rmem: Number(cols[4]),
+      wmem: Number(cols[5]),
+      drops: Number(cols[8]),
+      inode: Number(cols[9]),
     });
   });
   return { sockets, problems };

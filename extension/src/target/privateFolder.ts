@@ -23,7 +23,8 @@ export interface FolderUser {
   readonly name?: string;
 }
 
-export type FolderVerdict = { readonly ok: true; readonly tighten: boolean } | { readonly ok: false; readonly problem: string };
+export type FolderVerdict =
+  { readonly ok: true; readonly tighten: boolean } | { readonly ok: false; readonly problem: string };
 
 const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 const who = (uid: number, name?: string): string => (name ? `${name} (uid ${uid})` : `uid ${uid}`);
@@ -32,7 +33,13 @@ const who = (uid: number, name?: string): string => (name ? `${name} (uid ${uid}
  * Whether `folder` may be used by `me`. `what` names it in the message ("the local build folder"), `remedy` ends
  * the message with what to do instead of removing it.
  */
-export function judgeFolder(what: string, folder: string, f: FolderFacts, me: FolderUser, remedy: string): FolderVerdict {
+export function judgeFolder(
+  what: string,
+  folder: string,
+  f: FolderFacts,
+  me: FolderUser,
+  remedy: string,
+): FolderVerdict {
   const refuse = (why: string): FolderVerdict => ({
     ok: false,
     problem: `${what} ${folder} ${why}, so it is not used: files in it may have been put there by someone else. Remove it (${remedy}).`,
@@ -40,7 +47,8 @@ export function judgeFolder(what: string, folder: string, f: FolderFacts, me: Fo
   if (f.type === 'symlink') return refuse('is a symbolic link (it can lead into a folder of another user)');
   if (f.type !== 'folder') return refuse('is not a folder');
   if (f.uid !== me.uid) return refuse(`belongs to ${who(f.uid, f.owner)}, not to ${who(me.uid, me.name)}`);
-  if (f.mode & 0o022) return refuse(`can be written by ${f.mode & 0o002 ? 'every user' : 'its group'} (mode ${octal(f.mode)})`);
+  if (f.mode & 0o022)
+    return refuse(`can be written by ${f.mode & 0o002 ? 'every user' : 'its group'} (mode ${octal(f.mode)})`);
   return { ok: true, tighten: (f.mode & 0o077) !== 0 };
 }
 
@@ -85,13 +93,18 @@ export interface FolderReport {
 /** report_folder's lines (among others, `key=value`) → what it says; throws when the report is unreadable. */
 export function parseFolderReport(values: ReadonlyMap<string, string>, folder: string): FolderReport {
   const uid = values.get('uid');
-  if (uid === undefined || !/^\d+$/.test(uid)) throw new TargetError('deploy', `the target did not say who the login user is (id -u) while checking ${folder}`);
+  if (uid === undefined || !/^\d+$/.test(uid))
+    throw new TargetError('deploy', `the target did not say who the login user is (id -u) while checking ${folder}`);
   const name = values.get('user') || undefined;
   const me: FolderUser = { uid: Number(uid), ...(name ? { name } : {}) };
   const ls = values.get('ls');
   if (ls === undefined) return { me };
   const facts = parseLsLine(ls);
-  if (!facts) throw new TargetError('deploy', `cannot read ls -ldn's line for ${folder} on the target: ${JSON.stringify(ls.slice(0, 200))}`);
+  if (!facts)
+    throw new TargetError(
+      'deploy',
+      `cannot read ls -ldn's line for ${folder} on the target: ${JSON.stringify(ls.slice(0, 200))}`,
+    );
   const owner = (values.get('lsname') ?? '').trim().split(/\s+/)[2];
   return { me, facts: { ...facts, ...(owner && owner !== String(facts.uid) ? { owner } : {}) } };
 }
@@ -107,7 +120,10 @@ export function keyValues(out: string): Map<string, string> {
 }
 
 /** What the remote checks need from a target: an argv runner (quoted in quote.ts by the runner). */
-export type RemoteExec = (argv: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+export type RemoteExec = (
+  argv: readonly string[],
+  opts: { timeoutMs: number; signal?: AbortSignal },
+) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
 // Fixed script, the folder as $1: made (0700) when missing, then reported. mkdir -p gives the last folder the mode;
 // whatever was there before, or appeared meanwhile, is judged by the report, not by mkdir's success.
@@ -122,20 +138,44 @@ const CHECK_TIMEOUT_MS = 30_000;
  * Judges a reported folder: throws TargetError('unsafe-folder') when it is not ours alone, tightens one of ours that
  * others can read to 0700. `remedy` ends the refusal message.
  */
-export async function acceptRemoteFolder(exec: RemoteExec, report: FolderReport, folder: string, what: string, remedy: string, signal?: AbortSignal): Promise<void> {
+export async function acceptRemoteFolder(
+  exec: RemoteExec,
+  report: FolderReport,
+  folder: string,
+  what: string,
+  remedy: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (!report.facts) throw new TargetError('deploy', `${what} ${folder} is not there`);
   const v = judgeFolder(what, folder, report.facts, report.me, remedy);
   if (!v.ok) throw new TargetError('unsafe-folder', v.problem);
   if (!v.tighten) return;
   const r = await exec(['chmod', '700', '--', folder], { timeoutMs: CHECK_TIMEOUT_MS, ...(signal ? { signal } : {}) });
-  if (r.code !== 0) throw new TargetError('unsafe-folder', `${what} ${folder} is readable by others and chmod 700 failed: ${r.stderr.trim()}`);
+  if (r.code !== 0)
+    throw new TargetError(
+      'unsafe-folder',
+      `${what} ${folder} is readable by others and chmod 700 failed: ${r.stderr.trim()}`,
+    );
 }
 
 /** Makes `folder` on the target (mode 0700) or checks the one there: ours alone, else TargetError('unsafe-folder'). */
-export async function ensureRemotePrivateFolder(exec: RemoteExec, folder: string, what: string, remedy: string, signal?: AbortSignal): Promise<void> {
-  const r = await exec(['sh', '-c', ENSURE_SCRIPT, 'sh', folder], { timeoutMs: CHECK_TIMEOUT_MS, ...(signal ? { signal } : {}) });
+export async function ensureRemotePrivateFolder(
+  exec: RemoteExec,
+  folder: string,
+  what: string,
+  remedy: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const r = await exec(['sh', '-c', ENSURE_SCRIPT, 'sh', folder], {
+    timeoutMs: CHECK_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+  });
   if (r.code === 3) throw new TargetError('deploy', `${what} ${folder} could not be made: ${r.stderr.trim()}`);
-  if (r.code !== 0) throw new TargetError('deploy', `${what} ${folder} could not be checked (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`);
+  if (r.code !== 0)
+    throw new TargetError(
+      'deploy',
+      `${what} ${folder} could not be checked (exit ${r.code ?? 'by signal'}): ${r.stderr.trim()}`,
+    );
   await acceptRemoteFolder(exec, parseFolderReport(keyValues(r.stdout), folder), folder, what, remedy, signal);
 }
 

@@ -31,7 +31,9 @@ const SSH_VALUE_UNSAFE = /["\\\0\n\r]|\$\{/;
 
 /** Why `p` cannot be an ssh option value, or undefined when it can. */
 export function sshPathProblem(p: string): string | undefined {
-  return SSH_VALUE_UNSAFE.test(p) ? `${JSON.stringify(p)} contains a double quote, backslash, "\${" or line end, which an ssh option value cannot carry` : undefined;
+  return SSH_VALUE_UNSAFE.test(p)
+    ? `${JSON.stringify(p)} contains a double quote, backslash, "\${" or line end, which an ssh option value cannot carry`
+    : undefined;
 }
 
 /**

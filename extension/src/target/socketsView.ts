@@ -4,14 +4,20 @@ import * as vscode from 'vscode';
 import { attachOwners, OWNER_SCRIPT, parseProcNetNetlink, type NetlinkSocket } from './netlinkSockets';
 import type { TargetsService } from './vscodeTargets';
 
-type Node = { kind: 'protocol'; label: string; sockets: NetlinkSocket[] } | { kind: 'socket'; socket: NetlinkSocket } | { kind: 'message'; text: string };
+type Node =
+  | { kind: 'protocol'; label: string; sockets: NetlinkSocket[] }
+  | { kind: 'socket'; socket: NetlinkSocket }
+  | { kind: 'message'; text: string };
 
 class SocketsProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots: Node[] = [{ kind: 'message', text: 'Refresh to read the active target\'s /proc/net/netlink' }];
+  private roots: Node[] = [{ kind: 'message', text: "Refresh to read the active target's /proc/net/netlink" }];
 
-  constructor(private readonly targets: TargetsService, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly targets: TargetsService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   /** Reads the sockets again (netlink.refreshSockets: the command table's trust gate comes first). */
   async refresh(): Promise<void> {
@@ -47,8 +53,13 @@ class SocketsProvider implements vscode.TreeDataProvider<Node> {
     }
     const s = node.socket;
     const item = new vscode.TreeItem(`port ${s.portId}`);
-    item.description = [s.owner, s.groups.length > 0 ? `groups ${s.groups.join(',')}` : '', s.drops > 0 ? `${s.drops} drops` : '']
-      .filter(Boolean).join(' · ');
+    item.description = [
+      s.owner,
+      s.groups.length > 0 ? `groups ${s.groups.join(',')}` : '',
+      s.drops > 0 ? `${s.drops} drops` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     item.tooltip = `${s.protocolName}, port id ${s.portId}\nowner: ${s.owner ?? 'unknown'}\ngroups: ${s.groups.join(', ') || 'none'}\nrmem ${s.rmem}, wmem ${s.wmem}, drops ${s.drops}, inode ${s.inode}`;
     return item;
   }
@@ -78,7 +89,11 @@ export interface SocketsView {
 }
 
 /** Registers the view. */
-export function registerSocketsView(context: vscode.ExtensionContext, targets: TargetsService, log: vscode.LogOutputChannel): SocketsView {
+export function registerSocketsView(
+  context: vscode.ExtensionContext,
+  targets: TargetsService,
+  log: vscode.LogOutputChannel,
+): SocketsView {
   const provider = new SocketsProvider(targets, log);
   context.subscriptions.push(vscode.window.registerTreeDataProvider('netlink.sockets', provider));
   return { refreshSockets: () => provider.refresh(), rows: () => rowsOf(provider, provider.getChildren()) };

@@ -88,7 +88,10 @@ export class SshConnection {
   /** Settles when the last exec queued so far has ended (see exec). */
   private execTail: Promise<void> = Promise.resolve();
 
-  constructor(readonly spec: SshTargetSpec, private readonly opts: SshClientOptions) {}
+  constructor(
+    readonly spec: SshTargetSpec,
+    private readonly opts: SshClientOptions,
+  ) {}
 
   get name(): string {
     return this.spec.name;
@@ -108,22 +111,35 @@ export class SshConnection {
     // option value cannot carry (`"`, `\`, `${`) in these paths.
     if (s.identityFile) o.push('-o', `IdentityFile=${sshPathValue(expandLocalHome(s.identityFile))}`);
     if (s.knownHostsFile) {
-      o.push('-o', `UserKnownHostsFile=${sshPathValue(expandLocalHome(s.knownHostsFile))}`, '-o', 'StrictHostKeyChecking=yes');
+      o.push(
+        '-o',
+        `UserKnownHostsFile=${sshPathValue(expandLocalHome(s.knownHostsFile))}`,
+        '-o',
+        'StrictHostKeyChecking=yes',
+      );
     }
     if (s.port !== undefined) o.push('-p', String(s.port));
     o.push(
       '-T',
-      '-o', 'BatchMode=yes',
-      '-o', 'ControlMaster=auto',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ControlMaster=auto',
       // Quoted like the paths above: a TMPDIR with a blank must not split it (targets.ts picks a folder it can carry).
-      '-o', `ControlPath=${sshPathValue(this.opts.controlDir, '/%C')}`,
-      '-o', `ControlPersist=${this.opts.controlPersistS ?? 120}`,
-      '-o', `ConnectTimeout=${this.opts.connectTimeoutS ?? 10}`,
+      '-o',
+      `ControlPath=${sshPathValue(this.opts.controlDir, '/%C')}`,
+      '-o',
+      `ControlPersist=${this.opts.controlPersistS ?? 120}`,
+      '-o',
+      `ConnectTimeout=${this.opts.connectTimeoutS ?? 10}`,
       // A tool connection needs no port forwards; the user's LocalForward lines would clash with their own session.
-      '-o', 'ClearAllForwardings=yes',
+      '-o',
+      'ClearAllForwardings=yes',
       // A silently dead network is noticed within ~45 s even when no request is open.
-      '-o', 'ServerAliveInterval=15',
-      '-o', 'ServerAliveCountMax=3',
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=3',
     );
     return o;
   }
@@ -140,14 +156,26 @@ export class SshConnection {
     const { privileged = false, timeoutMs } = opts;
     if (r.aborted) throw new TargetError('aborted', `${what} on target "${this.name}" was cancelled`);
     if (r.timedOut) {
-      throw new TargetError('timeout', `${what} on target "${this.name}" did not finish within ${timeoutMs} ms and was stopped: ${shellCommand(argv)}`, r.stderr);
+      throw new TargetError(
+        'timeout',
+        `${what} on target "${this.name}" did not finish within ${timeoutMs} ms and was stopped: ${shellCommand(argv)}`,
+        r.stderr,
+      );
     }
     if (r.code === 255 && !ranRemotely) {
-      const e = diagnoseSsh(r.stderr, { target: this.name, destination: this.spec.displayDestination, knownHostsFile: this.spec.knownHostsFile });
+      const e = diagnoseSsh(r.stderr, {
+        target: this.name,
+        destination: this.spec.displayDestination,
+        knownHostsFile: this.spec.knownHostsFile,
+      });
       if (e) throw e;
     }
     if (privileged && this.spec.useSudo && r.code !== 0) {
-      const e = diagnoseSudo(r.stderr, { target: this.name, program: argv[0] ?? '', ...(this.spec.sshDestination.includes('@') ? { user: this.spec.sshDestination.split('@')[0] } : {}) });
+      const e = diagnoseSudo(r.stderr, {
+        target: this.name,
+        program: argv[0] ?? '',
+        ...(this.spec.sshDestination.includes('@') ? { user: this.spec.sshDestination.split('@')[0] } : {}),
+      });
       if (e) throw e;
     }
     if (opts.check) {
@@ -180,7 +208,10 @@ export class SshConnection {
       if (signal) {
         let onAbort: (() => void) | undefined;
         const aborted = new Promise<never>((_, reject) => {
-          onAbort = () => reject(new TargetError('aborted', `${shellCommand(argv.slice(0, 1))} on target "${this.name}" was cancelled`));
+          onAbort = () =>
+            reject(
+              new TargetError('aborted', `${shellCommand(argv.slice(0, 1))} on target "${this.name}" was cancelled`),
+            );
           if (signal.aborted) onAbort();
           else signal.addEventListener('abort', onAbort, { once: true });
         });
@@ -203,7 +234,11 @@ export class SshConnection {
     const full = this.commandArgv(argv, opts.privileged ?? false, true, opts.check);
     this.commandCount++;
     this.opts.log?.(`[${this.name}] ${shellCommand(argv)}`);
-    const child = await run(full, { timeoutMs: opts.timeoutMs, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const child = await run(full, {
+      timeoutMs: opts.timeoutMs,
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     // A status line means the command ran and ended there, whatever ssh's own exit status says.
     const { result: r, marked } = takeExitMark(child);
     this.diagnose(r, shellCommand(argv.slice(0, 1)), argv, opts, marked);
@@ -214,7 +249,11 @@ export class SshConnection {
   async run(argv: readonly string[], opts: ExecOptions): Promise<string> {
     const r = await this.exec(argv, opts);
     if (r.code !== 0) {
-      throw new TargetError('deploy', `target "${this.name}": ${shellCommand(argv)} failed (exit ${r.code ?? 'by signal'}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, r.stderr);
+      throw new TargetError(
+        'deploy',
+        `target "${this.name}": ${shellCommand(argv)} failed (exit ${r.code ?? 'by signal'}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`,
+        r.stderr,
+      );
     }
     return r.stdout;
   }
@@ -223,7 +262,10 @@ export class SshConnection {
   async connect(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     this.connecting ??= (async () => {
       // sh and its echo, not printenv: POSIX has no printenv, and the lab's busybox does not ship one.
-      const out = await this.run(['sh', '-c', 'echo "$HOME"'], { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const out = await this.run(['sh', '-c', 'echo "$HOME"'], {
+        timeoutMs: opts.timeoutMs ?? 30_000,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       this.homeDir = out.trim() || undefined;
     })().finally(() => {
       this.connecting = undefined;
@@ -244,14 +286,20 @@ export class SshConnection {
   }
 
   /** Writes bytes (or a local file) to remotePath atomically (a .part file renamed into place) with the given mode. */
-  async upload(source: string | Uint8Array, remotePath: string, opts: { mode?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async upload(
+    source: string | Uint8Array,
+    remotePath: string,
+    opts: { mode?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
     const mode = opts.mode ?? '644';
     if (!/^[0-7]{3,4}$/.test(mode)) throw new Error(`upload mode ${JSON.stringify(mode)} is not an octal mode`);
     const bytes = typeof source === 'string' ? await readFile(source) : source;
     // The path reaches the script only as "$1": never parsed by the remote shell.
     const script = 'cat > "$1.part" && chmod "$2" "$1.part" && mv -f "$1.part" "$1"';
     await this.run(['sh', '-c', script, 'sh', remotePath, mode], {
-      timeoutMs: opts.timeoutMs ?? 60_000, input: bytes, ...(opts.signal ? { signal: opts.signal } : {}),
+      timeoutMs: opts.timeoutMs ?? 60_000,
+      input: bytes,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
 
@@ -277,6 +325,8 @@ export class SshConnection {
   /** Closes the master connection (and with it every session on it). */
   async close(timeoutMs = 5_000): Promise<void> {
     this.homeDir = undefined;
-    await run([this.ssh, ...this.sshOptions(), '-O', 'exit', '--', this.spec.sshDestination], { timeoutMs }).catch(() => undefined);
+    await run([this.ssh, ...this.sshOptions(), '-O', 'exit', '--', this.spec.sshDestination], { timeoutMs }).catch(
+      () => undefined,
+    );
   }
 }

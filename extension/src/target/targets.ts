@@ -12,7 +12,12 @@ import { sshPathProblem } from './quote';
 import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
 import { diagnoseSsh, diagnoseSudo } from './sshDiagnose';
 import {
-  DEFAULT_WORK_FOLDER, LAB_TARGET_NAME, parseDestination, SettingError, validateActiveTarget, type TargetConfig,
+  DEFAULT_WORK_FOLDER,
+  LAB_TARGET_NAME,
+  parseDestination,
+  SettingError,
+  validateActiveTarget,
+  type TargetConfig,
 } from './validate';
 
 /** What the lab VM gives the target layer while it runs (LabVm.sshArgs and its kernel headers). */
@@ -69,9 +74,16 @@ export interface TargetManagerOptions extends SshClientSettings {
 /** Splits LabVm.sshArgs (`ssh OPTIONS -- DEST`) into our ssh spec. */
 export function specFromSshArgv(name: string, argv: readonly string[]): SshTargetSpec {
   const dash = argv.indexOf('--');
-  if (dash < 1 || dash !== argv.length - 2) throw new TargetError('config', `target "${name}": unexpected ssh arguments ${JSON.stringify(argv)}`);
+  if (dash < 1 || dash !== argv.length - 2)
+    throw new TargetError('config', `target "${name}": unexpected ssh arguments ${JSON.stringify(argv)}`);
   const dest = argv[dash + 1] as string;
-  return { name, displayDestination: `${dest} (lab VM)`, sshDestination: dest, leadingOptions: argv.slice(1, dash), useSudo: false };
+  return {
+    name,
+    displayDestination: `${dest} (lab VM)`,
+    sshDestination: dest,
+    leadingOptions: argv.slice(1, dash),
+    useSudo: false,
+  };
 }
 
 function specFromConfig(t: TargetConfig): SshTargetSpec {
@@ -125,12 +137,14 @@ export class TargetSession {
       helperBuild: this.target.helperBuild,
       log: this.log,
       ...(opts.signal ? { signal: opts.signal } : {}),
-    }).then((d) => {
-      this.deployed = d;
-      return d;
-    }).finally(() => {
-      this.deploying = undefined;
-    });
+    })
+      .then((d) => {
+        this.deployed = d;
+        return d;
+      })
+      .finally(() => {
+        this.deploying = undefined;
+      });
     return this.deploying;
   }
 
@@ -152,14 +166,25 @@ export class TargetSession {
     const t = this.target;
     // The binary runs as root only while it has the content it was deployed with (checked at every start).
     const check = { file: d.binary, sha256: d.sha256 };
-    const session = new HelperSession({
-      description: `target "${t.name}"`,
-      start: () => conn.spawn([d.binary, 'serve'], true, check),
-      explainExit: (code, stderr) =>
-        (code === 255 ? diagnoseSsh(stderr, { target: t.name, destination: conn.spec.displayDestination, ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}) }) : undefined)
-        ?? fileCheckRefusal(code, stderr, check, t.name, true)
-        ?? (t.useSudo ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) }) : undefined),
-    }, { log: this.log });
+    const session = new HelperSession(
+      {
+        description: `target "${t.name}"`,
+        start: () => conn.spawn([d.binary, 'serve'], true, check),
+        explainExit: (code, stderr) =>
+          (code === 255
+            ? diagnoseSsh(stderr, {
+                target: t.name,
+                destination: conn.spec.displayDestination,
+                ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
+              })
+            : undefined) ??
+          fileCheckRefusal(code, stderr, check, t.name, true) ??
+          (t.useSudo
+            ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) })
+            : undefined),
+      },
+      { log: this.log },
+    );
     this.helperSession = session;
     await session.start();
     return session;
@@ -199,12 +224,18 @@ export class TargetManager {
   private lastModule: string | undefined;
 
   constructor(private readonly opts: TargetManagerOptions) {
-    this.client = { ...(opts.sshPath ? { sshPath: opts.sshPath } : {}), ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}) };
+    this.client = {
+      ...(opts.sshPath ? { sshPath: opts.sshPath } : {}),
+      ...(opts.sshConfigFile ? { sshConfigFile: opts.sshConfigFile } : {}),
+    };
   }
 
   /** New ssh client settings: every session is closed (the next use reconnects with them). */
   async setClientSettings(settings: SshClientSettings): Promise<void> {
-    const next = { ...(settings.sshPath ? { sshPath: settings.sshPath } : {}), ...(settings.sshConfigFile ? { sshConfigFile: settings.sshConfigFile } : {}) };
+    const next = {
+      ...(settings.sshPath ? { sshPath: settings.sshPath } : {}),
+      ...(settings.sshConfigFile ? { sshConfigFile: settings.sshConfigFile } : {}),
+    };
     if (JSON.stringify(next) === JSON.stringify(this.client)) return;
     this.client = next;
     await Promise.all([...this.sessions.keys()].map((n) => this.disconnect(n)));
@@ -216,7 +247,10 @@ export class TargetManager {
 
   /** New settings (already validated): sessions of changed or removed targets are closed. */
   async setTargets(configs: readonly TargetConfig[], active: string): Promise<void> {
-    const problem = validateActiveTarget(active, configs.map((c) => c.name));
+    const problem = validateActiveTarget(
+      active,
+      configs.map((c) => c.name),
+    );
     if (problem) throw new SettingError([problem]);
     const before = new Map(this.configs.map((c) => [c.name, JSON.stringify(c)]));
     this.configs = [...configs];
@@ -267,33 +301,63 @@ export class TargetManager {
 
   /** The session of a target (default: the active one), created on first use. */
   session(name = this.active): TargetSession {
-    const paths = { nativeDir: path.join(this.opts.extensionRoot, 'native'), staticDir: path.join(this.opts.extensionRoot, 'dist', 'native') };
-    const client = { controlDir: this.controlDir, log: this.log, ...(this.client.sshPath ? { sshPath: this.client.sshPath } : {}) };
+    const paths = {
+      nativeDir: path.join(this.opts.extensionRoot, 'native'),
+      staticDir: path.join(this.opts.extensionRoot, 'dist', 'native'),
+    };
+    const client = {
+      controlDir: this.controlDir,
+      log: this.log,
+      ...(this.client.sshPath ? { sshPath: this.client.sshPath } : {}),
+    };
     if (name === LAB_TARGET_NAME) {
       const lab = this.opts.lab?.();
-      if (!lab) throw new TargetError('lab-not-running', 'the lab VM is not running: start it with "Netlink: Start Lab VM" (or pick another target)');
+      if (!lab)
+        throw new TargetError(
+          'lab-not-running',
+          'the lab VM is not running: start it with "Netlink: Start Lab VM" (or pick another target)',
+        );
       const key = lab.sshArgs.join('\0');
       const have = this.sessions.get(name);
       if (have && have.labKey === key) return have;
       if (have) void this.closeSession(name);
       // The lab's own options (-F none, its key and pinned known_hosts) come first; the user's ssh config is not used.
-      const s = new TargetSession(this.labTarget(), new SshConnection(specFromSshArgv(name, lab.sshArgs), client), paths, this.log, key);
+      const s = new TargetSession(
+        this.labTarget(),
+        new SshConnection(specFromSshArgv(name, lab.sshArgs), client),
+        paths,
+        this.log,
+        key,
+      );
       this.sessions.set(name, s);
       return s;
     }
     const have = this.sessions.get(name);
     if (have) return have;
     const config = this.configs.find((c) => c.name === name);
-    if (!config) throw new TargetError('config', `no target named "${name}" (netlink.targets has ${this.configs.map((c) => c.name).join(', ') || 'none'})`);
-    const s = new TargetSession(resolvedTarget(config), new SshConnection(specFromConfig(config), {
-      ...client, ...(this.client.sshConfigFile ? { configFile: this.client.sshConfigFile } : {}),
-    }), paths, this.log);
+    if (!config)
+      throw new TargetError(
+        'config',
+        `no target named "${name}" (netlink.targets has ${this.configs.map((c) => c.name).join(', ') || 'none'})`,
+      );
+    const s = new TargetSession(
+      resolvedTarget(config),
+      new SshConnection(specFromConfig(config), {
+        ...client,
+        ...(this.client.sshConfigFile ? { configFile: this.client.sshConfigFile } : {}),
+      }),
+      paths,
+      this.log,
+    );
     this.sessions.set(name, s);
     return s;
   }
 
   /** Connects (or checks the connection), looks for the module, and reports the new state. */
-  async refresh(name = this.active, opts: { signal?: AbortSignal; timeoutMs?: number; startHelper?: boolean; module?: string } = {}): Promise<TargetState> {
+  async refresh(
+    name = this.active,
+    opts: { signal?: AbortSignal; timeoutMs?: number; startHelper?: boolean; module?: string } = {},
+  ): Promise<TargetState> {
     this.emit({ ...this.state(name), target: name, kind: 'connecting', detail: 'connecting' });
     try {
       const s = this.session(name);
@@ -301,13 +365,23 @@ export class TargetManager {
       if (!s.connection.connectedOnce) await s.connection.connect(opts);
       const module = opts.module ?? this.lastModule ?? this.opts.moduleName ?? 'nlreply';
       this.lastModule = module;
-      const r = await s.exec(['test', '-d', `/sys/module/${module}`], { timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const r = await s.exec(['test', '-d', `/sys/module/${module}`], {
+        timeoutMs: opts.timeoutMs ?? 15_000,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       // test says 0 or 1; anything else is ssh failing in a way it did not explain (exec's status line is missing).
-      if (r.code !== 0 && r.code !== 1) throw new TargetError('unreachable', `target "${name}" did not answer (ssh exit ${r.code ?? 'by signal'})${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`);
+      if (r.code !== 0 && r.code !== 1)
+        throw new TargetError(
+          'unreachable',
+          `target "${name}" did not answer (ssh exit ${r.code ?? 'by signal'})${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`,
+        );
       if (opts.startHelper) await s.helper(opts.signal ? { signal: opts.signal } : {});
       const st: TargetState = {
-        target: name, kind: 'connected', moduleLoaded: r.code === 0,
-        detail: `connected to ${s.connection.spec.displayDestination}${r.code === 0 ? `, ${module} loaded` : ''}` +
+        target: name,
+        kind: 'connected',
+        moduleLoaded: r.code === 0,
+        detail:
+          `connected to ${s.connection.spec.displayDestination}${r.code === 0 ? `, ${module} loaded` : ''}` +
           `${s.deployedHelper ? `, helper ${s.deployedHelper.how === 'static' ? 'static build' : 'built there'} (${s.deployedHelper.arch})` : ''}`,
         ...(s.deployedHelper ? { helper: s.deployedHelper } : {}),
       };

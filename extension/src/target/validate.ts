@@ -56,8 +56,16 @@ const IPV6 = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?$/;
 /** make splits words at blanks and the recipes hand paths to a shell unquoted, so remote build folders keep to this. */
 const REMOTE_PATH_CHARS = /^[A-Za-z0-9._+@=,/~-]+$/;
 const KNOWN_KEYS = [
-  'name', 'destination', 'identityFile', 'useSudo', 'workFolder', 'kernelBuildDir', 'buildMode', 'knownHostsFile',
-  'helperBuild', 'headersDir',
+  'name',
+  'destination',
+  'identityFile',
+  'useSudo',
+  'workFolder',
+  'kernelBuildDir',
+  'buildMode',
+  'knownHostsFile',
+  'helperBuild',
+  'headersDir',
 ];
 
 export interface Destination {
@@ -79,7 +87,8 @@ export function parseDestination(text: string): Destination {
   if (at >= 0) {
     user = rest.slice(0, at);
     rest = rest.slice(at + 1);
-    if (!USER.test(user)) throw new Error(`user ${JSON.stringify(user)} is not a valid user name (letters, digits, . _ -)`);
+    if (!USER.test(user))
+      throw new Error(`user ${JSON.stringify(user)} is not a valid user name (letters, digits, . _ -)`);
   }
   let host: string;
   let port: number | undefined;
@@ -90,16 +99,24 @@ export function parseDestination(text: string): Destination {
     if (bracket[2] !== undefined) port = parsePort(bracket[2]);
   } else if ((rest.match(/:/g) ?? []).length >= 2) {
     host = rest; // a bare IPv6 address; a port needs the [addr]:port form
-    if (!IPV6.test(host)) throw new Error(`${JSON.stringify(host)} is not an IPv6 address (write [addr]:port for a port)`);
+    if (!IPV6.test(host))
+      throw new Error(`${JSON.stringify(host)} is not an IPv6 address (write [addr]:port for a port)`);
   } else {
     const colon = rest.indexOf(':');
     host = colon < 0 ? rest : rest.slice(0, colon);
     if (colon >= 0) port = parsePort(rest.slice(colon + 1));
     if (!HOSTNAME.test(host)) {
-      throw new Error(`host ${JSON.stringify(host)} is not a host name, address or ssh config alias (letters, digits, . _ -)`);
+      throw new Error(
+        `host ${JSON.stringify(host)} is not a host name, address or ssh config alias (letters, digits, . _ -)`,
+      );
     }
   }
-  return { sshDestination: user === undefined ? host : `${user}@${host}`, host, ...(port ? { port } : {}), ...(user ? { user } : {}) };
+  return {
+    sshDestination: user === undefined ? host : `${user}@${host}`,
+    host,
+    ...(port ? { port } : {}),
+    ...(user ? { user } : {}),
+  };
 }
 
 function parsePort(text: string): number {
@@ -112,11 +129,14 @@ function parsePort(text: string): number {
 /** A remote folder: absolute or `~/...`, and only characters make and kbuild can build in. Returns a message or undefined. */
 export function remotePathProblem(text: string): string | undefined {
   if (text.length === 0) return 'is empty';
-  if (!(text.startsWith('/') || text === '~' || text.startsWith('~/'))) return `${JSON.stringify(text)} must be absolute or start with ~/`;
+  if (!(text.startsWith('/') || text === '~' || text.startsWith('~/')))
+    return `${JSON.stringify(text)} must be absolute or start with ~/`;
   if (text.slice(1).includes('~')) return `${JSON.stringify(text)} may use ~ only at the start`;
   if (!REMOTE_PATH_CHARS.test(text)) {
-    return `${JSON.stringify(text)} may contain only letters, digits and . _ + @ = , / - ` +
-      '(make and kbuild cannot build in a folder with blanks, quotes or shell characters)';
+    return (
+      `${JSON.stringify(text)} may contain only letters, digits and . _ + @ = , / - ` +
+      '(make and kbuild cannot build in a folder with blanks, quotes or shell characters)'
+    );
   }
   return undefined;
 }
@@ -128,9 +148,12 @@ export function remotePathProblem(text: string): string | undefined {
 export function localPathProblem(text: string): string | undefined {
   if (text.length === 0) return 'is empty';
   if (/[\0\n\r]/.test(text)) return `${JSON.stringify(text)} contains a control character`;
-  if (!(text.startsWith('/') || text.startsWith('~/'))) return `${JSON.stringify(text)} must be absolute or start with ~/`;
-  if (text.includes('${')) return `${JSON.stringify(text)} contains "\${" (ssh would expand it as an environment variable)`;
-  if (/["\\]/.test(text)) return `${JSON.stringify(text)} contains a double quote or backslash, which ssh options cannot carry`;
+  if (!(text.startsWith('/') || text.startsWith('~/')))
+    return `${JSON.stringify(text)} must be absolute or start with ~/`;
+  if (text.includes('${'))
+    return `${JSON.stringify(text)} contains "\${" (ssh would expand it as an environment variable)`;
+  if (/["\\]/.test(text))
+    return `${JSON.stringify(text)} contains a double quote or backslash, which ssh options cannot carry`;
   return undefined;
 }
 
@@ -139,7 +162,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Validates the whole `netlink.targets` array; bad entries are left out and every problem is reported. */
-export function validateTargets(value: unknown, setting = 'netlink.targets'): { targets: TargetConfig[]; problems: SettingProblem[] } {
+export function validateTargets(
+  value: unknown,
+  setting = 'netlink.targets',
+): { targets: TargetConfig[]; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
   const targets: TargetConfig[] = [];
   if (value === undefined || value === null) return { targets, problems };
@@ -175,8 +201,13 @@ export function validateTargets(value: unknown, setting = 'netlink.targets'): { 
     };
     const name = str('name', true);
     if (name !== undefined) {
-      if (!NAME.test(name)) problem('name', `${JSON.stringify(name)} must be 1-63 letters, digits, . _ - (starting with a letter or digit)`);
-      else if (name === LAB_TARGET_NAME) problem('name', `"${LAB_TARGET_NAME}" is the built-in lab VM; choose another name`);
+      if (!NAME.test(name))
+        problem(
+          'name',
+          `${JSON.stringify(name)} must be 1-63 letters, digits, . _ - (starting with a letter or digit)`,
+        );
+      else if (name === LAB_TARGET_NAME)
+        problem('name', `"${LAB_TARGET_NAME}" is the built-in lab VM; choose another name`);
       else if (seen.has(name)) problem('name', `${JSON.stringify(name)} is used by an earlier target`);
       seen.add(name);
     }
@@ -190,19 +221,29 @@ export function validateTargets(value: unknown, setting = 'netlink.targets'): { 
     }
     const identityFile = str('identityFile', false);
     const knownHostsFile = str('knownHostsFile', false);
-    for (const [field, v] of [['identityFile', identityFile], ['knownHostsFile', knownHostsFile]] as const) {
+    for (const [field, v] of [
+      ['identityFile', identityFile],
+      ['knownHostsFile', knownHostsFile],
+    ] as const) {
       const p = v === undefined ? undefined : localPathProblem(v);
       if (p) problem(field, p);
     }
     const workFolder = str('workFolder', false) ?? DEFAULT_WORK_FOLDER;
     const kernelBuildDir = str('kernelBuildDir', false);
-    for (const [field, v] of [['workFolder', workFolder], ['kernelBuildDir', kernelBuildDir]] as const) {
+    for (const [field, v] of [
+      ['workFolder', workFolder],
+      ['kernelBuildDir', kernelBuildDir],
+    ] as const) {
       const p = v === undefined ? undefined : remotePathProblem(v);
       if (p) problem(field, p);
     }
     const headersDir = str('headersDir', false);
     if (headersDir !== undefined) {
-      const p = localPathProblem(headersDir) ?? (REMOTE_PATH_CHARS.test(headersDir) ? undefined : `${JSON.stringify(headersDir)}: make cannot build in folders with blanks or shell characters; use letters, digits and . _ + @ = , / ~ -`);
+      const p =
+        localPathProblem(headersDir) ??
+        (REMOTE_PATH_CHARS.test(headersDir)
+          ? undefined
+          : `${JSON.stringify(headersDir)}: make cannot build in folders with blanks or shell characters; use letters, digits and . _ + @ = , / ~ -`);
       if (p) problem('headersDir', p);
     }
     const useSudo = entry.useSudo ?? false;
@@ -233,11 +274,18 @@ export function validateTargets(value: unknown, setting = 'netlink.targets'): { 
 }
 
 /** `netlink.activeTarget`: a known target name ("lab" always is). */
-export function validateActiveTarget(value: unknown, known: readonly string[], setting = 'netlink.activeTarget'): SettingProblem | undefined {
+export function validateActiveTarget(
+  value: unknown,
+  known: readonly string[],
+  setting = 'netlink.activeTarget',
+): SettingProblem | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') return { path: setting, message: `must be a target name, not ${typeof value}` };
   if (value !== LAB_TARGET_NAME && !known.includes(value)) {
-    return { path: setting, message: `${JSON.stringify(value)} is not "${LAB_TARGET_NAME}" or a name in netlink.targets (${known.join(', ') || 'none defined'})` };
+    return {
+      path: setting,
+      message: `${JSON.stringify(value)} is not "${LAB_TARGET_NAME}" or a name in netlink.targets (${known.join(', ') || 'none defined'})`,
+    };
   }
   return undefined;
 }

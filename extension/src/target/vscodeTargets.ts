@@ -72,7 +72,8 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
     // The state word first (the icon alone says little), then what the last attempt said.
     const detail = st.detail && st.detail !== st.kind ? `: ${st.detail}` : '';
     status.tooltip = `Netlink target "${name}" ${STATE_WORD[st.kind]}${detail}${untrusted}\n\nClick to choose a target.`;
-    status.backgroundColor = st.kind === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    status.backgroundColor =
+      st.kind === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     status.show();
   };
   context.subscriptions.push({ dispose: manager.onDidChangeState(() => showStatus()) });
@@ -97,7 +98,8 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
     if (err instanceof TargetError && err.detail) log.error(err.detail);
     const actions = err instanceof TargetError && err.kind === 'config' ? ['Open Settings'] : ['Show Log'];
     void vscode.window.showErrorMessage(err.message, ...actions).then((pick) => {
-      if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'netlink.targets');
+      if (pick === 'Open Settings')
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'netlink.targets');
       else if (pick === 'Show Log') log.show();
     });
   };
@@ -121,7 +123,10 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
         detail: st.detail ?? (t.builtIn && !opts.lab() ? 'not running (Netlink: Start Lab VM)' : st.kind),
       };
     });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Netlink target', placeHolder: 'Where modules are built and messages are sent' });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Netlink target',
+      placeHolder: 'Where modules are built and messages are sent',
+    });
     if (!pick) return;
     await config.setActiveTarget(pick.name);
     await applySettings();
@@ -135,14 +140,20 @@ export function registerTargets(context: vscode.ExtensionContext, opts: TargetsU
     connectTarget: () => connect(manager.activeTarget).catch(reportError),
     disconnectTarget: () => manager.disconnect(manager.activeTarget).catch(reportError),
     labChanged: () => {
-      if (manager.activeTarget === LAB_TARGET_NAME && opts.lab() && trust.trusted) void connect(LAB_TARGET_NAME).catch(reportError);
+      if (manager.activeTarget === LAB_TARGET_NAME && opts.lab() && trust.trusted)
+        void connect(LAB_TARGET_NAME).catch(reportError);
       else if (!opts.lab()) void manager.disconnect(LAB_TARGET_NAME);
       showStatus();
     },
     moduleChanged: (moduleName) => {
       // The module command just used the connection: looking again is one more command over it.
-      void manager.refresh(manager.activeTarget, { module: moduleName }).catch((e: unknown) => log.warn(`target state after a module change: ${(e as Error).message}`));
+      void manager
+        .refresh(manager.activeTarget, { module: moduleName })
+        .catch((e: unknown) => log.warn(`target state after a module change: ${(e as Error).message}`));
     },
-    status: () => ({ text: status.text, tooltip: typeof status.tooltip === 'string' ? status.tooltip : (status.tooltip?.value ?? '') }),
+    status: () => ({
+      text: status.text,
+      tooltip: typeof status.tooltip === 'string' ? status.tooltip : (status.tooltip?.value ?? ''),
+    }),
   };
 }

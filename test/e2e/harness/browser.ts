@@ -22,7 +22,12 @@ export interface BrowserSession {
 }
 
 export async function openBrowser(viewport = { width: 1400, height: 900 }): Promise<BrowserSession> {
-  const browser = await chromium.launch({ executablePath: chromiumBin, headless: true, args: chromiumArgs, timeout: 60_000 });
+  const browser = await chromium.launch({
+    executablePath: chromiumBin,
+    headless: true,
+    args: chromiumArgs,
+    timeout: 60_000,
+  });
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -38,7 +43,9 @@ export async function openBrowser(viewport = { width: 1400, height: 900 }): Prom
   // Nothing may leave the machine: block and record whatever the workbench tries to fetch from elsewhere.
   const outsideRequests: string[] = [];
   await context.route(
-    (url) => (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname !== '127.0.0.1',
+    (url) =>
+      (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:') &&
+      url.hostname !== '127.0.0.1',
     (route) => {
       outsideRequests.push(route.request().url());
       return route.abort('blockedbyclient');

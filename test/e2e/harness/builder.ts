@@ -29,11 +29,17 @@ export async function selectValue(frame: FrameLocator, testid: string): Promise<
 export async function choose(frame: FrameLocator, testid: string, label: string, value: string): Promise<void> {
   const select = frame.locator(`[data-testid="${testid}"]`);
   await select.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  if (await select.evaluate((el) => (el as HTMLElement & { combobox: boolean }).combobox)) await select.locator('input').fill(label);
+  if (await select.evaluate((el) => (el as HTMLElement & { combobox: boolean }).combobox))
+    await select.locator('input').fill(label);
   else await select.click();
   await select.getByRole('option', { name: label, exact: true }).first().click();
   let seen = '';
-  await waitFor(`${testid} = ${value}`, 5_000, async () => (seen = await selectValue(frame, testid)) === value, () => seen);
+  await waitFor(
+    `${testid} = ${value}`,
+    5_000,
+    async () => (seen = await selectValue(frame, testid)) === value,
+    () => seen,
+  );
 }
 
 /**
@@ -56,11 +62,16 @@ export async function focusedKey(frame: FrameLocator): Promise<string> {
  */
 export async function focusableKeys(frame: FrameLocator): Promise<string[]> {
   return frame.locator('body').evaluate((body) => {
-    const selector = 'vscode-textfield, vscode-textarea, vscode-single-select, vscode-checkbox, vscode-button, summary, a[href], button, [tabindex="0"]';
-    return Array.from(body.querySelectorAll<HTMLElement>(selector))
-      // Rendered (the inside of a closed details is not) and enabled.
-      .filter((el) => el.getClientRects().length > 0 && !(el as HTMLElement & { disabled?: boolean }).disabled)
-      .map((el) => el.dataset['testid'] ?? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`);
+    const selector =
+      'vscode-textfield, vscode-textarea, vscode-single-select, vscode-checkbox, vscode-button, summary, a[href], button, [tabindex="0"]';
+    return (
+      Array.from(body.querySelectorAll<HTMLElement>(selector))
+        // Rendered (the inside of a closed details is not) and enabled.
+        .filter((el) => el.getClientRects().length > 0 && !(el as HTMLElement & { disabled?: boolean }).disabled)
+        .map(
+          (el) => el.dataset['testid'] ?? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`,
+        )
+    );
   });
 }
 
@@ -75,7 +86,12 @@ export async function selectFieldText(page: Page): Promise<void> {
 }
 
 /** Press Tab (or Shift+Tab) until `key` has the focus; fails after `maxPresses` naming what was passed. */
-export async function tabTo(page: Page, frame: FrameLocator, key: string, opts: { back?: boolean; maxPresses?: number } = {}): Promise<number> {
+export async function tabTo(
+  page: Page,
+  frame: FrameLocator,
+  key: string,
+  opts: { back?: boolean; maxPresses?: number } = {},
+): Promise<number> {
   const passed: string[] = [];
   for (let i = 0; i <= (opts.maxPresses ?? 80); i++) {
     const now = await focusedKey(frame);

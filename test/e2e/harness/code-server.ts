@@ -1,7 +1,17 @@
 // Starts code-server (under Node 24) on 127.0.0.1 with a throwaway HOME, user data and extensions folder, and
 // with everything that would reach the internet switched off. Stops it by process group.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freeLoopbackPort } from '../../support/loopbackPort';
 import { delay, onCleanup, trackGroup } from './cleanup';
@@ -45,7 +55,8 @@ export interface RunDirs {
 export function makeRunDirs(name: string, opts: { keepUserData?: boolean } = {}): RunDirs {
   const root = join(runsRoot, name);
   if (opts.keepUserData && existsSync(root)) {
-    for (const entry of readdirSync(root)) if (entry !== 'user-data') rmSync(join(root, entry), { recursive: true, force: true });
+    for (const entry of readdirSync(root))
+      if (entry !== 'user-data') rmSync(join(root, entry), { recursive: true, force: true });
   } else {
     rmSync(root, { recursive: true, force: true });
   }
@@ -116,13 +127,16 @@ function previousSettings(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // not plain JSON: set aside below
   }
   const kept = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
   renameSync(file, kept);
-  console.warn(`${file} is not a plain JSON object; it is kept as ${kept} and the run starts from the harness's settings`);
+  console.warn(
+    `${file} is not a plain JSON object; it is kept as ${kept} and the run starts from the harness's settings`,
+  );
   return {};
 }
 
@@ -133,7 +147,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   mkdirSync(settingsDir, { recursive: true });
   // On top of what a kept user data already has (a person's own settings stay), ours win.
   const settingsFile = join(settingsDir, 'settings.json');
-  writeFileSync(settingsFile, JSON.stringify({ ...previousSettings(settingsFile), ...offlineSettings, ...opts.settings }, null, 2));
+  writeFileSync(
+    settingsFile,
+    JSON.stringify({ ...previousSettings(settingsFile), ...offlineSettings, ...opts.settings }, null, 2),
+  );
   if (opts.machineSettings) {
     const machineFile = join(dirs.userDataDir, 'Machine', 'settings.json');
     mkdirSync(dirname(machineFile), { recursive: true });
@@ -142,15 +159,19 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 
   const args = [
     codeServerEntry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', dirs.userDataDir,
-    '--extensions-dir', dirs.extensionsDir,
+    '--user-data-dir',
+    dirs.userDataDir,
+    '--extensions-dir',
+    dirs.extensionsDir,
     ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     opts.workspace,
   ];

@@ -43,7 +43,9 @@ export function exec(cmd: string, args: readonly string[], opts: ExecOptions): P
       } catch {
         /* already gone */
       }
-      reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${opts.timeoutMs / 1000} s\n${tail(stderr || stdout)}`));
+      reject(
+        new Error(`${cmd} ${args.join(' ')}: timed out after ${opts.timeoutMs / 1000} s\n${tail(stderr || stdout)}`),
+      );
     }, opts.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);

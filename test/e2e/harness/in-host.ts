@@ -74,12 +74,16 @@ export async function runInHost(opts: InHostOptions): Promise<InHostRun> {
     const url = `${server.origin}/?folder=${encodeURIComponent(opts.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await withTimeout('opening the workbench', 60_000, page.goto(url));
     step('workbench loading, tests starting in the extension host');
-    const exitCode = await withTimeout(`in-host tests (log ${dirs.log})`, opts.timeoutMs, exited).catch((err: unknown) => {
-      // What the workbench said is the only clue when the host never reports: keep it in the error.
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${log.slice(-40).join('\n')}`);
-    });
+    const exitCode = await withTimeout(`in-host tests (log ${dirs.log})`, opts.timeoutMs, exited).catch(
+      (err: unknown) => {
+        // What the workbench said is the only clue when the host never reports: keep it in the error.
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\n${log.slice(-40).join('\n')}`);
+      },
+    );
     step(`extension host exited with code ${exitCode}`);
-    const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as InHostResult[]) : undefined;
+    const results = existsSync(resultsFile)
+      ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as InHostResult[])
+      : undefined;
     for (const url of outsideRequests) log.push(`[blocked] request outside 127.0.0.1: ${url}`);
     return { exitCode, results, log, outsideRequests };
   } finally {

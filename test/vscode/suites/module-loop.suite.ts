@@ -75,150 +75,249 @@ function statusNow(api: NetlinkExtensionApi): string {
 /** The rows under `label` in the Netlink Sockets view (labels and descriptions of its sockets). */
 function socketRows(api: NetlinkExtensionApi, label: string): { label: string; description: string }[] {
   const group = api.socketsView().find((r) => r.label === label);
-  if (!group) throw new Error(`no "${label}" in the Netlink Sockets view: ${api.socketsView().map((r) => r.label).join(', ')}`);
+  if (!group)
+    throw new Error(
+      `no "${label}" in the Netlink Sockets view: ${api
+        .socketsView()
+        .map((r) => r.label)
+        .join(', ')}`,
+    );
   return group.children.map((c) => ({ label: c.label, description: c.description }));
 }
 
 describe('module loop in the lab VM through the extension commands', () => {
-  it('netlink.startLab boots the lab VM and resolves once it answers SSH', async () => {
-    state.api = await extensionApi();
-    const netlink = vscode.workspace.getConfiguration('netlink');
-    await netlink.update('activeTarget', 'lab', vscode.ConfigurationTarget.Global);
-    // A copy of the repository's kmod/ (named kmod, like the original), absolute: the opened workspace has none.
-    state.moduleDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'netlink-module-loop-')), 'kmod');
-    cpSync(repoPath('kmod'), state.moduleDir, { recursive: true });
-    await netlink.update('module.folder', state.moduleDir, vscode.ConfigurationTarget.Global);
-    state.starting = Promise.resolve(vscode.commands.executeCommand<LabVm | undefined>('netlink.startLab'));
-    const vm = await state.starting;
-    assert.ok(vm, 'netlink.startLab resolved without a VM: the boot failed (the Netlink output channel says why)');
-    assert.equal(vm.state, 'ready');
-    assert.match(vm.kernelRelease, /^\d+\.\d+/);
-    state.lab = vm;
-  }, BOOT_MS);
+  it(
+    'netlink.startLab boots the lab VM and resolves once it answers SSH',
+    async () => {
+      state.api = await extensionApi();
+      const netlink = vscode.workspace.getConfiguration('netlink');
+      await netlink.update('activeTarget', 'lab', vscode.ConfigurationTarget.Global);
+      // A copy of the repository's kmod/ (named kmod, like the original), absolute: the opened workspace has none.
+      state.moduleDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'netlink-module-loop-')), 'kmod');
+      cpSync(repoPath('kmod'), state.moduleDir, { recursive: true });
+      await netlink.update('module.folder', state.moduleDir, vscode.ConfigurationTarget.Global);
+      state.starting = Promise.resolve(vscode.commands.executeCommand<LabVm | undefined>('netlink.startLab'));
+      const vm = await state.starting;
+      assert.ok(vm, 'netlink.startLab resolved without a VM: the boot failed (the Netlink output channel says why)');
+      assert.equal(vm.state, 'ready');
+      assert.match(vm.kernelRelease, /^\d+\.\d+/);
+      state.lab = vm;
+    },
+    BOOT_MS,
+  );
 
-  it('the target status bar shows the lab connected once it is up', async () => {
-    const api = need(state.api, 'activating the extension');
-    need(state.lab, 'starting the lab');
-    await waitFor('status bar: lab connected', CONNECT_MS, () => api.targetStatus().text === '$(pass) lab', () => statusNow(api));
-    const { tooltip } = api.targetStatus();
-    assert.match(tooltip, /^Netlink target "lab" connected: connected to \S+ \(lab VM\), helper /);
-    assert.doesNotMatch(tooltip, /nlreply loaded/);
-  }, CONNECT_MS + 10_000);
+  it(
+    'the target status bar shows the lab connected once it is up',
+    async () => {
+      const api = need(state.api, 'activating the extension');
+      need(state.lab, 'starting the lab');
+      await waitFor(
+        'status bar: lab connected',
+        CONNECT_MS,
+        () => api.targetStatus().text === '$(pass) lab',
+        () => statusNow(api),
+      );
+      const { tooltip } = api.targetStatus();
+      assert.match(tooltip, /^Netlink target "lab" connected: connected to \S+ \(lab VM\), helper /);
+      assert.doesNotMatch(tooltip, /nlreply loaded/);
+    },
+    CONNECT_MS + 10_000,
+  );
 
-  it('netlink.buildModule with an undeclared identifier: an Error in Problems on that line and word of the module file', async () => {
-    need(state.lab, 'starting the lab');
-    const dir = need(state.moduleDir, 'copying kmod/');
-    const file = path.join(dir, 'nlreply.c');
-    const original = readFileSync(file, 'utf8');
-    const lines = original.split('\n');
-    // Into the first function's body: the line after `static int nlreply_counter_get(...)` and its `{`.
-    const fn = lines.findIndex((l) => l.startsWith('static int nlreply_counter_get('));
-    assert.ok(fn >= 0 && lines[fn + 1] === '{', 'kmod/nlreply.c changed: nlreply_counter_get( and its { not found');
-    const line = fn + 2;
-    lines.splice(line, 0, `\t${UNDECLARED}++;`);
-    writeFileSync(file, lines.join('\n'));
-    state.broken = { file, original, line };
-    const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
-    assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
-    assert.equal(r.ok, false, 'a module using an undeclared identifier built');
-    // One error, as Problems shows it (make's "*** Error" echoes are not counted), named with the local line.
-    assert.match(r.summary, new RegExp(`^nlreply did not build \\(make exited 2, 1 error; first: nlreply\\.c:${line + 1}: .*${UNDECLARED}`));
-    const errors = vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    const shown = errors.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.message}`);
-    const hit = errors.find((d) => d.range.start.line === line && d.message.includes(UNDECLARED));
-    assert.ok(hit, `no Error on ${file}:${line + 1} naming ${UNDECLARED}; errors there: ${shown.join('; ') || 'none'}`);
-    assert.equal(errors.length, 1, `one mistake, one Error: ${shown.join('; ')}`);
-    assert.match(hit.message, /undeclared/);
-    // The underline is the identifier itself (gcc's display column, after a tab, mapped to the character).
-    assert.equal(lines[line]?.slice(hit.range.start.character, hit.range.end.character), UNDECLARED);
-    assert.equal(hit.range.end.line, line);
-  }, BUILD_MS);
+  it(
+    'netlink.buildModule with an undeclared identifier: an Error in Problems on that line and word of the module file',
+    async () => {
+      need(state.lab, 'starting the lab');
+      const dir = need(state.moduleDir, 'copying kmod/');
+      const file = path.join(dir, 'nlreply.c');
+      const original = readFileSync(file, 'utf8');
+      const lines = original.split('\n');
+      // Into the first function's body: the line after `static int nlreply_counter_get(...)` and its `{`.
+      const fn = lines.findIndex((l) => l.startsWith('static int nlreply_counter_get('));
+      assert.ok(fn >= 0 && lines[fn + 1] === '{', 'kmod/nlreply.c changed: nlreply_counter_get( and its { not found');
+      const line = fn + 2;
+      lines.splice(line, 0, `\t${UNDECLARED}++;`);
+      writeFileSync(file, lines.join('\n'));
+      state.broken = { file, original, line };
+      const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
+      assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
+      assert.equal(r.ok, false, 'a module using an undeclared identifier built');
+      // One error, as Problems shows it (make's "*** Error" echoes are not counted), named with the local line.
+      assert.match(
+        r.summary,
+        new RegExp(`^nlreply did not build \\(make exited 2, 1 error; first: nlreply\\.c:${line + 1}: .*${UNDECLARED}`),
+      );
+      const errors = vscode.languages
+        .getDiagnostics(vscode.Uri.file(file))
+        .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      const shown = errors.map(
+        (d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.character + 1} ${d.message}`,
+      );
+      const hit = errors.find((d) => d.range.start.line === line && d.message.includes(UNDECLARED));
+      assert.ok(
+        hit,
+        `no Error on ${file}:${line + 1} naming ${UNDECLARED}; errors there: ${shown.join('; ') || 'none'}`,
+      );
+      assert.equal(errors.length, 1, `one mistake, one Error: ${shown.join('; ')}`);
+      assert.match(hit.message, /undeclared/);
+      // The underline is the identifier itself (gcc's display column, after a tab, mapped to the character).
+      assert.equal(lines[line]?.slice(hit.range.start.character, hit.range.end.character), UNDECLARED);
+      assert.equal(hit.range.end.line, line);
+    },
+    BUILD_MS,
+  );
 
-  it('netlink.buildModule builds nlreply against the lab kernel headers and uploads the .ko', async () => {
-    const vm = need(state.lab, 'starting the lab');
-    // The fix for the step above (when it ran): the shipped source again, and its Problems entry goes away.
-    if (state.broken) {
-      writeFileSync(state.broken.file, state.broken.original);
-    }
-    const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
-    assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
-    assert.equal(r.ok, true, `${r.summary}\n${r.output.split('\n').slice(-20).join('\n')}`);
-    assert.equal(r.mode, 'local-headers', 'the lab has no compiler: its modules are built here against its headers');
-    assert.equal(r.moduleName, 'nlreply');
-    assert.match(r.koPath ?? '', /\/kmod-[0-9a-f]+\/nlreply\.ko$/);
-    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
-    assert.ok(vm.headersDir.length > 0);
-    if (state.broken) {
-      const left = vscode.languages.getDiagnostics(vscode.Uri.file(state.broken.file)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-      assert.deepEqual(left.map((d) => d.message), [], 'the fixed build left Errors in Problems');
-      state.broken = undefined;
-    }
-    state.built = r;
-  }, BUILD_MS);
+  it(
+    'netlink.buildModule builds nlreply against the lab kernel headers and uploads the .ko',
+    async () => {
+      const vm = need(state.lab, 'starting the lab');
+      // The fix for the step above (when it ran): the shipped source again, and its Problems entry goes away.
+      if (state.broken) {
+        writeFileSync(state.broken.file, state.broken.original);
+      }
+      const r = await vscode.commands.executeCommand<BuildResult | undefined>('netlink.buildModule');
+      assert.ok(r, 'netlink.buildModule failed before kbuild ran (the Netlink output channel says why)');
+      assert.equal(r.ok, true, `${r.summary}\n${r.output.split('\n').slice(-20).join('\n')}`);
+      assert.equal(r.mode, 'local-headers', 'the lab has no compiler: its modules are built here against its headers');
+      assert.equal(r.moduleName, 'nlreply');
+      assert.match(r.koPath ?? '', /\/kmod-[0-9a-f]+\/nlreply\.ko$/);
+      assert.deepEqual(
+        r.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+      );
+      assert.ok(vm.headersDir.length > 0);
+      if (state.broken) {
+        const left = vscode.languages
+          .getDiagnostics(vscode.Uri.file(state.broken.file))
+          .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+        assert.deepEqual(
+          left.map((d) => d.message),
+          [],
+          'the fixed build left Errors in Problems',
+        );
+        state.broken = undefined;
+      }
+      state.built = r;
+    },
+    BUILD_MS,
+  );
 
-  it('netlink.loadModule insmods that build (a fresh VM: no reload prompt)', async () => {
-    const built = need(state.built, 'the build');
-    const r = await vscode.commands.executeCommand<LoadResult | undefined>('netlink.loadModule');
-    assert.ok(r, 'netlink.loadModule loaded nothing (the Netlink output channel says why)');
-    assert.equal(r.moduleName, 'nlreply');
-    assert.equal(r.koPath, built.koPath, 'the .ko the build uploaded is the one loaded');
-    // The module's own view of its parameters, read back from sysfs: it serves protocol 31.
-    assert.equal(r.parameters['protocol'], '31');
-    state.loaded = r;
-    // The status bar follows: the module is loaded on the active target.
-    const api = need(state.api, 'activating the extension');
-    await waitFor('status bar: nlreply loaded', 30_000, () => api.targetStatus().text === '$(pass) lab $(package)', () => statusNow(api));
-    assert.match(api.targetStatus().tooltip, /^Netlink target "lab" connected: .*, nlreply loaded/);
-  }, STEP_MS);
+  it(
+    'netlink.loadModule insmods that build (a fresh VM: no reload prompt)',
+    async () => {
+      const built = need(state.built, 'the build');
+      const r = await vscode.commands.executeCommand<LoadResult | undefined>('netlink.loadModule');
+      assert.ok(r, 'netlink.loadModule loaded nothing (the Netlink output channel says why)');
+      assert.equal(r.moduleName, 'nlreply');
+      assert.equal(r.koPath, built.koPath, 'the .ko the build uploaded is the one loaded');
+      // The module's own view of its parameters, read back from sysfs: it serves protocol 31.
+      assert.equal(r.parameters['protocol'], '31');
+      state.loaded = r;
+      // The status bar follows: the module is loaded on the active target.
+      const api = need(state.api, 'activating the extension');
+      await waitFor(
+        'status bar: nlreply loaded',
+        30_000,
+        () => api.targetStatus().text === '$(pass) lab $(package)',
+        () => statusNow(api),
+      );
+      assert.match(api.targetStatus().tooltip, /^Netlink target "lab" connected: .*, nlreply loaded/);
+    },
+    STEP_MS,
+  );
 
-  it('netlink.runExercise runs kmod/exercises/nlreply.yaml through the Test Explorer: every step passes', async () => {
-    need(state.loaded, 'loading the module');
-    const file = vscode.Uri.file(path.join(need(state.moduleDir, 'copying kmod/'), 'exercises', 'nlreply.yaml'));
-    const outcomes = await vscode.commands.executeCommand<ExerciseStepOutcome[] | undefined>('netlink.runExercise', file);
-    assert.ok(outcomes, `netlink.runExercise ran nothing: ${file.fsPath} was not discovered in the module folder`);
-    const failed = outcomes.filter((o) => o.status !== 'pass');
-    assert.deepEqual(failed.map((o) => `${o.step}: ${o.status}: ${o.message}`), [], 'steps that did not pass');
-    assert.equal(outcomes.length, EXERCISE_STEPS, `steps run: ${outcomes.map((o) => o.step).join('; ')}`);
-    assert.ok(outcomes.every((o) => o.exercise === 'nlreply'));
-  }, STEP_MS);
+  it(
+    'netlink.runExercise runs kmod/exercises/nlreply.yaml through the Test Explorer: every step passes',
+    async () => {
+      need(state.loaded, 'loading the module');
+      const file = vscode.Uri.file(path.join(need(state.moduleDir, 'copying kmod/'), 'exercises', 'nlreply.yaml'));
+      const outcomes = await vscode.commands.executeCommand<ExerciseStepOutcome[] | undefined>(
+        'netlink.runExercise',
+        file,
+      );
+      assert.ok(outcomes, `netlink.runExercise ran nothing: ${file.fsPath} was not discovered in the module folder`);
+      const failed = outcomes.filter((o) => o.status !== 'pass');
+      assert.deepEqual(
+        failed.map((o) => `${o.step}: ${o.status}: ${o.message}`),
+        [],
+        'steps that did not pass',
+      );
+      assert.equal(outcomes.length, EXERCISE_STEPS, `steps run: ${outcomes.map((o) => o.step).join('; ')}`);
+      assert.ok(outcomes.every((o) => o.exercise === 'nlreply'));
+    },
+    STEP_MS,
+  );
 
-  it('the Netlink Sockets view lists the module\'s kernel socket and the helper\'s own, by protocol name', async () => {
-    need(state.loaded, 'loading the module');
-    const api = need(state.api, 'activating the extension');
-    await vscode.commands.executeCommand('netlink.refreshSockets');
-    const nlreply = socketRows(api, 'nlreply (31)');
-    // The module's kernel socket (port id 0) and the helper's, left open by the exercise (port id > 0, "PID nlhelper").
-    assert.ok(nlreply.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')), `protocol 31: ${JSON.stringify(nlreply)}`);
-    assert.ok(nlreply.some((r) => /^port [1-9]\d*$/.test(r.label) && /^\d+ nlhelper\b/.test(r.description)), `protocol 31: ${JSON.stringify(nlreply)}`);
-    // Every kernel has rtnetlink's own socket: named protocols, not numbers.
-    const route = socketRows(api, 'route (0)');
-    assert.ok(route.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')), `route: ${JSON.stringify(route)}`);
-    assert.ok(api.socketsView().every((r) => /^[a-z_0-9]+ \(\d+\)$/.test(r.label)), api.socketsView().map((r) => r.label).join(', '));
-  }, STEP_MS);
+  it(
+    "the Netlink Sockets view lists the module's kernel socket and the helper's own, by protocol name",
+    async () => {
+      need(state.loaded, 'loading the module');
+      const api = need(state.api, 'activating the extension');
+      await vscode.commands.executeCommand('netlink.refreshSockets');
+      const nlreply = socketRows(api, 'nlreply (31)');
+      // The module's kernel socket (port id 0) and the helper's, left open by the exercise (port id > 0, "PID nlhelper").
+      assert.ok(
+        nlreply.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')),
+        `protocol 31: ${JSON.stringify(nlreply)}`,
+      );
+      assert.ok(
+        nlreply.some((r) => /^port [1-9]\d*$/.test(r.label) && /^\d+ nlhelper\b/.test(r.description)),
+        `protocol 31: ${JSON.stringify(nlreply)}`,
+      );
+      // Every kernel has rtnetlink's own socket: named protocols, not numbers.
+      const route = socketRows(api, 'route (0)');
+      assert.ok(
+        route.some((r) => r.label === 'port 0' && r.description.startsWith('kernel')),
+        `route: ${JSON.stringify(route)}`,
+      );
+      assert.ok(
+        api.socketsView().every((r) => /^[a-z_0-9]+ \(\d+\)$/.test(r.label)),
+        api
+          .socketsView()
+          .map((r) => r.label)
+          .join(', '),
+      );
+    },
+    STEP_MS,
+  );
 
-  it('netlink.unloadModule rmmods it, and a second unload finds nothing loaded', async () => {
-    need(state.loaded, 'loading the module');
-    const first = await vscode.commands.executeCommand<UnloadResult | undefined>('netlink.unloadModule');
-    assert.deepEqual(first, { moduleName: 'nlreply', wasLoaded: true });
-    state.loaded = undefined;
-    const second = await vscode.commands.executeCommand<UnloadResult | undefined>('netlink.unloadModule');
-    assert.deepEqual(second, { moduleName: 'nlreply', wasLoaded: false });
-    const api = need(state.api, 'activating the extension');
-    await waitFor('status bar: nlreply not loaded', 30_000, () => api.targetStatus().text === '$(pass) lab', () => statusNow(api));
-  }, STEP_MS);
+  it(
+    'netlink.unloadModule rmmods it, and a second unload finds nothing loaded',
+    async () => {
+      need(state.loaded, 'loading the module');
+      const first = await vscode.commands.executeCommand<UnloadResult | undefined>('netlink.unloadModule');
+      assert.deepEqual(first, { moduleName: 'nlreply', wasLoaded: true });
+      state.loaded = undefined;
+      const second = await vscode.commands.executeCommand<UnloadResult | undefined>('netlink.unloadModule');
+      assert.deepEqual(second, { moduleName: 'nlreply', wasLoaded: false });
+      const api = need(state.api, 'activating the extension');
+      await waitFor(
+        'status bar: nlreply not loaded',
+        30_000,
+        () => api.targetStatus().text === '$(pass) lab',
+        () => statusNow(api),
+      );
+    },
+    STEP_MS,
+  );
 
   // Always runs: the suite's finally. Stops the VM even when a step above failed or timed out.
-  it('netlink.stopLab powers the VM off', async () => {
-    try {
-      // A boot still running would come up after stopLab and outlive the test: let it finish (or fail) first.
-      if (state.starting) await Promise.race([state.starting.catch(() => undefined), new Promise((r) => setTimeout(r, STOP_WAIT_MS))]);
-      await vscode.commands.executeCommand('netlink.stopLab');
-      if (state.lab) assert.equal(state.lab.state, 'stopped');
-    } finally {
-      const netlink = vscode.workspace.getConfiguration('netlink');
-      for (const key of SETTINGS) await netlink.update(key, undefined, vscode.ConfigurationTarget.Global);
-      if (state.moduleDir) rmSync(path.dirname(state.moduleDir), { recursive: true, force: true });
-      state.lab = undefined;
-    }
-  }, STOP_WAIT_MS + STEP_MS);
+  it(
+    'netlink.stopLab powers the VM off',
+    async () => {
+      try {
+        // A boot still running would come up after stopLab and outlive the test: let it finish (or fail) first.
+        if (state.starting)
+          await Promise.race([state.starting.catch(() => undefined), new Promise((r) => setTimeout(r, STOP_WAIT_MS))]);
+        await vscode.commands.executeCommand('netlink.stopLab');
+        if (state.lab) assert.equal(state.lab.state, 'stopped');
+      } finally {
+        const netlink = vscode.workspace.getConfiguration('netlink');
+        for (const key of SETTINGS) await netlink.update(key, undefined, vscode.ConfigurationTarget.Global);
+        if (state.moduleDir) rmSync(path.dirname(state.moduleDir), { recursive: true, force: true });
+        state.lab = undefined;
+      }
+    },
+    STOP_WAIT_MS + STEP_MS,
+  );
 });

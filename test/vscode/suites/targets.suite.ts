@@ -41,7 +41,11 @@ async function pickTarget(down: number | undefined): Promise<void> {
 
 function activeTargetSettings(): { workspace: unknown; global: unknown; effective: unknown } {
   const i = vscode.workspace.getConfiguration('netlink').inspect('activeTarget');
-  return { workspace: i?.workspaceValue, global: i?.globalValue, effective: vscode.workspace.getConfiguration('netlink').get('activeTarget') };
+  return {
+    workspace: i?.workspaceValue,
+    global: i?.globalValue,
+    effective: vscode.workspace.getConfiguration('netlink').get('activeTarget'),
+  };
 }
 
 /** The opened folder's settings file: the pick writes netlink.activeTarget there. */
@@ -61,20 +65,36 @@ describe('target quick pick and status bar', () => {
     const settingsFile = workspaceSettingsFile();
     const hadSettingsFile = existsSync(settingsFile);
     try {
-      await netlink.update('targets', [
-        { name: 'closed-a', destination: `nobody@127.0.0.1:${ports[0]}` },
-        { name: 'closed-b', destination: `nobody@127.0.0.1:${ports[1]}` },
-      ], vscode.ConfigurationTarget.Global);
+      await netlink.update(
+        'targets',
+        [
+          { name: 'closed-a', destination: `nobody@127.0.0.1:${ports[0]}` },
+          { name: 'closed-b', destination: `nobody@127.0.0.1:${ports[1]}` },
+        ],
+        vscode.ConfigurationTarget.Global,
+      );
       // Nothing active but the default: the lab, stopped, not contacted.
-      await waitFor('status bar on the lab', 10_000, () => api.targetStatus().text.endsWith(' lab'), () => JSON.stringify(api.targetStatus()));
+      await waitFor(
+        'status bar on the lab',
+        10_000,
+        () => api.targetStatus().text.endsWith(' lab'),
+        () => JSON.stringify(api.targetStatus()),
+      );
 
       // Second item (lab is first): closed-a.
       await pickTarget(1);
-      assert.deepEqual(activeTargetSettings(), { workspace: 'closed-a', global: undefined, effective: 'closed-a' }, 'the workspace holds the choice');
+      assert.deepEqual(
+        activeTargetSettings(),
+        { workspace: 'closed-a', global: undefined, effective: 'closed-a' },
+        'the workspace holds the choice',
+      );
       let shown = api.targetStatus();
       assert.equal(shown.text, '$(error) closed-a');
       assert.match(shown.tooltip, /^Netlink target "closed-a" unreachable: /);
-      assert.ok(shown.tooltip.includes(String(ports[0])) || /refused/i.test(shown.tooltip), `the tooltip says why: ${shown.tooltip}`);
+      assert.ok(
+        shown.tooltip.includes(String(ports[0])) || /refused/i.test(shown.tooltip),
+        `the tooltip says why: ${shown.tooltip}`,
+      );
 
       // Third item: closed-b (the order stays lab, closed-a, closed-b whichever is active).
       await pickTarget(2);
@@ -94,10 +114,16 @@ describe('target quick pick and status bar', () => {
       // Leave the folder as it was (desktop runs open the repository's fixtures folder itself).
       if (!hadSettingsFile) {
         rmSync(settingsFile, { force: true });
-        if (readdirSync(path.dirname(settingsFile)).length === 0) rmSync(path.dirname(settingsFile), { recursive: true });
+        if (readdirSync(path.dirname(settingsFile)).length === 0)
+          rmSync(path.dirname(settingsFile), { recursive: true });
       }
     }
     // The settings gone, the default comes back.
-    await waitFor('status bar back on the lab', 10_000, () => api.targetStatus().text.endsWith(' lab'), () => JSON.stringify(api.targetStatus()));
+    await waitFor(
+      'status bar back on the lab',
+      10_000,
+      () => api.targetStatus().text.endsWith(' lab'),
+      () => JSON.stringify(api.targetStatus()),
+    );
   }, 150_000);
 });

@@ -8,7 +8,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandSpec } from '../../../extension/src/commands';
 import { LabState } from '../../../extension/src/lab/labVm';
-import { decodedEditor, delay, extensionApi, extensionId, hoverUntil, openFixture, positionOf, qemuUnderThisHost } from '../helpers';
+import {
+  decodedEditor,
+  delay,
+  extensionApi,
+  extensionId,
+  hoverUntil,
+  openFixture,
+  positionOf,
+  qemuUnderThisHost,
+} from '../helpers';
 import { describe, it } from '../runner';
 import { RESTRICTED_IN_FOLDER } from '../untrusted-settings';
 import { KERNEL_TREE_FAMILY, LOG_ANCHORS, LOG_FILE, SETTING_FAMILY } from '../workspace-specs';
@@ -26,7 +35,9 @@ const TARGET_COMMANDS = [
 ];
 
 /** Every command the table says refuses in an untrusted workspace. */
-const REFUSING: readonly string[] = (Object.values(COMMANDS) as CommandSpec[]).filter((c) => c.untrusted).map((c) => c.id);
+const REFUSING: readonly string[] = (Object.values(COMMANDS) as CommandSpec[])
+  .filter((c) => c.untrusted)
+  .map((c) => c.id);
 
 interface CommandContribution {
   command: string;
@@ -48,12 +59,14 @@ function repoPath(...parts: string[]): string {
 async function runRefused<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
   return Promise.race([
     Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)),
-    delay(20_000).then(() => Promise.reject(new Error(`${command} did not return in an untrusted workspace: it waits for something`))),
+    delay(20_000).then(() =>
+      Promise.reject(new Error(`${command} did not return in an untrusted workspace: it waits for something`)),
+    ),
   ]);
 }
 
 describe('untrusted workspace', () => {
-  it('opens untrusted; the folder\'s target settings are ignored and the status bar says targets stay off', async () => {
+  it("opens untrusted; the folder's target settings are ignored and the status bar says targets stay off", async () => {
     const api = await extensionApi();
     assert.equal(vscode.workspace.isTrusted, false, 'the run must open the folder untrusted (Workspace Trust on)');
     const netlink = vscode.workspace.getConfiguration('netlink');
@@ -84,10 +97,18 @@ describe('untrusted workspace', () => {
       await runRefused('netlink.selectTarget');
       await runRefused('netlink.refreshSockets');
       assert.deepEqual(api.socketsView(), before, 'the sockets view was not read');
-      assert.equal(await runRefused('netlink.runExercise', vscode.Uri.file(repoPath('kmod', 'exercises', 'nlreply.yaml'))), undefined);
+      assert.equal(
+        await runRefused('netlink.runExercise', vscode.Uri.file(repoPath('kmod', 'exercises', 'nlreply.yaml'))),
+        undefined,
+      );
       assert.deepEqual(api.refusedActions().slice(refusedBefore), [
-        'Module commands', 'Module commands', 'Module commands',
-        'Connecting to the target', 'Choosing a target', 'Listing the target\'s sockets', 'Running exercises',
+        'Module commands',
+        'Module commands',
+        'Module commands',
+        'Connecting to the target',
+        'Choosing a target',
+        "Listing the target's sockets",
+        'Running exercises',
       ]);
       // Nothing was contacted: the target is as it started.
       assert.equal(api.targetStatus().text, '$(circle-outline) lab');
@@ -101,20 +122,34 @@ describe('untrusted workspace', () => {
     if (!ext) throw new Error(`extension ${extensionId} is not loaded`);
     const manifest = ext.packageJSON as ManifestTrust;
     const enablement = Object.fromEntries(manifest.contributes.commands.map((c) => [c.command, c.enablement]));
-    assert.deepEqual(TARGET_COMMANDS.filter((c) => enablement[c] !== 'isWorkspaceTrusted'), [], 'commands without enablement "isWorkspaceTrusted"');
+    assert.deepEqual(
+      TARGET_COMMANDS.filter((c) => enablement[c] !== 'isWorkspaceTrusted'),
+      [],
+      'commands without enablement "isWorkspaceTrusted"',
+    );
     // ...and every one of them refuses when called anyway (another extension, a test): the table's gate.
-    assert.deepEqual(TARGET_COMMANDS.filter((c) => !REFUSING.includes(c)), [], 'commands the table lets run untrusted');
+    assert.deepEqual(
+      TARGET_COMMANDS.filter((c) => !REFUSING.includes(c)),
+      [],
+      'commands the table lets run untrusted',
+    );
     const trust = manifest.capabilities?.untrustedWorkspaces;
     assert.equal(trust?.supported, 'limited');
-    for (const key of RESTRICTED_IN_FOLDER) assert.ok(trust?.restrictedConfigurations?.includes(key), `${key} is not restricted`);
+    for (const key of RESTRICTED_IN_FOLDER)
+      assert.ok(trust?.restrictedConfigurations?.includes(key), `${key} is not restricted`);
     // Settings that name what runs on this machine: never from a workspace, trusted or not.
     const props = manifest.contributes.configuration.properties;
-    for (const key of ['netlink.lab.autoStart', 'netlink.ssh.path', 'netlink.ssh.configFile']) assert.equal(props[key]?.scope, 'machine', `${key} scope`);
+    for (const key of ['netlink.lab.autoStart', 'netlink.ssh.path', 'netlink.ssh.configFile'])
+      assert.equal(props[key]?.scope, 'machine', `${key} scope`);
   });
 
   it('the lab VM does not boot: autoStart true in the folder and machine settings, netlink.startLab refused', async () => {
     const api = await extensionApi();
-    assert.equal(vscode.workspace.getConfiguration('netlink').inspect('lab.autoStart')?.globalValue, true, 'this session\'s machine settings turn autoStart on');
+    assert.equal(
+      vscode.workspace.getConfiguration('netlink').inspect('lab.autoStart')?.globalValue,
+      true,
+      "this session's machine settings turn autoStart on",
+    );
     await runRefused('netlink.startLab');
     // A boot shows in the state at once (booting: packages checked, then QEMU under this extension host); watch a while.
     const until = Date.now() + 5000;
@@ -125,7 +160,7 @@ describe('untrusted workspace', () => {
     } while (Date.now() < until);
   }, 30_000);
 
-  it('the folder\'s own specs are not read: its families decode in neither a hover nor a decode report', async () => {
+  it("the folder's own specs are not read: its families decode in neither a hover nor a decode report", async () => {
     await extensionApi();
     const doc = (await openFixture(LOG_FILE)).document;
     for (const anchor of Object.values(LOG_ANCHORS)) {
@@ -138,6 +173,9 @@ describe('untrusted workspace', () => {
     const report = await decodedEditor(doc.uri, ['protocol 30 type 16', 'protocol 29 type 16']);
     assert.doesNotMatch(report.document.getText(), new RegExp(`${KERNEL_TREE_FAMILY}|${SETTING_FAMILY}`));
     // The setting's folder is a restricted setting: VS Code hides the folder's value (the client sends only the user's).
-    assert.equal(vscode.workspace.getConfiguration('netlink').inspect('decoder.specFolders')?.workspaceValue, undefined);
+    assert.equal(
+      vscode.workspace.getConfiguration('netlink').inspect('decoder.specFolders')?.workspaceValue,
+      undefined,
+    );
   }, 60_000);
 });

@@ -11,7 +11,8 @@ export function parseIpv4(text: string): Parsed {
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return { error: `"${t}": part ${i + 1} ("${p}") is not a number 0-255` };
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255)
+      return { error: `"${t}": part ${i + 1} ("${p}") is not a number 0-255` };
     out[i] = Number(p);
   }
   return { bytes: out };
@@ -57,7 +58,8 @@ export function parseIpv6(text: string): Parsed {
     const all = parseGroups(t, whole);
     if (!Array.isArray(all)) return all;
     groups = [...all, ...tail];
-    if (groups.length !== 8) return { error: `"${whole}" has ${groups.length} groups; an IPv6 address has 8 (or uses "::")` };
+    if (groups.length !== 8)
+      return { error: `"${whole}" has ${groups.length} groups; an IPv6 address has 8 (or uses "::")` };
   }
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {
@@ -76,7 +78,9 @@ export function parseMac(text: string): Parsed {
   const t = text.trim();
   const parts = t.split(/[:-]/);
   if (t === '' || !parts.every((p) => /^[0-9a-f]{2}$/i.test(p))) {
-    return { error: `"${t}" is not a MAC address (two-digit hex octets separated by ":" or "-", e.g. 02:00:00:00:00:01)` };
+    return {
+      error: `"${t}" is not a MAC address (two-digit hex octets separated by ":" or "-", e.g. 02:00:00:00:00:01)`,
+    };
   }
   return { bytes: Uint8Array.from(parts.map((p) => parseInt(p, 16))) };
 }

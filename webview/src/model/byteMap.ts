@@ -7,7 +7,10 @@ export class ByteMap {
   private readonly owner: Int32Array;
   private readonly byField = new Map<string, ByteSpan[]>();
 
-  constructor(readonly length: number, readonly spans: readonly ByteSpan[]) {
+  constructor(
+    readonly length: number,
+    readonly spans: readonly ByteSpan[],
+  ) {
     this.owner = new Int32Array(length).fill(-1);
     spans.forEach((s, i) => {
       for (let k = Math.max(0, s.start); k < Math.min(length, s.end); k++) this.owner[k] = i;

@@ -10,12 +10,19 @@ function familyFromJson(json: FamilyJson): FamilyDef {
     genl: json.genl,
     source: json.source,
     messages: new Map(json.messages.map((m) => [m.value, m])),
-    attrSets: new Map(json.attrSets.map((s): [string, AttrSetDef] => [s.name, { name: s.name, byType: new Map(s.attrs) }])),
+    attrSets: new Map(
+      json.attrSets.map((s): [string, AttrSetDef] => [s.name, { name: s.name, byType: new Map(s.attrs) }]),
+    ),
     structs: new Map(json.structs.map((s) => [s.name, s])),
-    enums: new Map(json.enums.map((e): [string, EnumDef] => [e.name, { name: e.name, flags: e.flags, entries: new Map(e.entries) }])),
-    subMessages: new Map(json.subMessages.map((s): [string, SubMessageDef] => [
-      s.name, { name: s.name, variants: new Map(s.variants.map((v) => [v.value, v])) },
-    ])),
+    enums: new Map(
+      json.enums.map((e): [string, EnumDef] => [e.name, { name: e.name, flags: e.flags, entries: new Map(e.entries) }]),
+    ),
+    subMessages: new Map(
+      json.subMessages.map((s): [string, SubMessageDef] => [
+        s.name,
+        { name: s.name, variants: new Map(s.variants.map((v) => [v.value, v])) },
+      ]),
+    ),
     ...(json.mcastGroups ? { mcastGroups: json.mcastGroups } : {}),
   };
 }

@@ -60,13 +60,17 @@ function valueJson(view: AttrView, children: (id: number) => AttrView[]): Json {
   const { kind, node } = view;
   if (kind === 'nest' || kind === 'sub-message') return objectJson(children(node.id), children);
   if (kind === 'indexed-array') {
-    return children(node.id).map((c) => (c.container ? objectJson(children(c.node.id), children) : valueJson(c, children)));
+    return children(node.id).map((c) =>
+      c.container ? objectJson(children(c.node.id), children) : valueJson(c, children),
+    );
   }
   if (kind === 'flag') return true;
   if (isScalarKind(kind) || kind === 'uint' || kind === 'sint') return scalarJson(node.value);
   if (kind === 'string') return node.value;
   // Binary: the display form (YNL parses addresses by display-hint), else contiguous hex (bytes.fromhex).
-  return view.spec.display !== undefined && view.spec.display !== 'hex' ? node.value.trim() : node.value.replace(/[\s:]/g, '');
+  return view.spec.display !== undefined && view.spec.display !== 'hex'
+    ? node.value.trim()
+    : node.value.replace(/[\s:]/g, '');
 }
 
 function objectJson(views: readonly AttrView[], children: (id: number) => AttrView[]): { [key: string]: Json } {
@@ -97,7 +101,13 @@ export function copyAsYnlJson(state: BuilderState, registry: FamilyRegistry): st
     const text = state.header[f.name] ?? '';
     out[f.name] = isScalarKind(f.kind) ? scalarJson(text === '' ? '0' : text) : text;
   }
-  Object.assign(out, objectJson(views.filter((v) => v.parentId === undefined), children));
+  Object.assign(
+    out,
+    objectJson(
+      views.filter((v) => v.parentId === undefined),
+      children,
+    ),
+  );
   return JSON.stringify(out);
 }
 
@@ -113,19 +123,37 @@ export function copyAsYnlCli(state: BuilderState, registry: FamilyRegistry): str
   const json = copyAsYnlJson(state, registry);
   if (!family || json === undefined) return undefined;
   const dump = resolution.flagTable === 'get' && (state.flags & NLM_F_DUMP) === NLM_F_DUMP;
-  const args = ['./tools/net/ynl/pyynl/cli.py', '--spec', shellQuote(family.source), dump ? '--dump' : '--do', shellQuote(resolution.message!.name)];
+  const args = [
+    './tools/net/ynl/pyynl/cli.py',
+    '--spec',
+    shellQuote(family.source),
+    dump ? '--dump' : '--do',
+    shellQuote(resolution.message!.name),
+  ];
   if (json !== '{}') args.push('--json', shellQuote(json));
   return args.join(' ');
 }
 
 /** The message in `format`; undefined when the format does not apply (YNL without a spec). */
-export function copyAs(format: CopyFormat, state: BuilderState, registry: FamilyRegistry, bytes: Uint8Array, protocol: number): string | undefined {
+export function copyAs(
+  format: CopyFormat,
+  state: BuilderState,
+  registry: FamilyRegistry,
+  bytes: Uint8Array,
+  protocol: number,
+): string | undefined {
   switch (format) {
-    case 'hex': return copyAsHex(bytes);
-    case 'c-array': return copyAsCArray(bytes);
-    case 'c-string': return copyAsCString(bytes);
-    case 'nlhelper': return copyAsNlhelper(protocol, bytes);
-    case 'ynl-json': return copyAsYnlJson(state, registry);
-    case 'ynl-cli': return copyAsYnlCli(state, registry);
+    case 'hex':
+      return copyAsHex(bytes);
+    case 'c-array':
+      return copyAsCArray(bytes);
+    case 'c-string':
+      return copyAsCString(bytes);
+    case 'nlhelper':
+      return copyAsNlhelper(protocol, bytes);
+    case 'ynl-json':
+      return copyAsYnlJson(state, registry);
+    case 'ynl-cli':
+      return copyAsYnlCli(state, registry);
   }
 }

@@ -34,7 +34,8 @@ function fitMessage(state: BuilderState, registry: FamilyRegistry, previous: Ret
   const header: Record<string, string> = {};
   for (const f of now.header?.fields ?? []) {
     if (f.kind === 'pad') continue;
-    header[f.name] = now.header?.name === previous.header?.name ? state.header[f.name] ?? defaultFieldText(f) : defaultFieldText(f);
+    header[f.name] =
+      now.header?.name === previous.header?.name ? (state.header[f.name] ?? defaultFieldText(f)) : defaultFieldText(f);
   }
   state.header = header;
   if (now.attrSet?.name !== previous.attrSet?.name || now.family !== previous.family) state.attrs = [];
@@ -130,7 +131,12 @@ function startValue(state: BuilderState, registry: FamilyRegistry, id: number): 
  * Adds an attribute of `type` (name or number) under `parentId` (top level when undefined) and returns its id;
  * undefined when the parent does not exist.
  */
-export function addAttr(state: BuilderState, registry: FamilyRegistry, parentId: number | undefined, type: string): number | undefined {
+export function addAttr(
+  state: BuilderState,
+  registry: FamilyRegistry,
+  parentId: number | undefined,
+  type: string,
+): number | undefined {
   const list = parentId === undefined ? state.attrs : findNode(state.attrs, parentId)?.children;
   if (!list) return undefined;
   const id = state.nextId++;
@@ -142,7 +148,10 @@ export function addAttr(state: BuilderState, registry: FamilyRegistry, parentId:
 export function removeAttr(state: BuilderState, id: number): boolean {
   const list = listOf(state.attrs, id);
   if (!list) return false;
-  list.splice(list.findIndex((n) => n.id === id), 1);
+  list.splice(
+    list.findIndex((n) => n.id === id),
+    1,
+  );
   return true;
 }
 

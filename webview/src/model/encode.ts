@@ -3,9 +3,22 @@
 // map for highlighting) and every validation problem with its form field and path. Invalid values still get
 // their place (zeros / empty) so the preview keeps its shape; `issues` says the bytes must not be sent.
 import {
-  GENL_HDRLEN, NLA_HDRLEN, NLMSG_HDRLEN, concatBytes, encodeAttr, encodeMessage, encodeScalar, nlAlign,
+  GENL_HDRLEN,
+  NLA_HDRLEN,
+  NLMSG_HDRLEN,
+  concatBytes,
+  encodeAttr,
+  encodeMessage,
+  encodeScalar,
+  nlAlign,
 } from '../../../extension/src/netlink/index';
-import type { AttrInput, FamilyDef, FamilyRegistry, StructDef, StructFieldDef } from '../../../extension/src/netlink/index';
+import type {
+  AttrInput,
+  FamilyDef,
+  FamilyRegistry,
+  StructDef,
+  StructFieldDef,
+} from '../../../extension/src/netlink/index';
 import { parseIp, parseIpv4, parseIpv6, parseMac, parseUuid, type Parsed } from './addresses';
 import { parseInteger } from './numbers';
 import type { AttrScope, Resolution } from './schema';
@@ -65,7 +78,7 @@ export function buildMessage(state: BuilderState, registry: FamilyRegistry): Bui
 
   const seq = headerInt(b, state.seq, 'seq', 'nlmsghdr.nlmsg_seq');
   const pid = headerInt(b, state.pid, 'pid', 'nlmsghdr.nlmsg_pid');
-  const type = resolution.genl ? resolution.familyId ?? 0 : resolution.type ?? 0;
+  const type = resolution.genl ? (resolution.familyId ?? 0) : (resolution.type ?? 0);
   const typeField = resolution.genl ? 'genl.familyId' : 'messageType';
   const flags = state.flags & 0xffff;
   b.span('nlmsghdr.nlmsg_len', 'nlmsghdr.nlmsg_len', 'nlmsghdr.nlmsg_len (computed)', 0, 4);
@@ -115,11 +128,20 @@ function headerInt(b: Builder, text: string, field: string, path: string): numbe
 
 export function structFieldSize(f: StructFieldDef): number {
   switch (f.kind) {
-    case 'u8': case 's8': return 1;
-    case 'u16': case 's16': return 2;
-    case 'u32': case 's32': return 4;
-    case 'u64': case 's64': return 8;
-    default: return f.length ?? 0;
+    case 'u8':
+    case 's8':
+      return 1;
+    case 'u16':
+    case 's16':
+      return 2;
+    case 'u32':
+    case 's32':
+      return 4;
+    case 'u64':
+    case 's64':
+      return 8;
+    default:
+      return f.length ?? 0;
   }
 }
 
@@ -142,14 +164,26 @@ function parseFieldBytes(f: StructFieldDef, text: string, size: number, family: 
     return { bytes: out };
   }
   if (text.trim() === '') return { bytes: new Uint8Array(size) };
-  const parsers: Record<string, (t: string) => Parsed> = { mac: parseMac, ipv4: parseIpv4, ipv6: parseIpv6, ip: parseIp, uuid: parseUuid };
+  const parsers: Record<string, (t: string) => Parsed> = {
+    mac: parseMac,
+    ipv4: parseIpv4,
+    ipv6: parseIpv6,
+    ip: parseIp,
+    uuid: parseUuid,
+  };
   const r = (f.display !== undefined ? parsers[f.display] : undefined)?.(text) ?? parseHexValue(text);
   if ('error' in r) return r;
   if (r.bytes.length !== size) return { error: `field holds ${size} bytes, the value has ${r.bytes.length}` };
   return r;
 }
 
-function encodeStruct(b: Builder, def: StructDef, values: Readonly<Record<string, string>>, family: FamilyDef | undefined, base: number): Uint8Array {
+function encodeStruct(
+  b: Builder,
+  def: StructDef,
+  values: Readonly<Record<string, string>>,
+  family: FamilyDef | undefined,
+  base: number,
+): Uint8Array {
   const size = def.fields.reduce((n, f) => n + structFieldSize(f), 0);
   const out = new Uint8Array(size);
   let pos = 0;
@@ -197,11 +231,16 @@ function attrSize(input: AttrInput): number {
 }
 
 function payloadSize(input: AttrInput): number {
-  return input.attrs ? input.attrs.reduce((n, c) => n + attrSize(c), 0) : input.payload?.length ?? 0;
+  return input.attrs ? input.attrs.reduce((n, c) => n + attrSize(c), 0) : (input.payload?.length ?? 0);
 }
 
 function encodeAttrList(
-  b: Builder, nodes: readonly AttrNode[], scope: AttrScope, base: number, prefix: string, enclosing: readonly (readonly AttrNode[])[],
+  b: Builder,
+  nodes: readonly AttrNode[],
+  scope: AttrScope,
+  base: number,
+  prefix: string,
+  enclosing: readonly (readonly AttrNode[])[],
 ): AttrInput[] {
   const out: AttrInput[] = [];
   let pos = base;
@@ -216,7 +255,12 @@ function encodeAttrList(
 }
 
 function encodeAttrNode(
-  b: Builder, node: AttrNode, scope: AttrScope, pos: number, prefix: string, enclosing: readonly (readonly AttrNode[])[],
+  b: Builder,
+  node: AttrNode,
+  scope: AttrScope,
+  pos: number,
+  prefix: string,
+  enclosing: readonly (readonly AttrNode[])[],
 ): AttrInput | undefined {
   const field = `attr.${node.id}`;
   const t = parseAttrType(scope, node.type);
@@ -239,18 +283,21 @@ function encodeAttrNode(
     if (child.error !== undefined) b.issue(`${field}.value`, path, child.error);
     const children = encodeAttrList(b, node.children, child.scope, pos + NLA_HDRLEN, `${path}.`, enclosing);
     // encodeAttr sets NLA_F_NESTED for `attrs`; a nest sent without the flag is given as its encoded payload.
-    input = node.noNestedFlag === true
-      ? { type: t.type, payload: concatBytes(children.map((c) => encodeAttr(c))), netByteOrder }
-      : { type: t.type, attrs: children, netByteOrder };
+    input =
+      node.noNestedFlag === true
+        ? { type: t.type, payload: concatBytes(children.map((c) => encodeAttr(c))), netByteOrder }
+        : { type: t.type, attrs: children, netByteOrder };
     payload.end = pos + NLA_HDRLEN + payloadSize(input);
   } else {
-    if (node.children.length > 0) b.issue(field, path, `a ${kind} attribute cannot hold nested attributes; change its kind to nest or remove them`);
+    if (node.children.length > 0)
+      b.issue(field, path, `a ${kind} attribute cannot hold nested attributes; change its kind to nest or remove them`);
     const r = encodeValue(valueSpecOf(node, def, scope.family), node.value);
     let payload: Uint8Array = new Uint8Array(0);
     if ('error' in r) b.issue(`${field}.value`, path, r.error);
     else payload = r.bytes;
     input = { type: t.type, payload, netByteOrder };
-    if (payload.length > 0) b.span(`${field}.value`, `${field}.value`, `${path} value`, pos + NLA_HDRLEN, pos + NLA_HDRLEN + payload.length);
+    if (payload.length > 0)
+      b.span(`${field}.value`, `${field}.value`, `${path} value`, pos + NLA_HDRLEN, pos + NLA_HDRLEN + payload.length);
   }
   const len = NLA_HDRLEN + payloadSize(input);
   if (len > MAX_NLA_LEN) {

@@ -3,7 +3,14 @@
 // the same definitions encode.ts uses. What the form cannot say exactly (a string without its NUL, odd widths,
 // malformed attributes) falls back to hex, first per attribute, then for the whole payload; the result says
 // whether the round trip is exact and, if not, where it differs.
-import { GENL_HDRLEN, NETLINK_GENERIC, NLA_HDRLEN, NLMSG_HDRLEN, decodeMessages, nlAlign } from '../../../extension/src/netlink/index';
+import {
+  GENL_HDRLEN,
+  NETLINK_GENERIC,
+  NLA_HDRLEN,
+  NLMSG_HDRLEN,
+  decodeMessages,
+  nlAlign,
+} from '../../../extension/src/netlink/index';
 import type { FamilyDef, FamilyRegistry, StructDef, StructFieldDef } from '../../../extension/src/netlink/index';
 import { buildMessage, structFieldSize } from './encode';
 import type { AttrScope } from './schema';
@@ -28,7 +35,8 @@ export function loadMessage(bytes: Uint8Array, protocol: number, registry: Famil
   if (m.length < NLMSG_HDRLEN) return { error: `nlmsg_len ${m.length} is less than the 16-byte header` };
   if (messages.length > 1) notes.push(`the bytes hold ${messages.length} messages; only the first is in the form`);
   const end = Math.min(bytes.length, m.length);
-  if (m.length > bytes.length) notes.push(`nlmsg_len ${m.length} runs past the ${bytes.length} bytes given; the form holds what is there`);
+  if (m.length > bytes.length)
+    notes.push(`nlmsg_len ${m.length} runs past the ${bytes.length} bytes given; the form holds what is there`);
   const msg = bytes.subarray(0, end);
 
   const state = initialState();
@@ -85,7 +93,8 @@ export function loadMessage(bytes: Uint8Array, protocol: number, registry: Famil
     state.payloadHex = spacedHex(rest);
     diff = check();
   }
-  if (diff >= 0) notes.push(`the form re-encodes these bytes differently from byte ${diff} on (${reasonAt(bytes, m.length, diff)})`);
+  if (diff >= 0)
+    notes.push(`the form re-encodes these bytes differently from byte ${diff} on (${reasonAt(bytes, m.length, diff)})`);
   return { state, exact: diff < 0, notes };
 }
 
@@ -112,7 +121,11 @@ function readStruct(def: StructDef, bytes: Uint8Array, base: number): Record<str
 
 function fieldText(f: StructFieldDef, raw: Uint8Array): string {
   if (isScalarKind(f.kind)) {
-    const spec = { kind: f.kind, bigEndian: f.bigEndian === true, ...(f.display !== undefined ? { display: f.display } : {}) };
+    const spec = {
+      kind: f.kind,
+      bigEndian: f.bigEndian === true,
+      ...(f.display !== undefined ? { display: f.display } : {}),
+    };
     return valueText(spec, raw) ?? '0';
   }
   if (f.kind === 'string') {
@@ -120,7 +133,10 @@ function fieldText(f: StructFieldDef, raw: Uint8Array): string {
     return new TextDecoder().decode(raw.subarray(0, nul < 0 ? raw.length : nul));
   }
   if (raw.every((b) => b === 0)) return '';
-  const shown = valueText({ kind: 'binary', bigEndian: false, ...(f.display !== undefined ? { display: f.display } : {}) }, raw);
+  const shown = valueText(
+    { kind: 'binary', bigEndian: false, ...(f.display !== undefined ? { display: f.display } : {}) },
+    raw,
+  );
   return shown ?? spacedHex(raw);
 }
 
@@ -130,7 +146,9 @@ function fillPayload(state: BuilderState, rest: Uint8Array, textPayload: boolean
     const nulEnded = nul === rest.length - 1;
     if (nul < 0 || nulEnded) {
       try {
-        state.payloadText = new TextDecoder('utf-8', { fatal: true }).decode(rest.subarray(0, nulEnded ? nul : rest.length));
+        state.payloadText = new TextDecoder('utf-8', { fatal: true }).decode(
+          rest.subarray(0, nulEnded ? nul : rest.length),
+        );
         state.payloadTextNul = nulEnded;
         state.payloadMode = 'text';
         return;
@@ -157,7 +175,12 @@ function fillPayload(state: BuilderState, rest: Uint8Array, textPayload: boolean
 }
 
 /** The attributes filling `bytes` exactly, or undefined when they do not frame (then the caller uses hex). */
-function readAttrs(state: BuilderState, bytes: Uint8Array, scope: AttrScope, enclosing: readonly (readonly AttrNode[])[]): AttrNode[] | undefined {
+function readAttrs(
+  state: BuilderState,
+  bytes: Uint8Array,
+  scope: AttrScope,
+  enclosing: readonly (readonly AttrNode[])[],
+): AttrNode[] | undefined {
   const nodes: AttrNode[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
@@ -173,12 +196,19 @@ function readAttrs(state: BuilderState, bytes: Uint8Array, scope: AttrScope, enc
   return nodes;
 }
 
-function readAttr(state: BuilderState, payload: Uint8Array, rawType: number, scope: AttrScope, enclosing: readonly (readonly AttrNode[])[]): AttrNode {
+function readAttr(
+  state: BuilderState,
+  payload: Uint8Array,
+  rawType: number,
+  scope: AttrScope,
+  enclosing: readonly (readonly AttrNode[])[],
+): AttrNode {
   const type = rawType & 0x3fff;
   const def = defForType(scope, type);
   // Indexed array entries are numbered: their definition's "[n]" name is not a name to type.
   const byName = def === undefined || scope.entry !== undefined ? undefined : parseAttrType(scope, def.name);
-  const typeText = def !== undefined && byName !== undefined && 'type' in byName && byName.type === type ? def.name : String(type);
+  const typeText =
+    def !== undefined && byName !== undefined && 'type' in byName && byName.type === type ? def.name : String(type);
   const node: AttrNode = { id: state.nextId++, type: typeText, value: '', children: [] };
   if (rawType & NLA_F_NET_BYTEORDER) node.netByteOrder = true;
   const nestedFlag = (rawType & NLA_F_NESTED) !== 0;

@@ -5,15 +5,22 @@ import type { EnumDef, ScalarKind } from '../../../extension/src/netlink/index';
 export type IntKind = ScalarKind | 'uint' | 'sint';
 
 const BITS: Readonly<Record<IntKind, number>> = {
-  u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64, uint: 64, sint: 64,
+  u8: 8,
+  u16: 16,
+  u32: 32,
+  u64: 64,
+  s8: 8,
+  s16: 16,
+  s32: 32,
+  s64: 64,
+  uint: 64,
+  sint: 64,
 };
 
 function intRange(kind: IntKind): { min: bigint; max: bigint } {
   const bits = BigInt(BITS[kind]);
   const signed = kind.startsWith('s');
-  return signed
-    ? { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n }
-    : { min: 0n, max: (1n << bits) - 1n };
+  return signed ? { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n } : { min: 0n, max: (1n << bits) - 1n };
 }
 
 const LITERAL = /^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i;
@@ -46,10 +53,12 @@ export function parseInteger(text: string, kind: IntKind, enumDef?: EnumDef): { 
     if (enumDef.flags) {
       let acc = 0n;
       for (const part of t.split('|').map((p) => p.trim())) {
-        const n = parseIntLiteral(part) ?? (() => {
-          const e = enumEntry(enumDef, part);
-          return e === undefined ? undefined : BigInt(e);
-        })();
+        const n =
+          parseIntLiteral(part) ??
+          (() => {
+            const e = enumEntry(enumDef, part);
+            return e === undefined ? undefined : BigInt(e);
+          })();
         if (n === undefined) return { error: `"${part}" is neither a number nor a flag of ${enumDef.name}` };
         acc |= n;
       }

@@ -3,7 +3,14 @@
 // and the scope its children are read in. Shared by encode.ts, load.ts and the UI's pickers.
 import { NETLINK_GENERIC, NLMSG_MIN_TYPE, parseProtocol } from '../../../extension/src/netlink/index';
 import type {
-  AttrDef, AttrKind, AttrSetDef, FamilyDef, FamilyRegistry, FlagTable, MessageDef, StructDef,
+  AttrDef,
+  AttrKind,
+  AttrSetDef,
+  FamilyDef,
+  FamilyRegistry,
+  FlagTable,
+  MessageDef,
+  StructDef,
 } from '../../../extension/src/netlink/index';
 import { parseIntLiteral } from './numbers';
 import type { AttrNode, BuilderState } from './state';
@@ -39,18 +46,25 @@ export function protocolOf(state: BuilderState): number | undefined {
  */
 export function messageChoices(family: FamilyDef | undefined): MessageDef[] {
   if (!family) return [];
-  return [...family.messages.values()].filter((m) => family.genl || m.value >= NLMSG_MIN_TYPE).sort((a, b) => a.value - b.value);
+  return [...family.messages.values()]
+    .filter((m) => family.genl || m.value >= NLMSG_MIN_TYPE)
+    .sort((a, b) => a.value - b.value);
 }
 
 /** The message named or numbered by `text`: exact name (any case) among the choices first, then a number. */
-export function findMessage(family: FamilyDef | undefined, text: string, max: number): { def?: MessageDef; value: number } | { error: string } {
+export function findMessage(
+  family: FamilyDef | undefined,
+  text: string,
+  max: number,
+): { def?: MessageDef; value: number } | { error: string } {
   const t = text.trim();
   if (t === '') return { error: 'empty; choose a message type or give its number' };
   const lower = t.toLowerCase();
   const candidates = [...messageChoices(family), ...(family?.messages.values() ?? [])];
   for (const m of candidates) if (m.name.toLowerCase() === lower) return { def: m, value: m.value };
   const n = parseIntLiteral(t);
-  if (n === undefined) return { error: `"${t}" is not a message of ${family ? family.name : 'this protocol'} nor a number` };
+  if (n === undefined)
+    return { error: `"${t}" is not a message of ${family ? family.name : 'this protocol'} nor a number` };
   if (n < 0n || n > BigInt(max)) return { error: `${n} is out of range (0..${max})` };
   const value = Number(n);
   const def = family?.messages.get(value);
@@ -69,8 +83,11 @@ export function resolve(state: BuilderState, registry: FamilyRegistry): Resoluti
   if ('error' in parsed) issues.push({ field: 'protocol', path: 'protocol', message: parsed.error });
   // A control message (NOOP, ERROR, DONE, OVERRUN) on the generic protocol has no family and no genlmsghdr:
   // a number below NLMSG_MIN_TYPE with no family chosen says that is what is meant.
-  const control = protocol === NETLINK_GENERIC && state.genlFamily.trim() === '' && state.genlFamilyId.trim() === ''
-    && isControlType(state.messageType);
+  const control =
+    protocol === NETLINK_GENERIC &&
+    state.genlFamily.trim() === '' &&
+    state.genlFamilyId.trim() === '' &&
+    isControlType(state.messageType);
   const genl = protocol === NETLINK_GENERIC && !control;
   let family: FamilyDef | undefined;
   let familyId: number | undefined;
@@ -80,14 +97,26 @@ export function resolve(state: BuilderState, registry: FamilyRegistry): Resoluti
     if (state.genlFamilyId.trim() !== '') {
       const n = parseIntLiteral(state.genlFamilyId);
       if (n === undefined || n < 16n || n > 0xffffn) {
-        issues.push({ field: 'genl.familyId', path: 'nlmsghdr.nlmsg_type', message: `family id "${state.genlFamilyId.trim()}" must be a number 16..65535` });
+        issues.push({
+          field: 'genl.familyId',
+          path: 'nlmsghdr.nlmsg_type',
+          message: `family id "${state.genlFamilyId.trim()}" must be a number 16..65535`,
+        });
       } else familyId = Number(n);
     } else if (name === '') {
-      issues.push({ field: 'genl.family', path: 'genl.family', message: 'choose a generic netlink family (or give its id)' });
+      issues.push({
+        field: 'genl.family',
+        path: 'genl.family',
+        message: 'choose a generic netlink family (or give its id)',
+      });
     } else {
       familyId = registry.genlIdOf(name);
       if (familyId === undefined) {
-        issues.push({ field: 'genl.familyId', path: 'nlmsghdr.nlmsg_type', message: `the id of family "${name}" is not known: resolve it from the target or type it` });
+        issues.push({
+          field: 'genl.familyId',
+          path: 'nlmsghdr.nlmsg_type',
+          message: `the id of family "${name}" is not known: resolve it from the target or type it`,
+        });
       }
     }
   } else if (protocol !== undefined) {
@@ -97,7 +126,12 @@ export function resolve(state: BuilderState, registry: FamilyRegistry): Resoluti
   let type: number | undefined;
   if (protocol !== undefined) {
     const found = findMessage(family, state.messageType, genl ? 0xff : 0xffff);
-    if ('error' in found) issues.push({ field: 'messageType', path: genl ? 'genlmsghdr.cmd' : 'nlmsghdr.nlmsg_type', message: found.error });
+    if ('error' in found)
+      issues.push({
+        field: 'messageType',
+        path: genl ? 'genlmsghdr.cmd' : 'nlmsghdr.nlmsg_type',
+        message: found.error,
+      });
     else {
       message = found.def;
       type = found.value;
@@ -106,9 +140,15 @@ export function resolve(state: BuilderState, registry: FamilyRegistry): Resoluti
   const header = message?.header === undefined ? undefined : family?.structs.get(message.header);
   const attrSet = message?.attrSet === undefined ? undefined : family?.attrSets.get(message.attrSet);
   return {
-    protocol, genl, family, familyId, message, type,
+    protocol,
+    genl,
+    family,
+    familyId,
+    message,
+    type,
     flagTable: message?.kind ?? 'other',
-    header, attrSet,
+    header,
+    attrSet,
     textPayload: message?.textPayload === true,
     issues,
   };
@@ -153,7 +193,8 @@ export function parseAttrType(scope: AttrScope, text: string): { type: number; d
   }
   const n = parseIntLiteral(t.replace(/^\[(.*)\]$/, '$1'));
   if (n === undefined) return { error: `"${t}" is not an attribute of ${scope.label} nor a number` };
-  if (n < 0n || n > BigInt(MAX_ATTR_TYPE)) return { error: `attribute type ${n} is out of range (0..${MAX_ATTR_TYPE})` };
+  if (n < 0n || n > BigInt(MAX_ATTR_TYPE))
+    return { error: `attribute type ${n} is out of range (0..${MAX_ATTR_TYPE})` };
   const type = Number(n);
   const def = defForType(scope, type);
   return def ? { type, def } : { type };
@@ -182,7 +223,10 @@ export function valueSpecOf(node: AttrNode, def: AttrDef | undefined, family: Fa
  * (the node's own siblings included): a sub-message's selector is looked up there by name.
  */
 export function childScope(
-  node: AttrNode, def: AttrDef | undefined, scope: AttrScope, enclosing: readonly (readonly AttrNode[])[],
+  node: AttrNode,
+  def: AttrDef | undefined,
+  scope: AttrScope,
+  enclosing: readonly (readonly AttrNode[])[],
 ): { scope: AttrScope; error?: string } {
   const family = scope.family;
   const kind = kindOf(node, def);
@@ -194,7 +238,8 @@ export function childScope(
   }
   if (kind === 'indexed-array') {
     const entry: AttrDef = {
-      name: def.name, kind: def.subType ?? 'nest',
+      name: def.name,
+      kind: def.subType ?? 'nest',
       ...(def.nested !== undefined ? { nested: def.nested } : {}),
       ...(def.enumName !== undefined ? { enumName: def.enumName } : {}),
       ...(def.display !== undefined ? { display: def.display } : {}),

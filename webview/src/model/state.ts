@@ -83,11 +83,16 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 function isAttrNode(x: unknown, depth: number): x is AttrNode {
   if (!isObject(x) || depth > 32) return false;
-  return typeof x['id'] === 'number' && typeof x['type'] === 'string' && typeof x['value'] === 'string'
-    && (x['kind'] === undefined || typeof x['kind'] === 'string')
-    && (x['netByteOrder'] === undefined || typeof x['netByteOrder'] === 'boolean')
-    && (x['noNestedFlag'] === undefined || typeof x['noNestedFlag'] === 'boolean')
-    && Array.isArray(x['children']) && x['children'].every((c) => isAttrNode(c, depth + 1));
+  return (
+    typeof x['id'] === 'number' &&
+    typeof x['type'] === 'string' &&
+    typeof x['value'] === 'string' &&
+    (x['kind'] === undefined || typeof x['kind'] === 'string') &&
+    (x['netByteOrder'] === undefined || typeof x['netByteOrder'] === 'boolean') &&
+    (x['noNestedFlag'] === undefined || typeof x['noNestedFlag'] === 'boolean') &&
+    Array.isArray(x['children']) &&
+    x['children'].every((c) => isAttrNode(c, depth + 1))
+  );
 }
 
 /**
@@ -96,7 +101,17 @@ function isAttrNode(x: unknown, depth: number): x is AttrNode {
  */
 export function isBuilderState(x: unknown): x is BuilderState {
   if (!isObject(x) || x['version'] !== 1) return false;
-  const strings = ['protocol', 'genlFamily', 'genlFamilyId', 'messageType', 'seq', 'pid', 'genlVersion', 'payloadText', 'payloadHex'];
+  const strings = [
+    'protocol',
+    'genlFamily',
+    'genlFamilyId',
+    'messageType',
+    'seq',
+    'pid',
+    'genlVersion',
+    'payloadText',
+    'payloadHex',
+  ];
   if (!strings.every((k) => typeof x[k] === 'string')) return false;
   if (typeof x['flags'] !== 'number' || typeof x['nextId'] !== 'number') return false;
   if (typeof x['autoSeq'] !== 'boolean' || typeof x['payloadTextNul'] !== 'boolean') return false;

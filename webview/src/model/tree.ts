@@ -24,9 +24,19 @@ export interface AttrView {
 }
 
 /** Every node, depth first, in form order. */
-export function attrViews(state: BuilderState, registry: FamilyRegistry, resolution: Resolution = resolve(state, registry)): AttrView[] {
+export function attrViews(
+  state: BuilderState,
+  registry: FamilyRegistry,
+  resolution: Resolution = resolve(state, registry),
+): AttrView[] {
   const out: AttrView[] = [];
-  const walk = (nodes: readonly AttrNode[], scope: AttrScope, depth: number, parentId: number | undefined, enclosing: readonly (readonly AttrNode[])[]): void => {
+  const walk = (
+    nodes: readonly AttrNode[],
+    scope: AttrScope,
+    depth: number,
+    parentId: number | undefined,
+    enclosing: readonly (readonly AttrNode[])[],
+  ): void => {
     const around = [...enclosing, nodes];
     for (const node of nodes) {
       const t = parseAttrType(scope, node.type);
@@ -35,8 +45,16 @@ export function attrViews(state: BuilderState, registry: FamilyRegistry, resolut
       const container = isContainerKind(kind);
       const child = container ? childScope(node, def, scope, around).scope : undefined;
       out.push({
-        node, depth, parentId, def, type: 'type' in t ? t.type : undefined, kind, spec: valueSpecOf(node, def, scope.family),
-        container, scope, ...(child ? { childScope: child } : {}),
+        node,
+        depth,
+        parentId,
+        def,
+        type: 'type' in t ? t.type : undefined,
+        kind,
+        spec: valueSpecOf(node, def, scope.family),
+        container,
+        scope,
+        ...(child ? { childScope: child } : {}),
       });
       if (child) walk(node.children, child, depth + 1, node.id, around);
     }

@@ -29,7 +29,21 @@ export function isContainerKind(kind: AttrKind): boolean {
 
 /** Kinds a user may pick for an attribute without a definition (or to override one). */
 export const PICKABLE_KINDS: readonly AttrKind[] = [
-  'binary', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint', 'sint', 'string', 'flag', 'bitfield32', 'nest',
+  'binary',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  's8',
+  's16',
+  's32',
+  's64',
+  'uint',
+  'sint',
+  'string',
+  'flag',
+  'bitfield32',
+  'nest',
 ];
 
 const MAX_ATTR_PAYLOAD = 0xffff - 4;
@@ -47,12 +61,18 @@ export function parseHexValue(text: string): Parsed {
 
 function parseBinary(text: string, display: AttrDisplay | undefined): Parsed {
   switch (display) {
-    case 'mac': return parseMac(text);
-    case 'ipv4': return parseIpv4(text);
-    case 'ipv6': return parseIpv6(text);
-    case 'ip': return parseIp(text);
-    case 'uuid': return parseUuid(text);
-    default: return parseHexValue(text);
+    case 'mac':
+      return parseMac(text);
+    case 'ipv4':
+      return parseIpv4(text);
+    case 'ipv6':
+      return parseIpv6(text);
+    case 'ip':
+      return parseIp(text);
+    case 'uuid':
+      return parseUuid(text);
+    default:
+      return parseHexValue(text);
   }
 }
 
@@ -73,12 +93,14 @@ export function encodeValue(spec: ValueSpec, text: string): Parsed {
       const r = parseInteger(text, kind, spec.enumDef);
       if ('error' in r) return r;
       const small = kind === 'uint' ? r.value <= 0xffffffffn : r.value >= -0x80000000n && r.value <= 0x7fffffffn;
-      const width: ScalarKind = kind === 'uint' ? (small ? 'u32' : 'u64') : (small ? 's32' : 's64');
+      const width: ScalarKind = kind === 'uint' ? (small ? 'u32' : 'u64') : small ? 's32' : 's64';
       return { bytes: encodeScalar(width, r.value, spec.bigEndian) };
     }
     case 'string': {
       const bytes = encodeString(text);
-      return bytes.length > MAX_ATTR_PAYLOAD ? { error: `string of ${bytes.length} bytes is longer than an attribute can hold (${MAX_ATTR_PAYLOAD})` } : { bytes };
+      return bytes.length > MAX_ATTR_PAYLOAD
+        ? { error: `string of ${bytes.length} bytes is longer than an attribute can hold (${MAX_ATTR_PAYLOAD})` }
+        : { bytes };
     }
     case 'flag':
       return { bytes: new Uint8Array(0) };
@@ -100,7 +122,8 @@ export function encodeValue(spec: ValueSpec, text: string): Parsed {
       return { bytes: new Uint8Array(0) };
     case 'binary': {
       const r = parseBinary(text, spec.display);
-      if ('bytes' in r && r.bytes.length > MAX_ATTR_PAYLOAD) return { error: `${r.bytes.length} bytes are more than an attribute can hold (${MAX_ATTR_PAYLOAD})` };
+      if ('bytes' in r && r.bytes.length > MAX_ATTR_PAYLOAD)
+        return { error: `${r.bytes.length} bytes are more than an attribute can hold (${MAX_ATTR_PAYLOAD})` };
       return r;
     }
     default:
@@ -116,19 +139,29 @@ export function valueHint(spec: ValueSpec): string {
     return `${kind}${spec.enumDef ? ` or ${spec.enumDef.name} name${spec.enumDef.flags ? 's joined by |' : ''}` : ''}`;
   }
   switch (kind) {
-    case 'string': return 'text (sent NUL-terminated)';
-    case 'flag': return 'present';
-    case 'bitfield32': return 'value/selector, e.g. 0x1/0x1';
+    case 'string':
+      return 'text (sent NUL-terminated)';
+    case 'flag':
+      return 'present';
+    case 'bitfield32':
+      return 'value/selector, e.g. 0x1/0x1';
     case 'binary':
       switch (spec.display) {
-        case 'mac': return 'MAC, e.g. 02:00:00:00:00:01';
-        case 'ipv4': return 'IPv4, e.g. 192.0.2.1';
-        case 'ipv6': return 'IPv6, e.g. 2001:db8::1';
-        case 'ip': return 'IPv4 or IPv6 address';
-        case 'uuid': return 'UUID';
-        default: return 'hex bytes, e.g. 01 02 0a';
+        case 'mac':
+          return 'MAC, e.g. 02:00:00:00:00:01';
+        case 'ipv4':
+          return 'IPv4, e.g. 192.0.2.1';
+        case 'ipv6':
+          return 'IPv6, e.g. 2001:db8::1';
+        case 'ip':
+          return 'IPv4 or IPv6 address';
+        case 'uuid':
+          return 'UUID';
+        default:
+          return 'hex bytes, e.g. 01 02 0a';
       }
-    default: return 'hex bytes';
+    default:
+      return 'hex bytes';
   }
 }
 
@@ -144,14 +177,22 @@ function readInt(bytes: Uint8Array, kind: ScalarKind, bigEndian: boolean): bigin
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = !bigEndian;
   switch (kind) {
-    case 'u8': return BigInt(v.getUint8(0));
-    case 's8': return BigInt(v.getInt8(0));
-    case 'u16': return BigInt(v.getUint16(0, le));
-    case 's16': return BigInt(v.getInt16(0, le));
-    case 'u32': return BigInt(v.getUint32(0, le));
-    case 's32': return BigInt(v.getInt32(0, le));
-    case 'u64': return v.getBigUint64(0, le);
-    case 's64': return v.getBigInt64(0, le);
+    case 'u8':
+      return BigInt(v.getUint8(0));
+    case 's8':
+      return BigInt(v.getInt8(0));
+    case 'u16':
+      return BigInt(v.getUint16(0, le));
+    case 's16':
+      return BigInt(v.getInt16(0, le));
+    case 'u32':
+      return BigInt(v.getUint32(0, le));
+    case 's32':
+      return BigInt(v.getInt32(0, le));
+    case 'u64':
+      return v.getBigUint64(0, le);
+    case 's64':
+      return v.getBigInt64(0, le);
   }
 }
 
@@ -177,13 +218,23 @@ export function valueText(spec: ValueSpec, payload: Uint8Array): string | undefi
   switch (kind) {
     case 'uint':
     case 'sint': {
-      const width = payload.length === 4 ? (kind === 'uint' ? 'u32' : 's32') : payload.length === 8 ? (kind === 'uint' ? 'u64' : 's64') : undefined;
+      const width =
+        payload.length === 4
+          ? kind === 'uint'
+            ? 'u32'
+            : 's32'
+          : payload.length === 8
+            ? kind === 'uint'
+              ? 'u64'
+              : 's64'
+            : undefined;
       if (width === undefined) return undefined;
       text = intText(readInt(payload, width, spec.bigEndian), spec.display);
       break;
     }
     case 'string': {
-      if (payload.length === 0 || payload[payload.length - 1] !== 0 || payload.indexOf(0) !== payload.length - 1) return undefined;
+      if (payload.length === 0 || payload[payload.length - 1] !== 0 || payload.indexOf(0) !== payload.length - 1)
+        return undefined;
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(0, payload.length - 1));
       } catch {

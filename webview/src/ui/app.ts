@@ -14,7 +14,13 @@ import { parseIntLiteral } from '../model/numbers';
 import { protocolOf } from '../model/schema';
 import { cloneState, initialState, isBuilderState, type BuilderState } from '../model/state';
 import { summarize } from '../model/summary';
-import type { CatalogJson, HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../../../extension/src/protocol/webview';
+import type {
+  CatalogJson,
+  HistoryEntry,
+  HostToWebview,
+  LoadRequest,
+  WebviewToHost,
+} from '../../../extension/src/protocol/webview';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../../../extension/src/protocol/webview';
 import { button, row, select, textArea, textField, type ButtonElement, type TextAreaElement } from './controls';
 import { decodedView } from './decodedView';
@@ -45,7 +51,12 @@ interface SavedState {
 }
 
 function restore(saved: unknown): { form: BuilderState; ui: UiState } {
-  const ui: UiState = { timeoutMs: String(DEFAULT_TIMEOUT_MS), copyFormat: 'hex', closed: ['history', 'load'], loadText: '' };
+  const ui: UiState = {
+    timeoutMs: String(DEFAULT_TIMEOUT_MS),
+    copyFormat: 'hex',
+    closed: ['history', 'load'],
+    loadText: '',
+  };
   if (typeof saved !== 'object' || saved === null) return { form: initialState(), ui };
   const s = saved as Partial<SavedState>;
   const u = (s.ui ?? {}) as Partial<UiState>;
@@ -70,7 +81,11 @@ function bytesOf(hex: string): Uint8Array {
 function textSelection(host: HTMLElement | undefined): { value: string; start: number; end: number } | undefined {
   const inner = host?.shadowRoot?.activeElement;
   if (!(inner instanceof HTMLInputElement || inner instanceof HTMLTextAreaElement)) return undefined;
-  return { value: inner.value, start: inner.selectionStart ?? inner.value.length, end: inner.selectionEnd ?? inner.value.length };
+  return {
+    value: inner.value,
+    start: inner.selectionStart ?? inner.value.length,
+    end: inner.selectionEnd ?? inner.value.length,
+  };
 }
 
 /** How long typing must pause before the host may rebuild the form. */
@@ -97,7 +112,11 @@ export class App {
   private hostRebuild: ReturnType<typeof setTimeout> | undefined;
 
   private readonly formHost = h('div', { class: 'form-host' });
-  private readonly issuesList = h('ul', { class: 'issues', 'data-testid': 'issues', 'aria-label': 'Problems to fix before sending' });
+  private readonly issuesList = h('ul', {
+    class: 'issues',
+    'data-testid': 'issues',
+    'aria-label': 'Problems to fix before sending',
+  });
   private readonly hexView: HexView;
   private readonly lengthLine = h('div', { class: 'muted', 'data-testid': 'bytes-length' });
   private readonly decodedHost = h('div', { class: 'decoded-host' });
@@ -116,7 +135,10 @@ export class App {
   private readonly sendButton: ButtonElement;
   private readonly copyButton: ButtonElement;
 
-  constructor(private readonly root: HTMLElement, private readonly vscode: VsCodeApi) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly vscode: VsCodeApi,
+  ) {
     const saved = restore(vscode.getState());
     this.state = saved.form;
     this.ui = saved.ui;
@@ -124,8 +146,19 @@ export class App {
       (_offset, field) => this.markLinked(field),
       (field) => this.focusField(field),
     );
-    this.sendButton = button({ testid: 'send-button', label: 'Send', title: 'Send the message to the target and show the replies', onClick: () => this.send() });
-    this.copyButton = button({ testid: 'copy-button', label: 'Copy', title: 'Copy the message in the chosen form', secondary: true, onClick: () => this.copy() });
+    this.sendButton = button({
+      testid: 'send-button',
+      label: 'Send',
+      title: 'Send the message to the target and show the replies',
+      onClick: () => this.send(),
+    });
+    this.copyButton = button({
+      testid: 'copy-button',
+      label: 'Copy',
+      title: 'Copy the message in the chosen form',
+      secondary: true,
+      onClick: () => this.copy(),
+    });
     this.layout();
     window.addEventListener('message', (e: MessageEvent<HostToWebview>) => this.receive(e.data));
     this.post({ type: 'ready' });
@@ -135,8 +168,12 @@ export class App {
   // Layout.
 
   private section(id: string, title: string, ...body: (HTMLElement | null)[]): HTMLElement {
-    const details = h('details', { class: 'section', 'data-testid': `section-${id}`, open: !this.ui.closed.includes(id) },
-      h('summary', {}, title), ...body);
+    const details = h(
+      'details',
+      { class: 'section', 'data-testid': `section-${id}`, open: !this.ui.closed.includes(id) },
+      h('summary', {}, title),
+      ...body,
+    );
     details.addEventListener('toggle', () => {
       this.ui.closed = this.ui.closed.filter((c) => c !== id);
       if (!(details as HTMLDetailsElement).open) this.ui.closed.push(id);
@@ -146,22 +183,32 @@ export class App {
   }
 
   private layout(): void {
-    this.formHost.addEventListener('input', () => {
-      this.lastTyped = performance.now();
-    }, true);
+    this.formHost.addEventListener(
+      'input',
+      () => {
+        this.lastTyped = performance.now();
+      },
+      true,
+    );
     this.formHost.addEventListener('focusin', (e) => {
       const field = fieldOf(e.target);
       this.hexView.highlight(field === undefined ? undefined : this.map?.rangeOf(field));
     });
     const timeout = textField({
-      testid: 'timeout-ms', label: 'Reply timeout in milliseconds', value: this.ui.timeoutMs, placeholder: 'ms',
+      testid: 'timeout-ms',
+      label: 'Reply timeout in milliseconds',
+      value: this.ui.timeoutMs,
+      placeholder: 'ms',
       onInput: (v) => {
         this.ui.timeoutMs = v;
         this.save();
       },
     });
     const loadText = textArea({
-      testid: 'load-hex', label: 'Bytes to load into the form', value: this.ui.loadText, rows: 3,
+      testid: 'load-hex',
+      label: 'Bytes to load into the form',
+      value: this.ui.loadText,
+      rows: 3,
       placeholder: 'hex in any form: 20 00 00 00 ..., {0x20, 0x00, ...}, "\\x20\\x00..."',
       onInput: (v) => {
         this.ui.loadText = v;
@@ -170,16 +217,29 @@ export class App {
       },
     });
     this.loadBox = loadText;
-    setChildren(this.root,
+    setChildren(
+      this.root,
       this.targetLine,
       this.section('message', 'Message', this.loadNotes, this.formHost, this.issuesList),
       this.section('bytes', 'Bytes', this.hexView.element, this.lengthLine),
       this.section('decoded', 'Decoded', this.decodedHost),
       this.section('copy', 'Copy as', this.copyHost, this.copyPreview),
-      this.section('send', 'Send', row('Timeout', timeout, this.sendButton), this.sendBlocked, this.sendStatus, this.repliesHost),
+      this.section(
+        'send',
+        'Send',
+        row('Timeout', timeout, this.sendButton),
+        this.sendBlocked,
+        this.sendStatus,
+        this.repliesHost,
+      ),
       this.section('history', 'History', this.historyHost),
-      this.section('load', 'Load bytes', loadText, this.loadError,
-        button({ testid: 'load-button', label: 'Load into form', secondary: true, onClick: () => this.loadFromText() })),
+      this.section(
+        'load',
+        'Load bytes',
+        loadText,
+        this.loadError,
+        button({ testid: 'load-button', label: 'Load into form', secondary: true, onClick: () => this.loadFromText() }),
+      ),
     );
     this.root.removeAttribute('aria-busy');
     this.formHost.append(h('p', { class: 'muted' }, 'Waiting for the extension…'));
@@ -295,15 +355,23 @@ export class App {
     const activeHost = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     const active = activeHost?.dataset['testid'];
     const caret = textSelection(activeHost);
-    setChildren(this.formHost, renderForm({
-      state: this.state,
-      registry: this.registry,
-      catalog: this.catalog,
-      changed: (reshape) => this.changed(reshape),
-      resolveFamily: (name) => this.resolveFamily(name),
-      resolveStatus: this.resolveStatus,
-    }));
-    const next = active === undefined ? null : this.root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`[data-testid=${cssValue(active)}]`);
+    setChildren(
+      this.formHost,
+      renderForm({
+        state: this.state,
+        registry: this.registry,
+        catalog: this.catalog,
+        changed: (reshape) => this.changed(reshape),
+        resolveFamily: (name) => this.resolveFamily(name),
+        resolveStatus: this.resolveStatus,
+      }),
+    );
+    const next =
+      active === undefined
+        ? null
+        : this.root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(
+            `[data-testid=${cssValue(active)}]`,
+          );
     if (next) {
       next.focus();
       // A control renders its inside after it is attached: focus it again if that was too early, and put the
@@ -311,7 +379,11 @@ export class App {
       void Promise.resolve(next.updateComplete).then(() => {
         if (document.activeElement !== next) next.focus();
         const input = next.shadowRoot?.querySelector('input, textarea');
-        if (caret && (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) && input.value === caret.value) {
+        if (
+          caret &&
+          (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) &&
+          input.value === caret.value
+        ) {
           input.setSelectionRange(caret.start, caret.end);
         }
       });
@@ -340,24 +412,40 @@ export class App {
     this.lengthLine.textContent = `${build.bytes.length} bytes${build.issues.length > 0 ? `, not sendable: ${build.issues.length} problem${build.issues.length === 1 ? '' : 's'}` : ''}`;
 
     // Field errors next to their controls, and the list of all of them.
-    this.formHost.querySelectorAll<HTMLElement>('[data-error-for]').forEach((el) => { el.textContent = ''; });
+    this.formHost.querySelectorAll<HTMLElement>('[data-error-for]').forEach((el) => {
+      el.textContent = '';
+    });
     this.formHost.querySelectorAll<HTMLElement & { invalid?: boolean }>('[data-field]').forEach((el) => {
       if ('invalid' in el) el.invalid = false;
     });
     for (const issue of issues) {
       const slot = this.formHost.querySelector<HTMLElement>(`[data-error-for=${cssValue(issue.field)}]`);
       if (slot) slot.textContent = slot.textContent ? `${slot.textContent}; ${issue.message}` : issue.message;
-      this.formHost.querySelectorAll<HTMLElement & { invalid?: boolean }>(`[data-field=${cssValue(issue.field)}]`).forEach((el) => { el.invalid = true; });
+      this.formHost
+        .querySelectorAll<HTMLElement & { invalid?: boolean }>(`[data-field=${cssValue(issue.field)}]`)
+        .forEach((el) => {
+          el.invalid = true;
+        });
     }
-    setChildren(this.issuesList, ...issues.map((issue, i) => {
-      const b = h('button', { class: 'link', type: 'button', 'data-testid': `issue-${i}` }, `${issue.path}: ${issue.message}`);
-      b.addEventListener('click', () => this.focusField(issue.field));
-      return h('li', {}, b);
-    }));
+    setChildren(
+      this.issuesList,
+      ...issues.map((issue, i) => {
+        const b = h(
+          'button',
+          { class: 'link', type: 'button', 'data-testid': `issue-${i}` },
+          `${issue.path}: ${issue.message}`,
+        );
+        b.addEventListener('click', () => this.focusField(issue.field));
+        return h('li', {}, b);
+      }),
+    );
 
     const protocol = build.protocol ?? 0;
     const decoded = decodeMessages(build.bytes, { protocol, registry: this.decodeRegistry() ?? registry });
-    setChildren(this.decodedHost, decodedView(decoded, { testid: 'decoded-preview', open: true, onOffset: (o) => this.hexView.moveTo(o, true) }));
+    setChildren(
+      this.decodedHost,
+      decodedView(decoded, { testid: 'decoded-preview', open: true, onOffset: (o) => this.hexView.moveTo(o, true) }),
+    );
     this.renderCopy();
     this.updateSendButton();
   }
@@ -371,8 +459,9 @@ export class App {
   }
 
   private focusField(field: string): void {
-    const el = this.formHost.querySelector<HTMLElement>(`[data-field=${cssValue(field)}]`)
-      ?? this.formHost.querySelector<HTMLElement>(`[data-field=${cssValue(field.replace(/\.value$/, ''))}]`);
+    const el =
+      this.formHost.querySelector<HTMLElement>(`[data-field=${cssValue(field)}]`) ??
+      this.formHost.querySelector<HTMLElement>(`[data-field=${cssValue(field.replace(/\.value$/, ''))}]`);
     const section = this.root.querySelector<HTMLDetailsElement>('[data-testid="section-message"]');
     if (section) section.open = true;
     el?.focus();
@@ -384,10 +473,14 @@ export class App {
 
   private renderCopy(): void {
     if (!this.build || !this.registry) return;
-    const available = COPY_FORMATS.filter((f) => copyAs(f.format, this.state, this.registry!, this.build!.bytes, this.build!.protocol ?? 0) !== undefined);
+    const available = COPY_FORMATS.filter(
+      (f) => copyAs(f.format, this.state, this.registry!, this.build!.bytes, this.build!.protocol ?? 0) !== undefined,
+    );
     if (!available.some((f) => f.format === this.ui.copyFormat)) this.ui.copyFormat = 'hex';
     const picker = select({
-      testid: 'copy-format', label: 'Copy the message as', value: this.ui.copyFormat,
+      testid: 'copy-format',
+      label: 'Copy the message as',
+      value: this.ui.copyFormat,
       options: available.map((f) => ({ value: f.format, label: f.label })),
       onChange: (v) => {
         this.ui.copyFormat = v as CopyFormat;
@@ -410,24 +503,36 @@ export class App {
   private copy(): void {
     const text = this.copyText();
     if (text === undefined || !this.build || this.build.issues.length > 0) return;
-    this.post({ type: 'copy', text, what: COPY_FORMATS.find((f) => f.format === this.ui.copyFormat)?.label ?? this.ui.copyFormat });
+    this.post({
+      type: 'copy',
+      text,
+      what: COPY_FORMATS.find((f) => f.format === this.ui.copyFormat)?.label ?? this.ui.copyFormat,
+    });
   }
 
   // -------------------------------------------------------------------------------------------
   // Send and replies.
 
   private renderTarget(): void {
-    this.targetLine.textContent = this.target ? `Target: ${this.target}` : 'No target: sending needs one (the lab, or a target in netlink.targets)';
+    this.targetLine.textContent = this.target
+      ? `Target: ${this.target}`
+      : 'No target: sending needs one (the lab, or a target in netlink.targets)';
     this.targetLine.classList.toggle('none', !this.target);
   }
 
   private updateSendButton(): void {
     const issues = this.build?.issues ?? [];
-    this.sendButton.disabled = this.sendingId !== undefined || !this.build || issues.length > 0 || this.build.protocol === undefined;
+    this.sendButton.disabled =
+      this.sendingId !== undefined || !this.build || issues.length > 0 || this.build.protocol === undefined;
     const first = issues[0];
-    this.sendBlocked.textContent = first === undefined ? ''
-      : `Not sendable until fixed: ${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'} above)` : ''}`;
-    this.sendButton.setAttribute('title', first === undefined ? 'Send the message to the target and show the replies' : this.sendBlocked.textContent);
+    this.sendBlocked.textContent =
+      first === undefined
+        ? ''
+        : `Not sendable until fixed: ${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'} above)` : ''}`;
+    this.sendButton.setAttribute(
+      'title',
+      first === undefined ? 'Send the message to the target and show the replies' : this.sendBlocked.textContent,
+    );
   }
 
   private send(): void {
@@ -448,8 +553,13 @@ export class App {
     this.updateSendButton();
     this.sendStatus.textContent = `Sending ${build.bytes.length} bytes to ${this.target ?? 'the target'}…`;
     this.post({
-      type: 'send', requestId, protocol: build.protocol!, hex: toHex(build.bytes), timeoutMs: Number(timeout),
-      summary: summarize(build.bytes, build.protocol!, this.decodeRegistry()!), state: cloneState(this.state),
+      type: 'send',
+      requestId,
+      protocol: build.protocol!,
+      hex: toHex(build.bytes),
+      timeoutMs: Number(timeout),
+      summary: summarize(build.bytes, build.protocol!, this.decodeRegistry()!),
+      state: cloneState(this.state),
     });
   }
 
@@ -460,8 +570,9 @@ export class App {
     const r = entry.result;
     if (r.kind === 'failed') this.sendStatus.textContent = `Not sent: ${r.message}`;
     else {
-      this.sendStatus.textContent = `${r.replies.length} repl${r.replies.length === 1 ? 'y' : 'ies'} from ${entry.target} in ${r.elapsedMs} ms`
-        + `${r.outcome === 'timeout' ? ' (timed out waiting for the rest)' : ''}${r.droppedReplies ? `; ${r.droppedReplies} more not kept` : ''}.`;
+      this.sendStatus.textContent =
+        `${r.replies.length} repl${r.replies.length === 1 ? 'y' : 'ies'} from ${entry.target} in ${r.elapsedMs} ms` +
+        `${r.outcome === 'timeout' ? ' (timed out waiting for the rest)' : ''}${r.droppedReplies ? `; ${r.droppedReplies} more not kept` : ''}.`;
       this.kernelIssue = this.kernelProblem(entry);
       advanceSeq(this.state);
     }
@@ -475,7 +586,9 @@ export class App {
   private decodeReplies(entry: HistoryEntry): DecodedMessage[] {
     if (entry.result.kind !== 'replies') return [];
     const registry = this.decodeRegistry() ?? this.registry;
-    return entry.result.replies.flatMap((hex) => decodeMessages(bytesOf(hex), { protocol: entry.protocol, ...(registry ? { registry } : {}) }));
+    return entry.result.replies.flatMap((hex) =>
+      decodeMessages(bytesOf(hex), { protocol: entry.protocol, ...(registry ? { registry } : {}) }),
+    );
   }
 
   /** An error reply whose ext-ack offset points into the request as it is in the form: mark that field. */
@@ -486,7 +599,11 @@ export class App {
       if (!e || e.code === 0 || e.offset === undefined) continue;
       const span = this.map.spanAt(e.offset);
       if (!span) continue;
-      return { field: span.field, path: e.attrPath ?? span.label, message: `kernel: ${e.name}${e.message ? `: ${e.message}` : ''}` };
+      return {
+        field: span.field,
+        path: e.attrPath ?? span.label,
+        message: `kernel: ${e.name}${e.message ? `: ${e.message}` : ''}`,
+      };
     }
     return undefined;
   }
@@ -498,13 +615,22 @@ export class App {
       return;
     }
     if (entry.result.kind === 'failed') {
-      setChildren(this.repliesHost, h('div', { class: 'error-text', 'data-testid': 'replies-failed' }, entry.result.message));
+      setChildren(
+        this.repliesHost,
+        h('div', { class: 'error-text', 'data-testid': 'replies-failed' }, entry.result.message),
+      );
       return;
     }
     const messages = this.decodeReplies(entry);
-    setChildren(this.repliesHost,
-      h('div', { class: 'muted' }, `${entry.summary} → ${messages.length} message${messages.length === 1 ? '' : 's'}${entry.result.outcome === 'timeout' ? ', timed out' : ''}`),
-      decodedView(messages, { testid: 'replies', open: messages.length <= 3 }));
+    setChildren(
+      this.repliesHost,
+      h(
+        'div',
+        { class: 'muted' },
+        `${entry.summary} → ${messages.length} message${messages.length === 1 ? '' : 's'}${entry.result.outcome === 'timeout' ? ', timed out' : ''}`,
+      ),
+      decodedView(messages, { testid: 'replies', open: messages.length <= 3 }),
+    );
   }
 
   private resolveFamily(name: string): void {
@@ -530,27 +656,60 @@ export class App {
       return;
     }
     const items = this.history.map((e, i) => {
-      const outcome = e.result.kind === 'failed' ? `failed: ${e.result.message}`
-        : `${e.result.replies.length} repl${e.result.replies.length === 1 ? 'y' : 'ies'}${e.result.outcome === 'timeout' ? ', timeout' : ''}`;
-      return h('li', { 'data-testid': `history-item-${i}` },
+      const outcome =
+        e.result.kind === 'failed'
+          ? `failed: ${e.result.message}`
+          : `${e.result.replies.length} repl${e.result.replies.length === 1 ? 'y' : 'ies'}${e.result.outcome === 'timeout' ? ', timeout' : ''}`;
+      return h(
+        'li',
+        { 'data-testid': `history-item-${i}` },
         h('div', {}, h('span', { class: 'muted' }, `${new Date(e.time).toLocaleTimeString()} ${e.target} `), e.summary),
         h('div', { class: 'muted' }, outcome),
-        h('div', { class: 'history-tools' },
-          button({ testid: `history-restore-${i}`, label: 'Restore', title: 'Put this request back into the form', secondary: true, onClick: () => this.restoreEntry(e) }),
-          button({ testid: `history-replies-${i}`, label: 'Replies', title: 'Show the replies of this exchange', secondary: true, onClick: () => {
-            this.lastEntry = e;
-            this.ui.lastEntryId = e.id;
-            this.save();
-            this.renderReplies();
-            const send = this.root.querySelector<HTMLDetailsElement>('[data-testid="section-send"]');
-            if (send) send.open = true;
-            this.repliesHost.scrollIntoView({ block: 'nearest' });
-          } }),
-          button({ testid: `history-delete-${i}`, label: 'Delete', title: 'Remove from the history', secondary: true, onClick: () => this.post({ type: 'deleteHistory', id: e.id }) })));
+        h(
+          'div',
+          { class: 'history-tools' },
+          button({
+            testid: `history-restore-${i}`,
+            label: 'Restore',
+            title: 'Put this request back into the form',
+            secondary: true,
+            onClick: () => this.restoreEntry(e),
+          }),
+          button({
+            testid: `history-replies-${i}`,
+            label: 'Replies',
+            title: 'Show the replies of this exchange',
+            secondary: true,
+            onClick: () => {
+              this.lastEntry = e;
+              this.ui.lastEntryId = e.id;
+              this.save();
+              this.renderReplies();
+              const send = this.root.querySelector<HTMLDetailsElement>('[data-testid="section-send"]');
+              if (send) send.open = true;
+              this.repliesHost.scrollIntoView({ block: 'nearest' });
+            },
+          }),
+          button({
+            testid: `history-delete-${i}`,
+            label: 'Delete',
+            title: 'Remove from the history',
+            secondary: true,
+            onClick: () => this.post({ type: 'deleteHistory', id: e.id }),
+          }),
+        ),
+      );
     });
-    setChildren(this.historyHost,
+    setChildren(
+      this.historyHost,
       h('ol', { class: 'history', 'data-testid': 'history-list' }, ...items),
-      button({ testid: 'history-clear', label: 'Clear history', secondary: true, onClick: () => this.post({ type: 'clearHistory' }) }));
+      button({
+        testid: 'history-clear',
+        label: 'Clear history',
+        secondary: true,
+        onClick: () => this.post({ type: 'clearHistory' }),
+      }),
+    );
   }
 
   private restoreEntry(e: HistoryEntry): void {

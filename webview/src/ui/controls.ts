@@ -93,8 +93,13 @@ export interface SelectOption {
 }
 
 export function select(o: {
-  readonly testid: string; readonly field?: string; readonly label: string; readonly value: string;
-  readonly options: readonly SelectOption[]; readonly combobox?: boolean; readonly onChange: (value: string) => void;
+  readonly testid: string;
+  readonly field?: string;
+  readonly label: string;
+  readonly value: string;
+  readonly options: readonly SelectOption[];
+  readonly combobox?: boolean;
+  readonly onChange: (value: string) => void;
 }): SelectElement {
   const el = document.createElement('vscode-single-select') as SelectElement;
   el.dataset['testid'] = o.testid;
@@ -116,7 +121,14 @@ export function select(o: {
   return el;
 }
 
-export function checkbox(o: { readonly testid: string; readonly field?: string; readonly label: string; readonly checked: boolean; readonly title?: string; readonly onChange: (checked: boolean) => void }): CheckboxElement {
+export function checkbox(o: {
+  readonly testid: string;
+  readonly field?: string;
+  readonly label: string;
+  readonly checked: boolean;
+  readonly title?: string;
+  readonly onChange: (checked: boolean) => void;
+}): CheckboxElement {
   const el = document.createElement('vscode-checkbox') as CheckboxElement;
   el.dataset['testid'] = o.testid;
   if (o.field !== undefined) el.dataset['field'] = o.field;
@@ -127,7 +139,13 @@ export function checkbox(o: { readonly testid: string; readonly field?: string; 
   return el;
 }
 
-export function button(o: { readonly testid: string; readonly label: string; readonly title?: string; readonly secondary?: boolean; readonly onClick: () => void }): ButtonElement {
+export function button(o: {
+  readonly testid: string;
+  readonly label: string;
+  readonly title?: string;
+  readonly secondary?: boolean;
+  readonly onClick: () => void;
+}): ButtonElement {
   const el = document.createElement('vscode-button') as ButtonElement;
   el.dataset['testid'] = o.testid;
   el.textContent = o.label;
@@ -142,5 +160,10 @@ export function button(o: { readonly testid: string; readonly label: string; rea
 
 /** A labelled row: the label names the control for sighted users, aria-label for screen readers. */
 export function row(label: string, ...controls: (HTMLElement | string)[]): HTMLElement {
-  return h('div', { class: 'row' }, h('span', { class: 'row-label' }, label), h('div', { class: 'row-controls' }, ...controls));
+  return h(
+    'div',
+    { class: 'row' },
+    h('span', { class: 'row-label' }, label),
+    h('div', { class: 'row-controls' }, ...controls),
+  );
 }

@@ -7,7 +7,11 @@ type Props = Record<string, string | number | boolean | undefined>;
  * `h('div', { class: 'row', 'data-testid': 'x' }, child...)`. String props become attributes (boolean true an
  * empty attribute, false/undefined none); children that are strings become text nodes.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Props, ...children: Child[]): HTMLElement;
 export function h(tag: string, props: Props = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);

@@ -37,7 +37,10 @@ export class HexView {
     private readonly onActivate: (field: string) => void,
   ) {
     this.grid = h('div', {
-      class: 'hex-grid', role: 'listbox', tabindex: 0, 'aria-label': 'Message bytes: arrows move, Enter goes to the field',
+      class: 'hex-grid',
+      role: 'listbox',
+      tabindex: 0,
+      'aria-label': 'Message bytes: arrows move, Enter goes to the field',
       'data-testid': 'hex-view',
     });
     this.status = h('div', { class: 'hex-status', 'data-testid': 'hex-status', 'aria-live': 'polite' });
@@ -63,14 +66,30 @@ export class HexView {
       const cells: HTMLElement[] = [];
       for (let i = r; i < Math.min(bytes.length, r + perRow); i++) {
         const span = map.spanAt(i);
-        const cell = h('span', {
-          class: `b ${partClass(span?.key)}`, id: `byte-${i}`, role: 'option', 'aria-selected': 'false',
-          'data-offset': i, 'data-testid': `byte-${i}`, 'aria-label': `byte ${i}: 0x${bytes[i]!.toString(16).padStart(2, '0')}${span ? `, ${span.label}` : ''}`,
-        }, bytes[i]!.toString(16).padStart(2, '0'));
+        const cell = h(
+          'span',
+          {
+            class: `b ${partClass(span?.key)}`,
+            id: `byte-${i}`,
+            role: 'option',
+            'aria-selected': 'false',
+            'data-offset': i,
+            'data-testid': `byte-${i}`,
+            'aria-label': `byte ${i}: 0x${bytes[i]!.toString(16).padStart(2, '0')}${span ? `, ${span.label}` : ''}`,
+          },
+          bytes[i]!.toString(16).padStart(2, '0'),
+        );
         this.cells.push(cell);
         cells.push(cell);
       }
-      rows.push(h('div', { class: 'hex-row' }, h('span', { class: 'hex-offset', 'aria-hidden': 'true' }, r.toString(16).padStart(4, '0')), ...cells));
+      rows.push(
+        h(
+          'div',
+          { class: 'hex-row' },
+          h('span', { class: 'hex-offset', 'aria-hidden': 'true' }, r.toString(16).padStart(4, '0')),
+          ...cells,
+        ),
+      );
     }
     setChildren(this.grid, ...rows);
     this.grid.classList.toggle('invalid', invalid);
@@ -87,7 +106,8 @@ export class HexView {
    * pointer (the click is lost) or the field being typed in out of sight. The cursor scrolls itself into view.
    */
   highlight(range: { start: number; end: number } | undefined): void {
-    if (this.highlighted) for (let i = this.highlighted.start; i < this.highlighted.end; i++) this.cells[i]?.classList.remove('hl');
+    if (this.highlighted)
+      for (let i = this.highlighted.start; i < this.highlighted.end; i++) this.cells[i]?.classList.remove('hl');
     this.highlighted = range;
     if (!range) return;
     for (let i = range.start; i < range.end; i++) this.cells[i]?.classList.add('hl');
@@ -129,7 +149,12 @@ export class HexView {
   private key(e: KeyboardEvent): void {
     const perRow = this.perRow;
     const moves: Record<string, number> = {
-      ArrowLeft: -1, ArrowRight: 1, ArrowUp: -perRow, ArrowDown: perRow, PageUp: -perRow * 8, PageDown: perRow * 8,
+      ArrowLeft: -1,
+      ArrowRight: 1,
+      ArrowUp: -perRow,
+      ArrowDown: perRow,
+      PageUp: -perRow * 8,
+      PageDown: perRow * 8,
     };
     if (e.key in moves) this.moveTo(this.cursor + moves[e.key]!, true);
     else if (e.key === 'Home') this.moveTo(0, true);

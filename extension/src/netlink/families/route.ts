@@ -9,18 +9,41 @@ import { ROUTE_STRUCTS } from './route-structs';
 
 /** [first type, group name, header struct, attribute set] */
 const GROUPS: readonly (readonly [number, string, string?, string?])[] = [
-  [16, 'LINK', 'ifinfomsg', 'link-attrs'], [20, 'ADDR', 'ifaddrmsg', 'addr-attrs'],
-  [24, 'ROUTE', 'rtmsg', 'route-attrs'], [28, 'NEIGH', 'ndmsg', 'neigh-attrs'],
-  [32, 'RULE', 'fib_rule_hdr', 'rule-attrs'], [36, 'QDISC', 'tcmsg', 'tc-attrs'], [40, 'TCLASS', 'tcmsg', 'tc-attrs'],
-  [44, 'TFILTER', 'tcmsg', 'tc-attrs'], [48, 'ACTION'], [52, 'PREFIX'], [56, 'MULTICAST', 'ifaddrmsg', 'addr-attrs'],
-  [60, 'ANYCAST', 'ifaddrmsg', 'addr-attrs'], [64, 'NEIGHTBL', 'rtgenmsg'], [68, 'NDUSEROPT'],
-  [72, 'ADDRLABEL'], [76, 'DCB'], [80, 'NETCONF', 'rtgenmsg', 'netconf-attrs'], [84, 'MDB'],
-  [88, 'NSID', 'rtgenmsg', 'nsid-attrs'], [92, 'STATS', 'if_stats_msg', 'stats-attrs'], [96, 'CACHEREPORT'],
-  [100, 'CHAIN', 'tcmsg', 'tc-attrs'], [104, 'NEXTHOP', 'nhmsg', 'nexthop-attrs'], [108, 'LINKPROP', 'ifinfomsg', 'link-attrs'],
-  [112, 'VLAN'], [116, 'NEXTHOPBUCKET'], [120, 'TUNNEL'],
+  [16, 'LINK', 'ifinfomsg', 'link-attrs'],
+  [20, 'ADDR', 'ifaddrmsg', 'addr-attrs'],
+  [24, 'ROUTE', 'rtmsg', 'route-attrs'],
+  [28, 'NEIGH', 'ndmsg', 'neigh-attrs'],
+  [32, 'RULE', 'fib_rule_hdr', 'rule-attrs'],
+  [36, 'QDISC', 'tcmsg', 'tc-attrs'],
+  [40, 'TCLASS', 'tcmsg', 'tc-attrs'],
+  [44, 'TFILTER', 'tcmsg', 'tc-attrs'],
+  [48, 'ACTION'],
+  [52, 'PREFIX'],
+  [56, 'MULTICAST', 'ifaddrmsg', 'addr-attrs'],
+  [60, 'ANYCAST', 'ifaddrmsg', 'addr-attrs'],
+  [64, 'NEIGHTBL', 'rtgenmsg'],
+  [68, 'NDUSEROPT'],
+  [72, 'ADDRLABEL'],
+  [76, 'DCB'],
+  [80, 'NETCONF', 'rtgenmsg', 'netconf-attrs'],
+  [84, 'MDB'],
+  [88, 'NSID', 'rtgenmsg', 'nsid-attrs'],
+  [92, 'STATS', 'if_stats_msg', 'stats-attrs'],
+  [96, 'CACHEREPORT'],
+  [100, 'CHAIN', 'tcmsg', 'tc-attrs'],
+  [104, 'NEXTHOP', 'nhmsg', 'nexthop-attrs'],
+  [108, 'LINKPROP', 'ifinfomsg', 'link-attrs'],
+  [112, 'VLAN'],
+  [116, 'NEXTHOPBUCKET'],
+  [120, 'TUNNEL'],
 ];
 
-const VERBS: readonly (readonly [string, MessageKind])[] = [['NEW', 'new'], ['DEL', 'del'], ['GET', 'get'], ['SET', 'new']];
+const VERBS: readonly (readonly [string, MessageKind])[] = [
+  ['NEW', 'new'],
+  ['DEL', 'del'],
+  ['GET', 'get'],
+  ['SET', 'new'],
+];
 
 function routeMessages(): MessageDef[] {
   const out: MessageDef[] = [];
@@ -39,8 +62,18 @@ export const routeFamily: FamilyDef = family({
   structs: ROUTE_STRUCTS,
   enums: ROUTE_ENUMS,
   mcastGroups: [
-    'RTNLGRP_NONE', 'RTNLGRP_LINK', 'RTNLGRP_NOTIFY', 'RTNLGRP_NEIGH', 'RTNLGRP_TC', 'RTNLGRP_IPV4_IFADDR',
-    'RTNLGRP_IPV4_MROUTE', 'RTNLGRP_IPV4_ROUTE', 'RTNLGRP_IPV4_RULE', 'RTNLGRP_IPV6_IFADDR', 'RTNLGRP_IPV6_MROUTE',
-    'RTNLGRP_IPV6_ROUTE', 'RTNLGRP_IPV6_IFINFO',
+    'RTNLGRP_NONE',
+    'RTNLGRP_LINK',
+    'RTNLGRP_NOTIFY',
+    'RTNLGRP_NEIGH',
+    'RTNLGRP_TC',
+    'RTNLGRP_IPV4_IFADDR',
+    'RTNLGRP_IPV4_MROUTE',
+    'RTNLGRP_IPV4_ROUTE',
+    'RTNLGRP_IPV4_RULE',
+    'RTNLGRP_IPV6_IFADDR',
+    'RTNLGRP_IPV6_MROUTE',
+    'RTNLGRP_IPV6_ROUTE',
+    'RTNLGRP_IPV6_IFINFO',
   ],
 });

@@ -29,7 +29,8 @@ export function messageSummary(m: DecodedMessage): string {
 function hexText(hex: string, options: LineOptions): string {
   const bytes = hex.length / 2;
   if (bytes === 0) return '(empty)';
-  if (options.maxValueBytes > 0 && bytes > options.maxValueBytes) return `${hex.slice(0, options.maxValueBytes * 2)}… (${bytes} bytes)`;
+  if (options.maxValueBytes > 0 && bytes > options.maxValueBytes)
+    return `${hex.slice(0, options.maxValueBytes * 2)}… (${bytes} bytes)`;
   return bytes > 8 ? `${hex} (${bytes} bytes)` : hex;
 }
 
@@ -39,7 +40,8 @@ function attrValueText(a: DecodedAttr, options: LineOptions): string {
   if (typeof v === 'boolean') return 'true';
   if (a.kind === 'string') return quoteText(String(v));
   const numeric = typeof v === 'number' || isScalar(a.kind) || a.kind === 'uint' || a.kind === 'sint';
-  if (numeric && (typeof v === 'number' || /^-?\d+$/.test(v))) return a.valueName === undefined ? String(v) : `${v} (${escapeText(a.valueName)})`;
+  if (numeric && (typeof v === 'number' || /^-?\d+$/.test(v)))
+    return a.valueName === undefined ? String(v) : `${v} (${escapeText(a.valueName)})`;
   // Binary (or a value that did not fit its type): a formatted form when there is one, else hex.
   return a.valueName !== undefined ? escapeText(a.valueName) : hexText(v, options);
 }
@@ -50,7 +52,9 @@ function fieldParts(fields: Readonly<Record<string, AttrValue>>, separator: stri
   for (const [k, v] of Object.entries(fields)) {
     if (k.endsWith('Name') && k.slice(0, -4) in fields) continue;
     const name = fields[`${k}Name`];
-    parts.push(`${escapeText(k)}${separator}${escapeText(String(v))}${name !== undefined ? ` (${escapeText(String(name))})` : ''}`);
+    parts.push(
+      `${escapeText(k)}${separator}${escapeText(String(v))}${name !== undefined ? ` (${escapeText(String(name))})` : ''}`,
+    );
   }
   return parts;
 }
@@ -60,7 +64,13 @@ export function fieldsText(fields: Readonly<Record<string, AttrValue>>): string 
 }
 
 /** Appends a line per attribute (nested ones indented) while `budget.left` lasts; the rest only count down. */
-function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], indent: string, options: LineOptions, budget: { left: number }): void {
+function appendAttrLines(
+  out: string[],
+  attrs: readonly DecodedAttr[],
+  indent: string,
+  options: LineOptions,
+  budget: { left: number },
+): void {
   for (const a of attrs) {
     budget.left--;
     if (budget.left < 0) continue;
@@ -85,11 +95,17 @@ function appendAttrLines(out: string[], attrs: readonly DecodedAttr[], indent: s
 }
 
 function appendErrorLines(out: string[], e: DecodedError, indent: string, options: LineOptions): void {
-  out.push(`${indent}error ${e.code} ${escapeText(e.name)}${e.message !== undefined ? `: ${escapeText(e.message)}` : ''}`);
-  if (e.offset !== undefined) out.push(`${indent}blames offset ${e.offset}${e.attrPath ? ` → ${escapeText(e.attrPath)}` : ''}`);
+  out.push(
+    `${indent}error ${e.code} ${escapeText(e.name)}${e.message !== undefined ? `: ${escapeText(e.message)}` : ''}`,
+  );
+  if (e.offset !== undefined)
+    out.push(`${indent}blames offset ${e.offset}${e.attrPath ? ` → ${escapeText(e.attrPath)}` : ''}`);
   if (e.missType !== undefined) {
-    const what = e.missTypeName !== undefined ? `${escapeText(e.missTypeName)} (type ${e.missType})` : `type ${e.missType}`;
-    out.push(`${indent}missing attribute ${what}${e.missNest !== undefined ? ` in the nest at offset ${e.missNest}` : ''}`);
+    const what =
+      e.missTypeName !== undefined ? `${escapeText(e.missTypeName)} (type ${e.missType})` : `type ${e.missType}`;
+    out.push(
+      `${indent}missing attribute ${what}${e.missNest !== undefined ? ` in the nest at offset ${e.missNest}` : ''}`,
+    );
   }
   if (e.cookie !== undefined) out.push(`${indent}cookie ${escapeText(e.cookie)}`);
   if (e.policy) {

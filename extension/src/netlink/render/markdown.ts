@@ -44,7 +44,11 @@ function typeText(m: DecodedMessage): string {
   return m.command ? `${m.typeName} ${m.command}` : m.typeName;
 }
 
-export function renderMarkdown(messages: readonly DecodedMessage[], context: string, options: MarkdownOptions = DEFAULTS): string {
+export function renderMarkdown(
+  messages: readonly DecodedMessage[],
+  context: string,
+  options: MarkdownOptions = DEFAULTS,
+): string {
   const total = messages.reduce((n, m) => Math.max(n, m.offset + Math.max(m.length, 0)), 0);
   const problems = messages.reduce((n, m) => n + m.problems.length, 0);
   const out: string[] = [
@@ -55,21 +59,35 @@ export function renderMarkdown(messages: readonly DecodedMessage[], context: str
   ];
   messages.slice(0, options.tableRows).forEach((m, i) => {
     const type = m.error && m.type === 2 ? `${m.typeName} ${m.error.name}` : typeText(m);
-    out.push(`| ${i} | ${m.length} | ${markdownText(type)} | ${markdownText(m.flagNames.join(' ') || '0')} | ${m.seq} | ${m.pid} |`);
+    out.push(
+      `| ${i} | ${m.length} | ${markdownText(type)} | ${markdownText(m.flagNames.join(' ') || '0')} | ${m.seq} | ${m.pid} |`,
+    );
   });
   if (messages.length > options.tableRows) {
     const counts = new Map<string, number>();
     for (const m of messages.slice(options.tableRows)) counts.set(m.typeName, (counts.get(m.typeName) ?? 0) + 1);
-    out.push('', `… and ${messages.length - options.tableRows} more: ${[...counts].map(([t, n]) => `${n}× ${markdownText(t)}`).join(', ')}`);
+    out.push(
+      '',
+      `… and ${messages.length - options.tableRows} more: ${[...counts].map(([t, n]) => `${n}× ${markdownText(t)}`).join(', ')}`,
+    );
   }
   messages.slice(0, options.detailed).forEach((m, i) => {
     const body: string[] = [];
     appendBodyLines(body, m, '', BRIEF);
     const fence = codeFence(body);
-    out.push('', `**#${i} ${markdownText(typeText(m))}**${m.family ? ` · ${markdownText(m.family)}` : ''} · @${m.offset}`, '', `${fence}text`);
+    out.push(
+      '',
+      `**#${i} ${markdownText(typeText(m))}**${m.family ? ` · ${markdownText(m.family)}` : ''} · @${m.offset}`,
+      '',
+      `${fence}text`,
+    );
     for (const line of body) out.push(line);
     out.push(fence);
   });
-  if (messages.length > options.detailed) out.push('', `_${messages.length - options.detailed} more message(s) not expanded: use **Netlink: Decode Netlink Bytes in Selection** for all._`);
+  if (messages.length > options.detailed)
+    out.push(
+      '',
+      `_${messages.length - options.detailed} more message(s) not expanded: use **Netlink: Decode Netlink Bytes in Selection** for all._`,
+    );
   return out.join('\n');
 }

@@ -479,7 +479,8 @@ export class RunAssembler {
     if (this.stream) {
       // No builder for a run of one segment: a line can hold 100,000s of them.
       const bytes = this.stream.bytes;
-      for (let k = 0; k < seg.values.length; k++) bytes.push(seg.values[k] as number, seg.starts[k] as number, seg.ends[k] as number);
+      for (let k = 0; k < seg.values.length; k++)
+        bytes.push(seg.values[k] as number, seg.starts[k] as number, seg.ends[k] as number);
       this.stream.span(seg.start, seg.tailEnd, seg.family);
       this.stream.runDone(seg.truncated === true, NO_NOTES);
       return;

@@ -153,6 +153,14 @@ export function parseCArray(text: string, i: number, contentStart: number, lineE
   const tailOpen = !closed && tailEnd >= lineEnd;
   if (!strong && (braced || i !== contentStart || commas === 0 || !(tailOpen || closed))) return undefined;
   return makeSegment({
-    form: 'c-array', family: 'c-array', start: i, end, tailEnd, tailOpen, headClosed: braced, bytes, weak: !strong,
+    form: 'c-array',
+    family: 'c-array',
+    start: i,
+    end,
+    tailEnd,
+    tailOpen,
+    headClosed: braced,
+    bytes,
+    weak: !strong,
   });
 }

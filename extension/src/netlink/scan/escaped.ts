@@ -16,7 +16,18 @@ export interface EscapeRead {
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
-  n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '\\': 92, '"': 34, "'": 39, '?': 63,
+  n: 10,
+  t: 9,
+  r: 13,
+  v: 11,
+  f: 12,
+  a: 7,
+  b: 8,
+  e: 27,
+  '\\': 92,
+  '"': 34,
+  "'": 39,
+  '?': 63,
 };
 
 /** The escape starting with the backslash at j; undefined when it is not one strace, C or Python would print. */

@@ -185,14 +185,21 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
   }
 
   const hovered = scanLine(text, lineStart, lineEnd, SCAN);
-  if (hovered.segments.length === 0 && !hovered.mnl && !hovered.squeeze && hovered.lastWord === undefined) return undefined;
+  if (hovered.segments.length === 0 && !hovered.mnl && !hovered.squeeze && hovered.lastWord === undefined)
+    return undefined;
 
   // Up to half the lines and bytes above the hovered line; below, whatever that left.
   const up = readNeighbours(text, hovered, lineEnd, maxLineChars, {
-    up: true, lineLimit: (maxLines - 1) >> 1, byteBudget: maxBytes >> 1, bytes: lineBytes(hovered),
+    up: true,
+    lineLimit: (maxLines - 1) >> 1,
+    byteBudget: maxBytes >> 1,
+    bytes: lineBytes(hovered),
   });
   const down = readNeighbours(text, hovered, lineEnd, maxLineChars, {
-    up: false, lineLimit: maxLines - 1 - up.lines.length, byteBudget: maxBytes, bytes: up.bytes,
+    up: false,
+    lineLimit: maxLines - 1 - up.lines.length,
+    byteBudget: maxBytes,
+    bytes: up.bytes,
   });
   const assembler = new RunAssembler(maxBytes, scanFilter(minBytes));
   for (let k = up.lines.length - 1; k >= 0; k--) assembler.feed(up.lines[k] as LineScan);
@@ -212,7 +219,7 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
  */
 export function findHexRuns(text: string, minBytes: number = DEFAULT_MIN_BYTES): HexRun[] {
   const assembler = new RunAssembler(Number.POSITIVE_INFINITY, scanFilter(minBytes));
-  for (let s = 0; ; ) {
+  for (let s = 0; ;) {
     const nl = text.indexOf('\n', s);
     const e = nl < 0 ? text.length : nl;
     assembler.feed(scanLine(text, s, e, SCAN));

@@ -76,7 +76,13 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
   const contentStart = skipBlanks(text, start, lineEnd);
   const contentEnd = trimEnd(text, contentStart, lineEnd);
   // One object shape for every line keeps the assembler's property reads monomorphic.
-  const make = (segments: readonly Segment[], mnl?: MnlRow, squeeze?: boolean, lastWord?: LineScan['lastWord'], stray?: number): LineScan => ({
+  const make = (
+    segments: readonly Segment[],
+    mnl?: MnlRow,
+    squeeze?: boolean,
+    lastWord?: LineScan['lastWord'],
+    stray?: number,
+  ): LineScan => ({
     start,
     end: lineEnd,
     contentStart,
@@ -121,7 +127,8 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
     if (seg) {
       segments.push(seg);
       // Only an array may follow a declaration: stray text before any other form is an error.
-      if (stop && strayFrom >= 0 && seg.family !== 'c-array') return make(segments, undefined, undefined, undefined, strayFrom);
+      if (stop && strayFrom >= 0 && seg.family !== 'c-array')
+        return make(segments, undefined, undefined, undefined, strayFrom);
       strayFrom = -1;
       if (seg.offsetDigits !== undefined) break; // a dump line owns the rest of its line
       i = seg.tailEnd > i ? seg.tailEnd : seg.end > i ? seg.end : i + 1;

@@ -26,7 +26,12 @@ function skipAnsi(text: string, j: number, end: number): number {
   return j;
 }
 
-function readDecimal(text: string, j: number, end: number, maxDigits: number): { value: number; end: number } | undefined {
+function readDecimal(
+  text: string,
+  j: number,
+  end: number,
+  maxDigits: number,
+): { value: number; end: number } | undefined {
   let k = j;
   let value = 0;
   while (k < end && isDecimalCode(text.charCodeAt(k)) && k - j < maxDigits) {

@@ -50,8 +50,14 @@ export function parseSpaced(text: string, i: number, lineStart: number, lineEnd:
   // `od -An -tx1` prints every byte as " %02x": exactly one space before each token, from the line start.
   const od = singleSpaced && i === lineStart + 1 && text.charCodeAt(lineStart) === 32;
   return makeSegment({
-    form: od ? 'od' : 'spaced', family: 'spaced', start: i, end, tailEnd, tailOpen: tailEnd >= lineEnd,
-    bytes, decimalDigits: decimalDigitsOf(text, bytes),
+    form: od ? 'od' : 'spaced',
+    family: 'spaced',
+    start: i,
+    end,
+    tailEnd,
+    tailOpen: tailEnd >= lineEnd,
+    bytes,
+    decimalDigits: decimalDigitsOf(text, bytes),
   });
 }
 
@@ -89,8 +95,14 @@ export function parseColon(text: string, i: number, lineEnd: number): Segment | 
   }
   tailEnd = skipBlanks(text, tailEnd, lineEnd);
   return makeSegment({
-    form: 'colon', family: 'colon', start: i, end, tailEnd, tailOpen: tailEnd >= lineEnd,
-    bytes, decimalDigits: decimalDigitsOf(text, bytes),
+    form: 'colon',
+    family: 'colon',
+    start: i,
+    end,
+    tailEnd,
+    tailOpen: tailEnd >= lineEnd,
+    bytes,
+    decimalDigits: decimalDigitsOf(text, bytes),
   });
 }
 
@@ -116,7 +128,14 @@ export function parseContiguous(
   const bytes = newBytes();
   for (let p = digitsStart; p < wordEnd; p += 2) pushHexPair(bytes, text, p);
   return makeSegment({
-    form: 'contiguous', family: 'contiguous', start, end: wordEnd, tailEnd, tailOpen: tailEnd >= lineEnd,
-    bytes, decimalDigits: decimalDigitsOf(text, bytes), prefixed,
+    form: 'contiguous',
+    family: 'contiguous',
+    start,
+    end: wordEnd,
+    tailEnd,
+    tailOpen: tailEnd >= lineEnd,
+    bytes,
+    decimalDigits: decimalDigitsOf(text, bytes),
+    prefixed,
   });
 }

@@ -76,7 +76,7 @@ function parseLines(text: string, stopAtStray: boolean): ParseHexResult | undefi
   const gaps = new GapCheck(text);
   const assembler = new RunAssembler(Number.POSITIVE_INFINITY, () => true, out);
   const mode = { relaxed: true, stopAtStray };
-  for (let s = 0; ; ) {
+  for (let s = 0; ;) {
     const nl = text.indexOf('\n', s);
     const e = nl < 0 ? text.length : nl;
     const line = scanLine(text, s, e, mode);

@@ -68,7 +68,8 @@ function describeStray(text: string, p: number): StrayError {
     const n = w - p;
     if (n % 2 === 1) return oddDigits(n, w);
   }
-  if (c === 34 || c === 39) return { error: 'a quoted string counts as bytes only with at least one \\x or octal escape', offset: p };
+  if (c === 34 || c === 39)
+    return { error: 'a quoted string counts as bytes only with at least one \\x or octal escape', offset: p };
   return { error: `unexpected character ${quoteText(String.fromCodePoint(text.codePointAt(p) ?? c))}`, offset: p };
 }
 
@@ -112,7 +113,8 @@ export class GapCheck {
   /** The text up to `to` is read and holds no more spans: an error now if no span to come could excuse it. */
   upTo(to: number): StrayError | undefined {
     this.read(to);
-    if (this.first >= 0 && !this.prefixOk && !(this.suffixOk && this.beforeIsArray)) return describeStray(this.text, this.first);
+    if (this.first >= 0 && !this.prefixOk && !(this.suffixOk && this.beforeIsArray))
+      return describeStray(this.text, this.first);
     return undefined;
   }
 

@@ -8,8 +8,17 @@ import type { RefChecks } from './references';
 
 const SCALAR_TYPES = ['u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint', 'sint'] as const;
 const ATTR_TYPES = [
-  'unused', 'pad', 'flag', 'binary', 'bitfield32', ...SCALAR_TYPES, 'string',
-  'nest', 'indexed-array', 'nest-type-value', 'sub-message',
+  'unused',
+  'pad',
+  'flag',
+  'binary',
+  'bitfield32',
+  ...SCALAR_TYPES,
+  'string',
+  'nest',
+  'indexed-array',
+  'nest-type-value',
+  'sub-message',
 ] as const;
 type AttrType = (typeof ATTR_TYPES)[number];
 
@@ -43,7 +52,11 @@ export function loadAttrSets(reader: SpecReader, root: SpecMap, refs: RefChecks)
     }
     if (waiting.length === pending.length) {
       for (const s of waiting) {
-        reader.report(`subset-of names unknown attribute set "${s.parent}"`, reader.get(s.spec, 'subset-of')?.node, `${s.spec.path}.subset-of`);
+        reader.report(
+          `subset-of names unknown attribute set "${s.parent}"`,
+          reader.get(s.spec, 'subset-of')?.node,
+          `${s.spec.path}.subset-of`,
+        );
       }
       break;
     }
@@ -73,7 +86,11 @@ function loadSubset(reader: SpecReader, name: string, spec: SpecMap, parent: Loa
     if (attrName === undefined) continue;
     const inherited = parent.byName.get(attrName);
     if (!inherited) {
-      reader.report(`"${attrName}" is not an attribute of "${parent.def.name}"`, reader.get(attr, 'name')?.node, attr.path);
+      reader.report(
+        `"${attrName}" is not an attribute of "${parent.def.name}"`,
+        reader.get(attr, 'name')?.node,
+        attr.path,
+      );
       continue;
     }
     // The subset may restate or narrow keys (e.g. a different nested set); its own keys win.
@@ -85,8 +102,14 @@ function loadSubset(reader: SpecReader, name: string, spec: SpecMap, parent: Loa
 }
 
 function add(
-  reader: SpecReader, setName: string, attr: SpecMap, value: number, def: AttrDef | 'unused',
-  byType: Map<number, AttrDef>, byName: Map<string, { value: number; spec: SpecMap }>, subsetEntry = false,
+  reader: SpecReader,
+  setName: string,
+  attr: SpecMap,
+  value: number,
+  def: AttrDef | 'unused',
+  byType: Map<number, AttrDef>,
+  byName: Map<string, { value: number; spec: SpecMap }>,
+  subsetEntry = false,
 ): void {
   if (def === 'unused') return;
   // A subset listing the same attribute twice (devlink's dl-dpipe-table does) changes nothing.
@@ -97,7 +120,11 @@ function add(
   }
   const clash = byType.get(value);
   if (clash) {
-    reader.report(`"${def.name}" and "${clash.name}" both have value ${value} in set "${setName}"`, attr.map, attr.path);
+    reader.report(
+      `"${def.name}" and "${clash.name}" both have value ${value} in set "${setName}"`,
+      attr.map,
+      attr.path,
+    );
     return;
   }
   byType.set(value, def);
@@ -105,7 +132,12 @@ function add(
 }
 
 /** One attribute; `unused` reserves its number only. Returns undefined when it cannot be named. */
-function loadAttr(reader: SpecReader, attr: SpecMap, refs: RefChecks, typeRequired: boolean): AttrDef | 'unused' | undefined {
+function loadAttr(
+  reader: SpecReader,
+  attr: SpecMap,
+  refs: RefChecks,
+  typeRequired: boolean,
+): AttrDef | 'unused' | undefined {
   const name = reader.string(attr, 'name', true);
   const type = reader.oneOf<AttrType>(attr, 'type', ATTR_TYPES, typeRequired);
   if (type === 'unused') return 'unused';
@@ -118,7 +150,9 @@ function loadAttr(reader: SpecReader, attr: SpecMap, refs: RefChecks, typeRequir
   if (nested !== undefined) refs.attrSet(nested, attr, 'nested-attributes');
   if (struct !== undefined) refs.struct(struct, attr, 'struct');
   const common: Omit<AttrDef, 'name' | 'kind'> = {
-    ...(reader.oneOf(attr, 'byte-order', ['little-endian', 'big-endian'] as const) === 'big-endian' ? { bigEndian: true } : {}),
+    ...(reader.oneOf(attr, 'byte-order', ['little-endian', 'big-endian'] as const) === 'big-endian'
+      ? { bigEndian: true }
+      : {}),
     ...(display ? { display } : {}),
     ...(enumName !== undefined ? { enumName } : {}),
     ...(struct !== undefined ? { struct } : {}),
@@ -142,7 +176,9 @@ function loadAttr(reader: SpecReader, attr: SpecMap, refs: RefChecks, typeRequir
       const selector = reader.string(attr, 'selector', true);
       if (subMessage !== undefined) refs.subMessage(subMessage, attr, 'sub-message');
       return {
-        name, kind: 'sub-message', ...common,
+        name,
+        kind: 'sub-message',
+        ...common,
         ...(subMessage !== undefined ? { subMessage } : {}),
         ...(selector !== undefined ? { selector } : {}),
       };
@@ -151,7 +187,12 @@ function loadAttr(reader: SpecReader, attr: SpecMap, refs: RefChecks, typeRequir
       // YNL's binary + `struct` is a struct payload: the decoder's 'struct' kind shows its fields.
       if (struct !== undefined) return { name, kind: 'struct', ...common };
       // `sub-type` on a binary: a packed array of that scalar (e.g. ethtool's u32 arrays).
-      return { name, kind: 'binary', ...common, ...(subTypeName && subTypeName !== 'binary' ? { subType: kindOf(subTypeName) } : {}) };
+      return {
+        name,
+        kind: 'binary',
+        ...common,
+        ...(subTypeName && subTypeName !== 'binary' ? { subType: kindOf(subTypeName) } : {}),
+      };
     default:
       return { name, kind: type, ...common };
   }
@@ -168,11 +209,16 @@ function arrayEntries(subType: AttrType | undefined, nested: string | undefined)
  * indexed-array of `nested`; two levels (nlctrl's policy: policy-id, then attr-id) are an indexed-array whose
  * entries are indexed-arrays of `nested`.
  */
-function typeValueEntries(reader: SpecReader, attr: SpecMap, nested: string | undefined): Pick<AttrDef, 'nested' | 'subType'> {
+function typeValueEntries(
+  reader: SpecReader,
+  attr: SpecMap,
+  nested: string | undefined,
+): Pick<AttrDef, 'nested' | 'subType'> {
   const levels = reader.list(attr, 'type-value').length;
   const inner = nested !== undefined ? { nested } : {};
   if (levels <= 1) return inner;
-  if (levels > 2) reader.report(`nest-type-value with ${levels} levels: only the first two are decoded by type`, attr.map, attr.path);
+  if (levels > 2)
+    reader.report(`nest-type-value with ${levels} levels: only the first two are decoded by type`, attr.map, attr.path);
   return { subType: 'indexed-array', ...inner };
 }
 

@@ -31,7 +31,9 @@ export function loadDefinitions(reader: SpecReader, root: SpecMap, refs: RefChec
     const value = reader.integerOrName(item, 'value');
     if (name !== undefined && typeof value === 'number') defs.consts.set(name, value);
   }
-  refs.knowFlagsEnums(new Set(items.filter((i) => reader.string(i, 'type') === 'flags').map((i) => reader.string(i, 'name') ?? '')));
+  refs.knowFlagsEnums(
+    new Set(items.filter((i) => reader.string(i, 'type') === 'flags').map((i) => reader.string(i, 'name') ?? '')),
+  );
   const rawStructs = new Map<string, { spec: SpecMap; members: RawMember[] }>();
   const seen = new Set<string>();
   for (const item of items) {
@@ -52,7 +54,13 @@ export function loadDefinitions(reader: SpecReader, root: SpecMap, refs: RefChec
   return defs;
 }
 
-function loadEnum(reader: SpecReader, item: SpecMap, name: string, flags: boolean, consts: Map<string, number>): EnumDef {
+function loadEnum(
+  reader: SpecReader,
+  item: SpecMap,
+  name: string,
+  flags: boolean,
+  consts: Map<string, number>,
+): EnumDef {
   const entries = new Map<number, string>();
   const start = resolveNumber(reader, item, 'value-start', consts) ?? 0;
   let next = start;
@@ -100,7 +108,12 @@ function loadMembers(reader: SpecReader, item: SpecMap, defs: Definitions, refs:
     const sized = type === 'binary' || type === 'pad' || type === 'string';
     const length = resolveNumber(reader, member, 'len', defs.consts);
     if (sized && length === undefined) {
-      return stop(member, reader.has(member, 'len') ? `struct member "${name}" has an unusable "len"` : `struct member "${name}" of type ${type} needs "len"`);
+      return stop(
+        member,
+        reader.has(member, 'len')
+          ? `struct member "${name}" has an unusable "len"`
+          : `struct member "${name}" of type ${type} needs "len"`,
+      );
     }
     const bigEndian = reader.oneOf(member, 'byte-order', ['little-endian', 'big-endian'] as const) === 'big-endian';
     const display = displayHint(reader, member);
@@ -139,7 +152,11 @@ function flatten(
     const inner = raw.get(m.nested.struct);
     if (!inner) break;
     if (visiting.has(m.nested.struct)) {
-      reader.report(`struct "${structName}" contains itself through "${m.nested.name}"`, m.nested.spec.map, m.nested.spec.path);
+      reader.report(
+        `struct "${structName}" contains itself through "${m.nested.name}"`,
+        m.nested.spec.map,
+        m.nested.spec.path,
+      );
       break;
     }
     visiting.add(m.nested.struct);
@@ -152,7 +169,12 @@ function flatten(
 }
 
 /** An integer, a const name, or `name - 1` (YNL's len-or-define). */
-function resolveNumber(reader: SpecReader, m: SpecMap, key: string, consts: ReadonlyMap<string, number>): number | undefined {
+function resolveNumber(
+  reader: SpecReader,
+  m: SpecMap,
+  key: string,
+  consts: ReadonlyMap<string, number>,
+): number | undefined {
   const value = reader.integerOrName(m, key);
   if (typeof value !== 'string') return value;
   const match = /^([0-9A-Za-z_-]+)( - 1)?$/.exec(value.trim());

@@ -118,7 +118,13 @@ function numberDirectional(reader: SpecReader, specs: readonly SpecMap[]): Numbe
 }
 
 /** Header and attribute set of an op; a notification without its own takes those of the op it notifies for. */
-function layout(reader: SpecReader, op: Numbered, byName: ReadonlyMap<string, SpecMap>, defaultHeader: string | undefined, refs: RefChecks): Op {
+function layout(
+  reader: SpecReader,
+  op: Numbered,
+  byName: ReadonlyMap<string, SpecMap>,
+  defaultHeader: string | undefined,
+  refs: RefChecks,
+): Op {
   let header = reader.string(op.spec, 'fixed-header');
   let attrSet = reader.string(op.spec, 'attribute-set');
   if (header !== undefined) refs.struct(header, op.spec, 'fixed-header');
@@ -126,7 +132,12 @@ function layout(reader: SpecReader, op: Numbered, byName: ReadonlyMap<string, Sp
   const notify = reader.string(op.spec, 'notify');
   if (notify !== undefined) {
     const target = byName.get(notify);
-    if (!target) reader.report(`notify names unknown operation "${notify}"`, reader.get(op.spec, 'notify')?.node, `${op.spec.path}.notify`);
+    if (!target)
+      reader.report(
+        `notify names unknown operation "${notify}"`,
+        reader.get(op.spec, 'notify')?.node,
+        `${op.spec.path}.notify`,
+      );
     else {
       header ??= reader.string(target, 'fixed-header');
       attrSet ??= reader.string(target, 'attribute-set');
@@ -137,7 +148,14 @@ function layout(reader: SpecReader, op: Numbered, byName: ReadonlyMap<string, Sp
   const mode = callMode(reader, op.spec);
   const requestText = textPart(reader, mode, 'request');
   const replyText = textPart(reader, mode, 'reply');
-  return { ...op, dumpOnly, requestText, replyText, ...(header !== undefined ? { header } : {}), ...(attrSet !== undefined ? { attrSet } : {}) };
+  return {
+    ...op,
+    dumpOnly,
+    requestText,
+    replyText,
+    ...(header !== undefined ? { header } : {}),
+    ...(attrSet !== undefined ? { attrSet } : {}),
+  };
 }
 
 function textPart(reader: SpecReader, mode: SpecMap | undefined, key: 'request' | 'reply'): boolean {
@@ -151,7 +169,12 @@ function merge(reader: SpecReader, ops: readonly Op[]): Map<number, MessageDef> 
   for (const op of ops) {
     if (op.isCall && op.request !== undefined) {
       const clash = requests.get(op.request);
-      if (clash) reader.report(`operations "${clash.name}" and "${op.name}" both request with value ${op.request}`, op.spec.map, op.spec.path);
+      if (clash)
+        reader.report(
+          `operations "${clash.name}" and "${op.name}" both request with value ${op.request}`,
+          op.spec.map,
+          op.spec.path,
+        );
       else requests.set(op.request, op);
     }
     // Several ops may answer with one message type; the first keeps it (their layouts agree in practice).

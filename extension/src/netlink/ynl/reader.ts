@@ -2,8 +2,16 @@
 // records a problem with the YAML line and the spec path instead of throwing, so a bad spec still loads
 // whatever is well-formed.
 import {
-  isAlias, isMap, isPair, isScalar, isSeq, LineCounter, YAMLMap,
-  type Document, type Node, type Pair,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  YAMLMap,
+  type Document,
+  type Node,
+  type Pair,
 } from 'yaml';
 import { parseYaml } from './yamlDocument';
 
@@ -43,7 +51,8 @@ export class SpecReader {
     const lines = new LineCounter();
     const { doc, errors } = parseYaml(text, lines);
     const reader = new SpecReader(doc, lines);
-    for (const error of errors) reader.problems.push({ message: `YAML: ${error.message}`, line: lines.linePos(error.offset).line });
+    for (const error of errors)
+      reader.problems.push({ message: `YAML: ${error.message}`, line: lines.linePos(error.offset).line });
     const contents = doc.contents;
     if (isMap(contents)) return { reader, root: { map: contents, path: '' } };
     // A document with syntax errors may still have a readable top-level mapping; without one there is nothing.
@@ -182,7 +191,11 @@ export class SpecReader {
     const value = this.string(m, key, required);
     if (value === undefined) return undefined;
     if ((allowed as readonly string[]).includes(value)) return value as T;
-    this.report(`unknown ${key} "${value}" (expected ${allowed.join(', ')})`, this.get(m, key)?.node, join(m.path, key));
+    this.report(
+      `unknown ${key} "${value}" (expected ${allowed.join(', ')})`,
+      this.get(m, key)?.node,
+      join(m.path, key),
+    );
     return undefined;
   }
 

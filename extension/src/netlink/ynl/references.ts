@@ -61,7 +61,11 @@ export class RefChecks {
   check(defined: Defined): void {
     for (const ref of this.refs) {
       if (!has(defined, ref.kind, ref.name)) {
-        this.reader.report(`unknown ${ref.kind} "${ref.name}"`, this.reader.get(ref.at, ref.key)?.node, `${ref.at.path}.${ref.key}`);
+        this.reader.report(
+          `unknown ${ref.kind} "${ref.name}"`,
+          this.reader.get(ref.at, ref.key)?.node,
+          `${ref.at.path}.${ref.key}`,
+        );
       }
     }
     for (const name of this.asFlags) {
@@ -75,9 +79,13 @@ export class RefChecks {
 
 function has(defined: Defined, kind: RefKind, name: string): boolean {
   switch (kind) {
-    case 'attribute set': return defined.attrSets.has(name);
-    case 'enum': return defined.enums.has(name);
-    case 'struct': return defined.structs.has(name);
-    case 'sub-message': return defined.subMessages.has(name);
+    case 'attribute set':
+      return defined.attrSets.has(name);
+    case 'enum':
+      return defined.enums.has(name);
+    case 'struct':
+      return defined.structs.has(name);
+    case 'sub-message':
+      return defined.subMessages.has(name);
   }
 }

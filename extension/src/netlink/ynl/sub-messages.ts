@@ -19,14 +19,22 @@ export function loadSubMessages(reader: SpecReader, root: SpecMap, refs: RefChec
       const value = reader.text(format, 'value', true);
       if (value === undefined) continue;
       if (variants.has(value)) {
-        reader.report(`duplicate format value "${value}" in sub-message "${name}"`, reader.get(format, 'value')?.node, format.path);
+        reader.report(
+          `duplicate format value "${value}" in sub-message "${name}"`,
+          reader.get(format, 'value')?.node,
+          format.path,
+        );
         continue;
       }
       const struct = reader.string(format, 'fixed-header');
       const attrSet = reader.string(format, 'attribute-set');
       if (struct !== undefined) refs.struct(struct, format, 'fixed-header');
       if (attrSet !== undefined) refs.attrSet(attrSet, format, 'attribute-set');
-      variants.set(value, { value, ...(struct !== undefined ? { struct } : {}), ...(attrSet !== undefined ? { attrSet } : {}) });
+      variants.set(value, {
+        value,
+        ...(struct !== undefined ? { struct } : {}),
+        ...(attrSet !== undefined ? { attrSet } : {}),
+      });
     }
     out.set(name, { name, variants });
   }
