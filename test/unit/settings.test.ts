@@ -67,9 +67,9 @@ describe('settings table and package.json', () => {
     );
   });
 
-  it('the fallbacks kept in code agree with the contributed defaults', () => {
-    // The language server starts before it is told anything and falls back on bad values: its table must say what
-    // package.json says.
+  it('the fallbacks used before VS Code sends a value are the contributed defaults', () => {
+    // The language server starts before it is told anything and falls back on bad values: its table is read from
+    // package.json (settingDefaults.ts), and LAB_TARGET_NAME, a name the code gives the lab, must be the default.
     const d = DEFAULT_SETTINGS;
     assert.deepEqual(
       [d.defaultProtocol, d.specFolders, d.genlFamilyIds, d.hoverLanguages, d.inlayHintsEnabled, d.inlayHintLanguages],

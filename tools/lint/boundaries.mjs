@@ -15,7 +15,12 @@ export const parts = [
     // The messages between two processes; the builder's messages carry its pure model's state.
     name: 'a shared contract',
     files: ['extension/src/protocol/'],
-    mayImport: ['extension/src/protocol/', 'extension/src/netlink/', 'webview/src/model/'],
+    mayImport: [
+      'extension/src/protocol/',
+      'extension/src/netlink/',
+      'webview/src/model/',
+      'extension/src/settingDefaults.ts',
+    ],
     packages: ['vscode-languageserver-protocol'],
   },
   {

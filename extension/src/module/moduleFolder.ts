@@ -1,8 +1,9 @@
 // Where the module being developed lives: the setting `netlink.module.folder`, absolute or relative to the first
 // workspace folder (default `kmod`). Pure, so the commands and the exercise discovery agree on it.
 import path from 'node:path';
+import { contributedDefault } from '../settingDefaults';
 
-export const DEFAULT_MODULE_FOLDER = 'kmod';
+export const DEFAULT_MODULE_FOLDER = contributedDefault<string>('module.folder');
 
 export function resolveModuleFolder(
   setting: string | undefined,

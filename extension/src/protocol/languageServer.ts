@@ -1,5 +1,6 @@
 // Custom LSP messages between the extension (client) and the language server, declared once for both sides.
 import { RequestType } from 'vscode-languageserver-protocol';
+import { contributedDefault } from '../settingDefaults';
 
 /** Client → server: decode hex text (a selection or a whole document) into the plain-text report. */
 export interface DecodeParams {
@@ -36,12 +37,12 @@ export interface ServerSettings {
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
-  defaultProtocol: 'route',
-  specFolders: [],
-  genlFamilyIds: {},
-  hoverLanguages: ['*'],
-  inlayHintsEnabled: true,
-  inlayHintLanguages: ['log', 'c', 'cpp', 'plaintext'],
+  defaultProtocol: contributedDefault<string>('decoder.defaultProtocol'),
+  specFolders: contributedDefault<string[]>('decoder.specFolders'),
+  genlFamilyIds: contributedDefault<Record<string, number>>('decoder.genlFamilyIds'),
+  hoverLanguages: contributedDefault<string[]>('hover.languages'),
+  inlayHintsEnabled: contributedDefault<boolean>('inlayHints.enabled'),
+  inlayHintLanguages: contributedDefault<string[]>('inlayHints.languages'),
   workspaceFolders: [],
   // Not told otherwise, the server reads nothing of the workspace.
   workspaceTrusted: false,
