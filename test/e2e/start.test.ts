@@ -15,7 +15,7 @@ import { LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { openBrowser, type BrowserSession } from './harness/browser';
 import { groupAlive } from './harness/code-server';
-import { pidsWith, running } from '../support/processes';
+import { commandOf, pidsWith, running } from '../support/processes';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import { runCommand, shotOnFailure, waitFor, waitForToast } from './harness/workbench';
@@ -79,6 +79,15 @@ describe('npm start: the product in code-server with the lab target up', () => {
       await browser?.close();
       const pid = started?.child.pid;
       if (pid !== undefined && groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      // code-server runs in a process group of its own: after a test failed before Ctrl-C, it and its extension host
+      // (whose end stops the lab VM) would outlive the run.
+      for (const p of pidsWith(join(runsRoot, RUN))) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
     },
     { timeout: 60_000 },
   );
@@ -154,7 +163,11 @@ describe('npm start: the product in code-server with the lab target up', () => {
     const pid = s.child.pid;
     const origin = new URL(address).origin;
     const ours = pidsWith(join(runsRoot, RUN));
-    const vms = pidsWith('qemu-system-', { program: true }).filter((p) => !qemuBefore.has(p));
+    // This start's VM: new since the file began, and booted from this run's cache (another run's tests on the same
+    // machine may start VMs of their own meanwhile).
+    const vms = pidsWith('qemu-system-', { program: true }).filter(
+      (p) => !qemuBefore.has(p) && commandOf(p).includes(`${labCache}/`),
+    );
     assert.ok(ours.length > 0, "code-server and its extension host run from the run's folders");
     assert.equal(vms.length, 1, 'the lab VM that the page booted');
     // What a terminal's Ctrl-C does: SIGINT to the foreground process group.
