@@ -12,12 +12,15 @@ export const GUEST_USER_HOST = 'root@127.0.0.1';
 /** The name the lab's known_hosts pins the guest key under (ssh -o HostKeyAlias=...): the port changes per boot. */
 export const HOST_KEY_ALIAS = 'netlink-lab';
 
-/** Options both ssh and scp accept (the port as -o Port=, since ssh says -p and scp -P). */
-export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[] {
+/**
+ * What logging in to the guest takes, for ssh, scp and a person's terminal alike: the lab's key, its pinned
+ * known_hosts under a fixed alias (the port differs per boot), nothing from ~/.ssh/config. The port as -o Port=,
+ * since ssh says -p and scp -P. Paths as quoted -o values (quote.ts): the cache folder may hold a blank or a %.
+ */
+function loginOptions(e: SshEndpoint): string[] {
   return [
     '-F',
     'none',
-    // Paths as quoted -o values (quote.ts): the cache folder may hold a blank or a %; -i would expand a % unescaped.
     '-o',
     `IdentityFile=${sshPathValue(e.privateKey)}`,
     '-o',
@@ -25,14 +28,20 @@ export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[]
     '-o',
     `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
     '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    // The port differs per boot; the pinned key is stored under this alias instead of [127.0.0.1]:PORT.
-    '-o',
     `HostKeyAlias=${HOST_KEY_ALIAS}`,
     '-o',
     'StrictHostKeyChecking=yes',
     '-o',
     'IdentitiesOnly=yes',
+  ];
+}
+
+/** The login options plus what a program (not a person) wants: no prompts, a connect deadline, quiet. */
+export function commonSshOptions(e: SshEndpoint, connectTimeoutS = 10): string[] {
+  return [
+    ...loginOptions(e),
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
     '-o',
     'BatchMode=yes',
     '-o',
@@ -56,22 +65,5 @@ export function scpArgv(e: SshEndpoint, localPath: string, remotePath: string): 
  * (inside), the shell's for each word (outside).
  */
 export function sshCommandLine(e: SshEndpoint): string {
-  return quoteArgv([
-    'ssh',
-    '-F',
-    'none',
-    '-o',
-    `IdentityFile=${sshPathValue(e.privateKey)}`,
-    '-p',
-    String(e.port),
-    '-o',
-    `UserKnownHostsFile=${sshPathValue(e.knownHosts)}`,
-    '-o',
-    `HostKeyAlias=${HOST_KEY_ALIAS}`,
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'IdentitiesOnly=yes',
-    GUEST_USER_HOST,
-  ]);
+  return quoteArgv(['ssh', ...loginOptions(e), GUEST_USER_HOST]);
 }
