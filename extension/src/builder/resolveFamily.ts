@@ -1,6 +1,7 @@
 // A generic netlink family's id from the target's kernel: CTRL_CMD_GETFAMILY with CTRL_ATTR_FAMILY_NAME to
 // nlctrl (id 0x10), the id read from the CTRL_CMD_NEWFAMILY reply. Ids are per boot, so they are asked, not kept.
 import {
+  CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
   CTRL_CMD_GETFAMILY,
   GENL_ID_CTRL,
@@ -33,7 +34,7 @@ export function familyIdFromReplies(name: string, replies: readonly Uint8Array[]
             : `${m.error.name}${m.error.message ? `: ${m.error.message}` : ''}`;
         return { error: `family "${name}": ${why}` };
       }
-      const id = m.attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_ID')?.value;
+      const id = m.attrs.find((a) => a.type === CTRL_ATTR_FAMILY_ID)?.value;
       if (typeof id === 'number') return { id };
     }
   }

@@ -4,7 +4,11 @@ import type { AttrContext } from './attrs';
 import { decodeAttrs } from './attrs';
 import { byteSource, readString, toHex } from './bytes';
 import {
+  CTRL_ATTR_FAMILY_ID,
+  CTRL_ATTR_FAMILY_NAME,
+  CTRL_CMD_NEWFAMILY,
   GENL_HDRLEN,
+  GENL_ID_CTRL,
   NETLINK_GENERIC,
   NLM_F_ACK_TLVS,
   NLM_F_REQUEST,
@@ -153,7 +157,9 @@ function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: bo
   msg.flagNames = flagNames(flags, table);
   if (family) msg.family = family.name;
   decodePayload(ctx, msg, { ...attrCtx, family }, def, headerStart, payloadEnd, isReply(msg));
-  if (family?.genl && def?.name === 'CTRL_CMD_NEWFAMILY') bindFamily(ctx, msg.attrs);
+  // By numbers, not by the names a spec may give them (nlctrl.yaml calls the reply `getfamily`).
+  if (ctx.protocol === NETLINK_GENERIC && type === GENL_ID_CTRL && msg.header?.['cmd'] === CTRL_CMD_NEWFAMILY)
+    bindFamily(ctx, msg.attrs);
   return msg;
 }
 
@@ -271,10 +277,14 @@ function decodeControl(
   if (end > start) msg.payloadHex = toHex(ctx.src.bytes, start, end);
 }
 
-/** CTRL_CMD_NEWFAMILY tells the id the kernel gave a family: later messages in the same buffer use it. */
+/**
+ * CTRL_CMD_NEWFAMILY tells the id the kernel gave a family: later messages in the same buffer use it. The
+ * attributes are found by their type numbers, the kernel's ABI: a spec for nlctrl (every kernel tree has
+ * nlctrl.yaml) names them `family-id` / `family-name`, not the built-in `CTRL_ATTR_*` names.
+ */
 function bindFamily(ctx: MessageContext, attrs: readonly DecodedAttr[]): void {
-  const id = attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_ID')?.value;
-  const name = attrs.find((a) => a.name === 'CTRL_ATTR_FAMILY_NAME')?.value;
+  const id = attrs.find((a) => a.type === CTRL_ATTR_FAMILY_ID)?.value;
+  const name = attrs.find((a) => a.type === CTRL_ATTR_FAMILY_NAME)?.value;
   if (typeof id !== 'number' || typeof name !== 'string') return;
   if (!ctx.forked) {
     ctx.registry = ctx.registry.fork();
