@@ -11,7 +11,8 @@ import { it } from 'node:test';
 import { concatBytes, createRegistry, decodeMessages, NETLINK_GENERIC } from '../../extension/src/netlink/index';
 import { loadSpecFiles } from '../../extension/src/specs/specFiles';
 import { FIXTURES } from '../fixtures/ynl/load-fixture';
-import { loadFixture } from '../fixtures/load';
+import { loadFixture, parseFixture } from '../fixtures/load';
+import { readFileSync } from 'node:fs';
 
 const CACHE = process.env.NETLINK_CACHE ?? resolve(FIXTURES, '../../../.cache');
 const SPECS = join(CACHE, 'ynl-specs-6.12/linux-source-6.12/Documentation/netlink/specs');
@@ -55,4 +56,27 @@ it('the nlctrl replies themselves decode by the spec (family-name, family-id)', 
     netdev.attrs.find((a) => a.name === 'family-id')?.value,
     loadFixture('genl-netdev-dev-get-dump').genlFamily?.id,
   );
+});
+
+it("ethtool: an EOPNOTSUPP ext-ack's echoed request decodes by ethtool.yaml, nested header.dev-name", { skip }, () => {
+  const fixture = parseFixture(
+    'genl-ethtool-linkinfo-lo',
+    readFileSync(join(FIXTURES, 'genl-ethtool-linkinfo-lo.hex'), 'utf8'),
+  );
+  const report = loadSpecFiles([SPECS]);
+  const messages = decodeMessages(concatBytes([...fixture.buffers]), {
+    protocol: NETLINK_GENERIC,
+    registry: createRegistry(report.families),
+  });
+  const error = messages.find((m) => m.error && m.error.code !== 0)?.error;
+  assert.ok(error, "the kernel's error is decoded");
+  assert.equal(error.name, 'EOPNOTSUPP');
+  assert.equal(error.message, 'failed to retrieve link settings');
+  const request = error.request;
+  assert.ok(request, 'the echoed request is decoded');
+  assert.equal(request.family, 'ethtool');
+  assert.equal(request.command, 'linkinfo-get');
+  const header = request.attrs.find((a) => a.name === 'header');
+  assert.ok(header?.attrs, 'the nested header attribute decoded by the spec');
+  assert.equal(header.attrs.find((a) => a.name === 'dev-name')?.value, 'lo');
 });
