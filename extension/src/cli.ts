@@ -1,34 +1,36 @@
-// `node dist/cli.js decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]...
+// `node dist/cli.js decode [--json] [--protocol auto|route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]...
 // [HEX ...]`: the hover decoder from a terminal. Reads hex in any form the scanner knows from the arguments, or
 // from stdin when there are none. Exit 0 when something decoded, 2 on unusable input (one-line reason).
 import { dirname } from 'node:path';
 import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
 import { ChunkedWriter } from './chunkedWriter';
 import { escapeControls } from './netlink/escape';
-import { createRegistry, decodeMessages } from './netlink/index';
+import { createRegistry } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
 import { renderMessageText } from './netlink/render/text';
 import { findHexRuns, parseHexText } from './netlink/scan/index';
-import { parseProtocol } from './netlink/protocols';
+import { decodeChosen, type ProtocolSetting } from './netlink/infer';
+import { choiceLabel, parseProtocolSetting } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
-const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
+const USAGE = `usage: netlink-decode decode [--json] [--protocol auto|route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
   Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
   Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
+  Without --protocol (or with auto) each run is decoded under the protocol its bytes fit best.
   Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.`;
 
 class UsageError extends Error {}
 
 interface CliOptions {
   json: boolean;
-  protocol: number;
+  protocol: ProtocolSetting;
   specDirs: string[];
   genlIds: [string, number][];
   hex: string[];
 }
 
 function parseArgs(args: readonly string[]): CliOptions {
-  const o: CliOptions = { json: false, protocol: 0, specDirs: [], genlIds: [], hex: [] };
+  const o: CliOptions = { json: false, protocol: 'auto', specDirs: [], genlIds: [], hex: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -38,7 +40,7 @@ function parseArgs(args: readonly string[]): CliOptions {
     };
     if (a === '--json') o.json = true;
     else if (a === '--protocol' || a === '-p') {
-      const p = parseProtocol(value());
+      const p = parseProtocolSetting(value());
       if ('error' in p) throw new UsageError(p.error);
       o.protocol = p.protocol;
     } else if (a === '--spec-dir') o.specDirs.push(value());
@@ -108,7 +110,7 @@ async function writeDecoded(
   if (o.json) await out.write('[');
   for (let run = 0; run < runs.length; run++) {
     const bytes = runs[run]!;
-    const messages = decodeMessages(bytes, { protocol: o.protocol, registry });
+    const { messages, choice } = decodeChosen(bytes, { setting: o.protocol, registry });
     if (o.json) {
       for (const m of messages) {
         // The same text as JSON.stringify(allMessages, null, 2): one level of indentation for the array.
@@ -120,7 +122,8 @@ async function writeDecoded(
       continue;
     }
     if (run > 0) await out.write('\n');
-    if (multi) await out.write(`== run ${run} (${bytes.length} bytes)\n`);
+    if (multi || choice.how !== 'setting')
+      await out.write(`== run ${run} (${bytes.length} bytes, ${choiceLabel(choice)})\n`);
     for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
   }
   if (o.json) await out.write(first ? ']\n' : '\n]\n');

@@ -68,7 +68,11 @@ describe('decode CLI output', () => {
     assert.equal(r.status, 0, r.stderr);
     const blocks = r.stdout.split('\n\n');
     assert.equal(blocks.length, 20_000);
-    assert.equal(blocks[19_999], '== run 19999 (16 bytes)\n#0 @0 NLMSG_NOOP len=16 flags=0 seq=5 pid=0\n');
+    assert.equal(
+      blocks[19_999],
+      '== run 19999 (16 bytes, route (0), guessed: the bytes fit other protocols as well; runner-up generic (16))\n' +
+        '#0 @0 NLMSG_NOOP len=16 flags=0 seq=5 pid=0\n',
+    );
   });
 
   it('ends quietly when the reader closes the pipe early', async () => {

@@ -100,7 +100,7 @@ describe('parseSettings', () => {
   it('reads the contributed defaults without a problem', () => {
     const { settings, problems } = parseSettings(source());
     assert.deepEqual(problems, []);
-    assert.equal(settings.decoder.defaultProtocol, 'route');
+    assert.equal(settings.decoder.defaultProtocol, 'auto');
     assert.deepEqual(settings.decoder.workspaceFolders, ['/work/space']);
     assert.equal(settings.decoder.workspaceTrusted, true);
     assert.deepEqual(settings.targets, { targets: [], activeTarget: LAB_TARGET_NAME });

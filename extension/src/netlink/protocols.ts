@@ -37,3 +37,34 @@ export function protocolName(protocol: number): string {
   const name = PROTOCOL_NAMES.get(protocol);
   return name === undefined ? `protocol ${protocol}` : `${name} (${protocol})`;
 }
+
+/** A protocol setting (settings, CLI): `auto` or what parseProtocol takes. */
+export function parseProtocolSetting(text: string): { protocol: number | 'auto' } | { error: string } {
+  if (text.trim().toLowerCase() === 'auto') return { protocol: 'auto' };
+  const p = parseProtocol(text);
+  return 'error' in p ? { error: p.error.replace('(route,', '(auto, route,') } : p;
+}
+
+/** How a run's protocol was chosen, for the hover's and the report's header line. */
+export function choiceLabel(choice: {
+  readonly protocol: number;
+  readonly how: 'named' | 'setting' | 'word' | 'inferred';
+  readonly runnerUp?: number;
+  readonly ambiguous?: boolean;
+}): string {
+  const name = protocolName(choice.protocol);
+  switch (choice.how) {
+    case 'named':
+      return `${name}, as the text says`;
+    case 'setting':
+      return name;
+    case 'word':
+      return `${name}, from a word near the hex`;
+    case 'inferred': {
+      const other = choice.runnerUp === undefined ? '' : `; runner-up ${protocolName(choice.runnerUp)}`;
+      return choice.ambiguous
+        ? `${name}, guessed: the bytes fit other protocols as well${other}`
+        : `${name}, inferred from the bytes${other}`;
+    }
+  }
+}

@@ -1,13 +1,13 @@
 // What the server answers for a position: the hex run around it (found by reading only nearby lines), its
 // messages decoded and rendered. Kept free of LSP types so tests and the benchmark call it directly.
 import type { FamilyRegistry } from '../netlink/index';
-import { decodeMessages } from '../netlink/index';
 import { cutText, escapeText } from '../netlink/escape';
-import { protocolName } from '../netlink/protocols';
+import { decodeChosen, type ChosenDecode, type ProtocolSetting } from '../netlink/infer';
+import { choiceLabel } from '../netlink/protocols';
 import { renderMarkdown } from '../netlink/render/markdown';
 import type { HexRun } from '../netlink/scan/index';
 import { findHexRunAt } from '../netlink/scan/index';
-import { protocolHint } from './protocolHint';
+import { protocolHint, protocolWord } from '../netlink/protocolHint';
 import type { DecodedMessage } from '../netlink/types';
 
 export interface HoverAnswer {
@@ -20,23 +20,53 @@ export interface HoverAnswer {
 /** Fewer bytes than a netlink header is not worth a hover: too many false positives in ordinary text. */
 const MIN_BYTES = 16;
 
-/** `protocol` is the default; a protocol named just before the run ("protocol=16", NETLINK_GENERIC) wins. */
+/**
+ * `setting` is the protocol setting: a protocol named just before the run ("protocol=16", NETLINK_GENERIC) wins
+ * over it; with `auto`, a word near the run (`genl`, `rtnetlink`, a family name) or else the bytes' best fit
+ * choose, and the hover says which was chosen and the runner-up.
+ */
 export function hoverAt(
   text: string,
   offset: number,
-  defaultProtocol: number,
+  setting: ProtocolSetting,
   registry: FamilyRegistry,
 ): HoverAnswer | undefined {
   const run = findHexRunAt(text, offset);
   if (!run || run.bytes.length < MIN_BYTES) return undefined;
   if (!plausible(run)) return undefined;
-  const protocol = protocolHint(text, run.start) ?? defaultProtocol;
-  const messages = decodeMessages(run.bytes, { protocol, registry, maxMessages: 10_000 });
+  const { messages, choice } = decodeRunIn(text, run, setting, registry, 10_000);
   const markdown = renderMarkdown(
     messages,
-    `${protocolName(protocol)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`,
+    `${choiceLabel(choice)}, ${run.form}${run.truncated ? ', bytes cut (scan limit or cut in the source)' : ''}`,
   );
   return { markdown, start: run.start, end: run.end };
+}
+
+/** A run decoded under the protocol its context chooses (decodeChosen): hover, inlay hints and the report. */
+export function decodeRunIn(
+  text: string,
+  run: HexRun,
+  setting: ProtocolSetting,
+  registry: FamilyRegistry,
+  maxMessages?: number,
+): ChosenDecode {
+  const named = protocolHint(text, run.start);
+  const word =
+    named === undefined && setting === 'auto' ? protocolWord(text, run.start, genlNames(registry)) : undefined;
+  return decodeChosen(run.bytes, {
+    ...(named !== undefined ? { named } : {}),
+    ...(word !== undefined ? { word } : {}),
+    setting,
+    registry,
+    ...(maxMessages !== undefined ? { maxMessages } : {}),
+  });
+}
+
+function genlNames(registry: FamilyRegistry): string[] {
+  return registry
+    .families()
+    .filter((f) => f.genl)
+    .map((f) => f.name);
 }
 
 /** The first header must be able to frame a message, or the hex is something else (a hash, a key, a MAC list). */

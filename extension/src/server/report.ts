@@ -3,31 +3,36 @@
 // (escape.ts): the report is a text document, and a capture's control or bidi characters show as escapes there.
 import { escapeText } from '../netlink/escape';
 import type { FamilyRegistry } from '../netlink/index';
-import { decodeMessages } from '../netlink/index';
-import { protocolName } from '../netlink/protocols';
+import { decodeChosen, type ProtocolSetting } from '../netlink/infer';
+import { choiceLabel, protocolName } from '../netlink/protocols';
 import { renderText } from '../netlink/render/text';
 import { findHexRuns } from '../netlink/scan/index';
 import type { DecodeResult } from '../protocol/languageServer';
-import { protocolHint } from './protocolHint';
+import { decodeRunIn } from './hover';
 
-/** `override`: the protocol the command asked for, which beats hints in the text; else `protocol` is the default. */
+/**
+ * `override`: the protocol the command asked for, which beats hints in the text; else `setting` (a protocol or
+ * `auto`) decides with the text's hints as in the hover.
+ */
 export function decodeReport(
   text: string,
   source: string,
-  protocol: number,
+  setting: ProtocolSetting,
   override: boolean,
   registry: FamilyRegistry,
 ): DecodeResult {
   const runs = findHexRuns(text, 4);
-  const blocks: string[] = [`# ${escapeText(source)} — decoded as ${protocolName(protocol)}`];
+  const as = setting === 'auto' ? 'the protocol each run fits best' : protocolName(setting);
+  const blocks: string[] = [`# ${escapeText(source)} — decoded as ${as}`];
   let count = 0;
   runs.forEach((run, i) => {
-    const hinted = override ? undefined : protocolHint(text, run.start);
-    const messages = decodeMessages(run.bytes, { protocol: hinted ?? protocol, registry });
+    const { messages, choice } = override
+      ? decodeChosen(run.bytes, { setting, registry })
+      : decodeRunIn(text, run, setting, registry);
     count += messages.length;
-    const as = hinted !== undefined ? `, as ${protocolName(hinted)} said before it` : '';
+    const label = choice.how === 'setting' ? '' : `, ${choiceLabel(choice)}`;
     blocks.push(
-      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`,
+      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${label}) at text offset ${run.start}\n${renderText(messages)}`,
     );
   });
   if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');

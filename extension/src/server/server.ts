@@ -11,12 +11,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FamilyRegistry } from '../netlink/index';
-import { decodeMessages } from '../netlink/index';
-import { parseProtocol } from '../netlink/protocols';
+import type { ProtocolSetting } from '../netlink/infer';
+import { parseProtocolSetting } from '../netlink/protocols';
 import { findHexRuns } from '../netlink/scan/index';
-import { hoverAt, messageStarts } from './hover';
+import { decodeRunIn, hoverAt, messageStarts } from './hover';
 import { decodeReport } from './report';
-import { protocolHint } from './protocolHint';
 import type { DecodeParams, DecodeResult, ServerSettings } from '../protocol/languageServer';
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from '../protocol/languageServer';
 import { registryFor } from '../specs/specFiles';
@@ -46,9 +45,9 @@ function applySettings(raw: unknown): void {
   registry = undefined; // reloaded lazily with the new spec folders
 }
 
-function protocolOf(override?: string): number {
-  const p = parseProtocol(override ?? settings.defaultProtocol);
-  return 'error' in p ? 0 : p.protocol;
+function protocolOf(override?: string): ProtocolSetting {
+  const p = parseProtocolSetting(override ?? settings.defaultProtocol);
+  return 'error' in p ? 'auto' : p.protocol;
 }
 
 connection.onInitialize((params) => {
@@ -99,11 +98,7 @@ connection.languages.inlayHint.on((params) => {
   const reg = currentRegistry();
   const protocol = protocolOf();
   for (const run of findHexRuns(text, 16)) {
-    const messages = decodeMessages(run.bytes, {
-      protocol: protocolHint(text, run.start) ?? protocol,
-      registry: reg,
-      maxMessages: 256,
-    });
+    const { messages } = decodeRunIn(text, run, protocol, reg, 256);
     if (messages.length === 0 || messages[0]!.length < 16) continue;
     const seenLines = new Set<number>();
     for (const [offset, label] of messageStarts(run, messages)) {

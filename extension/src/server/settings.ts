@@ -1,6 +1,6 @@
 // Settings as the server uses them: validated against their types (bad values fall back to the default with a
 // located warning).
-import { parseProtocol } from '../netlink/protocols';
+import { parseProtocolSetting } from '../netlink/protocols';
 import type { ServerSettings } from '../protocol/languageServer';
 import { DEFAULT_SETTINGS } from '../protocol/languageServer';
 
@@ -24,7 +24,7 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
   };
   const defaultProtocol = pick('defaultProtocol', 'netlink.decoder.defaultProtocol', (v) => {
     if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-    return 'error' in parseProtocol(String(v)) ? undefined : String(v);
+    return 'error' in parseProtocolSetting(String(v)) ? undefined : String(v);
   });
   const genlFamilyIds = pick('genlFamilyIds', 'netlink.decoder.genlFamilyIds', (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
