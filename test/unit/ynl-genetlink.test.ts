@@ -91,7 +91,7 @@ describe('YNL genetlink spec', () => {
         [21, { name: 'delta', kind: 'sint' }],
         [22, { name: 'small', kind: 's8' }],
         [23, { name: 'mask', kind: 'bitfield32', enumName: 'caps' }],
-        [24, { name: 'key', kind: 'binary', display: 'hex' }],
+        [24, { name: 'key', kind: 'binary', display: 'hex', checks: { exactLen: '16' } }],
         [25, { name: 'per-op', kind: 'indexed-array', nested: 'queue' }],
         [26, { name: 'policy', kind: 'indexed-array', subType: 'indexed-array', nested: 'addr' }],
       ]),

@@ -118,7 +118,7 @@ describe('YNL loader on the kernel specs (linux-source-6.12)', { skip }, () => {
     assert.equal(f.protocol, 16);
     assert.deepEqual(f.messages.get(1), { value: 1, name: 'dev-get', kind: 'get', attrSet: 'dev' });
     assert.equal(f.messages.get(12)?.name, 'qstats-get');
-    assert.deepEqual(f.attrSets.get('dev')!.byType.get(1), { name: 'ifindex', kind: 'u32' });
+    assert.deepEqual(f.attrSets.get('dev')!.byType.get(1), { name: 'ifindex', kind: 'u32', checks: { min: '1' } });
     assert.deepEqual(f.mcastGroups, ['mgmt', 'page-pool']);
   });
 

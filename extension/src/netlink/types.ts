@@ -44,6 +44,17 @@ export interface AttrDef {
   readonly subMessage?: string;
   readonly selector?: string;
   readonly multiAttr?: boolean;
+  /** The spec's `checks`: what the kernel's policy is said to enforce. */
+  readonly checks?: AttrChecks;
+}
+
+/** YNL `checks`, as decimal strings (u64 limits do not fit a number). */
+export interface AttrChecks {
+  readonly min?: string;
+  readonly max?: string;
+  readonly minLen?: string;
+  readonly maxLen?: string;
+  readonly exactLen?: string;
 }
 
 /** Attributes by type number, with the set's name used in paths. */

@@ -3,6 +3,7 @@
 // `subset-of` sets list names of the parent's attributes and keep the parent's numbers.
 import type { AttrDef, AttrKind, AttrSetDef } from '../types';
 import { displayHint } from './display';
+import { loadChecks } from './checks';
 import type { SpecMap, SpecReader } from './reader';
 import type { RefChecks } from './references';
 
@@ -28,7 +29,12 @@ interface Loaded {
   readonly byName: Map<string, { readonly value: number; readonly spec: SpecMap }>;
 }
 
-export function loadAttrSets(reader: SpecReader, root: SpecMap, refs: RefChecks): Map<string, AttrSetDef> {
+export function loadAttrSets(
+  reader: SpecReader,
+  root: SpecMap,
+  refs: RefChecks,
+  consts: ReadonlyMap<string, number> = new Map(),
+): Map<string, AttrSetDef> {
   const loaded = new Map<string, Loaded>();
   const subsets: { name: string; parent: string; spec: SpecMap }[] = [];
   for (const spec of reader.maps(root, 'attribute-sets')) {
@@ -40,7 +46,7 @@ export function loadAttrSets(reader: SpecReader, root: SpecMap, refs: RefChecks)
     }
     const parent = reader.string(spec, 'subset-of');
     if (parent !== undefined) subsets.push({ name, parent, spec });
-    else loaded.set(name, loadFullSet(reader, name, spec, refs));
+    else loaded.set(name, loadFullSet(reader, name, spec, refs, consts));
   }
   // A subset may come before its parent, or be a subset of a subset: resolve until nothing changes.
   let pending = subsets;
@@ -48,7 +54,7 @@ export function loadAttrSets(reader: SpecReader, root: SpecMap, refs: RefChecks)
     const waiting = pending.filter((s) => !loaded.has(s.parent));
     for (const s of pending) {
       const parent = loaded.get(s.parent);
-      if (parent) loaded.set(s.name, loadSubset(reader, s.name, s.spec, parent, refs));
+      if (parent) loaded.set(s.name, loadSubset(reader, s.name, s.spec, parent, refs, consts));
     }
     if (waiting.length === pending.length) {
       for (const s of waiting) {
@@ -65,20 +71,33 @@ export function loadAttrSets(reader: SpecReader, root: SpecMap, refs: RefChecks)
   return new Map([...loaded].map(([name, l]) => [name, l.def]));
 }
 
-function loadFullSet(reader: SpecReader, name: string, spec: SpecMap, refs: RefChecks): Loaded {
+function loadFullSet(
+  reader: SpecReader,
+  name: string,
+  spec: SpecMap,
+  refs: RefChecks,
+  consts: ReadonlyMap<string, number>,
+): Loaded {
   const byType = new Map<number, AttrDef>();
   const byName = new Map<string, { value: number; spec: SpecMap }>();
   let value = 1;
   for (const attr of reader.maps(spec, 'attributes', true)) {
     value = reader.integer(attr, 'value') ?? value;
-    const def = loadAttr(reader, attr, refs, true);
+    const def = loadAttr(reader, attr, refs, true, consts);
     if (def) add(reader, name, attr, value, def, byType, byName);
     value += 1;
   }
   return { def: { name, byType }, byName };
 }
 
-function loadSubset(reader: SpecReader, name: string, spec: SpecMap, parent: Loaded, refs: RefChecks): Loaded {
+function loadSubset(
+  reader: SpecReader,
+  name: string,
+  spec: SpecMap,
+  parent: Loaded,
+  refs: RefChecks,
+  consts: ReadonlyMap<string, number>,
+): Loaded {
   const byType = new Map<number, AttrDef>();
   const byName = new Map<string, { value: number; spec: SpecMap }>();
   for (const attr of reader.maps(spec, 'attributes', true)) {
@@ -95,7 +114,7 @@ function loadSubset(reader: SpecReader, name: string, spec: SpecMap, parent: Loa
     }
     // The subset may restate or narrow keys (e.g. a different nested set); its own keys win.
     const merged = reader.overlay(inherited.spec, attr);
-    const def = loadAttr(reader, merged, refs, false);
+    const def = loadAttr(reader, merged, refs, false, consts);
     if (def) add(reader, name, merged, inherited.value, def, byType, byName, true);
   }
   return { def: { name, byType }, byName };
@@ -137,6 +156,7 @@ function loadAttr(
   attr: SpecMap,
   refs: RefChecks,
   typeRequired: boolean,
+  consts: ReadonlyMap<string, number>,
 ): AttrDef | 'unused' | undefined {
   const name = reader.string(attr, 'name', true);
   const type = reader.oneOf<AttrType>(attr, 'type', ATTR_TYPES, typeRequired);
@@ -147,6 +167,7 @@ function loadAttr(
   const subTypeName = reader.oneOf<AttrType>(attr, 'sub-type', ATTR_TYPES);
   const display = displayHint(reader, attr);
   const enumName = refs.enumOf(attr);
+  const checks = loadChecks(reader, attr, consts);
   if (nested !== undefined) refs.attrSet(nested, attr, 'nested-attributes');
   if (struct !== undefined) refs.struct(struct, attr, 'struct');
   const common: Omit<AttrDef, 'name' | 'kind'> = {
@@ -157,6 +178,7 @@ function loadAttr(
     ...(enumName !== undefined ? { enumName } : {}),
     ...(struct !== undefined ? { struct } : {}),
     ...(reader.boolean(attr, 'multi-attr') === true ? { multiAttr: true } : {}),
+    ...(checks ? { checks } : {}),
   };
   switch (type) {
     case undefined:
