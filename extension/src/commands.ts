@@ -66,6 +66,10 @@ export const COMMANDS = {
     untrusted: { action: 'Running exercises', ...TARGETS, disabled: true },
     menus: ['explorer/context'],
   },
+  showFamilyPolicy: {
+    id: 'netlink.showFamilyPolicy',
+    untrusted: { action: "Asking the target's kernel for a policy", ...TARGETS, disabled: true },
+  },
   refreshSockets: {
     id: 'netlink.refreshSockets',
     untrusted: { action: "Listing the target's sockets", ...TARGETS, disabled: true },

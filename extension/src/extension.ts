@@ -20,6 +20,7 @@ import type { TargetsService } from './target/vscodeTargets';
 import { registerTargets } from './target/vscodeTargets';
 import { registerSocketsView, type SocketsViewRow } from './target/socketsView';
 import { asTransportError } from './target/helperSession';
+import { createShowFamilyPolicy } from './policy/command';
 import { TrustGate } from './trust';
 
 /**
@@ -118,6 +119,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       registry: () => registry.get(),
       target: () => builderTargetFor(targets, trust),
     });
+    const showFamilyPolicy = createShowFamilyPolicy({
+      registry: () => registry.get(),
+      log,
+      target: async () => {
+        const session = trustedSession(targets, trust, COMMANDS.showFamilyPolicy.untrusted);
+        return { name: session.target.name, exchanger: await session.helper() };
+      },
+    });
     const decoder = createDecoder(context, log, config);
     context.subscriptions.push(
       builder,
@@ -146,6 +155,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
           newModule: kmod.newModule,
           runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
           refreshSockets: sockets.refreshSockets,
+          showFamilyPolicy,
         },
         trust,
       ),

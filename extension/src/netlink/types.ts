@@ -120,6 +120,12 @@ export interface MessageDef {
   readonly replyName?: string;
 }
 
+/** Attributes a spec lists for an op's do / dump request, by name. */
+export interface OpRequestAttrs {
+  readonly do?: readonly string[];
+  readonly dump?: readonly string[];
+}
+
 export interface FamilyDef {
   readonly name: string;
   /** Netlink protocol number (NETLINK_ROUTE 0, NETLINK_GENERIC 16, ...). */
@@ -136,6 +142,8 @@ export interface FamilyDef {
   readonly mcastGroups?: readonly string[];
   /** Where the definition came from: "built-in" or a spec file path. */
   readonly source: string;
+  /** Per request number (cmd / nlmsg_type), the attributes the spec lists for its requests, where it lists them. */
+  readonly opRequests?: ReadonlyMap<number, OpRequestAttrs>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ const DEFAULTS: MarkdownOptions = { detailed: 4, tableRows: 16 };
  * entity, autolink (`http\://`, `www\.`) or cell border. An `_` between letters or digits cannot start or end
  * emphasis and stays as it is, so names like RTM_NEWLINK read (and search) as themselves.
  */
-function markdownText(s: string): string {
+export function markdownText(s: string): string {
   return escapeText(s).replace(/[!-/:-@[-^`{-~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\$&');
 }
 

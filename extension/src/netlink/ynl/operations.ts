@@ -8,7 +8,7 @@
 // number only replies use gets the replying op, and where both use it with different layouts the reply's
 // layout goes to replyHeader / replyAttrSet.
 import { kindFromName } from '../define';
-import type { MessageDef, MessageKind } from '../types';
+import type { MessageDef, MessageKind, OpRequestAttrs } from '../types';
 import type { SpecMap, SpecReader } from './reader';
 import type { RefChecks } from './references';
 
@@ -24,6 +24,9 @@ interface Op {
   readonly replyText: boolean;
   readonly header?: string;
   readonly attrSet?: string;
+  /** The attributes the spec lists for the do / dump request (what the kernel's policy for it should cover). */
+  readonly doRequestAttrs?: readonly string[];
+  readonly dumpRequestAttrs?: readonly string[];
 }
 
 /**
@@ -32,11 +35,15 @@ interface Op {
  */
 const TEXT_PAYLOAD_KEY = 'x-text-payload';
 
-export function loadOperations(reader: SpecReader, root: SpecMap, refs: RefChecks): Map<number, MessageDef> {
+export function loadOperations(
+  reader: SpecReader,
+  root: SpecMap,
+  refs: RefChecks,
+): { messages: Map<number, MessageDef>; requests: Map<number, OpRequestAttrs> } {
   const operations = reader.mapAt(root, 'operations');
   if (!operations) {
     reader.report('missing "operations"', root.map, 'operations');
-    return new Map();
+    return { messages: new Map(), requests: new Map() };
   }
   const model = reader.oneOf(operations, 'enum-model', ['unified', 'directional'] as const) ?? 'unified';
   const defaultHeader = reader.string(operations, 'fixed-header');
@@ -51,10 +58,27 @@ export function loadOperations(reader: SpecReader, root: SpecMap, refs: RefCheck
   }
   const ops = model === 'directional' ? numberDirectional(reader, specs) : numberUnified(reader, specs);
   const laidOut = ops.map((op) => layout(reader, op, byName, defaultHeader, refs));
-  return merge(reader, laidOut);
+  return { messages: merge(reader, laidOut), requests: opRequests(laidOut) };
 }
 
-type Numbered = Omit<Op, 'header' | 'attrSet' | 'dumpOnly' | 'requestText' | 'replyText'>;
+/** Per request number, the attributes the spec lists for its do / dump request. */
+function opRequests(ops: readonly Op[]): Map<number, OpRequestAttrs> {
+  const out = new Map<number, OpRequestAttrs>();
+  for (const op of ops) {
+    if (!op.isCall || op.request === undefined || out.has(op.request)) continue;
+    if (!op.doRequestAttrs && !op.dumpRequestAttrs) continue;
+    out.set(op.request, {
+      ...(op.doRequestAttrs ? { do: op.doRequestAttrs } : {}),
+      ...(op.dumpRequestAttrs ? { dump: op.dumpRequestAttrs } : {}),
+    });
+  }
+  return out;
+}
+
+type Numbered = Omit<
+  Op,
+  'header' | 'attrSet' | 'dumpOnly' | 'requestText' | 'replyText' | 'doRequestAttrs' | 'dumpRequestAttrs'
+>;
 
 function callMode(reader: SpecReader, spec: SpecMap): SpecMap | undefined {
   return reader.mapAt(spec, 'do') ?? reader.mapAt(spec, 'dump');
@@ -148,14 +172,31 @@ function layout(
   const mode = callMode(reader, op.spec);
   const requestText = textPart(reader, mode, 'request');
   const replyText = textPart(reader, mode, 'reply');
+  const doRequestAttrs = requestAttrs(reader, op.spec, 'do');
+  const dumpRequestAttrs = requestAttrs(reader, op.spec, 'dump');
   return {
     ...op,
     dumpOnly,
     requestText,
     replyText,
+    ...(doRequestAttrs ? { doRequestAttrs } : {}),
+    ...(dumpRequestAttrs ? { dumpRequestAttrs } : {}),
     ...(header !== undefined ? { header } : {}),
     ...(attrSet !== undefined ? { attrSet } : {}),
   };
+}
+
+/** `do: request: attributes: [...]` (or dump's): the names, when the spec lists them. */
+function requestAttrs(reader: SpecReader, spec: SpecMap, mode: 'do' | 'dump'): string[] | undefined {
+  const part = reader.mapAt(spec, mode);
+  const request = part ? reader.mapAt(part, 'request') : undefined;
+  if (!request || !reader.has(request, 'attributes')) return undefined;
+  const names: string[] = [];
+  for (const item of reader.list(request, 'attributes')) {
+    const value = (item.node as { value?: unknown } | null)?.value;
+    if (typeof value === 'string') names.push(value);
+  }
+  return names;
 }
 
 function textPart(reader: SpecReader, mode: SpecMap | undefined, key: 'request' | 'reply'): boolean {
