@@ -1,7 +1,7 @@
 // "Show Family Policy" against the lab's Debian kernel: nlctrl's and ethtool's policies through the helper on the
-// guest, lined up with the kernel's own specs (linux-source-6.12; the lab runs Debian's 6.1, so newer attributes show as disagreements). On this kernel a
-// dump-only op's policy is listed under its own cmd (getpolicy), unlike the 6.18
-// kernel of the unit fixtures.
+// guest, lined up with the kernel's own specs (linux-source-6.12; the lab runs Debian's 6.1, so attributes newer
+// than 6.1 show as disagreements). Here a dump-only op's policy is listed under its own cmd (getpolicy), unlike
+// the 6.18 kernel of the unit fixtures, which lists it under cmd 0.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
