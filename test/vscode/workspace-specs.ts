@@ -2,8 +2,8 @@
 // a kernel tree's Documentation/netlink/specs with a family no other source defines, a folder that a workspace
 // setting (netlink.decoder.specFolders) names, and a log with one message of each family. A trusted workspace
 // decodes them by name; an untrusted one must not read those files at all.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** A netlink-raw family for protocol `protonum` whose type 16 is "hello" (text payload). */
 export function specOf(name: string, protonum: number): string {
@@ -39,6 +39,21 @@ const hello = (protocol: number): string =>
 /** Where each message is in the log: the first "10 00" after the anchor is its type. */
 export const LOG_ANCHORS = { kernelTree: 'protocol=30', setting: 'protocol=29' } as const;
 
+/**
+ * A spec with mistakes, outside the specs folder (so decoding never loads it): `docs:` is no key the kernel's
+ * schema allows, and its op names an attribute set it does not define (the loader's complaint).
+ */
+export const BROKEN_SPEC = 'ynl/wsbroken.yaml';
+const BROKEN_SPEC_TEXT = specOf('wsbroken', 28)
+  .replace('doc: Test fixture', 'docs: Test fixture')
+  .replace('    - name: hello\n', '    - name: hello\n      attribute-set: nosuchset\n');
+
+/** The kernel's schema for netlink-raw specs, from the fetched linux-source (test/fixtures/ynl/fetch-specs.sh). */
+function kernelRawSchema(): string {
+  const cache = process.env.NETLINK_CACHE ?? resolve(__dirname, '..', '..', '.cache');
+  return join(cache, 'ynl-specs-6.12', 'linux-source-6.12', 'Documentation', 'netlink', 'netlink-raw.yaml');
+}
+
 /** Writes the spec files and the log into the workspace folder `dir`. */
 export function addWorkspaceSpecs(dir: string): void {
   const tree = join(dir, 'Documentation', 'netlink', 'specs');
@@ -47,4 +62,9 @@ export function addWorkspaceSpecs(dir: string): void {
   mkdirSync(join(dir, SETTING_SPEC_FOLDER), { recursive: true });
   writeFileSync(join(dir, SETTING_SPEC_FOLDER, `${SETTING_FAMILY}.yaml`), specOf(SETTING_FAMILY, 29));
   writeFileSync(join(dir, LOG_FILE), hello(30) + hello(29));
+  mkdirSync(join(dir, 'ynl'), { recursive: true });
+  writeFileSync(join(dir, BROKEN_SPEC), BROKEN_SPEC_TEXT);
+  // The tree's schema, where the editor finds it for any spec of the (trusted) workspace.
+  if (existsSync(kernelRawSchema()))
+    copyFileSync(kernelRawSchema(), join(dir, 'Documentation', 'netlink', 'netlink-raw.yaml'));
 }

@@ -37,9 +37,12 @@ export const parts = [
       'extension/src/netlink/',
       'extension/src/protocol/languageServer.ts',
       'extension/src/specs/specFiles.ts',
+      'extension/src/specs/specSchemas.ts',
     ],
     packages: [
       'node:',
+      'ajv',
+      'yaml',
       'vscode-languageserver',
       'vscode-languageserver-protocol',
       'vscode-languageserver-textdocument',
@@ -52,6 +55,7 @@ export const parts = [
       'extension/src/cli.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
+      'extension/src/specs/specSchemas.ts',
       'extension/src/boundedRead.ts',
     ],
     mayImport: [
@@ -60,7 +64,7 @@ export const parts = [
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
     ],
-    packages: ['node:'],
+    packages: ['node:', 'yaml'],
   },
   {
     // Starting programs here: used by the target, module and lab code, so it may know none of them.

@@ -1,5 +1,5 @@
-// The language server: hovers over hex anywhere, inlay hints where messages start, and decode requests for
-// the "decode selection / file" commands. Imports the codec only (no vscode, no target code).
+// The language server: hovers over hex anywhere, inlay hints where messages start, decode requests for the
+// "decode selection / file" commands, and diagnostics on YNL spec files. Imports the codec only (no vscode, no target code).
 import {
   createConnection,
   InlayHint,
@@ -20,6 +20,7 @@ import type { DecodeParams, DecodeResult, ServerSettings } from '../protocol/lan
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from '../protocol/languageServer';
 import { registryFor } from '../specs/specFiles';
 import { languageMatches, validateSettings } from './settings';
+import { watchSpecDocuments } from './specWatch';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -129,5 +130,6 @@ connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult =>
   ),
 );
 
+watchSpecDocuments(documents, connection, () => settings);
 documents.listen(connection);
 connection.listen();
