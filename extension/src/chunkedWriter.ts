@@ -27,6 +27,18 @@ export class ChunkedWriter {
     if (this.size >= this.chunkChars) await this.flush();
   }
 
+  /**
+   * Writes bytes the caller already encoded (a large output built as UTF-8 in place, which saves joining and
+   * encoding strings), after the text gathered before them; waits until the stream takes more. The stream keeps
+   * the bytes until written: the caller must not reuse them.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length === 0) return;
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+    if (this.failure) throw this.failure;
+  }
+
   /** Writes what has gathered and waits until the stream takes more. */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;

@@ -35,7 +35,10 @@ export interface PcapArgs {
 
 export class PcapUsageError extends Error {}
 
-const CHUNK_BYTES = 1 << 20;
+/** Read size: large enough that a read costs little, small enough that one read's output stays in young memory. */
+const CHUNK_BYTES = 128 * 1024;
+/** Output is encoded into buffers of this size, each handed to the writer once full (or at the end). */
+const OUT_BYTES = 256 * 1024;
 /** Problems written to stderr at most (a hostile file can hold millions); the rest are counted. */
 const MAX_STDERR_PROBLEMS = 1000;
 
@@ -135,7 +138,7 @@ export async function decodePcap(
   if ('error' in opened) throw new PcapUsageError(`${shownName}: ${opened.error}`);
   const filter = o.filter;
   const filtering = !isEmptyFilter(filter);
-  let pending: string[] = [];
+  const output = new Utf8Output(out);
   let stderrProblems = 0;
   let moreProblems = 0;
 
@@ -154,20 +157,22 @@ export async function decodePcap(
       if (o.json) {
         // The message's own object with the record's fields first, spliced as text: no copy of the object.
         const comment = r.comment === undefined ? '' : `,"comment":${JSON.stringify(r.comment)}`;
-        pending.push(
-          `{"record":${r.index},"time":${r.time},"direction":"${messageDirection(m.flags)}","protocol":${protocol}${comment},${JSON.stringify(m).slice(1)}\n`,
+        output.text(
+          `{"record":${r.index},"time":${r.time},"direction":"${messageDirection(m.flags)}","protocol":${protocol}${comment},`,
         );
+        output.text(JSON.stringify(m).slice(1));
+        output.text('\n');
         continue;
       }
       if (!headed) {
         headed = true;
         const cut = r.bytes.length < r.originalLength ? `  (cut: ${r.bytes.length} of ${r.originalLength} bytes)` : '';
         const comment = r.comment === undefined ? '' : `\n   comment: ${escapeControls(r.comment)}`;
-        pending.push(
+        output.text(
           `== record ${r.index}  ${isoTime(r.time)}  ${recordDirection(r.bytes)}  ${protocolName(protocol)}  offset ${r.offset}${cut}${comment}\n`,
         );
       }
-      pending.push(`${renderMessageText(m, i)}\n`);
+      output.text(`${renderMessageText(m, i)}\n`);
     }
   };
 
@@ -181,33 +186,26 @@ export async function decodePcap(
     if (reader.format === undefined) notCapture = true;
     if (o.json) {
       const rec = p.record === undefined ? '' : `,"record":${p.record}`;
-      pending.push(`{"problem":${JSON.stringify(p.message)},"offset":${p.offset}${rec}}\n`);
+      output.text(`{"problem":${JSON.stringify(p.message)},"offset":${p.offset}${rec}}\n`);
     } else
-      pending.push(
+      output.text(
         `== problem at offset ${p.offset}: ${p.record === undefined ? '' : `record ${p.record}: `}${escapeControls(p.message)}\n`,
       );
   };
 
   const marker = (m: CaptureMarker): void => {
     if (o.json) {
-      pending.push(
+      output.text(
         `${JSON.stringify({ marker: m.kind, offset: m.offset, time: m.time, text: m.text, dropped: m.dropped })}\n`,
       );
       return;
     }
     const dropped = m.dropped === undefined ? '' : ` (${m.dropped} dropped)`;
     const time = m.time === undefined ? '' : `  ${isoTime(m.time)}`;
-    pending.push(`== ${m.kind} at offset ${m.offset}${time}: ${escapeControls(m.text)}${dropped}\n`);
+    output.text(`== ${m.kind} at offset ${m.offset}${time}: ${escapeControls(m.text)}${dropped}\n`);
   };
 
   const reader = new CaptureReader({ record, problem, marker });
-  const drain = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    await out.write(text);
-  };
-
   const buf = new Uint8Array(CHUNK_BYTES);
   try {
     for (;;) {
@@ -216,11 +214,11 @@ export async function decodePcap(
       if (n === 0) break;
       // The records are views into buf: each is decoded and written out before the next read reuses it.
       reader.push(buf.subarray(0, n));
-      await drain();
+      await output.drain(false);
       if (notCapture) break;
     }
     if (!notCapture) reader.end();
-    await drain();
+    await output.drain(true);
     await out.flush();
   } finally {
     if (file !== '-') closeQuietly(opened.fd);
@@ -235,5 +233,46 @@ function closeQuietly(fd: number): void {
     closeSync(fd);
   } catch {
     // Already closed or never valid: nothing to release.
+  }
+}
+
+/**
+ * The output, encoded as UTF-8 straight into buffers as it is produced: no string of a whole chunk's output is
+ * joined and then encoded again. Full buffers wait in a short list for drain(), which hands them to the writer
+ * (and so waits for a slow reader): at most one read chunk's output is held.
+ */
+class Utf8Output {
+  private buf = Buffer.allocUnsafe(OUT_BYTES);
+  private used = 0;
+  private full: Uint8Array[] = [];
+
+  constructor(private readonly out: ChunkedWriter) {}
+
+  text(s: string): void {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: room for that many means the write cannot be cut.
+    if (s.length * 3 > this.buf.length - this.used) {
+      this.spill();
+      if (s.length * 3 > this.buf.length) {
+        this.full.push(Buffer.from(s, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used, 'utf8');
+  }
+
+  /** Hands the full buffers to the writer; with `all`, the one being filled too. */
+  async drain(all: boolean): Promise<void> {
+    if (all || this.used >= this.buf.length / 2) this.spill();
+    const ready = this.full;
+    this.full = [];
+    for (const b of ready) await this.out.writeBytes(b);
+  }
+
+  private spill(): void {
+    if (this.used === 0) return;
+    // The writer keeps the bytes until the stream took them: a new buffer, never the written one reused.
+    this.full.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(OUT_BYTES);
+    this.used = 0;
   }
 }
