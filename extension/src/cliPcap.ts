@@ -184,13 +184,12 @@ export async function decodePcap(
       process.stderr.write(`netlink-decode: ${shownName}: ${where}${escapeControls(p.message)}\n`);
     } else moreProblems++;
     if (reader.format === undefined) notCapture = true;
+    // In JSON Lines the problem is also a line of the stream, in file order; text goes to a terminal, where the
+    // stderr line already says it.
     if (o.json) {
       const rec = p.record === undefined ? '' : `,"record":${p.record}`;
       output.text(`{"problem":${JSON.stringify(p.message)},"offset":${p.offset}${rec}}\n`);
-    } else
-      output.text(
-        `== problem at offset ${p.offset}: ${p.record === undefined ? '' : `record ${p.record}: `}${escapeControls(p.message)}\n`,
-      );
+    }
   };
 
   const marker = (m: CaptureMarker): void => {
