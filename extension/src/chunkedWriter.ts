@@ -29,13 +29,15 @@ export class ChunkedWriter {
 
   /**
    * Writes bytes the caller already encoded (a large output built as UTF-8 in place, which saves joining and
-   * encoding strings), after the text gathered before them; waits until the stream takes more. The stream keeps
-   * the bytes until written: the caller must not reuse them.
+   * encoding strings), after the text gathered before them. Resolves once the stream has written them (its write
+   * callback), so the caller may then fill the same bytes again; rejects with the stream's error (EPIPE).
    */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     await this.flush();
     if (bytes.length === 0) return;
-    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+    await new Promise<void>((resolve, reject) => {
+      this.stream.write(bytes, (e?: Error | null) => (e ? reject(e) : resolve()));
+    });
     if (this.failure) throw this.failure;
   }
 

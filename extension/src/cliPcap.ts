@@ -238,14 +238,18 @@ function closeQuietly(fd: number): void {
 /**
  * The output, encoded as UTF-8 straight into buffers as it is produced: no string of a whole chunk's output is
  * joined and then encoded again. Full buffers wait in a short list for drain(), which hands them to the writer
- * (and so waits for a slow reader): at most one read chunk's output is held.
+ * (and so waits for a slow reader): at most one read chunk's output is held. Written buffers are filled again
+ * (fresh memory for every buffer costs page faults on every byte of output).
  */
 class Utf8Output {
-  private buf = Buffer.allocUnsafe(OUT_BYTES);
+  private buf: Buffer;
   private used = 0;
-  private full: Uint8Array[] = [];
+  private full: Buffer[] = [];
+  private readonly free: Buffer[] = [];
 
-  constructor(private readonly out: ChunkedWriter) {}
+  constructor(private readonly out: ChunkedWriter) {
+    this.buf = Buffer.allocUnsafeSlow(OUT_BYTES);
+  }
 
   text(s: string): void {
     // A UTF-16 unit is at most 3 bytes of UTF-8: room for that many means the write cannot be cut.
@@ -264,14 +268,17 @@ class Utf8Output {
     if (all || this.used >= this.buf.length / 2) this.spill();
     const ready = this.full;
     this.full = [];
-    for (const b of ready) await this.out.writeBytes(b);
+    for (const b of ready) {
+      await this.out.writeBytes(b);
+      // Written (writeBytes waits for that): its memory can take the next output.
+      if (b.buffer.byteLength === OUT_BYTES) this.free.push(Buffer.from(b.buffer, 0, OUT_BYTES));
+    }
   }
 
   private spill(): void {
     if (this.used === 0) return;
-    // The writer keeps the bytes until the stream took them: a new buffer, never the written one reused.
     this.full.push(this.buf.subarray(0, this.used));
-    this.buf = Buffer.allocUnsafe(OUT_BYTES);
+    this.buf = this.free.pop() ?? Buffer.allocUnsafeSlow(OUT_BYTES);
     this.used = 0;
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:native — nlhelper against this machine's kernel, its ASan/UBSan and static builds, its fuzz
-# target, the nlreply module built against Debian's 6.1 and 6.12 headers, and our captures read by tshark. Installs what is missing,
-# idempotent; downloads are cached in ${NETLINK_CACHE:-$REPO/.cache}.
+# target, the nlreply module built against Debian's 6.1 and 6.12 headers, and our captures read by tshark.
+# Installs what is missing, idempotent; downloads are cached in ${NETLINK_CACHE:-$REPO/.cache}.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
