@@ -23,7 +23,7 @@ function exchanges(): Exchange[] {
 function withSeq(bytes: Uint8Array, delta: number): Uint8Array {
   const out = new Uint8Array(bytes);
   const v = new DataView(out.buffer);
-  for (let p = 0; p + 16 <= out.length; ) {
+  for (let p = 0; p + 16 <= out.length;) {
     const len = v.getUint32(p, true);
     v.setUint32(p + 8, (v.getUint32(p + 8, true) + delta) >>> 0, true);
     if (len < 16) break;
