@@ -53,6 +53,7 @@ export const parts = [
     name: 'the CLI',
     files: [
       'extension/src/cli.ts',
+      'extension/src/cliPcap.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/specs/specSchemas.ts',
@@ -60,6 +61,7 @@ export const parts = [
     ],
     mayImport: [
       'extension/src/netlink/',
+      'extension/src/cliPcap.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
