@@ -9,6 +9,8 @@ import { describe, test } from 'node:test';
 
 import {
   NLMSG_DONE,
+  NLM_F_REQUEST,
+  RTM_GETLINK,
   RTM_NEWLINK,
   IFLA_IFNAME,
   cStringAttr,
