@@ -3,9 +3,25 @@
 // and removes its interface when it stops; a multicast monitor sees a link made in the VM; a kernel that cannot
 // load nlmon gets the clear refusal. One VM boot for the file; the tests run in order.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { CaptureReader, type CaptureRecord } from '../../extension/src/netlink/capture/reader';
+import { startCapture } from '../../extension/src/target/captureStream';
+import { TargetManager } from '../../extension/src/target/targets';
+import { validateTargets } from '../../extension/src/target/validate';
 import type { LabVm } from '../../extension/src/lab/labVm';
-import { GUEST_HELPER, GUEST_KO, guest, guestSh, installModuleAndHelper, startLab } from './labFixture';
+import {
+  GUEST_HELPER,
+  GUEST_KO,
+  REPO,
+  guest,
+  guestSh,
+  installModuleAndHelper,
+  labAsSshTarget,
+  startLab,
+} from './labFixture';
 import {
   NLMSG_DONE,
   NLM_F_ACK,
@@ -204,5 +220,49 @@ cat /tmp/c.err`,
       names.some((n) => n.includes('nlhdummy0')),
       `an RTM_NEWLINK for nlhdummy0 among ${r.stream.records.length} events; stderr ${r.stderr}`,
     );
+  });
+
+  test('the host side: startCapture on the lab as an SSH target captures a dump live, stop() removes the interface', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lab-capture-'));
+    const { targets, problems } = validateTargets([
+      { name: 'vm', ...labAsSshTarget(vm, tmp), helperBuild: 'static', workFolder: '/root/netlink-work' },
+    ]);
+    assert.deepEqual(problems, []);
+    const manager = new TargetManager({ extensionRoot: REPO });
+    try {
+      await manager.setTargets(targets, 'vm');
+      const session = manager.session('vm');
+      const stream = await startCapture(session, { protocols: [0] });
+      const records: CaptureRecord[] = [];
+      const reader = new CaptureReader({
+        record: (r) => records.push({ ...r, bytes: r.bytes.slice() }),
+        problem: (pr) => assert.fail(`${pr.offset}: ${pr.message}`),
+      });
+      stream.onData((c) => reader.push(c));
+      assert.match(await guest(vm, ['ip', 'link', 'show', 'nlmon-nlh']), /nlmon-nlh/);
+      const helper = await session.helper();
+      const answer = await helper.exchange(0, getLinkDump(0xcafe), { timeoutMs: 5000 });
+      assert.equal(answer.outcome, 'done');
+      const seen = (): WireMessage[] =>
+        records.flatMap((r) => messagesOf(r.bytes)).filter((m) => m.seq === 0xcafe && m.type === NLMSG_DONE);
+      const deadline = Date.now() + 10_000;
+      while (seen().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(seen().length, 1, 'the DONE of the dump arrived while the capture ran (live)');
+      await stream.stop();
+      reader.end();
+      const end = await stream.done;
+      assert.equal(end.code, 0, end.stderr);
+      assert.match(end.stderr, /stopped \(its input ended\)/);
+      const msgs = records.flatMap((r) => messagesOf(r.bytes)).filter((m) => m.seq === 0xcafe);
+      assert.ok(
+        msgs.some((m) => m.type === RTM_GETLINK && m.flags & NLM_F_REQUEST),
+        'the request',
+      );
+      const r = await vm.exec(['ip', 'link', 'show', 'nlmon-nlh'], { timeoutMs: 30_000 });
+      assert.notEqual(r.code, 0, 'the interface is gone after stop()');
+    } finally {
+      await manager.dispose();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
