@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "nlh_capture.h"
@@ -34,14 +33,6 @@ struct nlh_capture {
 	unsigned long written;	/* packets that passed the filters */
 	int out_error;		/* the write that failed (-errno), 0 while the output is fine */
 };
-
-static uint64_t nlh_capture_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Whether a packet of @protocol passes the filters: some message in it carries one of the ports. */
 static int nlh_capture_wanted(const struct nlh_capture *c, int protocol, const uint8_t *bytes, size_t len)
@@ -91,7 +82,7 @@ static int nlh_capture_one(struct nlh_capture *c)
 		}
 	}
 	if (!p.time_ns)
-		p.time_ns = nlh_capture_now_ns();
+		p.time_ns = nlh_now_ns();
 	p.pkttype = from.sll_pkttype;
 	p.protocol = ntohs(from.sll_protocol);
 	p.bytes = c->buf;
@@ -152,71 +143,44 @@ static int nlh_capture_setup_failed(const struct nlh_link_error *err)
 	}
 }
 
-static long long nlh_capture_ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Read and write until a stop. Returns the exit status; c->stop.why says why it stopped. */
 static int nlh_capture_loop(struct nlh_capture *c)
 {
 	long long next_resolve = 0;
-	struct timespec t0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		long long elapsed = nlh_capture_ms_since(&t0);
 		int wait_ms = -1;
-		enum nlh_wait w;
 		int i;
 
 		if (nlh_ports_by_process(&c->a.ports)) {
+			long long elapsed = nlh_stop_elapsed_ms(&c->stop);
+
 			if (elapsed >= next_resolve) {
 				nlh_ports_resolve(&c->a.ports);
 				next_resolve = elapsed + NLH_CAPTURE_RESOLVE_MS;
 			}
 			wait_ms = (int)(next_resolve - elapsed);
 		}
-		if (c->a.timeout_ms >= 0) {
-			long long left = c->a.timeout_ms - elapsed;
-
-			if (left <= 0) {
-				c->stop.why = "--timeout passed";
-				return NLH_EXIT_OK;
-			}
-			if (wait_ms < 0 || left < wait_ms)
-				wait_ms = (int)left;
-		}
-		w = nlh_stop_wait(&c->stop, c->fd, wait_ms);
-		if (w == NLH_WAIT_STOP)
-			return c->stop.client.state == NLH_CLIENT_OUTPUT_GONE ? NLH_EXIT_FAILURE : NLH_EXIT_OK;
-		if (w == NLH_WAIT_ERROR) {
-			fprintf(stderr, "nlhelper capture: poll: %s\n", strerror(errno));
-			c->stop.why = "poll failed";
-			return NLH_EXIT_FAILURE;
-		}
-		if (w != NLH_WAIT_READY)
+		switch (nlh_stop_wait(&c->stop, c->fd, wait_ms)) {
+		case NLH_WAIT_STOP:
+			return nlh_stop_status(&c->stop);
+		case NLH_WAIT_TIMEOUT:
 			continue;
+		case NLH_WAIT_READY:
+			break;
+		}
 		for (i = 0; i < NLH_CAPTURE_BATCH; i++) {
 			int r = nlh_capture_one(c);
 
 			if (r < 0) {
 				fprintf(stderr, "nlhelper capture: recv: %s\n", strerror(errno));
-				c->stop.why = errno == ENETDOWN || errno == ENXIO ? "the interface went away" :
-										    "recv failed";
-				return NLH_EXIT_FAILURE;
+				return nlh_stop_because(&c->stop, errno == ENETDOWN || errno == ENXIO ?
+							"the interface went away" : "recv failed", 1);
 			}
-			if (c->out_error) {
-				c->stop.why = "its output failed (nobody reads it any more)";
-				return NLH_EXIT_FAILURE;
-			}
-			if (c->a.count && c->written >= c->a.count) {
-				c->stop.why = "--count reached";
-				return NLH_EXIT_OK;
-			}
+			if (c->out_error)
+				return nlh_stop_because(&c->stop, "its output failed (nobody reads it any more)", 1);
+			if (c->a.count && c->written >= c->a.count)
+				return nlh_stop_because(&c->stop, "--count reached", 0);
 			if (r == 0)
 				break;
 		}
@@ -243,7 +207,7 @@ int nlh_capture_run(int argc, char **argv)
 		return NLH_EXIT_FAILURE;
 	}
 	/* From here the stop signals wait for the loop: the interface is always removed. */
-	nlh_stop_init(&c.stop);
+	nlh_stop_init(&c.stop, c.a.timeout_ms);
 	ifindex = nlh_link_nlmon_up(NLH_CAPTURE_IFNAME, &created, &err);
 	if (ifindex < 0) {
 		free(c.buf);
@@ -258,8 +222,7 @@ int nlh_capture_run(int argc, char **argv)
 	}
 	c.out_error = nlh_pcap_header(stdout, (uint32_t)c.a.snaplen);
 	if (c.out_error) {
-		c.stop.why = "its output failed";
-		status = NLH_EXIT_FAILURE;
+		status = nlh_stop_because(&c.stop, "its output failed", 1);
 		goto out_socket;
 	}
 	/* Tells a caller that from now on traffic is captured. */

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "nlh_cli.h"
 #include "nlh_monitor.h"
@@ -29,15 +28,6 @@ struct nlh_monitor {
 	long long drops_said;		/* the socket's drop count at the last overrun block */
 };
 
-static uint64_t nlh_monitor_now_ns(void)
-{
-	struct timespec ts;
-
-	/* Netlink sockets deliver no receive timestamp: the time of the read stands for the event's. */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Messages the kernel dropped on our socket so far (sk_drops: netlink_overrun counts each), -1 if unknown. */
 static long long nlh_monitor_drops(const struct nlh_socket *s)
 {
@@ -57,13 +47,13 @@ static int nlh_monitor_overrun(struct nlh_monitor *m)
 
 	m->overruns++;
 	m->drops_said = drops;
-	return nlh_pcapng_stats(stdout, nlh_monitor_now_ns(), NLH_MONITOR_OVERRUN, lost);
+	return nlh_pcapng_stats(stdout, nlh_now_ns(), NLH_MONITOR_OVERRUN, lost);
 }
 
 /* Every message of the datagram in s->buf, one packet each. Returns 0 or the write's -errno. */
 static int nlh_monitor_write(struct nlh_monitor *m, size_t len)
 {
-	struct nlh_pcap_packet p = { .time_ns = nlh_monitor_now_ns(), .pkttype = 0 /* PACKET_HOST */ };
+	struct nlh_pcap_packet p = { .time_ns = nlh_now_ns(), .pkttype = 0 /* PACKET_HOST */ };
 	struct nlh_msg_iter it;
 	struct nlh_msg msg;
 	int err;
@@ -94,43 +84,19 @@ static int nlh_monitor_write(struct nlh_monitor *m, size_t len)
 	return 0;
 }
 
-static long long nlh_monitor_ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static int nlh_monitor_loop(struct nlh_monitor *m)
 {
-	struct timespec t0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		int wait_ms = -1;
-		enum nlh_wait w;
 		int i;
 
-		if (m->a.timeout_ms >= 0) {
-			long long left = m->a.timeout_ms - nlh_monitor_ms_since(&t0);
-
-			if (left <= 0) {
-				m->stop.why = "--timeout passed";
-				return NLH_EXIT_OK;
-			}
-			wait_ms = (int)left;
-		}
-		w = nlh_stop_wait(&m->stop, m->s.fd, wait_ms);
-		if (w == NLH_WAIT_STOP)
-			return m->stop.client.state == NLH_CLIENT_OUTPUT_GONE ? NLH_EXIT_FAILURE : NLH_EXIT_OK;
-		if (w == NLH_WAIT_ERROR) {
-			fprintf(stderr, "nlhelper monitor: poll: %s\n", strerror(errno));
-			m->stop.why = "poll failed";
-			return NLH_EXIT_FAILURE;
-		}
-		if (w != NLH_WAIT_READY)
+		switch (nlh_stop_wait(&m->stop, m->s.fd, -1)) {
+		case NLH_WAIT_STOP:
+			return nlh_stop_status(&m->stop);
+		case NLH_WAIT_TIMEOUT:
 			continue;
+		case NLH_WAIT_READY:
+			break;
+		}
 		for (i = 0; i < NLH_MONITOR_BATCH; i++) {
 			ssize_t len = nlh_socket_recv(&m->s, MSG_DONTWAIT);
 			int err;
@@ -139,18 +105,14 @@ static int nlh_monitor_loop(struct nlh_monitor *m)
 				break;
 			if (len < 0 && len != -ENOBUFS) {
 				fprintf(stderr, "nlhelper monitor: recv: %s\n", strerror((int)-len));
-				m->stop.why = "recv failed";
-				return NLH_EXIT_FAILURE;
+				return nlh_stop_because(&m->stop, "recv failed", 1);
 			}
+			/* Netlink sockets deliver no receive timestamp: the time of the read stands for the event's. */
 			err = len == -ENOBUFS ? nlh_monitor_overrun(m) : nlh_monitor_write(m, (size_t)len);
-			if (err) {
-				m->stop.why = "its output failed (nobody reads it any more)";
-				return NLH_EXIT_FAILURE;
-			}
-			if (m->a.count && m->written >= m->a.count) {
-				m->stop.why = "--count reached";
-				return NLH_EXIT_OK;
-			}
+			if (err)
+				return nlh_stop_because(&m->stop, "its output failed (nobody reads it any more)", 1);
+			if (m->a.count && m->written >= m->a.count)
+				return nlh_stop_because(&m->stop, "--count reached", 0);
 		}
 	}
 }
@@ -167,7 +129,7 @@ int nlh_monitor_run(int argc, char **argv)
 	status = nlh_stream_args_parse(argc, argv, NLH_SARG_PROTOCOL | NLH_SARG_GROUP | NLH_SARG_RCVBUF, &m.a);
 	if (status)
 		return status;
-	nlh_stop_init(&m.stop);
+	nlh_stop_init(&m.stop, m.a.timeout_ms);
 	err = nlh_socket_open(&m.s, m.a.protocol, m.a.rcvbuf);
 	if (err < 0) {
 		fprintf(stderr, "nlhelper monitor: socket(AF_NETLINK, protocol %d): %s\n", m.a.protocol,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@ static void nlh_stop_handler(int sig)
 	nlh_stop_signal = sig;
 }
 
-void nlh_stop_init(struct nlh_stop *st)
+void nlh_stop_init(struct nlh_stop *st, int timeout_ms)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
@@ -38,6 +39,36 @@ void nlh_stop_init(struct nlh_stop *st)
 		sigdelset(&st->wait_mask, signals[i]);
 	nlh_client_init(&st->client, STDIN_FILENO, STDOUT_FILENO);
 	nlh_client_begin(&st->client, 0);
+	st->timeout_ms = timeout_ms;
+	clock_gettime(CLOCK_MONOTONIC, &st->started);
+}
+
+long long nlh_stop_elapsed_ms(const struct nlh_stop *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - st->started.tv_sec) * 1000 + (now.tv_nsec - st->started.tv_nsec) / 1000000;
+}
+
+int nlh_stop_because(struct nlh_stop *st, const char *why, int failed)
+{
+	st->why = why;
+	st->failed = failed;
+	return nlh_stop_status(st);
+}
+
+int nlh_stop_status(const struct nlh_stop *st)
+{
+	return st->failed || st->client.state == NLH_CLIENT_OUTPUT_GONE;
+}
+
+uint64_t nlh_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int nlh_stop_judge(struct nlh_stop *st, const struct pollfd *client_fds)
@@ -54,14 +85,25 @@ static int nlh_stop_judge(struct nlh_stop *st, const struct pollfd *client_fds)
 	return 0;
 }
 
-enum nlh_wait nlh_stop_wait(struct nlh_stop *st, int fd, int timeout_ms)
+enum nlh_wait nlh_stop_wait(struct nlh_stop *st, int fd, int wait_ms)
 {
 	struct pollfd fds[1 + NLH_CLIENT_FDS];
 	struct timespec ts, *tsp = NULL;
+	int timeout_ms = wait_ms;
 	int n;
 
 	if (nlh_stop_judge(st, NULL))
 		return NLH_WAIT_STOP;
+	if (st->timeout_ms >= 0) {
+		long long left = st->timeout_ms - nlh_stop_elapsed_ms(st);
+
+		if (left <= 0) {
+			nlh_stop_because(st, "--timeout passed", 0);
+			return NLH_WAIT_STOP;
+		}
+		if (timeout_ms < 0 || left < timeout_ms)
+			timeout_ms = (int)left;
+	}
 	fds[0].fd = fd;
 	fds[0].events = POLLIN;
 	fds[0].revents = 0;
@@ -72,8 +114,11 @@ enum nlh_wait nlh_stop_wait(struct nlh_stop *st, int fd, int timeout_ms)
 		tsp = &ts;
 	}
 	n = ppoll(fds, 1 + NLH_CLIENT_FDS, tsp, &st->wait_mask);
-	if (n < 0 && errno != EINTR)
-		return NLH_WAIT_ERROR;
+	if (n < 0 && errno != EINTR) {
+		fprintf(stderr, "nlhelper: poll: %s\n", strerror(errno));
+		nlh_stop_because(st, "poll failed", 1);
+		return NLH_WAIT_STOP;
+	}
 	if (nlh_stop_judge(st, n > 0 ? fds + 1 : NULL))
 		return NLH_WAIT_STOP;
 	if (n > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)))

@@ -63,6 +63,18 @@ function assertClean(sanitized: boolean, p: StreamProcess): void {
   if (sanitized) assert.equal(sanitizerReport(p.stderr), undefined, p.stderr);
 }
 
+/** Each case exits 2 with its message and writes nothing on stdout. */
+async function assertUsageErrors(binary: string, sanitized: boolean, cases: Array<[string[], RegExp]>): Promise<void> {
+  for (const [args, message] of cases) {
+    const p = StreamProcess.start(binary, args);
+    const e = await p.exit();
+    assertClean(sanitized, p);
+    assert.equal(e.code, 2, `${args.join(' ')}: ${p.stderr}`);
+    assert.match(p.stderr, message, args.join(' '));
+    assert.equal(p.bytes().length, 0);
+  }
+}
+
 function readAll(p: StreamProcess, format: 'pcap' | 'pcapng'): ReadBack {
   const r = readBack(p.bytes());
   assert.equal(r.format, format);
@@ -83,14 +95,7 @@ for (const v of variants) {
         [['monitor', '--protocol', '0', '--group', '1', '--port', '5'], /unknown option "--port"/],
         [['monitor', '--protocol', '0', '--group', '1', '--snaplen', '8'], /--snaplen "8" is not a number 16-/],
       ];
-      for (const [args, message] of cases) {
-        const p = StreamProcess.start(v.binary, args);
-        const e = await p.exit();
-        assertClean(v.sanitized, p);
-        assert.equal(e.code, 2, `${args.join(' ')}: ${p.stderr}`);
-        assert.match(p.stderr, message, args.join(' '));
-        assert.equal(p.bytes().length, 0);
-      }
+      await assertUsageErrors(v.binary, v.sanitized, cases);
     });
 
     test('RTNLGRP_LINK, not root: a link set up in the namespace arrives as RTM_NEWLINK "lo"; stdin EOF stops', async () => {
@@ -185,14 +190,7 @@ for (const v of variants) {
         [['capture', 'eth0'], /unexpected argument "eth0"/],
         [['capture', '--timeout'], /--timeout needs a value/],
       ];
-      for (const [args, message] of cases) {
-        const p = StreamProcess.start(v.binary, args);
-        const e = await p.exit();
-        assertClean(v.sanitized, p);
-        assert.equal(e.code, 2, `${args.join(' ')}: ${p.stderr}`);
-        assert.match(p.stderr, message, args.join(' '));
-        assert.equal(p.bytes().length, 0);
-      }
+      await assertUsageErrors(v.binary, v.sanitized, cases);
     });
 
     test('without CAP_NET_ADMIN: a clear refusal naming the capability, exit 1, nothing on stdout', async () => {
