@@ -203,6 +203,54 @@ cat /tmp/c.err`,
     assert.equal(r.stream.records.length, 1);
   });
 
+  test('--port keeps messages whose nlmsg_pid is the port: a request that wrote it, not the replies to another', async () => {
+    const req = getLinkDump(0xabc);
+    req.writeUInt32LE(4242, 12); // nlmsg_pid as the sender wrote it
+    const r = await runStream(
+      vm,
+      '^capturing on nlmon-nlh (created',
+      [GUEST_HELPER, 'capture', '--protocol', '0', '--port', '4242'],
+      [`${GUEST_HELPER} xchg --protocol 0 --timeout 3000 ${hex(req)}`],
+    );
+    assert.equal(r.exit, 0, r.stderr);
+    const msgs = allMessages(r.stream);
+    assert.ok(msgs.length >= 1, r.stderr);
+    for (const m of msgs) assert.equal(m.pid, 4242, `only port 4242: ${JSON.stringify(msgs.map((x) => x.pid))}`);
+    assert.ok(msgs.some((m) => m.seq === 0xabc && m.type === RTM_GETLINK));
+  });
+
+  test('--comm: the replies to a long-running process are kept by its port (resolved from /proc), its port-0 requests not', async () => {
+    // A serve process whose exchange socket exists well before the dump (the capture looks processes up every
+    // 500 ms): a first xchg opens it, the dump follows 1.5 s later.
+    const noop = nlmsg({ type: 1, flags: NLM_F_REQUEST | NLM_F_ACK, seq: 1 });
+    const dump = getLinkDump(0xbeef);
+    const client = [
+      'rm -f /tmp/f; mkfifo /tmp/f',
+      `(${GUEST_HELPER} serve </tmp/f >/tmp/serve.out 2>&1 &)`,
+      'exec 3>/tmp/f',
+      `echo "a xchg 0 3000 ${hex(noop)}" >&3`,
+      'sleep 1.5',
+      `echo "b xchg 0 3000 ${hex(dump)}" >&3`,
+      'sleep 0.5',
+      'echo "q quit" >&3',
+    ].join('; ');
+    const r = await runStream(
+      vm,
+      '^capturing on nlmon-nlh (created',
+      [GUEST_HELPER, 'capture', '--protocol', '0', '--comm', 'nlhelper'],
+      [client],
+    );
+    assert.equal(r.exit, 0, r.stderr);
+    const msgs = allMessages(r.stream).filter((m) => m.seq === 0xbeef);
+    const replies = msgs.filter((m) => !(m.flags & NLM_F_REQUEST));
+    assert.ok(
+      replies.some((m) => m.type === NLMSG_DONE),
+      `the dump's replies: ${JSON.stringify(msgs.map((m) => [m.type, m.pid]))}`,
+    );
+    assert.ok(replies.every((m) => m.pid === replies[0].pid && m.pid > 0));
+    assert.ok(!msgs.some((m) => m.flags & NLM_F_REQUEST), 'the request carries port 0: not attributable');
+  });
+
   test('monitor RTNLGRP_LINK: a dummy link made in the VM arrives as RTM_NEWLINK "nlhdummy0"', async () => {
     const r = await runStream(
       vm,
