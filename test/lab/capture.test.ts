@@ -203,6 +203,28 @@ cat /tmp/c.err`,
     assert.equal(r.stream.records.length, 1);
   });
 
+  test('stop rules: SIGTERM and a reader that goes away both remove the interface', async () => {
+    const out = await guestSh(
+      vm,
+      `h=$1
+"$h" capture >/dev/null 2>/tmp/e1 </dev/null &
+p=$!
+i=0; while ! grep -q '^capturing on' /tmp/e1 && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+kill -TERM $p; wait $p; echo "term $?"
+ip link show nlmon-nlh >/dev/null 2>&1 && echo "term: interface present"
+( "$h" capture 2>/tmp/e2 </dev/null; echo $? >/tmp/rc2 ) | head -c 24 >/dev/null
+echo "reader gone $(cat /tmp/rc2)"
+ip link show nlmon-nlh >/dev/null 2>&1 && echo "reader gone: interface present"
+cat /tmp/e1 /tmp/e2`,
+      [GUEST_HELPER],
+    );
+    assert.match(out, /^term 0$/m, out);
+    assert.match(out, /^reader gone 1$/m, out);
+    assert.doesNotMatch(out, /interface present/);
+    assert.match(out, /stopped \(SIGTERM\)/);
+    assert.match(out, /stopped \(nobody reads its output any more\)/);
+  });
+
   test('--port keeps messages whose nlmsg_pid is the port: a request that wrote it, not the replies to another', async () => {
     const req = getLinkDump(0xabc);
     req.writeUInt32LE(4242, 12); // nlmsg_pid as the sender wrote it
