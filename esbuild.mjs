@@ -1,6 +1,8 @@
 // One build script for the four bundles: extension host, language server, CLI, the builder's webview.
 // `--production` minifies, `--watch` rebuilds on change. Types are checked separately (`npm run typecheck`).
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -29,6 +31,14 @@ const builds = [
     outfile: 'dist/webview.js',
   },
 ];
+
+// The C parser of the linter loads these at run time (extension/src/lint/wasmFiles.ts looks next to the bundle):
+// web-tree-sitter's runtime and the C grammar, the versions package.json pins (the grammar's ABI must be one the
+// runtime accepts). Copied, not bundled, so the VSIX ships them as files.
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'dist/tree-sitter-c.wasm');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -50,17 +50,28 @@ export const parts = [
     name: 'the CLI',
     files: [
       'extension/src/cli.ts',
+      'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
     ],
     mayImport: [
       'extension/src/netlink/',
+      'extension/src/lint/',
+      'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
     ],
     packages: ['node:'],
+  },
+  {
+    // The netlink linter for kernel C: the C parser (tree-sitter's WASM), the CFG and the checks. Shared by the CLI
+    // and the language server, so it may know neither (and no vscode).
+    name: 'the linter',
+    files: ['extension/src/lint/'],
+    mayImport: ['extension/src/lint/'],
+    packages: ['node:', 'web-tree-sitter'],
   },
   {
     // Starting programs here: used by the target, module and lab code, so it may know none of them.

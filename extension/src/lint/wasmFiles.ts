@@ -1,0 +1,15 @@
+// Where the parser's two .wasm files are: next to the bundle (dist/, where esbuild.mjs copies them and the VSIX
+// ships them), else in node_modules (tests and tools run from the sources).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WasmFiles } from './parse';
+
+export function wasmFiles(bundleDir: string): WasmFiles {
+  const runtime = join(bundleDir, 'tree-sitter.wasm');
+  const grammar = join(bundleDir, 'tree-sitter-c.wasm');
+  if (existsSync(runtime) && existsSync(grammar)) return { runtime, grammar };
+  return {
+    runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'),
+    grammar: require.resolve('tree-sitter-c/tree-sitter-c.wasm'),
+  };
+}
