@@ -15,12 +15,27 @@ const common = {
   logLevel: 'warning',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
+// web-tree-sitter's ESM build (the one an `import` resolves to) reads import.meta.url, which a CommonJS bundle lacks:
+// it is given the bundle's own file URL.
+const importMetaUrl = "const import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  define: { 'import.meta.url': 'import_meta_url' },
+  banner: { js: importMetaUrl },
+};
 
 const builds = [
   { ...node, entryPoints: ['extension/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['extension/src/server/server.ts'], outfile: 'dist/server.js' },
-  { ...node, entryPoints: ['extension/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...node,
+    entryPoints: ['extension/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` },
+  },
   // The builder's UI; its CSS import becomes dist/webview.css.
   {
     ...common,

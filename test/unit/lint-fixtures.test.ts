@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintText } from '../../extension/src/lint/lint';
+import { RULES } from '../../extension/src/lint/rules';
 import { cParser } from '../../extension/src/lint/parse';
 import { position } from '../../extension/src/lint/syntax';
 import { wasmFiles } from '../../extension/src/lint/wasmFiles';
@@ -70,4 +71,12 @@ test('the reference module kmod/nlreply.c is clean under every rule', async () =
 test("the seed's textbook code is flagged by rules 1 and 5", async () => {
   const rules = (await found(readFileSync(join(fixtures, 'seed-textbook.c'), 'utf8'))).map((f) => f.split(': ')[1]);
   assert.deepEqual([...new Set(rules)].sort(), ['payload-as-string', 'skb-free-after-send']);
+});
+
+test("docs/lint-rules.md explains every rule with the table's own words", () => {
+  const doc = readFileSync(join(root, 'docs', 'lint-rules.md'), 'utf8');
+  for (const r of RULES) {
+    assert.ok(doc.includes(`\n## ${r.id}\n`), `heading for ${r.id}`);
+    assert.ok(doc.includes(r.explanation), `explanation of ${r.id}`);
+  }
 });

@@ -87,7 +87,7 @@ export const CONDITION_WRAPPERS: ReadonlySet<string> = new Set(['likely', 'unlik
  * them; an unknown filler (`*_fill_*`, `nla_put*`) does not match and leaves the skb owned.
  */
 export const MAY_TAKE_SKB =
-  /(send|unicast|multicast|notify|broadcast|reply|queue|xmit|rcv|receive|netif_rx|gro_|enqueue|free|consume|drop|put_skb|skb_get|_tail|_head|deliver|complete|transmit|nfnetlink|ack)/;
+  /(send|unicast|multicast|mcast|notify|broadcast|reply|queue|xmit|(^|_)tx(_|$)|rcv|receive|netif_rx|gro_|enqueue|free|consume|drop|put_skb|skb_get|_tail|_head|deliver|complete|transmit|nfnetlink|ack)/;
 
 /** Kernel macros that expand to a loop header; tree-sitter sees a call followed by the loop body. */
 export function isIteratorMacro(name: string): boolean {

@@ -5,6 +5,7 @@ import type { Parser } from 'web-tree-sitter';
 import { CfgBuilder } from './cfg';
 import { FindingSet, type Finding } from './findings';
 import { checkIgnoredPuts } from './ignoredResults';
+import { HEADER_PUTS, isAttrPut, SENDS } from './kernelApi';
 import { analyzeOwnership } from './ownership';
 import { parseC } from './parse';
 import { checkPayloadStrings } from './payloadString';
@@ -65,10 +66,43 @@ function lintFunction(fn: SyntaxNode, text: string, lines: readonly number[], ou
     isSkbPointer(params[0]!.type, params[0]!.pointer) &&
     ((params.length === 2 && /\bgenl_info\b/.test(types[1]!)) ||
       (params.length === 3 && /\bnlmsghdr\b/.test(types[1]!) && /\bnetlink_ext_ack\b/.test(types[2]!)));
+  const { netlinkSkbs, refcounted } = skbUses(body, text);
   const cfg = new CfgBuilder(text).build(body);
-  analyzeOwnership(cfg, { text, skbParams: [...skbNames], handler, endOffset: body.end - 1, lines }, out);
+  analyzeOwnership(
+    cfg,
+    { text, skbParams: [...skbNames], handler, endOffset: body.end - 1, lines, netlinkSkbs, refcounted },
+    out,
+  );
   checkPayloadStrings(body, text, out);
   checkIgnoredPuts(body, text, out);
+}
+
+/** Which variables the body uses as netlink messages, and which it takes extra references on. */
+function skbUses(body: SyntaxNode, text: string): { netlinkSkbs: Set<string>; refcounted: Set<string> } {
+  const netlinkSkbs = new Set<string>();
+  const refcounted = new Set<string>();
+  walk(body, (n) => {
+    if (n.type !== 'call_expression') return;
+    const fn = child(n, 'function');
+    if (fn?.type !== 'identifier') return;
+    const name = text.slice(fn.start, fn.end);
+    const args = (child(n, 'arguments')?.children ?? []).filter((c) => c.type !== 'comment');
+    const argText = (i: number): string | undefined => {
+      const a = args[i];
+      return a ? text.slice(a.start, a.end).trim() : undefined;
+    };
+    if (name === 'skb_get') {
+      const a = argText(0);
+      if (a) refcounted.add(a);
+    } else if (name === 'refcount_inc' || name === 'refcount_inc_not_zero') {
+      const m = /^&\s*\(?\s*([A-Za-z_]\w*)\s*->\s*users\s*\)?$/.exec(argText(0) ?? '');
+      if (m) refcounted.add(m[1]!);
+    }
+    const pos = SENDS.get(name) ?? (HEADER_PUTS.has(name) || isAttrPut(name) ? 0 : undefined);
+    const a = pos === undefined ? undefined : argText(pos);
+    if (a && /^[A-Za-z_]\w*$/.test(a)) netlinkSkbs.add(a);
+  });
+  return { netlinkSkbs, refcounted };
 }
 
 function isSkbPointer(type: string, pointer: boolean): boolean {

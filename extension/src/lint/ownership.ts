@@ -20,6 +20,7 @@ import {
 } from './kernelApi';
 import { EXTACK, State } from './state';
 import { child, position, unwrap, type SyntaxNode } from './syntax';
+import { walk } from './walk';
 
 export interface FunctionInfo {
   readonly text: string;
@@ -29,6 +30,10 @@ export interface FunctionInfo {
   readonly handler: boolean;
   /** Offset where an implicit return (the closing brace) is reported. */
   readonly endOffset: number;
+  /** Variables this function uses as netlink messages (puts a header or attribute in, sends). */
+  readonly netlinkSkbs: ReadonlySet<string>;
+  /** Variables whose reference count the function manages itself (skb_get, refcount_inc of ->users): not followed. */
+  readonly refcounted: ReadonlySet<string>;
   /** Line starts of the text (syntax.ts lineStarts). */
   readonly lines: readonly number[];
 }
@@ -39,7 +44,8 @@ const MAX_STEPS = 200_000;
 export function analyzeOwnership(cfg: Cfg, info: FunctionInfo, out: FindingSet): void {
   const a = new Analyzer(info, out);
   const initial = new State();
-  for (const p of info.skbParams) initial.set(p, [{ own: 'none', nul: 'unk', msg: 'none', at: 0 }]);
+  for (const p of info.skbParams)
+    if (!info.refcounted.has(p)) initial.set(p, [{ own: 'none', nul: 'unk', msg: 'none', at: 0 }]);
   if (info.handler) initial.setFlags(EXTACK, ['unset']);
   const states: (State | undefined)[] = new Array<State | undefined>(cfg.nodes.length);
   states[cfg.entry] = initial;
@@ -66,6 +72,14 @@ export function analyzeOwnership(cfg: Cfg, info: FunctionInfo, out: FindingSet):
     if (s) a.transfer(node, s, true);
   }
 }
+
+/** Calls after which their condition is known to hold (BUG_ON's is known false). */
+const ASSERTS: ReadonlySet<string> = new Set([
+  'BUG_ON',
+  'KUNIT_ASSERT_NOT_NULL',
+  'KUNIT_ASSERT_NOT_ERR_OR_NULL',
+  'KUNIT_ASSERT_TRUE',
+]);
 
 class Analyzer {
   private report = false;
@@ -145,6 +159,13 @@ class Analyzer {
         if (left.type === 'identifier' && right && op && this.text(op) === '=') this.assign(this.text(left), right, s);
         else {
           this.eval(left, s);
+          // The length set by hand (((struct nlmsghdr *)skb->data)->nlmsg_len = skb->len): the message is ended.
+          if (/nlmsg_len\s*$/.test(this.text(left)))
+            for (const c of left.type === 'field_expression' ? [left] : [])
+              walk(c, (x) => {
+                if (x.type === 'identifier')
+                  s.map(this.text(x), (f) => (f.msg === 'attrs' ? { ...f, msg: 'ended' } : f));
+              });
           // Stored somewhere else (a field, through a pointer): no longer this function's to free.
           const r = right && unwrap(right);
           if (r?.type === 'identifier') this.escape(this.text(r), s);
@@ -226,6 +247,7 @@ class Analyzer {
   }
 
   private assign(name: string, value: SyntaxNode, s: State): void {
+    if (this.info.refcounted.has(name)) return;
     const v = unwrap(value);
     if (v.type === 'call_expression') {
       const fn = this.callName(v);
@@ -283,6 +305,12 @@ class Analyzer {
     s.map(name, (f) => (f.nul === 'ua' || f.nul === 'up' ? { ...f, nul: 'nonnull' } : f));
   }
 
+  /** A netlink message's skb: from nlmsg_new/genlmsg_new, or one this function puts a header or attribute in or sends. */
+  private netlinkSkb(v: string, allocAt: number): boolean {
+    const fn = this.callAt(allocAt);
+    return fn === 'nlmsg_new()' || fn === 'genlmsg_new()' || this.info.netlinkSkbs.has(v);
+  }
+
   private callAt(offset: number): string {
     const m = /^[A-Za-z_]\w*/.exec(this.info.text.slice(offset, offset + 64));
     return m ? `${m[0]}()` : 'the call';
@@ -314,9 +342,23 @@ class Analyzer {
     // Arguments first; plain identifiers are judged below, by what this call does with them.
     for (const a of args) if (unwrap(a).type !== 'identifier') this.eval(a, s);
     if (fn === undefined) {
+      // A call through a function pointer (ops->send(skb)): anything may happen to the skb there.
       for (let i = 0; i < args.length; i++) {
         const v = ident(i);
-        if (v) this.use(v, args[i]!, s, 'arg');
+        if (v) {
+          this.use(v, args[i]!, s, 'arg');
+          this.escape(v, s);
+        }
+      }
+      return;
+    }
+    if (ASSERTS.has(fn)) {
+      // BUG_ON(!p), KUNIT_ASSERT_NOT_NULL(test, p): past the call the condition holds (or the kernel stopped).
+      const cond = fn === 'BUG_ON' ? args[0] : args[1];
+      if (cond) {
+        const r = this.condition(cond, s);
+        const holds = fn === 'BUG_ON' ? r.f : r.t;
+        if (holds) this.replace(s, holds, holds);
       }
       return;
     }
@@ -400,19 +442,26 @@ class Analyzer {
       return;
     }
     const nullSafe = NULL_SAFE.has(fn);
-    const takes = MAY_TAKE_SKB.test(fn);
+    // A macro (NF_HOOK, ...) may expand to anything, a send among it.
+    const takes = MAY_TAKE_SKB.test(fn) || /^[A-Z0-9_]+$/.test(fn);
     for (let i = 0; i < args.length; i++) {
       const v = ident(i);
       if (!v) continue;
       if (!nullSafe) this.use(v, args[i]!, s, 'arg');
       if (takes) this.escape(v, s);
+      // A finished message handed to a helper: it is there to be sent (hwsim_mcast_config_msg(skb, info)).
+      else s.map(v, (f) => (f.own === 'alloc' && f.msg === 'ended' ? { ...f, own: 'gone' } : f));
     }
   }
 
   /** A condition's effects, then the state on its true and false sides (null: that side cannot happen). */
   condition(n: SyntaxNode, s: State): { t: State | null; f: State | null } {
-    const e = n.type === 'parenthesized_expression' && n.children.length === 1 ? n.children[0]! : n;
-    if (e.type === 'parenthesized_expression') return this.condition(e, s);
+    if (n.type === 'parenthesized_expression') {
+      // (a /* comment */) has two children: the expression is the one that is not a comment.
+      const inner = n.children.filter((c) => c.type !== 'comment');
+      if (inner.length === 1) return this.condition(inner[0]!, s);
+    }
+    const e = n;
     if (e.type === 'unary_expression') {
       const op = e.children.find((c) => c.field === 'operator');
       const arg = child(e, 'argument');
@@ -479,14 +528,16 @@ class Analyzer {
     const value = !isEnd && ast ? ast.children.find((c) => c.type !== 'comment') : undefined;
     if (value) {
       this.eval(value, s);
-      const u = unwrap(value);
-      if (u.type === 'identifier') this.escape(this.text(u), s);
+      // Whatever the returned value is made from (the skb itself, a wrapper around it) leaves with it.
+      walk(value, (n) => {
+        if (n.type === 'identifier') this.escape(this.text(n), s);
+      });
     }
     const where = isEnd ? { start: this.info.endOffset, end: this.info.endOffset + 1 } : ast!;
     for (const [v] of s.vars) {
       if (v === EXTACK) continue;
       for (const f of s.facts(v))
-        if (f.own === 'alloc' && f.nul !== 'null')
+        if (f.own === 'alloc' && f.nul !== 'null' && this.netlinkSkb(v, f.at))
           this.find(
             'skb-leak',
             where,

@@ -17,9 +17,17 @@ export interface Fact {
 }
 
 const key = (f: Fact): string => `${f.own}|${f.nul}|${f.msg}|${f.at}`;
+/** Facts are read far more often than made: each key is split once. */
+const parsed = new Map<string, Fact>();
 const parse = (k: string): Fact => {
-  const [own, nul, msg, at] = k.split('|');
-  return { own: own as Own, nul: nul as Nul, msg: msg as Msg, at: Number(at) };
+  let f = parsed.get(k);
+  if (!f) {
+    const [own, nul, msg, at] = k.split('|');
+    f = { own: own as Own, nul: nul as Nul, msg: msg as Msg, at: Number(at) };
+    if (parsed.size > 100_000) parsed.clear();
+    parsed.set(k, f);
+  }
+  return f;
 };
 
 /** Variables -> fact sets; `#extack` holds 'set' | 'unset' | 'maybe' as facts' own field is not needed there. */

@@ -33,30 +33,70 @@ export class LintInputError extends Error {
  */
 export const MAX_DEPTH = 800;
 
-/** Copies the tree; iterative, so a deeply nested input cannot overflow the stack here. */
+/** Parents whose operator token (an anonymous child) the checks read. */
+const OPERATOR_PARENTS = new Set([
+  'binary_expression',
+  'unary_expression',
+  'assignment_expression',
+  'field_expression',
+  'pointer_expression',
+  'update_expression',
+]);
+
+/**
+ * Copies the tree; iterative, so a deeply nested input cannot overflow the stack here. Every cursor property is a
+ * call into WASM, so an anonymous token (half the nodes) costs only the questions its parent needs answered: the
+ * operator of an expression, the `;` tree-sitter had to invent after an iterator macro's call.
+ */
 export function copyTree(tree: Tree): SyntaxNode {
   const cursor = tree.walk();
+  const types = tree.language.types;
+  const fields = tree.language.fields;
   try {
-    const make = (parent: SyntaxNode | null): SyntaxNode => ({
+    const root: SyntaxNode = {
       type: cursor.nodeType,
-      field: cursor.currentFieldName,
+      field: null,
       start: cursor.startIndex,
       end: cursor.endIndex,
       children: [],
-      missing: cursor.nodeIsMissing,
-      parent,
-    });
-    const root = make(null);
+      missing: false,
+      parent: null,
+    };
     const stack: SyntaxNode[] = [root];
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1]!;
       let node: SyntaxNode | null = null;
-      if (cursor.nodeIsNamed || cursor.nodeIsMissing || cursor.currentFieldName !== null) {
-        node = make(parent);
-        parent.children.push(node);
+      if (cursor.nodeIsNamed) {
+        node = {
+          type: types[cursor.nodeTypeId] ?? 'ERROR',
+          field: fields[cursor.currentFieldId] ?? null,
+          start: cursor.startIndex,
+          end: cursor.endIndex,
+          children: [],
+          missing: false,
+          parent,
+        };
+      } else if (OPERATOR_PARENTS.has(parent.type)) {
+        const field = fields[cursor.currentFieldId] ?? null;
+        if (field !== null) {
+          const start = cursor.startIndex;
+          node = {
+            type: types[cursor.nodeTypeId] ?? '',
+            field,
+            start,
+            end: cursor.endIndex,
+            children: [],
+            missing: false,
+            parent,
+          };
+        }
+      } else if (parent.type === 'expression_statement' && cursor.nodeIsMissing) {
+        const start = cursor.startIndex;
+        node = { type: ';', field: null, start, end: start, children: [], missing: true, parent };
       }
-      if (node && cursor.gotoFirstChild()) {
+      if (node) parent.children.push(node);
+      if (node && node.children !== undefined && cursor.gotoFirstChild()) {
         if (stack.length >= MAX_DEPTH) throw new LintInputError(`nesting deeper than ${MAX_DEPTH} levels`, node.start);
         stack.push(node);
         continue;
