@@ -5,8 +5,8 @@ import type { Finding, LocatedFinding } from './findings';
 import { RULE_BY_ID, RULES } from './rules';
 import { position } from './syntax';
 
-/** The URL of the rule explanations (docs/lint-rules.md in the repository); `#rule-id` picks one. */
-export const RULES_DOC = 'https://github.com/netlink-workbench/netlink-workbench/blob/main/docs/lint-rules.md';
+/** Where the rules are explained, in the extension's sources (the project has no published URL to link to). */
+export const RULES_DOC = 'docs/lint-rules.md';
 
 export function locate(file: string, lines: readonly number[], f: Finding): LocatedFinding {
   const s = position(lines, f.start);
@@ -47,13 +47,12 @@ export interface SarifLog {
 
 interface SarifDriver {
   readonly name: string;
-  readonly informationUri: string;
   readonly rules: readonly {
     readonly id: string;
     readonly name: string;
     readonly shortDescription: { readonly text: string };
     readonly fullDescription: { readonly text: string };
-    readonly helpUri: string;
+    readonly help: { readonly text: string };
     readonly defaultConfiguration: { readonly level: string };
   }[];
 }
@@ -80,13 +79,12 @@ export function sarif(findings: readonly LocatedFinding[]): SarifLog {
         tool: {
           driver: {
             name: 'netlink-lint',
-            informationUri: RULES_DOC,
             rules: RULES.map((r) => ({
               id: r.id,
               name: r.id,
               shortDescription: { text: r.title },
               fullDescription: { text: r.explanation },
-              helpUri: `${RULES_DOC}#${r.id}`,
+              help: { text: `${RULES_DOC}#${r.id}` },
               defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
             })),
           },
