@@ -16,15 +16,14 @@ const common = {
 };
 
 // web-tree-sitter's ESM build (the one an `import` resolves to) reads import.meta.url, which a CommonJS bundle lacks:
-// it is given the bundle's own file URL.
-const importMetaUrl = "const import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+// it is given the bundle's own file URL (tools/build/importMetaUrl.js, injected).
 const node = {
   ...common,
   platform: 'node',
   format: 'cjs',
   target: 'node18',
   define: { 'import.meta.url': 'import_meta_url' },
-  banner: { js: importMetaUrl },
+  inject: ['tools/build/importMetaUrl.js'],
 };
 
 const builds = [
@@ -34,7 +33,7 @@ const builds = [
     ...node,
     entryPoints: ['extension/src/cli.ts'],
     outfile: 'dist/cli.js',
-    banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` },
+    banner: { js: '#!/usr/bin/env node' },
   },
   // The builder's UI; its CSS import becomes dist/webview.css.
   {
