@@ -7,6 +7,7 @@ import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
 import { ChunkedWriter } from './chunkedWriter';
 import { checkPcapArgs, decodePcap, PCAP_USAGE, PcapUsageError, takePcapOption } from './cliPcap';
 import type { PcapArgs } from './cliPcap';
+import { LINT_USAGE, runLint } from './cliLint';
 import { escapeControls } from './netlink/escape';
 import { createRegistry } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
@@ -146,12 +147,15 @@ function isBrokenPipe(e: unknown): boolean {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n${LINT_USAGE}\n`);
     return 0;
   }
+  if (command === 'lint') return runLint(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
   try {
     if (command !== 'decode')
-      throw new UsageError(command === undefined ? 'missing command "decode"' : `unknown command "${command}"`);
+      throw new UsageError(
+        command === undefined ? 'missing command "decode" or "lint"' : `unknown command "${command}"`,
+      );
     const o = parseArgs(rest);
     if (o.pcap.file !== undefined)
       return await decodePcap(

@@ -54,6 +54,7 @@ export const parts = [
     files: [
       'extension/src/cli.ts',
       'extension/src/cliPcap.ts',
+      'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/specs/specSchemas.ts',
@@ -62,11 +63,21 @@ export const parts = [
     mayImport: [
       'extension/src/netlink/',
       'extension/src/cliPcap.ts',
+      'extension/src/lint/',
+      'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
     ],
     packages: ['node:', 'yaml'],
+  },
+  {
+    // The netlink linter for kernel C: the C parser (tree-sitter's WASM), the CFG and the checks. Shared by the CLI
+    // and the language server, so it may know neither (and no vscode).
+    name: 'the linter',
+    files: ['extension/src/lint/'],
+    mayImport: ['extension/src/lint/', 'extension/src/netlink/escape.ts'],
+    packages: ['node:', 'web-tree-sitter'],
   },
   {
     // Starting programs here: used by the target, module and lab code, so it may know none of them.
