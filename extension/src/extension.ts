@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { COMMANDS, targetRefusal, type TrustRefusal } from './commands';
 import { Config } from './config';
 import { registerBuilder } from './builder/index';
+import { catalogOf } from './builder/catalog';
+import { registerCaptureViewer } from './capture/provider';
 import type { BuilderTarget } from './builder/index';
 import { createDecoder } from './languageClient/client';
 import { HostRegistry } from './specs/hostRegistry';
@@ -118,9 +120,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       registry: () => registry.get(),
       target: () => builderTargetFor(targets, trust),
     });
+    const captureViewer = registerCaptureViewer({
+      extensionUri: context.extensionUri,
+      registry: () => registry.get(),
+      catalog: () => catalogOf(registry.get()),
+      log,
+      isLive: () => false,
+      stopLive: async () => undefined,
+    });
     const decoder = createDecoder(context, log, config);
     context.subscriptions.push(
       builder,
+      captureViewer.disposable,
       registry.onDidChange(() => builder.refresh()),
       lab.onDidChangeState(() => {
         targets.labChanged();
