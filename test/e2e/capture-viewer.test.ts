@@ -4,7 +4,7 @@
 // a selected message shows its decoded tree and bytes with the field <-> byte highlight, and "Open in Builder"
 // puts its bytes into the message builder. Needs no target.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -165,7 +165,11 @@ describe('capture viewer UI', () => {
       );
       await frame.locator('[data-testid=byte-2]').click();
       assert.match(await frame.locator('[data-testid=hex-status]').innerText(), /nlmsghdr nlmsg_len/);
-      await page.screenshot({ path: join(screenshots, 'capture-viewer.png') });
+      const picture = join(screenshots, 'capture-viewer.png');
+      await page.screenshot({ path: picture });
+      // README's picture of the viewer.
+      if (process.env.NETLINK_UPDATE_MEDIA === '1')
+        copyFileSync(picture, join(repoRoot, 'media', 'capture-viewer.png'));
       await frame.locator('[data-testid=capture-row-10]').click();
       await frame.locator('[data-testid=capture-decoded]', { hasText: 'NLM_F_ACK' }).waitFor();
       await frame.locator('[data-testid=capture-open-builder]').click();

@@ -1,7 +1,7 @@
 // The host's index of one capture file: the worker's batches appended into growing columns, each message's
 // conversation (netlink/capture/conversation.ts) worked out as it arrives. Numbers only, plus the sentences of
 // problems and markers; the messages themselves stay in the file and are read back by offset.
-import { ConversationTracker, type Conversation } from '../netlink/capture/conversation';
+import { ConversationTracker, type Conversation, type ConversationMessage } from '../netlink/capture/conversation';
 import { messageDirection, type Direction } from '../netlink/capture/direction';
 import {
   BIT_CODE,
@@ -35,6 +35,20 @@ export class CaptureIndex {
   private n = 0;
   private readonly texts = new Map<number, string>();
   private readonly tracker = new ConversationTracker();
+  private readonly message: { -readonly [K in keyof ConversationMessage]: ConversationMessage[K] } & {
+    errorCode: number | undefined;
+  } = {
+    row: 0,
+    time: 0,
+    protocol: undefined,
+    type: 0,
+    flags: 0,
+    seq: 0,
+    pid: 0,
+    errorCode: undefined,
+    extAck: false,
+    truncated: false,
+  };
   problems = 0;
   bytesRead = 0;
 
@@ -90,18 +104,19 @@ export class CaptureIndex {
         continue;
       }
       const bits = c.bits[i]!;
-      const mark = this.tracker.add({
-        row: i,
-        time: c.time[i]!,
-        protocol: c.protocol[i]! < 0 ? undefined : c.protocol[i]!,
-        type: c.type[i]!,
-        flags: c.flags[i]!,
-        seq: c.seq[i]!,
-        pid: c.pid[i]!,
-        ...(bits & BIT_CODE ? { errorCode: c.code[i]! } : {}),
-        ...(bits & BIT_EXTACK ? { extAck: true } : {}),
-        ...(bits & BIT_TRUNCATED ? { truncated: true } : {}),
-      });
+      // One object reused for every message: a capture has millions.
+      const m = this.message;
+      m.row = i;
+      m.time = c.time[i]!;
+      m.protocol = c.protocol[i]! < 0 ? undefined : c.protocol[i]!;
+      m.type = c.type[i]!;
+      m.flags = c.flags[i]!;
+      m.seq = c.seq[i]!;
+      m.pid = c.pid[i]!;
+      m.errorCode = bits & BIT_CODE ? c.code[i]! : undefined;
+      m.extAck = (bits & BIT_EXTACK) !== 0;
+      m.truncated = (bits & BIT_TRUNCATED) !== 0;
+      const mark = this.tracker.add(m);
       this.conv[i] = mark.conversation ?? -1;
       this.role[i] = ROLES.indexOf(mark.role);
     }

@@ -10,15 +10,40 @@ import type { IndexerInput, IndexerOutput, IndexerRequest } from './indexerMessa
 
 const CHUNK = 1 << 20;
 /** A batch goes out when it holds this many entries, or when this long has passed with some. */
-const BATCH_ENTRIES = 16384;
+const BATCH_ENTRIES = 4096;
 const BATCH_MS = 100;
 const FOLLOW_POLL_MS = 200;
+/** Batches posted and not yet appended by the host, at most: without a bound a fast disk floods the host's event
+ * loop with batches and the viewer's own requests (the first screen of rows) wait behind all of them. */
+const MAX_UNACKED = 2;
+
+/** Counts the batches the host has not acknowledged; `room()` waits until another may go. */
+class FlowControl {
+  private unacked = 0;
+  private wake: (() => void) | undefined;
+  sent(): void {
+    this.unacked++;
+  }
+  ack(): void {
+    this.unacked = Math.max(0, this.unacked - 1);
+    this.wake?.();
+  }
+  async room(stopped: () => boolean): Promise<void> {
+    while (this.unacked >= MAX_UNACKED && !stopped()) await new Promise<void>((r) => (this.wake = r));
+    this.wake = undefined;
+  }
+  /** Stop: let a waiting reader go. */
+  release(): void {
+    this.wake?.();
+  }
+}
 
 async function run(
   input: IndexerInput,
   post: (m: IndexerOutput) => void,
   stopped: () => boolean,
   following: () => boolean,
+  flow: FlowControl,
 ): Promise<void> {
   const builder = new BatchBuilder();
   const reader = new CaptureReader({
@@ -32,6 +57,7 @@ async function run(
     if (builder.size === 0 && !force) return;
     const batch = builder.take(position);
     post({ type: 'batch', batch, format: reader.format });
+    flow.sent();
     lastPost = Date.now();
   };
   const file = await open(input.path, 'r');
@@ -39,6 +65,7 @@ async function run(
     const buffer = new Uint8Array(CHUNK);
     let sentFirst = false;
     for (;;) {
+      await flow.room(stopped);
       if (stopped()) break;
       const { bytesRead } = await file.read(buffer, 0, CHUNK, position);
       if (bytesRead > 0) {
@@ -70,9 +97,13 @@ if (port) {
   const input = workerData as IndexerInput;
   let stop = false;
   let follow = input.follow;
+  const flow = new FlowControl();
   port.on('message', (m: IndexerRequest) => {
-    if (m.type === 'stop') stop = true;
-    else if (m.type === 'follow') follow = m.follow;
+    if (m.type === 'ack') flow.ack();
+    else if (m.type === 'stop') {
+      stop = true;
+      flow.release();
+    } else follow = m.follow;
   });
   const post = (m: IndexerOutput): void => {
     if (m.type === 'batch') port.postMessage(m, columnBuffers(m.batch.columns));
@@ -83,6 +114,7 @@ if (port) {
     post,
     () => stop,
     () => follow,
+    flow,
   )
     .catch((e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }))
     // The port's listener would keep the thread alive: closing it ends the worker once the pass is over.

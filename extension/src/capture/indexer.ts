@@ -34,7 +34,8 @@ export class CaptureIndexer {
     input: IndexerInput,
     private readonly onChange: (indexer: CaptureIndexer) => void,
   ) {
-    const worker = new Worker(workerScript, { workerData: input });
+    // Not the parent's node flags (a test runner's loader): the bundle needs none.
+    const worker = new Worker(workerScript, { workerData: input, execArgv: [] });
     this.worker = worker;
     this.finished = new Promise((resolve) => {
       worker.on('message', (m: IndexerOutput) => this.receive(m));
@@ -75,6 +76,8 @@ export class CaptureIndexer {
     switch (m.type) {
       case 'batch':
         this.index.append(m.batch);
+        // Acknowledged after whatever else waits in the event loop (the viewer's requests) has had its turn.
+        setImmediate(() => this.worker?.postMessage({ type: 'ack' } satisfies IndexerRequest));
         this.st.format ??= m.format;
         this.st.totalBytes = Math.max(this.st.totalBytes, m.batch.bytesRead);
         this.st.atEnd = false;

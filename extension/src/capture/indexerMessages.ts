@@ -7,7 +7,11 @@ export interface IndexerInput {
   readonly follow: boolean;
 }
 
-export type IndexerRequest = { readonly type: 'stop' } | { readonly type: 'follow'; readonly follow: boolean };
+export type IndexerRequest =
+  | { readonly type: 'stop' }
+  | { readonly type: 'follow'; readonly follow: boolean }
+  /** The host has appended a batch: the worker reads on only while few batches wait (the host stays responsive). */
+  | { readonly type: 'ack' };
 
 export type IndexerOutput =
   | { readonly type: 'batch'; readonly batch: IndexBatch; readonly format: 'pcap' | 'pcapng' | undefined }

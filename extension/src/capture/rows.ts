@@ -90,22 +90,50 @@ export function rowJson(index: CaptureIndex, row: number, decoded: DecodedMessag
   };
 }
 
-/** Rows for the table: each message's first bytes read and named. */
+/** Most bytes one read of the rows on screen may span; farther apart rows are read apart. */
+const SPAN_BYTES = 4 << 20;
+
+/**
+ * Rows for the table: each message's first bytes read and named. Rows on screen lie close together in the file, so
+ * each run of them is one read (one wait for the disk, not one a row while the index is still coming in).
+ */
 export async function rowsFor(
   file: FileHandle,
   index: CaptureIndex,
   rows: readonly number[],
   registry: FamilyRegistry,
 ): Promise<RowJson[]> {
+  const c = index.columns;
   const out: RowJson[] = [];
-  for (const row of rows) {
+  let i = 0;
+  while (i < rows.length) {
+    const row = rows[i]!;
     if (index.kind(row) !== 'message') {
       out.push(rowJson(index, row, undefined));
+      i++;
       continue;
     }
-    const bytes = await readMessage(file, index, row, NAME_BYTES);
-    const protocol = index.columns.protocol[row]!;
-    out.push(rowJson(index, row, decodeOne(bytes, protocol < 0 ? 0 : protocol, registry)));
+    // The run: following message rows whose bytes end within SPAN_BYTES of this one's start.
+    const start = c.offset[row]!;
+    let end = start + Math.min(c.length[row]!, NAME_BYTES);
+    let j = i + 1;
+    for (; j < rows.length; j++) {
+      const r = rows[j]!;
+      if (index.kind(r) !== 'message') break;
+      const e = c.offset[r]! + Math.min(c.length[r]!, NAME_BYTES);
+      if (c.offset[r]! < start || e - start > SPAN_BYTES) break;
+      end = Math.max(end, e);
+    }
+    const span = new Uint8Array(end - start);
+    await file.read(span, 0, span.length, start);
+    for (let k = i; k < j; k++) {
+      const r = rows[k]!;
+      const from = c.offset[r]! - start;
+      const bytes = span.subarray(from, from + Math.min(c.length[r]!, NAME_BYTES));
+      const protocol = c.protocol[r]!;
+      out.push(rowJson(index, r, decodeOne(bytes, protocol < 0 ? 0 : protocol, registry)));
+    }
+    i = j;
   }
   return out;
 }

@@ -21,7 +21,7 @@ export interface ConversationMessage {
   readonly seq: number;
   readonly pid: number;
   /** NLMSG_ERROR's (and an error-carrying DONE's) code: 0 for an ack, a negative errno for an error. */
-  readonly errorCode?: number;
+  readonly errorCode?: number | undefined;
   /** The message carries an extended-ack message or offset. */
   readonly extAck?: boolean;
   /** The capture holds fewer bytes than the message had (cut by the snaplen). */
