@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
+#include "nlh_capture.h"
 #include "nlh_cli.h"
 #include "nlh_errno.h"
 #include "nlh_exchange.h"
@@ -14,6 +12,7 @@
 #include "nlh_info.h"
 #include "nlh_line.h"
 #include "nlh_loops.h"
+#include "nlh_monitor.h"
 #include "nlh_out.h"
 #include "nlh_socket.h"
 #include "nlh_text.h"
@@ -56,27 +55,31 @@ void nlh_cli_usage(FILE *out)
 	      "  nlhelper send --protocol N --count N [--no-read] [--rcvbuf BYTES] HEX\n"
 	      "      send HEX N times on one socket; with --no-read never read the replies, so the receive\n"
 	      "      buffer fills and the kernel's replies fail; prints {\"sent\",\"failed\",...} as JSON\n"
-	      "  nlhelper monitor --protocol N --groups G[,G...] --timeout MS [--count N]\n"
-	      "      print multicast messages as hex until MS passed (or N messages came); stderr says\n"
-	      "      \"monitoring protocol N (port id P)\" once the groups are joined\n"
+	      "  nlhelper capture [--protocol N]... [--port ID]... [--pid PID]... [--comm NAME] [--count N]\n"
+	      "                  [--snaplen BYTES] [--timeout MS]\n"
+	      "      capture netlink traffic through an nlmon interface (needs CAP_NET_ADMIN and CONFIG_NLMON) as a\n"
+	      "      pcap stream on stdout until stopped (signal, stdin closed, stdout closed, --count, --timeout);\n"
+	      "      stderr says \"capturing on IF ...\" once it runs\n"
+	      "  nlhelper monitor --protocol N --group G... [--rcvbuf BYTES] [--count N] [--snaplen BYTES]\n"
+	      "                  [--timeout MS]\n"
+	      "      multicast messages of the groups as a pcapng stream on stdout until stopped (as capture);\n"
+	      "      stderr says \"monitoring protocol N (port id P)\" once the groups are joined\n"
 	      "  nlhelper info\n"
 	      "      print uname and /proc/net/netlink as JSON\n"
 	      "  nlhelper serve\n"
 	      "      answer the line protocol of native/PROTOCOL.md on stdin/stdout\n"
 	      "  nlhelper --version | help\n"
 	      "N protocol 0-31; HEX lowercase or uppercase digits without separators. Exit status: 0 done, 1 a system\n"
-	      "call failed, 2 bad arguments.\n",
+	      "call failed, 2 bad arguments, 3 (capture) the kernel has no nlmon.\n",
 	      out);
 }
-
-static int nlh_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * "nlhelper <command>: <what is wrong>" on stderr (@command NULL: the command itself is wrong). Messages quote
  * arguments as given, so the line is made printable the way the serve protocol's error lines are: no control
  * byte of an argument reaches the terminal.
  */
-static int nlh_usage_error(const char *command, const char *fmt, ...)
+int nlh_usage_error(const char *command, const char *fmt, ...)
 {
 	char *text = NULL;
 	va_list ap;
@@ -96,7 +99,7 @@ static int nlh_usage_error(const char *command, const char *fmt, ...)
 	return NLH_EXIT_USAGE;
 }
 
-static int nlh_cli_number(const char *command, const char *option, const char *value, unsigned long min,
+int nlh_cli_number(const char *command, const char *option, const char *value, unsigned long min,
 			  unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -119,31 +122,37 @@ bad:
 	return nlh_usage_error(command, "%s \"%s\" is not a number %lu-%lu", option, value, min, max);
 }
 
-static int nlh_cli_groups(struct nlh_cli_args *a, const char *value)
+int nlh_cli_group_list(const char *command, const char *option, const char *value, unsigned int *groups,
+		       size_t *count)
 {
 	char copy[512];
 	char *tok = copy;
 	unsigned long g;
 
 	if (strlen(value) >= sizeof(copy))
-		return nlh_usage_error(a->command, "--groups \"%.40s...\" is too long", value);
+		return nlh_usage_error(command, "%s \"%.40s...\" is too long", option, value);
 	strcpy(copy, value);
-	a->group_count = 0;
 	/* Split by hand: strtok would skip empty entries ("1,,2") instead of reporting them. */
 	for (;;) {
 		char *comma = strchr(tok, ',');
 
 		if (comma)
 			*comma = '\0';
-		if (a->group_count == NLH_GROUPS_MAX)
-			return nlh_usage_error(a->command, "--groups: more than %d groups", NLH_GROUPS_MAX);
-		if (nlh_cli_number(a->command, "--groups", tok, 1, NLH_GROUP_MAX, &g))
+		if (*count == NLH_GROUPS_MAX)
+			return nlh_usage_error(command, "%s: more than %d groups", option, NLH_GROUPS_MAX);
+		if (nlh_cli_number(command, option, tok, 1, NLH_GROUP_MAX, &g))
 			return NLH_EXIT_USAGE;
-		a->groups[a->group_count++] = (unsigned int)g;
+		groups[(*count)++] = (unsigned int)g;
 		if (!comma)
 			return 0;
 		tok = comma + 1;
 	}
+}
+
+static int nlh_cli_groups(struct nlh_cli_args *a, const char *value)
+{
+	a->group_count = 0;
+	return nlh_cli_group_list(a->command, "--groups", value, a->groups, &a->group_count);
 }
 
 static int nlh_cli_hex(struct nlh_cli_args *a, char *hex)
@@ -339,46 +348,6 @@ static int nlh_cli_send(const struct nlh_cli_args *a, struct nlh_socket *s)
 	return NLH_EXIT_OK;
 }
 
-static int nlh_cli_monitor(const struct nlh_cli_args *a, struct nlh_socket *s)
-{
-	struct timespec t0;
-	unsigned long seen = 0;
-
-	/* Tells a caller that the groups are joined: changes made from now on are seen. */
-	fprintf(stderr, "monitoring protocol %d (port id %lu)\n", a->protocol, (unsigned long)s->portid);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!a->count || seen < a->count) {
-		long long left = a->timeout_ms - (long long)(nlh_seconds_since(&t0) * 1000);
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-		struct nlh_msg_iter it;
-		struct nlh_msg msg;
-		ssize_t len;
-
-		if (left <= 0)
-			break;
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		len = nlh_socket_recv(s, MSG_DONTWAIT);
-		if (len == -EAGAIN)
-			continue;
-		if (len == -ENOBUFS) {
-			fputs("overrun\n", stderr);
-			continue;
-		}
-		if (len < 0) {
-			fprintf(stderr, "nlhelper monitor: recv: %s\n", strerror((int)-len));
-			return NLH_EXIT_FAILURE;
-		}
-		nlh_msg_iter_init(&it, s->buf, (size_t)len);
-		while (nlh_msg_next(&it, &msg)) {
-			nlh_out_hex_line(stdout, "", msg.bytes, msg.len);
-			seen++;
-		}
-		nlh_out_flush(stdout);
-	}
-	return NLH_EXIT_OK;
-}
-
 static int nlh_cli_info(int argc, char **argv)
 {
 	if (argc > 1)
@@ -404,8 +373,6 @@ int nlh_cli_run(int argc, char **argv)
 		  NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, nlh_cli_bench },
 		{ "send", NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_NO_READ | NLH_ARG_RCVBUF | NLH_ARG_HEX,
 		  NLH_ARG_PROTOCOL | NLH_ARG_COUNT | NLH_ARG_HEX, nlh_cli_send },
-		{ "monitor", NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT | NLH_ARG_COUNT,
-		  NLH_ARG_PROTOCOL | NLH_ARG_GROUPS | NLH_ARG_TIMEOUT, nlh_cli_monitor },
 	};
 	struct nlh_cli_args a;
 	struct nlh_socket s;
@@ -414,6 +381,10 @@ int nlh_cli_run(int argc, char **argv)
 
 	if (strcmp(argv[0], "info") == 0)
 		return nlh_cli_info(argc, argv);
+	if (strcmp(argv[0], "capture") == 0)
+		return nlh_capture_run(argc, argv);
+	if (strcmp(argv[0], "monitor") == 0)
+		return nlh_monitor_run(argc, argv);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			break;

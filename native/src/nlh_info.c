@@ -8,24 +8,7 @@
 #include "nlh_line.h"
 #include "nlh_out.h"
 
-#define NLH_PROC_NETLINK "/proc/net/netlink"
-
-struct nlh_proc_row {
-	int protocol;
-	unsigned long portid;
-	char groups[16];
-	long rmem;
-	long wmem;
-	long drops;
-	unsigned long inode;
-};
-
-/*
- * One data line of /proc/net/netlink:
- *   sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode
- * Returns 1 when it parsed.
- */
-static int nlh_proc_parse(const char *line, struct nlh_proc_row *row)
+int nlh_proc_parse(const char *line, struct nlh_proc_row *row)
 {
 	int dump;
 	int locks;

@@ -7,6 +7,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define NLH_PROC_NETLINK "/proc/net/netlink"
+
+struct nlh_proc_row {
+	int protocol;
+	unsigned long portid;
+	char groups[16];
+	long rmem;
+	long wmem;
+	long drops;
+	unsigned long inode;
+};
+
+/*
+ * One data line of /proc/net/netlink:
+ *   sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode
+ * Returns 1 when it parsed (the header line does not).
+ */
+int nlh_proc_parse(const char *line, struct nlh_proc_row *row);
+
 /* A socket the helper holds open (serve mode), listed in the info so a client can learn its port ids. */
 struct nlh_info_socket {
 	int protocol;

@@ -11,7 +11,7 @@ import { compareVersions } from '../../extension/src/debian/version';
 import { LabError, labFailure } from '../../extension/src/lab/errors';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { runChecked } from '../../extension/src/process/run';
-import { modulesDep, type ChainModule } from '../../extension/src/lab/moduleChain';
+import { modulesAlias, modulesDep, type ChainModule } from '../../extension/src/lab/moduleChain';
 import { qemuArgv } from '../../extension/src/lab/qemuArgs';
 import { shellCommand as quoteArgv, quoteWord } from '../../extension/src/target/quote';
 import { findPayload } from '../../extension/src/lab/vmlinux';
@@ -36,6 +36,7 @@ describe('modules.dep for busybox modprobe', () => {
     relPath: `kernel/${name}.ko`,
     content: Buffer.alloc(0),
     depends,
+    aliases: name === 'nlmon' ? ['rtnl-link-nlmon'] : name === 'virtio_net' ? ['virtio:d00000001v*'] : [],
   });
   test('each line lists all dependencies, the most basic last (modprobe loads from the end)', () => {
     const chain = [
@@ -51,6 +52,10 @@ describe('modules.dep for busybox modprobe', () => {
       lines[4],
       'kernel/virtio_net.ko: kernel/net_failover.ko kernel/failover.ko kernel/virtio.ko kernel/virtio_ring.ko',
     );
+  });
+  test("modules.alias: the kernel's rtnl-link-<kind> alias names its module; device-table wildcards are left out", () => {
+    const chain = [mod('virtio_net', []), mod('nlmon', [])];
+    assert.equal(modulesAlias(chain), 'alias rtnl-link-nlmon nlmon\n');
   });
 });
 

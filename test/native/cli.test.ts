@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 
 import { lines, runHelper, sanitizerReport, staticBinary, variants, type RunResult } from './helper-process';
+import { readBack } from './stream-process';
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
@@ -22,6 +23,7 @@ import {
   getFamily,
   getLink,
   getLinkDump,
+  header,
   newLinkBogusKind,
   message,
   noop,
@@ -167,8 +169,8 @@ for (const v of variants) {
         [['bench', '--protocol', '0', '00'], /--count is required/],
         [['bench', '--protocol', '0', '--count', '0', '00'], /--count "0" is not a number 1-/],
         [['send', '--protocol', '0', '--count', '1', '--no-read=1', '00'], /--no-read takes no value/],
-        [['monitor', '--protocol', '0', '--groups', '1'], /--timeout is required/],
-        [['monitor', '--protocol', '0', '--timeout', '10'], /--groups is required/],
+        [['monitor', '--groups', '1'], /--protocol is required/],
+        [['monitor', '--protocol', '0', '--timeout', '10'], /--group is required/],
         [['info', 'x'], /takes no arguments/],
         [['serve', 'x'], /takes no arguments/],
       ];
@@ -308,7 +310,7 @@ for (const v of variants) {
     });
 
     test(
-      'monitor: an address added on lo arrives as RTM_NEWADDR',
+      'monitor: an address added on lo arrives as RTM_NEWADDR, in a pcapng stream',
       { skip: !isRoot && 'needs CAP_NET_ADMIN' },
       async () => {
         const address = `127.77.${(process.pid >> 8) & 0xff}.${(process.pid & 0xfe) + 1}/8`;
@@ -319,9 +321,9 @@ for (const v of variants) {
             stdio: ['ignore', 'pipe', 'pipe'],
           },
         );
-        let stdout = '';
+        const stdout: Buffer[] = [];
         let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+        child.stdout.on('data', (c: Buffer) => stdout.push(c));
         const ready = new Promise<void>((resolve) => {
           child.stderr.setEncoding('utf8').on('data', (c: string) => {
             stderr += c;
@@ -337,9 +339,11 @@ for (const v of variants) {
         }
         assert.equal(await exited, 0);
         if (v.sanitized) assert.equal(sanitizerReport(stderr), undefined, stderr);
-        const msgs = lines(stdout).map(parseMessageHex);
-        assert.equal(msgs.length, 1, '--count 1 stops after one message');
-        assert.equal(msgs[0].type, RTM_NEWADDR);
+        const r = readBack(Buffer.concat(stdout));
+        assert.equal(r.format, 'pcapng');
+        assert.deepEqual(r.problems, []);
+        assert.equal(r.records.length, 1, '--count 1 stops after one message');
+        assert.equal(header(r.records[0].bytes).type, RTM_NEWADDR);
       },
     );
   });

@@ -1,4 +1,4 @@
-// Builds the guest's initramfs (busybox, dropbear, sftp-server, the NIC module chain, /init) and caches it in
+// Builds the guest's initramfs (busybox, dropbear, sftp-server, the NIC module chain, nlmon and dummy, /init) and caches it in
 // ${cache}/lab/initramfs/<hash of all inputs>/ with the known_hosts line of the host key generated for it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { labFailure } from './errors';
 import { GROUP, HOST_KEY_PATH, PASSWD, SHELLS, initScript } from './guestFiles';
 import { hostUserland, readGuestFile, type GuestUserland } from './guestUserland';
-import { modulesDep, resolveModuleChain } from './moduleChain';
+import { modulesAlias, modulesDep, resolveModuleChain } from './moduleChain';
 import { runChecked } from '../process/run';
 import { HOST_KEY_ALIAS } from './sshArgs';
 import { generateDropbearHostKey } from './sshKeys';
@@ -17,6 +17,11 @@ import { generateDropbearHostKey } from './sshKeys';
 const FORMAT = 'netlink-lab-initramfs-1';
 /** The NIC: virtio-net on PCI (-device virtio-net-pci); virtio_pci brings the transport. */
 export const NIC_MODULES = ['virtio_pci', 'virtio_net'] as const;
+/**
+ * In the image but not loaded at boot: the kernel loads them when asked (`ip link add ... type nlmon` or dummy:
+ * rtnetlink requests "rtnl-link-<kind>"), or a test runs modprobe. nlmon is what `nlhelper capture` reads.
+ */
+export const ON_DEMAND_MODULES = ['nlmon', 'dummy'] as const;
 
 type Entry =
   | { kind: 'dir'; dest: string; mode: number }
@@ -72,11 +77,17 @@ async function collectEntries(opts: InitramfsOptions): Promise<Entry[]> {
     if (!taken.has(applet)) entries.push({ kind: 'symlink', dest: applet, target: '/bin/busybox' });
   }
 
-  const chain = await resolveModuleChain(opts.modulesDir, NIC_MODULES);
+  const chain = await resolveModuleChain(opts.modulesDir, [...NIC_MODULES, ...ON_DEMAND_MODULES]);
   const modRoot = `lib/modules/${opts.kernelRelease}`;
   for (const m of chain)
     entries.push({ kind: 'file', dest: `${modRoot}/${m.relPath}`, mode: 0o644, content: m.content });
   entries.push({ kind: 'file', dest: `${modRoot}/modules.dep`, mode: 0o644, content: Buffer.from(modulesDep(chain)) });
+  entries.push({
+    kind: 'file',
+    dest: `${modRoot}/modules.alias`,
+    mode: 0o644,
+    content: Buffer.from(modulesAlias(chain)),
+  });
 
   const text = (dest: string, s: string, mode = 0o644): Entry => ({
     kind: 'file',

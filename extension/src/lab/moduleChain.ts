@@ -1,5 +1,6 @@
-// Picks the kernel modules the guest needs (the virtio-net chain) with everything they depend on, ordered so
-// that dependencies come first, and writes the trimmed modules.dep that busybox modprobe reads.
+// Picks the kernel modules the guest needs (the virtio-net chain, and modules the kernel loads on demand such
+// as nlmon) with everything they depend on, ordered so that dependencies come first, and writes the trimmed
+// modules.dep and modules.alias that busybox modprobe reads.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ export interface ChainModule {
   relPath: string;
   content: Buffer;
   depends: string[];
+  /** Its alias= fields (e.g. "rtnl-link-nlmon" from MODULE_ALIAS_RTNL_LINK): names the kernel asks modprobe for. */
+  aliases: string[];
 }
 
 /** kernel module names treat '-' and '_' alike. */
@@ -69,12 +72,19 @@ export async function resolveModuleChain(modulesDir: string, wanted: readonly st
     if (!onDisk) throw new LabError('modules', `module file for ${name} (${listed}) not found in ${modulesDir}`);
     visiting.add(name);
     const content = await readModule(onDisk);
-    const depends = moduleDepends(readModinfo(content, onDisk)).map(normalizeModuleName);
+    const info = readModinfo(content, onDisk);
+    const depends = moduleDepends(info).map(normalizeModuleName);
     for (const d of depends) await visit(d, name);
     visiting.delete(name);
     done.add(name);
     const relPath = path.relative(modulesDir, onDisk).replace(/\.ko(\.(xz|zst|gz))?$/, '.ko');
-    ordered.push({ name, relPath, content, depends: depends.filter((d) => !builtin.has(d)) });
+    ordered.push({
+      name,
+      relPath,
+      content,
+      depends: depends.filter((d) => !builtin.has(d)),
+      aliases: info.get('alias') ?? [],
+    });
   };
   for (const w of wanted) await visit(w, 'the lab');
   return ordered;
@@ -103,5 +113,16 @@ export function modulesDep(chain: readonly ChainModule[]): string {
       const deps = [...transitive(m, new Set())].sort((a, b) => b - a).map((i) => ` ${chain[i]?.relPath}`);
       return `${m.relPath}:${deps.join('')}\n`;
     })
+    .join('');
+}
+
+/**
+ * modules.alias lines "alias <alias> <module>". The kernel's request_module("rtnl-link-nlmon") (rtnetlink, for a
+ * link kind it does not know) runs modprobe with the alias; busybox modprobe finds the module through this file.
+ * Aliases with wildcards (device tables) are left out: the guest has no hotplug.
+ */
+export function modulesAlias(chain: readonly ChainModule[]): string {
+  return chain
+    .flatMap((m) => m.aliases.filter((a) => !/[*?[\s]/.test(a)).map((a) => `alias ${a} ${m.name}\n`))
     .join('');
 }

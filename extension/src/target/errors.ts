@@ -18,6 +18,7 @@ export type TargetErrorKind =
   | 'unsafe-folder' // a work or build folder is not ours alone (another owner, writable by others, a symlink)
   | 'changed-file' // a deployed file (helper, .ko) no longer has the content hash it was deployed with: not run
   | 'helper' // the helper misbehaved (bad hello, unknown version, bad line)
+  | 'unsupported' // the target's kernel lacks what the feature needs (nlmon for a capture)
   | 'helper-gone'; // the helper process exited or its connection dropped with requests open
 
 export class TargetError extends Error {

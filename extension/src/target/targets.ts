@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deployHelper, type DeployedHelper } from './deploy';
 import { TargetError } from './errors';
-import { fileCheckRefusal } from './fileCheck';
+import { fileCheckRefusal, type FileCheck } from './fileCheck';
 import { HelperSession } from './helperSession';
 import { sshPathProblem } from './quote';
 import { expandLocalHome, SshConnection, type ExecOptions, type ExecResult, type SshTargetSpec } from './ssh';
@@ -170,24 +170,35 @@ export class TargetSession {
       {
         description: `target "${t.name}"`,
         start: () => conn.spawn([d.binary, 'serve'], true, check),
-        explainExit: (code, stderr) =>
-          (code === 255
-            ? diagnoseSsh(stderr, {
-                target: t.name,
-                destination: conn.spec.displayDestination,
-                ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
-              })
-            : undefined) ??
-          fileCheckRefusal(code, stderr, check, t.name, true) ??
-          (t.useSudo
-            ? diagnoseSudo(stderr, { target: t.name, program: d.binary, ...loginUser(conn.spec.sshDestination) })
-            : undefined),
+        explainExit: (code, stderr) => this.explainHelperExit(check, code, stderr),
       },
       { log: this.log },
     );
     this.helperSession = session;
     await session.start();
     return session;
+  }
+
+  /**
+   * Why a helper command run through spawn (checked, privileged) ended early, from its exit status and stderr: ssh
+   * (host key, login), the file check, sudo -n; undefined when none of them is the cause.
+   */
+  explainHelperExit(check: FileCheck, code: number | null, stderr: string): Error | undefined {
+    const t = this.target;
+    const conn = this.connection;
+    return (
+      (code === 255
+        ? diagnoseSsh(stderr, {
+            target: t.name,
+            destination: conn.spec.displayDestination,
+            ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
+          })
+        : undefined) ??
+      fileCheckRefusal(code, stderr, check, t.name, true) ??
+      (t.useSudo
+        ? diagnoseSudo(stderr, { target: t.name, program: check.file, ...loginUser(conn.spec.sshDestination) })
+        : undefined)
+    );
   }
 
   async dispose(): Promise<void> {

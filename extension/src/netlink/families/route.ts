@@ -6,6 +6,7 @@ import { NETLINK_ROUTE } from '../constants';
 import { ROUTE_ATTR_SETS } from './route-attrs';
 import { ROUTE_ENUMS } from './route-enums';
 import { ROUTE_STRUCTS } from './route-structs';
+import { RTNL_GROUPS } from './route-groups';
 
 /** [first type, group name, header struct, attribute set] */
 const GROUPS: readonly (readonly [number, string, string?, string?])[] = [
@@ -61,19 +62,5 @@ export const routeFamily: FamilyDef = family({
   attrSets: ROUTE_ATTR_SETS,
   structs: ROUTE_STRUCTS,
   enums: ROUTE_ENUMS,
-  mcastGroups: [
-    'RTNLGRP_NONE',
-    'RTNLGRP_LINK',
-    'RTNLGRP_NOTIFY',
-    'RTNLGRP_NEIGH',
-    'RTNLGRP_TC',
-    'RTNLGRP_IPV4_IFADDR',
-    'RTNLGRP_IPV4_MROUTE',
-    'RTNLGRP_IPV4_ROUTE',
-    'RTNLGRP_IPV4_RULE',
-    'RTNLGRP_IPV6_IFADDR',
-    'RTNLGRP_IPV6_MROUTE',
-    'RTNLGRP_IPV6_ROUTE',
-    'RTNLGRP_IPV6_IFINFO',
-  ],
+  mcastGroups: RTNL_GROUPS,
 });
