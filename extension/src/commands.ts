@@ -66,6 +66,15 @@ export const COMMANDS = {
     untrusted: { action: 'Running exercises', ...TARGETS, disabled: true },
     menus: ['explorer/context'],
   },
+  captureOnTarget: {
+    id: 'netlink.captureOnTarget',
+    untrusted: { action: 'Capturing on the target', ...TARGETS, disabled: true },
+  },
+  monitorMulticast: {
+    id: 'netlink.monitorMulticast',
+    untrusted: { action: 'Monitoring multicast on the target', ...TARGETS, disabled: true },
+  },
+  stopCapture: { id: 'netlink.stopCapture' },
   refreshSockets: {
     id: 'netlink.refreshSockets',
     untrusted: { action: "Listing the target's sockets", ...TARGETS, disabled: true },
