@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
 import { fixtureCapture } from '../support/capture-fixtures';
+import { frameWith, shownRows, type Scope } from './harness/capture';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import { netlinkReady, openWorkbench, quickOpen, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
@@ -19,26 +19,6 @@ const screenshots = join(resultsRoot, 'screenshots');
 const workspace = join(runsRoot, 'capture-viewer-workspace');
 const CUT = 10;
 
-/** What the test reads in a webview: a frame found by the root element its page has. */
-type Scope = Pick<Frame, 'locator'>;
-
-/** The webview frame whose page has `selector` (the viewer and the builder are both this extension's webviews). */
-async function frameWith(page: Page, selector: string, what: string): Promise<Scope> {
-  let found: Frame | undefined;
-  await waitFor(what, 60_000, async () => {
-    for (const f of page.frames())
-      if (
-        (await f
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        found = f;
-    return found !== undefined;
-  });
-  return found!;
-}
-
 /** The hex view's bytes as contiguous hex (rows are an offset, then the bytes). */
 async function hexOf(scope: Scope): Promise<string> {
   const text = await scope.locator('[data-testid=hex-view]').innerText({ timeout: 30_000 });
@@ -46,16 +26,6 @@ async function hexOf(scope: Scope): Promise<string> {
     .split('\n')
     .map((row) => row.trim().slice(4).replace(/\s+/g, ''))
     .join('');
-}
-
-/** The rows on screen: their index row number and their cells' text. */
-async function shownRows(frame: Scope): Promise<{ row: number; cells: string[] }[]> {
-  return frame.locator('[data-testid=capture-table]').evaluate((t) =>
-    Array.from(t.querySelectorAll<HTMLElement>('[data-row]'), (r) => ({
-      row: Number(r.dataset['row']),
-      cells: Array.from(r.children, (c) => c.textContent ?? ''),
-    })),
-  );
 }
 
 describe('capture viewer UI', () => {
