@@ -86,18 +86,22 @@ function resolvesInside(real: string, roots: readonly string[]): boolean {
   return roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
 }
 
-/** A regular file's text (UTF-8), bounded in size and time; or why it was not read (without the path: callers locate it). */
-export function readBoundedText(path: string, options: BoundedReadOptions): BoundedText {
+/**
+ * Opens a file for reading, refusing anything but a regular file before a byte is read; with `within`, only where
+ * its symlinks resolve inside those folders. The open descriptor (the caller closes it), or why not (without the
+ * path: callers locate it).
+ */
+export function openRegularFile(path: string, within?: readonly string[]): { fd: number } | { error: string } {
   let target = path;
   // Non-blocking: opening a FIFO must not wait for a writer (the fstat below refuses it anyway).
   let flags = constants.O_RDONLY | constants.O_NONBLOCK;
-  if (options.within) {
+  if (within) {
     try {
       target = realpathSync(path);
     } catch (e) {
       return { error: `cannot read (${errorCode(e)})` };
     }
-    const roots = options.within.flatMap((r) => {
+    const roots = within.flatMap((r) => {
       try {
         return [realpathSync(r)];
       } catch {
@@ -115,13 +119,42 @@ export function readBoundedText(path: string, options: BoundedReadOptions): Boun
   } catch (e) {
     return { error: `cannot read (${errorCode(e)})` };
   }
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    return { error: `not a regular file (${kindOf(st)})` };
+  }
+  return { fd };
+}
+
+/**
+ * Reads the next bytes of a descriptor into `buf` for a reader that streams (a capture of any size is never held
+ * whole): the count, 0 at the end, or why not. A regular file's read never waits; a stdin set non-blocking by
+ * whoever started us answers EAGAIN until data comes, which is waited out here.
+ */
+export function readChunkSync(fd: number, buf: Uint8Array): number | { error: string } {
+  for (;;) {
+    try {
+      return readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if (errorCode(e) === 'EAGAIN') {
+        sleepSync(5);
+        continue;
+      }
+      return { error: `cannot read (${errorCode(e)})` };
+    }
+  }
+}
+
+/** A regular file's text (UTF-8), bounded in size and time; or why it was not read (without the path: callers locate it). */
+export function readBoundedText(path: string, options: BoundedReadOptions): BoundedText {
+  const opened = openRegularFile(path, options.within);
+  if ('error' in opened) return opened;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { error: `not a regular file (${kindOf(st)})` };
-    const read = readFdBounded(fd, options.maxBytes, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const read = readFdBounded(opened.fd, options.maxBytes, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if ('error' in read) return read;
     return { text: read.bytes.toString('utf8') };
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }

@@ -27,6 +27,20 @@ export class ChunkedWriter {
     if (this.size >= this.chunkChars) await this.flush();
   }
 
+  /**
+   * Writes bytes the caller already encoded (a large output built as UTF-8 in place, which saves joining and
+   * encoding strings), after the text gathered before them. Resolves once the stream has written them (its write
+   * callback), so the caller may then fill the same bytes again; rejects with the stream's error (EPIPE).
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.write(bytes, (e?: Error | null) => (e ? reject(e) : resolve()));
+    });
+    if (this.failure) throw this.failure;
+  }
+
   /** Writes what has gathered and waits until the stream takes more. */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;

@@ -1,9 +1,12 @@
 // `node dist/cli.js decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]...
 // [HEX ...]`: the hover decoder from a terminal. Reads hex in any form the scanner knows from the arguments, or
-// from stdin when there are none. Exit 0 when something decoded, 2 on unusable input (one-line reason).
+// from stdin when there are none; `decode --pcap FILE` reads a capture instead (cliPcap.ts). Exit 0 when something
+// decoded, 2 on unusable input (one-line reason).
 import { dirname } from 'node:path';
 import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
 import { ChunkedWriter } from './chunkedWriter';
+import { checkPcapArgs, decodePcap, PCAP_USAGE, PcapUsageError, takePcapOption } from './cliPcap';
+import type { PcapArgs } from './cliPcap';
 import { escapeControls } from './netlink/escape';
 import { createRegistry, decodeMessages } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
@@ -15,7 +18,8 @@ import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
   Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
   Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
-  Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.`;
+  Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.
+${PCAP_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -25,10 +29,11 @@ interface CliOptions {
   specDirs: string[];
   genlIds: [string, number][];
   hex: string[];
+  pcap: PcapArgs;
 }
 
 function parseArgs(args: readonly string[]): CliOptions {
-  const o: CliOptions = { json: false, protocol: 0, specDirs: [], genlIds: [], hex: [] };
+  const o: CliOptions = { json: false, protocol: 0, specDirs: [], genlIds: [], hex: [], pcap: { filter: {} } };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -46,12 +51,16 @@ function parseArgs(args: readonly string[]): CliOptions {
       const m = /^([\w.-]+)=(\d+)$/.exec(value());
       if (!m) throw new UsageError(`--genl-id takes NAME=ID, e.g. netdev=20`);
       o.genlIds.push([m[1]!, Number(m[2])]);
+    } else if (takePcapOption(a, value, o.pcap)) {
+      // A capture's option: taken.
     } else if (a === '--') {
       // A loop, not a spread: the arguments after -- can be hundreds of thousands of words.
       for (i++; i < args.length; i++) o.hex.push(args[i]!);
     } else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else o.hex.push(a);
   }
+  checkPcapArgs(o.pcap);
+  if (o.pcap.file !== undefined && o.hex.length > 0) throw new UsageError('--pcap takes no HEX arguments');
   return o;
 }
 
@@ -141,6 +150,13 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command !== 'decode')
       throw new UsageError(command === undefined ? 'missing command "decode"' : `unknown command "${command}"`);
     const o = parseArgs(rest);
+    if (o.pcap.file !== undefined)
+      return await decodePcap(
+        o.pcap.file,
+        { ...o, filter: o.pcap.filter },
+        buildRegistry(o),
+        new ChunkedWriter(process.stdout),
+      );
     const runs = inputRuns(o);
     if (runs.every((r) => r.length < 16)) {
       throw new UsageError(`found only ${longestRun(runs)} byte(s) of hex, fewer than a 16-byte netlink header`);
@@ -148,7 +164,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await writeDecoded(new ChunkedWriter(process.stdout), runs, o, buildRegistry(o));
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof PcapUsageError) {
       process.stderr.write(`netlink-decode: ${escapeControls(e.message)}\n`);
       return 2;
     }

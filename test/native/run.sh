@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:native — nlhelper against this machine's kernel, its ASan/UBSan and static builds, its fuzz
-# target, and the nlreply module built against Debian's 6.1 and 6.12 headers. Installs what is missing,
-# idempotent; downloads are cached in ${NETLINK_CACHE:-$REPO/.cache}.
+# target, the nlreply module built against Debian's 6.1 and 6.12 headers, and our captures read by tshark.
+# Installs what is missing, idempotent; downloads are cached in ${NETLINK_CACHE:-$REPO/.cache}.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -25,6 +25,7 @@ have_cmd perl || need+=(perl)
 have_cmd xz || need+=(xz-utils)
 have_cmd ip || need+=(iproute2)
 have_cmd flock || need+=(util-linux)
+have_cmd tshark || need+=(tshark)       # the second reader of our pcap/pcapng captures
 # libFuzzer's runtime comes with clang's compiler-rt package, named after clang's major version.
 fuzzer_ok() {
   have_cmd clang && [[ -f $(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a ]]

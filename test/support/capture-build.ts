@@ -153,10 +153,10 @@ export class PcapngBuilder {
     return this.block(3, body);
   }
 
-  isb(iface: number, time: number, options: readonly Option[]): this {
+  isb(iface: number, time: number, options: readonly Option[], unitsPerSecond = 1e6): this {
     const body = new Uint8Array(12);
     const v = new DataView(body.buffer);
-    const units = BigInt(Math.round(time * 1e6));
+    const units = BigInt(Math.round(time * 1e6)) * BigInt(Math.round(unitsPerSecond / 1e6));
     v.setUint32(0, iface, this.le);
     v.setUint32(4, Number(units >> 32n), this.le);
     v.setUint32(8, Number(units & 0xffffffffn), this.le);

@@ -46,4 +46,28 @@ describe('ChunkedWriter', () => {
       await writer.flush();
     }, /EPIPE/);
   });
+
+  it('writeBytes: after the text gathered before it, resolved only once the slow reader took the bytes', async () => {
+    const received: string[] = [];
+    const sink = slowSink(received);
+    const writer = new ChunkedWriter(sink, 4096);
+    await writer.write('text first;');
+    const bytes = Buffer.from('bytes second');
+    await writer.writeBytes(bytes);
+    // Written: the caller may fill the same memory again without changing what the reader got.
+    assert.equal(sink.writableLength, 0);
+    bytes.fill(0x21);
+    await new Promise<void>((resolve) => sink.end(resolve));
+    assert.equal(received.join(''), 'text first;bytes second');
+  });
+
+  it("writeBytes rejects with the stream's error (EPIPE)", async () => {
+    const broken = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const writer = new ChunkedWriter(broken, 16);
+    await assert.rejects(writer.writeBytes(Buffer.from('x')), /EPIPE/);
+  });
 });

@@ -91,12 +91,14 @@ export const parts = [
     name: 'the CLI',
     files: [
       'extension/src/cli.ts',
+      'extension/src/cliPcap.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
     ],
     mayImport: [
       'extension/src/netlink/',
+      'extension/src/cliPcap.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
