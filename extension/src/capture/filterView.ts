@@ -1,8 +1,10 @@
 // The viewer's filter: the query's terms (`proto:`, `family:`, `type:`, `port:`, `seq:`, `error`, and free words
-// matched in the decoded message) turned into a list of matching rows. Number terms are checked on the index
-// alone; names and words need the message decoded, read back from the file, in slices so the host stays responsive.
+// matched in the decoded message) turned into the codec's CaptureFilter (netlink/capture/filter.ts, the CLI's
+// filter too) and into a list of matching rows. Header terms are checked on the index alone; names and words need
+// the message decoded, read back from the file, in slices so the host stays responsive.
 import type { FileHandle } from 'node:fs/promises';
-import { parseProtocol, renderText, type FamilyRegistry } from '../netlink/index';
+import { headerMatches, isEmptyFilter, messageMatches, type CaptureFilter } from '../netlink/capture/filter';
+import { parseProtocol, type FamilyRegistry } from '../netlink/index';
 import type { CaptureIndex } from './captureIndex';
 import { BIT_CODE } from './indexBatch';
 import { decodeOne, MAX_DETAIL_BYTES, readMessage } from './rows';
@@ -58,18 +60,31 @@ export function parseFilter(text: string): ParsedFilter | { error: string } {
   return f;
 }
 
-/** Whether the numbers alone decide (no decode needed). */
-function numbersOnly(f: ParsedFilter): boolean {
-  return f.family === undefined && typeof f.type !== 'string' && f.words.length === 0;
+/** The query as the codec's filter (free words: one text, as typed, matched in the decoded fields). */
+export function captureFilterOf(f: ParsedFilter): CaptureFilter {
+  return {
+    ...(f.protocol !== undefined ? { protocol: f.protocol } : {}),
+    ...(f.family !== undefined ? { family: f.family } : {}),
+    ...(f.type !== undefined ? { type: String(f.type) } : {}),
+    ...(f.port !== undefined ? { port: f.port } : {}),
+    ...(f.seq !== undefined ? { seq: f.seq } : {}),
+    ...(f.errorOnly ? { errorsOnly: true } : {}),
+    ...(f.words.length > 0 ? { grep: f.words.join(' ') } : {}),
+  };
 }
 
-function numbersMatch(index: CaptureIndex, row: number, f: ParsedFilter): boolean {
+/** Whether the header alone decides (no decode needed). */
+function headerOnly(f: ParsedFilter): boolean {
+  return f.family === undefined && typeof f.type !== 'string' && f.words.length === 0 && !f.errorOnly;
+}
+
+/** The header terms on the index's numbers (and the error code, so only errors are decoded for `error`). */
+function indexMatches(index: CaptureIndex, row: number, f: ParsedFilter, cf: CaptureFilter): boolean {
   const c = index.columns;
-  if (index.kind(row) !== 'message') return f.errorOnly && f.protocol === undefined && numbersOnly(f);
-  if (f.protocol !== undefined && c.protocol[row] !== f.protocol) return false;
-  if (typeof f.type === 'number' && c.type[row] !== f.type) return false;
-  if (f.port !== undefined && c.pid[row] !== f.port) return false;
-  if (f.seq !== undefined && c.seq[row] !== f.seq) return false;
+  // Problem and marker rows are what `error` alone looks for too.
+  if (index.kind(row) !== 'message') return f.errorOnly && isEmptyFilter({ ...cf, errorsOnly: false });
+  if (cf.protocol !== undefined && c.protocol[row] !== cf.protocol) return false;
+  if (!headerMatches(cf, c.type[row]!, c.pid[row]!, c.seq[row]!)) return false;
   if (f.errorOnly && !(c.bits[row]! & BIT_CODE && c.code[row]! !== 0)) return false;
   return true;
 }
@@ -100,28 +115,25 @@ export async function filterRows(
     }
     matches[count++] = row;
   };
-  const decodeNeeded = !numbersOnly(f);
+  const cf = captureFilterOf(f);
+  const decodeNeeded = !headerOnly(f);
   const end = index.size;
   for (let start = from; start < end; start += SLICE) {
     if (cancelled()) break;
     for (let row = start; row < Math.min(end, start + SLICE); row++) {
-      if (!numbersMatch(index, row, f)) continue;
+      if (!indexMatches(index, row, f, cf)) continue;
       if (decodeNeeded) {
-        if (index.kind(row) !== 'message') continue;
+        if (index.kind(row) !== 'message') {
+          push(row);
+          continue;
+        }
         const protocol = index.columns.protocol[row]!;
         const m = decodeOne(
           await readMessage(file, index, row, MAX_DETAIL_BYTES),
           protocol < 0 ? 0 : protocol,
           registry,
         );
-        if (!m) continue;
-        if (f.family !== undefined && m.family?.toLowerCase() !== f.family) continue;
-        if (typeof f.type === 'string' && m.typeName.toUpperCase() !== f.type && m.command?.toUpperCase() !== f.type)
-          continue;
-        if (f.words.length > 0) {
-          const text = renderText([m]).toLowerCase();
-          if (!f.words.every((w) => text.includes(w))) continue;
-        }
+        if (!m || !messageMatches(cf, protocol < 0 ? undefined : protocol, m)) continue;
       }
       push(row);
     }
