@@ -1,4 +1,5 @@
-// One build script for the four bundles: extension host, language server, CLI, the builder's webview.
+// One build script for the bundles: extension host, language server, CLI, the capture index worker, the builder's
+// webview and the capture viewer's webview.
 // `--production` minifies, `--watch` rebuilds on change. Types are checked separately (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -35,6 +36,8 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The capture viewer's index pass, run in a worker thread by the host.
+  { ...node, entryPoints: ['extension/src/capture/indexWorker.ts'], outfile: 'dist/captureIndex.js' },
   // The builder's UI; its CSS import becomes dist/webview.css.
   {
     ...common,
@@ -43,6 +46,15 @@ const builds = [
     target: 'es2022',
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
+  },
+  // The capture viewer's UI; its CSS imports become dist/captureViewer.css.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/src/capture/main.ts'],
+    outfile: 'dist/captureViewer.js',
   },
 ];
 

@@ -70,6 +70,15 @@ export const COMMANDS = {
     id: 'netlink.showFamilyPolicy',
     untrusted: { action: "Asking the target's kernel for a policy", ...TARGETS, disabled: true },
   },
+  captureOnTarget: {
+    id: 'netlink.captureOnTarget',
+    untrusted: { action: 'Capturing on the target', ...TARGETS, disabled: true },
+  },
+  monitorMulticast: {
+    id: 'netlink.monitorMulticast',
+    untrusted: { action: 'Monitoring multicast on the target', ...TARGETS, disabled: true },
+  },
+  stopCapture: { id: 'netlink.stopCapture' },
   refreshSockets: {
     id: 'netlink.refreshSockets',
     untrusted: { action: "Listing the target's sockets", ...TARGETS, disabled: true },

@@ -5,6 +5,11 @@ import * as vscode from 'vscode';
 import { COMMANDS, targetRefusal, type TrustRefusal } from './commands';
 import { Config } from './config';
 import { registerBuilder } from './builder/index';
+import { catalogOf } from './builder/catalog';
+import { registerCaptureViewer } from './capture/provider';
+import { LiveCaptures } from './capture/live';
+import { startCapture, startMonitor } from './target/captureStream';
+import { resolveMulticastGroups } from './target/multicastGroups';
 import type { BuilderTarget } from './builder/index';
 import { createDecoder } from './languageClient/client';
 import { HostRegistry } from './specs/hostRegistry';
@@ -127,9 +132,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
         return { name: session.target.name, exchanger: await session.helper() };
       },
     });
+    const captureViewer = registerCaptureViewer({
+      extensionUri: context.extensionUri,
+      registry: () => registry.get(),
+      catalog: () => catalogOf(registry.get()),
+      log,
+      isLive: (path) => live.isLive(path),
+      stopLive: (path) => live.stopCapture(path),
+    });
+    const live = new LiveCaptures({
+      log,
+      stopped: (path) => captureViewer.provider.stopped(path),
+      startCapture: async () => {
+        const session = trustedSession(targets, trust, COMMANDS.captureOnTarget.untrusted);
+        return { target: session.target.name, stream: await startCapture(session) };
+      },
+      startMonitor: async (request) => {
+        const session = trustedSession(targets, trust, COMMANDS.monitorMulticast.untrusted);
+        const classic = registry.get().classic(request.protocol);
+        const groups = await resolveMulticastGroups(
+          { protocol: request.protocol, groups: request.groups, ...(request.family ? { family: request.family } : {}) },
+          {
+            ...(request.protocol === 16 ? { exchanger: await session.helper() } : {}),
+            ...(classic ? { classic } : {}),
+          },
+        );
+        return {
+          target: session.target.name,
+          stream: await startMonitor(session, { protocol: request.protocol, groups }),
+        };
+      },
+    });
     const decoder = createDecoder(context, log, config);
     context.subscriptions.push(
       builder,
+      captureViewer.disposable,
+      live,
       registry.onDidChange(() => builder.refresh()),
       lab.onDidChangeState(() => {
         targets.labChanged();
@@ -156,6 +194,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
           runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
           refreshSockets: sockets.refreshSockets,
           showFamilyPolicy,
+          captureOnTarget: () => live.captureOnTarget(),
+          monitorMulticast: () => live.monitorMulticast(),
+          stopCapture: (path?: unknown) => live.stopCapture(path),
         },
         trust,
       ),

@@ -24,6 +24,47 @@ export const parts = [
     packages: ['vscode-languageserver-protocol'],
   },
   {
+    // The capture viewer's UI: the builder's pieces (decoded tree, hex view, byte map, copy-as) and its own contract.
+    name: 'the capture viewer webview',
+    files: ['webview/src/capture/'],
+    mayImport: [
+      'webview/src/',
+      'extension/src/netlink/',
+      'extension/src/protocol/captureViewer.ts',
+      'extension/src/protocol/webview.ts',
+    ],
+    packages: ['@vscode-elements/'],
+  },
+  {
+    // The capture index pass in a worker thread: the codec's reader and the index's columns, node and nothing else.
+    name: 'the capture index worker',
+    files: [
+      'extension/src/capture/indexWorker.ts',
+      'extension/src/capture/indexBatch.ts',
+      'extension/src/capture/indexerMessages.ts',
+    ],
+    mayImport: [
+      'extension/src/netlink/',
+      'extension/src/capture/indexBatch.ts',
+      'extension/src/capture/indexerMessages.ts',
+    ],
+    packages: ['node:'],
+  },
+  {
+    // The capture viewer's host side: the index, the file, the viewer's contract; the builder's HTML and catalog.
+    name: 'the capture host',
+    files: ['extension/src/capture/'],
+    mayImport: [
+      'extension/src/capture/',
+      'extension/src/netlink/',
+      'extension/src/protocol/captureViewer.ts',
+      'extension/src/protocol/webview.ts',
+      'extension/src/builder/html.ts',
+      'extension/src/builder/catalog.ts',
+    ],
+    packages: ['node:', 'vscode'],
+  },
+  {
     name: 'the webview',
     files: ['webview/src/'],
     mayImport: ['webview/src/', 'extension/src/netlink/', 'extension/src/protocol/webview.ts'],

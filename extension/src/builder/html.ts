@@ -9,6 +9,9 @@ export interface BuilderHtmlParts {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly nonce?: string;
+  /** Another view served the same way (the capture viewer): its title and root element's test id. */
+  readonly title?: string;
+  readonly rootTestId?: string;
 }
 
 /** A nonce for one render: 128 random bits, base64 (never Math.random). */
@@ -36,10 +39,10 @@ export function builderHtml(parts: BuilderHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(parts.styleUri)}">
-<title>Netlink message builder</title>
+<title>${attr(parts.title ?? 'Netlink message builder')}</title>
 </head>
 <body>
-<main id="app" data-testid="builder-root" aria-busy="true"><p>Loading the message builder…</p></main>
+<main id="app" data-testid="${attr(parts.rootTestId ?? 'builder-root')}" aria-busy="true"><p>Loading…</p></main>
 <script nonce="${attr(nonce)}" src="${attr(parts.scriptUri)}"></script>
 </body>
 </html>
