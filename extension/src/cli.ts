@@ -19,6 +19,9 @@ const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|m
 
 class UsageError extends Error {}
 
+/** Messages stringified in one JSON.stringify call: few calls, while the output still streams. */
+const JSON_BATCH = 64;
+
 interface CliOptions {
   json: boolean;
   protocol: number;
@@ -110,11 +113,12 @@ async function writeDecoded(
     const bytes = runs[run]!;
     const messages = decodeMessages(bytes, { protocol: o.protocol, registry });
     if (o.json) {
-      for (const m of messages) {
-        // The same text as JSON.stringify(allMessages, null, 2): one level of indentation for the array.
-        await out.write(
-          `${first ? '\n  ' : ',\n  '}${JSON.stringify(multi ? { run, ...m } : m, null, 2).replace(/\n/g, '\n  ')}`,
-        );
+      for (let i = 0; i < messages.length; i += JSON_BATCH) {
+        const batch = messages.slice(i, i + JSON_BATCH);
+        // The same text as JSON.stringify(allMessages, null, 2): a batch stringified as an array has the array's
+        // indentation already; only its brackets are cut ("[" before the first "\n  {", "\n]" at the end).
+        const body = JSON.stringify(multi ? batch.map((m) => ({ run, ...m })) : batch, null, 2);
+        await out.write(`${first ? '' : ','}${body.slice(1, -2)}`);
         first = false;
       }
       continue;

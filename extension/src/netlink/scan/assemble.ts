@@ -508,6 +508,11 @@ export class RunAssembler {
     return builder;
   }
 
+  /** Ends the open run (a line that cannot continue it was read without a LineScan: the strict parse's fast path). */
+  endRun(): void {
+    this.close();
+  }
+
   private close(): void {
     const cur = this.current;
     this.current = undefined;

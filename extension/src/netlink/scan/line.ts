@@ -10,7 +10,7 @@ import type { LineScan, MnlRow, ScanMode, Segment } from './types';
 
 const NO_SEGMENTS: readonly Segment[] = [];
 
-function trimEnd(text: string, start: number, end: number): number {
+export function trimEnd(text: string, start: number, end: number): number {
   while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
   return end;
 }
