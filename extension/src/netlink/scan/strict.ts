@@ -29,6 +29,10 @@ class Bytes implements ByteOut {
     this.values[this.length++] = value;
   }
 
+  reverse(from: number, to: number): void {
+    this.values.subarray(from, to).reverse();
+  }
+
   finish(): Uint8Array {
     return this.values.slice(0, this.length);
   }
