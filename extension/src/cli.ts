@@ -8,12 +8,13 @@ import { escapeControls } from './netlink/escape';
 import { createRegistry, decodeMessages } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
 import { renderMessageText } from './netlink/render/text';
-import { findHexRuns, parseHexText, type StraceCall } from './netlink/scan/index';
+import { findHexRuns, parseHexText, straceCallText, type StraceCall } from './netlink/scan/index';
 import { parseProtocol } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
 const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
-  Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
+  Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output,
+  strace buffer dumps and session logs, print_hex_dump, Wireshark hex dumps).
   Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
   Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.`;
 
@@ -132,7 +133,7 @@ async function writeDecoded(
     }
     if (run > 0) await out.write('\n');
     if (multi || syscall) {
-      const from = syscall ? ` from line ${syscall.line}: ${escapeControls(callText(syscall))}` : '';
+      const from = syscall ? ` from line ${syscall.line}: ${escapeControls(straceCallText(syscall))}` : '';
       await out.write(`== run ${run} (${bytes.length} bytes)${from}\n`);
     }
     for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
@@ -144,11 +145,6 @@ async function writeDecoded(
 /** The `source` field of --json: where in a strace log the message was dumped. */
 function sourceOf(call: StraceCall): { source: StraceCall } {
   return { source: call };
-}
-
-/** `recvmsg(3, ...) = 52`: the syscall line, shortened, for the text output's run header. */
-function callText(call: StraceCall): string {
-  return `${call.syscall}(${call.fd ?? ''}${call.fd !== undefined ? ', ' : ''}...)${call.result !== undefined ? ` = ${call.result}` : ''}`;
 }
 
 function isBrokenPipe(e: unknown): boolean {

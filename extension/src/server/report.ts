@@ -6,7 +6,7 @@ import type { FamilyRegistry } from '../netlink/index';
 import { decodeMessages } from '../netlink/index';
 import { protocolName } from '../netlink/protocols';
 import { renderText } from '../netlink/render/text';
-import { findHexRuns } from '../netlink/scan/index';
+import { findHexRuns, straceCallText } from '../netlink/scan/index';
 import type { DecodeResult } from '../protocol/languageServer';
 import { protocolHint } from './protocolHint';
 
@@ -26,8 +26,9 @@ export function decodeReport(
     const messages = decodeMessages(run.bytes, { protocol: hinted ?? protocol, registry });
     count += messages.length;
     const as = hinted !== undefined ? `, as ${protocolName(hinted)} said before it` : '';
+    const from = run.syscall ? `, from line ${run.syscall.line}: ${escapeText(straceCallText(run.syscall))}` : '';
     blocks.push(
-      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}) at text offset ${run.start}\n${renderText(messages)}`,
+      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${as}${from}) at text offset ${run.start}\n${renderText(messages)}`,
     );
   });
   if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');

@@ -2,8 +2,9 @@
 // the kernel's print_hex_dump() with a group size of 2, 4 or 8 prints each group as one native-endian number
 // (lib/hexdump.c: "%4.4x" / "%8.8x" / "%16.16llx" of get_unaligned(ptr + j)), so on a little-endian machine the
 // bytes of every group appear reversed (`0000003c`), and so does `xxd -e`. The ASCII column, printed in memory
-// order by all of them, decides when it can; without it, 8- and 16-digit groups are taken as print_hex_dump's
-// little-endian words (xxd's default group is 4 digits) and 4-digit groups as xxd's.
+// order by all of them, decides when it can. A line with no ASCII column at all is print_hex_dump's (ascii false):
+// xxd always prints one. Otherwise, when the column cannot tell, 8- and 16-digit groups are taken as little-endian
+// words (xxd's default group is 4 digits) and 4-digit groups as xxd's; the run settles it (assemble.ts).
 import { hexPairValue } from './chars';
 
 /** Flat [start, end) pairs of the groups' digits. */
@@ -42,6 +43,7 @@ export function groupOrder(text: string, groups: Groups, asciiStart: number, lin
   for (let g = 0; g < groups.length; g += 2) {
     if ((groups[g + 1] as number) - (groups[g] as number) !== width) return AS_READ;
   }
+  if (groups[groups.length - 1] === lineEnd) return { reversed: true, width, shown: false };
   const count = (groups.length / 2) * (width / 2);
   if (asciiStart >= 0 && asciiStart + count <= lineEnd) {
     const asRead = asciiShows(text, groups, false, asciiStart);

@@ -11,6 +11,7 @@ import type { HexRun, LineScan } from './types';
 
 export type { HexForm, HexRun } from './types';
 export type { StraceCall } from './straceSession';
+export { straceCallText } from './straceSession';
 export type { ParseHexResult } from './strict';
 
 const DEFAULT_MAX_BYTES = 1 << 20;

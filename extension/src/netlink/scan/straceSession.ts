@@ -105,6 +105,12 @@ export function straceCallBefore(text: string, dumpStart: number): (CallHead & {
   return undefined;
 }
 
+/** `recvmsg(3, ...) = 52`: a syscall line, shortened, for run headers (the caller escapes it where it is shown). */
+export function straceCallText(call: StraceCall): string {
+  const fd = call.fd !== undefined ? `${call.fd}, ` : '';
+  return `${call.syscall}(${fd}...)${call.result !== undefined ? ` = ${call.result}` : ''}`;
+}
+
 /** Counts lines forward from a known position: runs are tied in text order, so the whole text is read once. */
 export class LineCounter {
   private pos = 0;
