@@ -22,11 +22,13 @@ export function dumpSegment(
   offsetEnd: number,
   bytes: SegmentBytes,
   lineEnd: number,
+  /** Where the line's dump syntax starts, when something comes before the offset (strace's "| "). */
+  start = offsetStart,
 ): Segment {
   return makeSegment({
     form,
     family: form === 'od' || form === 'xxd' ? form : form === 'le-groups' ? 'xxd' : 'hexdump',
-    start: offsetStart,
+    start,
     end: bytes.ends[bytes.ends.length - 1] as number,
     // The ASCII column and padding belong to the line; dump lines join by offsets, not by what ends them.
     tailEnd: lineEnd,

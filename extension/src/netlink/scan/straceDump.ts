@@ -35,6 +35,6 @@ export function parseStraceRow(text: string, at: number, end: number): Segment |
 
   function finish(): Segment | undefined {
     if (bytes.values.length === 0) return undefined;
-    return dumpSegment('strace', text, offsetStart, offsetEnd, bytes, end);
+    return dumpSegment('strace', text, offsetStart, offsetEnd, bytes, end, at);
   }
 }
