@@ -1,5 +1,6 @@
 // The hex scanner: finds bytes written as text (spaced or contiguous hex, C arrays, escaped strings, hexdump/xxd/od
-// dumps, libmnl's mnl_nlmsg_fprintf output, colon-separated hex) and maps each byte back to where it is written.
+// dumps, print_hex_dump's little-endian words, strace and Wireshark dumps, libmnl's mnl_nlmsg_fprintf output,
+// colon-separated hex) and maps each byte back to where it is written.
 // Pure TypeScript: no vscode, no node built-ins.
 import { linesJoin, RunAssembler, type DraftRun } from './assemble';
 import { isBlankCode, isHexCode, isWordCode } from './chars';
