@@ -21,7 +21,7 @@ const USAGE = `usage: netlink-decode decode [--json] [--protocol route|generic|m
 class UsageError extends Error {}
 
 /** Messages stringified in one JSON.stringify call: few calls, while the output still streams. */
-const JSON_BATCH = 64;
+const JSON_BATCH = 8;
 
 interface CliOptions {
   json: boolean;
