@@ -85,17 +85,10 @@ interface SpanOut {
   push(start: number, end: number): void;
 }
 
-/** Where a builder's bytes go: a stream, the assembler's arena (runs read line by line), or a sink of its own. */
-type BuilderOut = { readonly stream: RunStream } | { readonly arena: ByteSink } | { readonly capacity: number };
-
 class RunBuilder {
-  /** The run's own bytes and their text ranges, or the arena the run's bytes are appended to; absent for a stream. */
+  /** The run's own bytes and their text ranges; absent when the bytes go to a stream. */
   private readonly own: ByteSink | undefined;
-  private readonly arena: ByteSink | undefined;
-  /** Where the run's bytes start in the arena (0 otherwise: a stream's positions count from its start). */
-  readonly base: number;
   private readonly sink: ByteOut;
-  private readonly stream: RunStream | undefined;
   private readonly spans: SpanOut;
   readonly notes: string[] = [];
   start: number;
@@ -127,23 +120,15 @@ class RunBuilder {
     readonly family: Family | 'mnl',
     start: number,
     private readonly maxBytes: number,
-    out: BuilderOut,
+    capacity: number,
+    private readonly stream?: RunStream,
   ) {
-    this.base = 0;
-    if ('stream' in out) {
-      const stream = out.stream;
-      this.stream = stream;
+    if (stream) {
       this.sink = stream.bytes;
       this.spans = { push: (s, e) => stream.span(s, e, family) };
     } else {
-      if ('arena' in out) {
-        this.arena = out.arena;
-        this.base = out.arena.length;
-        this.sink = out.arena;
-      } else {
-        this.own = new ByteSink(Math.min(out.capacity, maxBytes));
-        this.sink = this.own;
-      }
+      this.own = new ByteSink(Math.min(capacity, maxBytes));
+      this.sink = this.own;
       this.spans = [];
     }
     this.start = start;
@@ -153,7 +138,7 @@ class RunBuilder {
 
   private push(value: number, start: number, end: number): void {
     if (this.full) return;
-    if (this.sink.length - this.base >= this.maxBytes) {
+    if (this.sink.length >= this.maxBytes) {
       this.full = true;
       this.truncated = true;
       return;
@@ -266,7 +251,7 @@ class RunBuilder {
     const total = step.repeats * seg.values.length;
     const star = this.squeezeStart;
     this.squeezeStart = -1;
-    if (total > SQUEEZE_LIMIT || this.sink.length - this.base + total > this.maxBytes) {
+    if (total > SQUEEZE_LIMIT || this.sink.length + total > this.maxBytes) {
       this.truncated = true;
       this.note(`a squeezed line (*) stands for ${total} bytes, more than the scanner expands`);
       return false;
@@ -348,7 +333,7 @@ class RunBuilder {
     const aligned = (this.messageLen + 3) & ~3;
     if (shown !== aligned && !this.full) {
       this.note(
-        `the message at byte ${this.messageStart - this.base} says ${this.messageLen} bytes but the output shows ${shown} ` +
+        `the message at byte ${this.messageStart} says ${this.messageLen} bytes but the output shows ${shown} ` +
           '(mnl_nlmsg_fprintf skips attribute headers of type 0)',
       );
     }
@@ -358,7 +343,7 @@ class RunBuilder {
   stats(): RunStats {
     return {
       family: this.family,
-      byteCount: this.sink.length - this.base,
+      byteCount: this.sink.length,
       decimalDigits: this.decimalDigits,
       letterDigits: this.letterDigits,
       prefixed: this.prefixed,
@@ -388,7 +373,7 @@ class RunBuilder {
     return {
       form: this.form,
       family: this.family,
-      ...(this.own ? this.own.finish() : (this.arena as ByteSink).view(this.base, this.sink.length)),
+      ...(this.own as ByteSink).finish(),
       start: this.start,
       end: this.end,
       truncated: this.truncated,
@@ -444,11 +429,6 @@ export function linesJoin(a: LineScan, b: LineScan): boolean {
 export class RunAssembler {
   private current: RunBuilder | undefined;
   private readonly drafts: DraftRun[] = [];
-  /**
-   * The open run's bytes, appended to what the runs kept before it hold (their drafts are views of it): one array
-   * for all runs instead of arrays per run that grow line by line. A run that is not kept gives its room back.
-   */
-  private readonly arena = new ByteSink(1 << 12);
 
   /** With a `stream`, runs go there as they are read and finish() returns no drafts; a stream takes every run and
    *  every byte (maxBytes and keep are for drafts). */
@@ -463,7 +443,7 @@ export class RunAssembler {
     if (line.mnl) {
       if (!cur || cur.family !== 'mnl') {
         this.close();
-        this.current = new RunBuilder('mnl', 'mnl', line.contentStart, this.maxBytes, this.openOut());
+        this.current = new RunBuilder('mnl', 'mnl', line.contentStart, this.maxBytes, 256, this.stream);
       }
       (this.current as RunBuilder).addMnl(line);
       return;
@@ -513,7 +493,7 @@ export class RunAssembler {
     for (let k = from; k < n; k++) {
       const seg = line.segments[k] as Segment;
       if (k === n - 1 && !seg.weak && (seg.tailOpen || seg.offsetDigits !== undefined)) {
-        this.current = this.builderFor(seg, line, this.openOut());
+        this.current = this.builderFor(seg, line);
       } else {
         this.emitAlone(seg, line);
       }
@@ -544,7 +524,7 @@ export class RunAssembler {
       prefixed: seg.prefixed === true,
     };
     if (!this.keep(stats)) return;
-    this.deliver(this.builderFor(seg, line, { capacity: seg.values.length }));
+    this.deliver(this.builderFor(seg, line));
   }
 
   private deliver(run: RunBuilder): void {
@@ -552,14 +532,8 @@ export class RunAssembler {
     else this.drafts.push(run.draft());
   }
 
-  /** Where the open run's bytes go. A run of one segment has a sink of its own (its size is known), so runs read
-   *  alongside the open one never interleave with it in the arena. */
-  private openOut(): BuilderOut {
-    return this.stream ? { stream: this.stream } : { arena: this.arena };
-  }
-
-  private builderFor(seg: Segment, line: LineScan, out: BuilderOut): RunBuilder {
-    const builder = new RunBuilder(seg.form, seg.family, seg.start, this.maxBytes, out);
+  private builderFor(seg: Segment, line: LineScan): RunBuilder {
+    const builder = new RunBuilder(seg.form, seg.family, seg.start, this.maxBytes, seg.values.length, this.stream);
     builder.prefixed = seg.prefixed === true;
     builder.append(seg, line);
     return builder;
@@ -573,8 +547,6 @@ export class RunAssembler {
   private close(): void {
     const cur = this.current;
     this.current = undefined;
-    if (!cur) return;
-    if (this.keep(cur.stats())) this.deliver(cur);
-    else if (!this.stream) this.arena.truncate(cur.base);
+    if (cur && this.keep(cur.stats())) this.deliver(cur);
   }
 }

@@ -33,23 +33,6 @@ export class ByteSink {
     return this.values[i] as number;
   }
 
-  /** Drops the bytes from `length` on (a run that was not kept gives its room back). */
-  truncate(length: number): void {
-    this.length = length;
-  }
-
-  /**
-   * Views of bytes [from, to). The bytes stay valid after later pushes: growing copies into new arrays, and only
-   * bytes past the last view taken are ever written again (after a truncate).
-   */
-  view(from: number, to: number): { bytes: Uint8Array; byteStart: Uint32Array; byteEnd: Uint32Array } {
-    return {
-      bytes: this.values.subarray(from, to),
-      byteStart: this.starts.subarray(from, to),
-      byteEnd: this.ends.subarray(from, to),
-    };
-  }
-
   /** The arrays, trimmed: views when they are nearly full (no copy of a big run), copies otherwise. */
   finish(): { bytes: Uint8Array; byteStart: Uint32Array; byteEnd: Uint32Array } {
     const view = this.length * 4 >= this.values.length * 3;
