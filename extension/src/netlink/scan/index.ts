@@ -6,7 +6,7 @@ import { linesJoin, RunAssembler, type DraftRun } from './assemble';
 import { isBlankCode, isHexCode, isWordCode } from './chars';
 import { scanLine } from './line';
 import { scanFilter } from './rules';
-import { LineCounter, straceCallBefore, StraceDecodeLines } from './straceSession';
+import { LineCounter, StraceCalls, StraceDecodeLines } from './straceSession';
 import { parseHexStrict, type ParseHexResult } from './strict';
 import type { HexRun, LineScan } from './types';
 
@@ -237,9 +237,10 @@ export function findHexRuns(text: string, minBytes: number = DEFAULT_MIN_BYTES):
   }
   const runs: HexRun[] = [];
   const lines = new LineCounter(text);
+  const calls = new StraceCalls(text);
   for (const d of assembler.finish()) {
     const run = toHexRun(d, false);
-    const call = d.form === 'strace' ? straceCallBefore(text, d.start) : undefined;
+    const call = d.form === 'strace' ? calls.before(d.start) : undefined;
     if (call) {
       const { lineStart, ...head } = call;
       runs.push({ ...run, syscall: { line: lines.lineOf(lineStart), ...head } });

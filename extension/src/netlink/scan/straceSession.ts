@@ -83,26 +83,46 @@ function previousLineStart(text: string, lineStart: number): number {
   return nl + 1;
 }
 
+type FoundCall = (CallHead & { lineStart: number }) | undefined;
+
 /**
- * The syscall line above a strace dump starting at `dumpStart`: back over the rows and " * N bytes in buffer K"
- * lines of the same call. Its line number is for the caller to count; `lineStart` is where it starts.
+ * Finds the syscall line above each strace dump, asked in text order: back over the rows and " * N bytes in buffer
+ * K" lines of the same call. A walk that reaches the previous dump has the previous dump's answer, so the text
+ * between two dumps is walked once, however many dumps there are.
  */
-export function straceCallBefore(text: string, dumpStart: number): (CallHead & { lineStart: number }) | undefined {
-  let ls = text.lastIndexOf('\n', dumpStart - 1) + 1;
-  for (let n = 0; n < MAX_LINES_BACK; n++) {
-    ls = previousLineStart(text, ls);
-    if (ls < 0) return undefined;
-    let le = text.indexOf('\n', ls);
-    if (le < 0) le = text.length;
-    let c = ls;
-    while (c < le && (text.charCodeAt(c) === 32 || text.charCodeAt(c) === 9)) c++;
-    if (text.charCodeAt(c) === 124) continue; // a dump row of the call's previous buffer
-    BUFFER_LINE.lastIndex = ls;
-    if (BUFFER_LINE.test(text) && BUFFER_LINE.lastIndex <= le) continue;
-    const call = callAt(text, ls, le);
-    return call ? { ...call, lineStart: ls } : undefined;
+export class StraceCalls {
+  private previousStart = -1;
+  private previous: FoundCall;
+
+  constructor(private readonly text: string) {}
+
+  /** The call of the dump starting at `dumpStart`; its line number is for the caller to count from `lineStart`. */
+  before(dumpStart: number): FoundCall {
+    const found = this.walk(dumpStart);
+    this.previousStart = dumpStart;
+    this.previous = found;
+    return found;
   }
-  return undefined;
+
+  private walk(dumpStart: number): FoundCall {
+    const text = this.text;
+    let ls = text.lastIndexOf('\n', dumpStart - 1) + 1;
+    for (let n = 0; n < MAX_LINES_BACK; n++) {
+      ls = previousLineStart(text, ls);
+      if (ls < 0) return undefined;
+      if (ls <= this.previousStart) return this.previous;
+      let le = text.indexOf('\n', ls);
+      if (le < 0) le = text.length;
+      let c = ls;
+      while (c < le && (text.charCodeAt(c) === 32 || text.charCodeAt(c) === 9)) c++;
+      if (text.charCodeAt(c) === 124) continue; // a dump row of the call's previous buffer
+      BUFFER_LINE.lastIndex = ls;
+      if (BUFFER_LINE.test(text) && BUFFER_LINE.lastIndex <= le) continue;
+      const call = callAt(text, ls, le);
+      return call ? { ...call, lineStart: ls } : undefined;
+    }
+    return undefined;
+  }
 }
 
 /** `recvmsg(3, ...) = 52`: a syscall line, shortened, for run headers (the caller escapes it where it is shown). */
