@@ -30,6 +30,14 @@ interface CallHead {
   readonly result?: string;
 }
 
+/** The last " = " in [start, end), or -1: searched within the line only (lastIndexOf would read on past its start). */
+function lastEquals(text: string, start: number, end: number): number {
+  for (let k = end - 3; k >= start; k--) {
+    if (text.charCodeAt(k + 1) === 61 && text.charCodeAt(k) === 32 && text.charCodeAt(k + 2) === 32) return k;
+  }
+  return -1;
+}
+
 function callAt(text: string, start: number, end: number): CallHead | undefined {
   SYSCALL_LINE.lastIndex = start;
   const m = SYSCALL_LINE.exec(text);
@@ -43,8 +51,8 @@ function callAt(text: string, start: number, end: number): CallHead | undefined 
       v = v * 10 + text.charCodeAt(k++) - 48;
     if (k > SYSCALL_LINE.lastIndex && (text.charCodeAt(k) === 44 || text.charCodeAt(k) === 41)) fd = v;
   }
-  const eq = text.lastIndexOf(' = ', end);
-  const result = eq >= start ? text.slice(eq + 3, Math.min(end, eq + 3 + MAX_RESULT)).trimEnd() : undefined;
+  const eq = lastEquals(text, start, end);
+  const result = eq >= 0 ? text.slice(eq + 3, Math.min(end, eq + 3 + MAX_RESULT)).trimEnd() : undefined;
   return { syscall, ...(fd !== undefined ? { fd } : {}), ...(result ? { result } : {}) };
 }
 
