@@ -151,6 +151,15 @@ describe('little-endian groups', () => {
     assert.equal(hex(run.bytes), hex(NEWLINK));
   });
 
+  test('plain xxd whose ASCII column ends in a printed space (cut by trimming) keeps its text order', () => {
+    const text = [
+      '00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ................',
+      '00000010: 0020                                     . ',
+    ].join('\n');
+    assert.equal(hex(only(text).bytes), `${'00'.repeat(17)}20`);
+    assert.equal(hex((parseHexText(text) as { bytes: Uint8Array }).bytes), `${'00'.repeat(17)}20`);
+  });
+
   test('print_hex_dump with group size 2, 4 and 8, with and without ASCII, after a kernel log prefix', () => {
     const msg = NEWLINK.subarray(0, 52);
     for (const gs of [2, 4, 8]) {

@@ -93,12 +93,7 @@ export function parseXxd(text: string, at: number, lineStart: number, lineEnd: n
     j = g + 1;
   }
   if (groups.length === 0) return undefined;
-  const hexEnd = groups[groups.length - 1] as number;
-  // The ASCII column is the line's last characters, one a byte, after at least two blanks.
-  let count = 0;
-  for (let g = 0; g < groups.length; g += 2) count += ((groups[g + 1] as number) - (groups[g] as number)) / 2;
-  const asciiStart = lineEnd - count >= hexEnd + 2 ? lineEnd - count : -1;
-  const order = groupOrder(text, groups, asciiStart, lineEnd);
+  const order = groupOrder(text, groups, w + 2, lineEnd);
   const reversed = order.reversed;
   const bytes = newBytes();
   for (let g = 0; g < groups.length; g += 2) {
