@@ -12,19 +12,23 @@ import { escapeControls } from './netlink/escape';
 import { createRegistry } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
 import { renderMessageText } from './netlink/render/text';
-import { findHexRuns, parseHexText } from './netlink/scan/index';
+import { findHexRuns, parseHexText, straceCallText, type StraceCall } from './netlink/scan/index';
 import { decodeChosen, type ProtocolSetting } from './netlink/infer';
 import { choiceLabel, parseProtocolSetting } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
 const USAGE = `usage: netlink-decode decode [--json] [--protocol auto|route|generic|module|N] [--spec-dir DIR]... [--genl-id NAME=ID]... [HEX ...]
-  Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output).
+  Decodes netlink messages from hex (spaced, contiguous, C arrays, \\x strings, hexdump -C, xxd, od, libmnl output,
+  strace buffer dumps and session logs, print_hex_dump, Wireshark hex dumps).
   Without HEX arguments the hex is read from stdin; every run of bytes found there is decoded.
   Without --protocol (or with auto) each run is decoded under the protocol its bytes fit best.
   Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.
 ${PCAP_USAGE}`;
 
 class UsageError extends Error {}
+
+/** Messages stringified in one JSON.stringify call: few calls, while the output still streams. */
+const JSON_BATCH = 8;
 
 interface CliOptions {
   json: boolean;
@@ -75,12 +79,18 @@ function buildRegistry(o: CliOptions): FamilyRegistry {
   return registry;
 }
 
+/** A run of bytes to decode; from a strace log, with the syscall line it was dumped under. */
+interface InputRun {
+  readonly bytes: Uint8Array;
+  readonly syscall?: StraceCall;
+}
+
 /** The byte runs to decode: arguments must be hex as a whole (a typo is an error); stdin may be any text. */
-function inputRuns(o: CliOptions): Uint8Array[] {
+function inputRuns(o: CliOptions): InputRun[] {
   if (o.hex.length > 0) {
     const parsed = parseHexText(o.hex.join(' '));
     if ('error' in parsed) throw new UsageError(`bad hex at character ${parsed.offset}: ${parsed.error}`);
-    return [parsed.bytes];
+    return [{ bytes: parsed.bytes }];
   }
   const read = readFdBounded(0, MAX_HEX_TEXT_BYTES);
   if ('error' in read)
@@ -89,17 +99,17 @@ function inputRuns(o: CliOptions): Uint8Array[] {
     );
   const text = read.bytes.toString('utf8');
   const whole = parseHexText(text);
-  if (!('error' in whole) && whole.bytes.length > 0) return [whole.bytes];
-  const runs = findHexRuns(text).map((r) => r.bytes);
+  if (!('error' in whole) && whole.bytes.length > 0) return [{ bytes: whole.bytes }];
+  const runs: InputRun[] = findHexRuns(text);
   if (runs.length === 0)
     throw new UsageError(text.trim() === '' ? 'no input on stdin' : 'no hex bytes found in the input');
   return runs;
 }
 
 /** Bytes in the longest run, for the message when none holds a header: a loop, as runs can number 100,000s. */
-function longestRun(runs: readonly Uint8Array[]): number {
+function longestRun(runs: readonly InputRun[]): number {
   let longest = 0;
-  for (const r of runs) if (r.length > longest) longest = r.length;
+  for (const r of runs) if (r.bytes.length > longest) longest = r.bytes.length;
   return longest;
 }
 
@@ -111,7 +121,7 @@ function longestRun(runs: readonly Uint8Array[]): number {
  */
 async function writeDecoded(
   out: ChunkedWriter,
-  runs: readonly Uint8Array[],
+  runs: readonly InputRun[],
   o: CliOptions,
   registry: FamilyRegistry,
 ): Promise<void> {
@@ -119,25 +129,35 @@ async function writeDecoded(
   let first = true;
   if (o.json) await out.write('[');
   for (let run = 0; run < runs.length; run++) {
-    const bytes = runs[run]!;
+    const { bytes, syscall } = runs[run]!;
+    const source = syscall ? sourceOf(syscall) : undefined;
     const { messages, choice } = decodeChosen(bytes, { setting: o.protocol, registry });
     if (o.json) {
-      for (const m of messages) {
-        // The same text as JSON.stringify(allMessages, null, 2): one level of indentation for the array.
-        await out.write(
-          `${first ? '\n  ' : ',\n  '}${JSON.stringify(multi ? { run, ...m } : m, null, 2).replace(/\n/g, '\n  ')}`,
-        );
+      for (let i = 0; i < messages.length; i += JSON_BATCH) {
+        const batch = messages.slice(i, i + JSON_BATCH);
+        // The same text as JSON.stringify(allMessages, null, 2): a batch stringified as an array has the array's
+        // indentation already; only its brackets are cut ("[" before the first "\n  {", "\n]" at the end).
+        const body = JSON.stringify(multi || source ? batch.map((m) => ({ run, ...source, ...m })) : batch, null, 2);
+        await out.write(`${first ? '' : ','}${body.slice(1, -2)}`);
         first = false;
       }
       continue;
     }
     if (run > 0) await out.write('\n');
-    if (multi || choice.how !== 'setting')
-      await out.write(`== run ${run} (${bytes.length} bytes, ${choiceLabel(choice)})\n`);
+    if (multi || syscall || choice.how !== 'setting') {
+      const from = syscall ? ` from line ${syscall.line}: ${escapeControls(straceCallText(syscall))}` : '';
+      const as = choice.how === 'setting' ? '' : `, ${choiceLabel(choice)}`;
+      await out.write(`== run ${run} (${bytes.length} bytes${as})${from}\n`);
+    }
     for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
   }
   if (o.json) await out.write(first ? ']\n' : '\n]\n');
   await out.flush();
+}
+
+/** The `source` field of --json: where in a strace log the message was dumped. */
+function sourceOf(call: StraceCall): { source: StraceCall } {
+  return { source: call };
 }
 
 function isBrokenPipe(e: unknown): boolean {
@@ -166,7 +186,7 @@ async function main(argv: readonly string[]): Promise<number> {
         new ChunkedWriter(process.stdout),
       );
     const runs = inputRuns(o);
-    if (runs.every((r) => r.length < 16)) {
+    if (runs.every((r) => r.bytes.length < 16)) {
       throw new UsageError(`found only ${longestRun(runs)} byte(s) of hex, fewer than a 16-byte netlink header`);
     }
     await writeDecoded(new ChunkedWriter(process.stdout), runs, o, buildRegistry(o));

@@ -11,36 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as codecSource from '../../extension/src/netlink/index';
-import { loadFixture } from '../fixtures/load';
+import { sampleMessages } from './corpus';
+import { ensurePyroute2, PYTHON } from './pyroute2';
 import { measure, section, summarize, type Measured, type Reporter } from './section';
 
-const SOURCES = ['rtm-getlink-dump', 'rtm-getaddr-dump', 'rtm-getroute-dump'];
 const CHUNK_MAX = 32 * 1024; // what the kernel fills per recv() for a 32 KB buffer
-const PYTHON = '/usr/bin/python3';
 const GOAL_RATIO = 25;
 
 interface Corpus {
   readonly bytes: Uint8Array;
   readonly chunks: readonly Uint8Array[];
   readonly messages: number;
-}
-
-/** Data messages (type >= 0x10) of the source fixtures, framed here by nlmsg_len, independent of the decoder. */
-function sampleMessages(): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const name of SOURCES) {
-    for (const buf of loadFixture(name).buffers) {
-      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      for (let off = 0; off + 16 <= buf.length;) {
-        const len = view.getUint32(off, true);
-        if (len < 16 || off + len > buf.length) throw new Error(`${name}: bad nlmsg_len ${len} at ${off}`);
-        if (view.getUint16(off + 4, true) >= 0x10) out.push(buf.subarray(off, off + ((len + 3) & ~3)));
-        off += (len + 3) & ~3;
-      }
-    }
-  }
-  if (out.length === 0) throw new Error('no rtnetlink data messages in the fixtures');
-  return out;
 }
 
 function buildCorpus(targetBytes: number): Corpus {
@@ -67,28 +48,6 @@ function buildCorpus(targetBytes: number): Corpus {
   }
   chunks.push(bytes.subarray(chunkStart, off));
   return { bytes, chunks, messages: picks.length };
-}
-
-/** Debian's python3 with pyroute2; installs python3-pyroute2 with apt-get when missing (root only). */
-function ensurePyroute2(report: Reporter): boolean {
-  const probe = (): boolean => spawnSync(PYTHON, ['-c', 'import pyroute2'], { timeout: 30_000 }).status === 0;
-  if (probe()) return true;
-  if (process.getuid?.() !== 0) {
-    report.note('pyroute2 comparison skipped: python3-pyroute2 is not installed and installing needs root');
-    return false;
-  }
-  const apt = (args: string[]): number | null =>
-    spawnSync('apt-get', args, {
-      stdio: 'ignore',
-      timeout: 600_000,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status;
-  if (apt(['install', '-y', '-q', 'python3-pyroute2']) !== 0) apt(['update', '-q']);
-  if (!probe() && apt(['install', '-y', '-q', 'python3-pyroute2']) !== 0) {
-    report.note('pyroute2 comparison skipped: apt-get install python3-pyroute2 failed');
-    return false;
-  }
-  return probe();
 }
 
 interface PyResult {

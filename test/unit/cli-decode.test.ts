@@ -3,6 +3,7 @@
 // reader that goes away (`| head`) ends the run quietly.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { concatBytes, encodeAttrs, encodeMessage, toHex } from '../../extension/src/netlink/index';
@@ -72,6 +73,33 @@ describe('decode CLI output', () => {
       blocks[19_999],
       '== run 19999 (16 bytes, route (0), guessed: the bytes fit other protocols as well; runner-up generic (16))\n' +
         '#0 @0 NLMSG_NOOP len=16 flags=0 seq=5 pid=0\n',
+    );
+  });
+
+  it('decodes a strace session log dump by dump, each tied to its syscall line in text and in --json', () => {
+    const log = readFileSync(join(__dirname, '../fixtures/text/getlink-dump.strace'), 'utf8');
+    const text = run([], log);
+    assert.equal(text.status, 0, text.stderr);
+    const headers = text.stdout.split('\n').filter((l) => l.startsWith('== run'));
+    assert.deepEqual(headers, [
+      '== run 0 (32 bytes, route (0), inferred from the bytes; runner-up generic (16)) from line 3: sendto(3, ...) = 32',
+      '== run 1 (2952 bytes, route (0), inferred from the bytes; runner-up nlreply (31)) from line 6: recvfrom(3, ...) = 2952',
+      '== run 2 (2996 bytes, route (0), inferred from the bytes; runner-up nlreply (31)) from line 192: recvfrom(3, ...) = 2996',
+      '== run 3 (20 bytes, route (0), guessed: the bytes fit other protocols as well; runner-up generic (16)) from line 381: recvfrom(3, ...) = 20',
+    ]);
+    const json = run(['--json'], log);
+    assert.equal(json.status, 0, json.stderr);
+    const messages = JSON.parse(json.stdout) as { run: number; source: unknown; typeName: string }[];
+    assert.deepEqual(
+      messages.map((m) => [m.run, m.typeName, m.source]),
+      [
+        [0, 'RTM_GETLINK', { line: 3, syscall: 'sendto', fd: 3, result: '32' }],
+        [1, 'RTM_NEWLINK', { line: 6, syscall: 'recvfrom', fd: 3, result: '2952' }],
+        [1, 'RTM_NEWLINK', { line: 6, syscall: 'recvfrom', fd: 3, result: '2952' }],
+        [2, 'RTM_NEWLINK', { line: 192, syscall: 'recvfrom', fd: 3, result: '2996' }],
+        [2, 'RTM_NEWLINK', { line: 192, syscall: 'recvfrom', fd: 3, result: '2996' }],
+        [3, 'NLMSG_DONE', { line: 381, syscall: 'recvfrom', fd: 3, result: '20' }],
+      ],
     );
   });
 

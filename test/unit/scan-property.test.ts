@@ -131,6 +131,51 @@ function renderStraceHex(bytes: Uint8Array): string {
   return `sendmsg(3, {msg_iov=[{iov_base="${Array.from(bytes, (b) => `\\x${h2(b)}`).join('')}", iov_len=${bytes.length}}]}, 0) = ${bytes.length}`;
 }
 
+/** strace's buffer dump rows (-e read= / -e write=), following strace's dumpstr. */
+function renderStraceDump(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const chunk = bytes.subarray(off, off + 16);
+    const slots = Array.from({ length: 16 }, (_, j) => (j < chunk.length ? `${h2(chunk[j] as number)} ` : '   '));
+    lines.push(
+      ` | ${off.toString(16).padStart(5, '0')}  ${slots.slice(0, 8).join('')} ${slots.slice(8).join('')} ${ascii(chunk).padEnd(16)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Wireshark's "Copy as Hex Dump", following DataPrinter::hexTextDump. */
+function renderWireshark(bytes: Uint8Array, showAscii: boolean): string {
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const chunk = bytes.subarray(off, off + 16);
+    const hexText = Array.from(chunk, (b) => ` ${h2(b)}`).join('');
+    const text = showAscii ? `${' '.repeat(3 + (16 - chunk.length) * 3)}${ascii(chunk)}` : '';
+    lines.push(`${off.toString(16).padStart(4, '0')}  ${hexText}${text}`);
+  }
+  return lines.join('\n');
+}
+
+/** The kernel's print_hex_dump(KERN_DEBUG, prefix, DUMP_PREFIX_OFFSET, 16, groupsize, ...), little-endian words. */
+function renderPrintHexDump(bytes: Uint8Array, groupsize: number, withAscii: boolean, prefix: string): string {
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const chunk = bytes.subarray(off, off + 16);
+    const gs = chunk.length % groupsize === 0 ? groupsize : 1;
+    const groups: string[] = [];
+    for (let g = 0; g < chunk.length; g += gs)
+      groups.push(
+        Array.from(chunk.subarray(g, g + gs), h2)
+          .reverse()
+          .join(''),
+      );
+    const hexText = groups.join(' ');
+    const text = withAscii ? `${hexText.padEnd(32 + 16 / gs + 1)}${ascii(chunk)}` : hexText;
+    lines.push(`${prefix}${off.toString(16).padStart(8, '0')}: ${text}`);
+  }
+  return lines.join('\n');
+}
+
 function renderColon(bytes: Uint8Array): string {
   return `data ${Array.from(bytes, h2).join(':')} end`;
 }
@@ -318,6 +363,19 @@ test('rendered forms scan back to exactly their bytes', () => {
       checkRendered(renderOd(bytes, 16), bytes, at);
       checkRendered(renderOd(bytes, 8), bytes, at);
       checkRendered(renderOd(bytes, 10), bytes, at);
+      checkRendered(renderStraceDump(bytes), bytes, at);
+      checkRendered(renderWireshark(bytes, true), bytes, at);
+      checkRendered(renderWireshark(bytes, false), bytes, at);
+      // Group size 2 with ASCII looks exactly like plain xxd; the ASCII column tells them apart only where a byte
+      // pair's printability differs, so random bytes test it without the column (scan-dumps.test.ts has real ones).
+      for (const [gs, withAscii] of [
+        [2, false],
+        [4, true],
+        [4, false],
+        [8, true],
+        [8, false],
+      ] as const)
+        checkRendered(renderPrintHexDump(bytes, gs, withAscii, '[   1.000000] nlreply: '), bytes, at);
     }),
     runs,
   );
@@ -384,6 +442,10 @@ test('rendered forms pass the strict parser', () => {
         renderCArray(bytes, true),
         Array.from(bytes, (b) => `\\x${h2(b)}`).join(''),
         Array.from(bytes, h2).join(':'),
+        renderStraceDump(bytes),
+        renderWireshark(bytes, true),
+        renderPrintHexDump(bytes, 4, true, ''),
+        renderPrintHexDump(bytes, 8, false, ''),
       ];
       for (const text of forms) {
         const r = parseHexText(text);

@@ -6,7 +6,7 @@ import type { FamilyRegistry } from '../netlink/index';
 import { decodeChosen, type ProtocolSetting } from '../netlink/infer';
 import { choiceLabel, protocolName } from '../netlink/protocols';
 import { renderText } from '../netlink/render/text';
-import { findHexRuns } from '../netlink/scan/index';
+import { findHexRuns, straceCallText } from '../netlink/scan/index';
 import type { DecodeResult } from '../protocol/languageServer';
 import { decodeRunIn } from './hover';
 
@@ -31,8 +31,9 @@ export function decodeReport(
       : decodeRunIn(text, run, setting, registry);
     count += messages.length;
     const label = choice.how === 'setting' ? '' : `, ${choiceLabel(choice)}`;
+    const from = run.syscall ? `, from line ${run.syscall.line}: ${escapeText(straceCallText(run.syscall))}` : '';
     blocks.push(
-      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${label}) at text offset ${run.start}\n${renderText(messages)}`,
+      `\n== run ${i + 1}: ${run.bytes.length} bytes (${run.form}${label}${from}) at text offset ${run.start}\n${renderText(messages)}`,
     );
   });
   if (runs.length === 0) blocks.push('\nNo hex bytes found in the text.');

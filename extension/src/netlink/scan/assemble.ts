@@ -11,6 +11,7 @@
 //   lines whose prefixes have the same width). A blank line, or any other line, ends the run.
 import { ByteSink } from './byteSink';
 import { MNL_FLAGS_NOTE } from './mnl';
+import { reverseGroups } from './groupOrder';
 import { offsetDelta } from './offsetDump';
 import type { Family, HexForm, HexRun, LineScan, MnlRow, Segment } from './types';
 
@@ -62,6 +63,8 @@ export type RunFilter = (stats: RunStats) => boolean;
 export interface ByteOut {
   readonly length: number;
   push(value: number, start: number, end: number): void;
+  /** Reverses bytes [from, to) in place (with their text ranges): a grouped dump's byte order settled late. */
+  reverse(from: number, to: number): void;
 }
 
 /**
@@ -103,13 +106,17 @@ class RunBuilder {
   lastSegment: Segment | undefined;
   radices: number[];
   squeezeStart = -1;
+  // Grouped dump lines (xxd, print_hex_dump): the order the ASCII column showed, and the lines read before it was
+  // known (flat: sink start, byte count, group bytes, read reversed 1/0), to turn round if they guessed wrong.
+  groupsReversed: boolean | undefined;
+  private guessed: number[] = [];
   // mnl state.
   private header: MnlHeaderRow[] = [];
   private messageStart = -1;
   private messageLen = 0;
 
   constructor(
-    readonly form: HexForm,
+    public form: HexForm,
     readonly family: Family | 'mnl',
     start: number,
     private readonly maxBytes: number,
@@ -144,9 +151,11 @@ class RunBuilder {
   }
 
   append(seg: Segment, line: LineScan): void {
+    const at = this.sink.length;
     for (let k = 0; k < seg.values.length; k++) {
       this.push(seg.values[k] as number, seg.starts[k] as number, seg.ends[k] as number);
     }
+    if (seg.groupDigits !== undefined) this.settleGroups(seg, at);
     this.end = seg.end;
     this.spans.push(seg.start, seg.tailEnd);
     this.decimalDigits += seg.decimalDigits;
@@ -159,6 +168,28 @@ class RunBuilder {
       this.lastOffset = seg.offsetDigits;
       this.lastSegment = seg;
     }
+  }
+
+  /** One rule for a whole dump: every grouped line in the order the first line with a telling ASCII column showed. */
+  private settleGroups(seg: Segment, at: number): void {
+    const reversed = seg.form === 'le-groups';
+    const size = (seg.groupDigits as number) / 2;
+    const to = this.sink.length;
+    if (seg.orderShown) {
+      if (this.groupsReversed !== undefined) return;
+      this.groupsReversed = reversed;
+      this.form = seg.form;
+      const g = this.guessed;
+      for (let k = 0; k < g.length; k += 4) {
+        const from = g[k] as number;
+        if ((g[k + 3] === 1) !== reversed)
+          reverseGroups(this.sink, from, from + (g[k + 1] as number), g[k + 2] as number);
+      }
+      this.guessed = [];
+      return;
+    }
+    if (this.groupsReversed === undefined) this.guessed.push(at, to - at, size, reversed ? 1 : 0);
+    else if (this.groupsReversed !== reversed) reverseGroups(this.sink, at, to, size);
   }
 
   /**
@@ -506,6 +537,11 @@ export class RunAssembler {
     builder.prefixed = seg.prefixed === true;
     builder.append(seg, line);
     return builder;
+  }
+
+  /** Ends the open run (a line that cannot continue it was read without a LineScan: the strict parse's fast path). */
+  endRun(): void {
+    this.close();
   }
 
   private close(): void {

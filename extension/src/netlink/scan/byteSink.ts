@@ -23,6 +23,12 @@ export class ByteSink {
     this.length++;
   }
 
+  reverse(from: number, to: number): void {
+    this.values.subarray(from, to).reverse();
+    this.starts.subarray(from, to).reverse();
+    this.ends.subarray(from, to).reverse();
+  }
+
   valueAt(i: number): number {
     return this.values[i] as number;
   }

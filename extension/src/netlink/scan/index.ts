@@ -1,14 +1,18 @@
 // The hex scanner: finds bytes written as text (spaced or contiguous hex, C arrays, escaped strings, hexdump/xxd/od
-// dumps, libmnl's mnl_nlmsg_fprintf output, colon-separated hex) and maps each byte back to where it is written.
+// dumps, print_hex_dump's little-endian words, strace and Wireshark dumps, libmnl's mnl_nlmsg_fprintf output,
+// colon-separated hex) and maps each byte back to where it is written.
 // Pure TypeScript: no vscode, no node built-ins.
 import { linesJoin, RunAssembler, type DraftRun } from './assemble';
 import { isBlankCode, isHexCode, isWordCode } from './chars';
 import { scanLine } from './line';
 import { scanFilter } from './rules';
+import { LineCounter, StraceCalls, StraceDecodeLines } from './straceSession';
 import { parseHexStrict, type ParseHexResult } from './strict';
 import type { HexRun, LineScan } from './types';
 
 export type { HexForm, HexRun } from './types';
+export type { StraceCall } from './straceSession';
+export { straceCallText } from './straceSession';
 export type { ParseHexResult } from './strict';
 
 const DEFAULT_MAX_BYTES = 1 << 20;
@@ -219,15 +223,29 @@ export function findHexRunAt(text: string, offset: number, limits: HexScanLimits
  */
 export function findHexRuns(text: string, minBytes: number = DEFAULT_MIN_BYTES): HexRun[] {
   const assembler = new RunAssembler(Number.POSITIVE_INFINITY, scanFilter(minBytes));
+  const straceLines = new StraceDecodeLines(text);
   for (let s = 0; ;) {
     const nl = text.indexOf('\n', s);
     const e = nl < 0 ? text.length : nl;
-    assembler.feed(scanLine(text, s, e, SCAN));
+    const line = scanLine(text, s, e, SCAN);
+    // strace's decoding of a message it also dumps: its MACs and "\x.." payloads are no messages of their own.
+    if (line.segments.length > 0 && straceLines.has(s, e))
+      assembler.feed({ ...line, segments: [], lastWord: undefined });
+    else assembler.feed(line);
     if (nl < 0) break;
     s = nl + 1;
   }
   const runs: HexRun[] = [];
-  for (const d of assembler.finish()) runs.push(toHexRun(d, false));
+  const lines = new LineCounter(text);
+  const calls = new StraceCalls(text);
+  for (const d of assembler.finish()) {
+    const run = toHexRun(d, false);
+    const call = d.form === 'strace' ? calls.before(d.start) : undefined;
+    if (call) {
+      const { lineStart, ...head } = call;
+      runs.push({ ...run, syscall: { line: lines.lineOf(lineStart), ...head } });
+    } else runs.push(run);
+  }
   return runs;
 }
 

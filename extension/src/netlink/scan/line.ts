@@ -5,12 +5,14 @@ import { hexWordEnd, isBlankCode, isDecimalCode, isHexCode, isWordCode, skipBlan
 import { parseBareEscapes, parseQuoted } from './escaped';
 import { parseMnlRow } from './mnl';
 import { parseHexdumpOrOd, parseXxd } from './offsetDump';
+import { parseStraceRow } from './straceDump';
+import { parseWiresharkRow } from './wiresharkDump';
 import { parseColon, parseContiguous, parseSpaced, tokenEndOk, tokenStartOk } from './plainHex';
 import type { LineScan, MnlRow, ScanMode, Segment } from './types';
 
 const NO_SEGMENTS: readonly Segment[] = [];
 
-function trimEnd(text: string, start: number, end: number): number {
+export function trimEnd(text: string, start: number, end: number): number {
   while (end > start && isBlankCode(text.charCodeAt(end - 1))) end--;
   return end;
 }
@@ -95,6 +97,10 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
   });
   if (contentStart >= contentEnd) return make(NO_SEGMENTS);
   const first = text.charCodeAt(contentStart);
+  if (first === 124) {
+    const row = parseStraceRow(text, contentStart, contentEnd);
+    if (row) return make([row]);
+  }
   if (first === 45 || first === 124) {
     const row = parseMnlRow(text, contentStart, contentEnd);
     if (row) return make(NO_SEGMENTS, row);
@@ -102,7 +108,8 @@ export function scanLine(text: string, start: number, end: number, mode: ScanMod
   if (contentEnd - contentStart === 1 && first === 42) return make(NO_SEGMENTS, undefined, true);
   const lastWord = lastHexWord(text, contentStart, contentEnd);
 
-  const dump = parseHexdumpOrOd(text, contentStart, contentEnd, true);
+  const dump =
+    parseHexdumpOrOd(text, contentStart, contentEnd, true) ?? parseWiresharkRow(text, contentStart, contentEnd);
   if (dump) return make([dump], undefined, undefined, lastWord);
 
   const segments: Segment[] = [];

@@ -4,27 +4,31 @@
 //   xxd         `00000000: 3c00 0000 1000 0503 0000 0000 0000 0000  <...............`
 //               (also the kernel's print_hex_dump with DUMP_PREFIX_OFFSET/ADDRESS, after any log prefix)
 // The offset and ASCII columns are never bytes; the assembler joins lines only while offsets are consecutive.
-// xxd groups (and print_hex_dump groups) are read in text order, as xxd prints them; little-endian groups
-// (xxd -e, print_hex_dump groupsize > 1 on little-endian machines) are not reordered.
+// xxd groups are read in text order, as xxd prints them; little-endian groups (xxd -e, print_hex_dump with a group
+// size of 2, 4 or 8 on little-endian machines) are swapped back (groupOrder.ts decides which a line is).
 import { hexWordEnd, isBlankCode, isHexPairAt, skipBlanks } from './chars';
+import { groupOrder } from './groupOrder';
 import { tokenEndOk, tokenStartOk } from './plainHex';
 import { makeSegment, newBytes, pushHexPair } from './segment';
 import type { Segment, SegmentBytes } from './types';
 
-type DumpForm = 'hexdump' | 'xxd' | 'od';
+type DumpForm = 'hexdump' | 'xxd' | 'od' | 'strace' | 'wireshark' | 'le-groups';
 
-function dumpSegment(
+/** A dump line's segment: strace and Wireshark rows join by offsets like hexdump -C ones, so share its family. */
+export function dumpSegment(
   form: DumpForm,
   text: string,
   offsetStart: number,
   offsetEnd: number,
   bytes: SegmentBytes,
   lineEnd: number,
+  /** Where the line's dump syntax starts, when something comes before the offset (strace's "| "). */
+  start = offsetStart,
 ): Segment {
   return makeSegment({
     form,
-    family: form,
-    start: offsetStart,
+    family: form === 'od' || form === 'xxd' ? form : form === 'le-groups' ? 'xxd' : 'hexdump',
+    start,
     end: bytes.ends[bytes.ends.length - 1] as number,
     // The ASCII column and padding belong to the line; dump lines join by offsets, not by what ends them.
     tailEnd: lineEnd,
@@ -78,18 +82,28 @@ export function parseXxd(text: string, at: number, lineStart: number, lineEnd: n
   if (n < 4 || n > 16 || w + 2 >= lineEnd || text.charCodeAt(w) !== 58 || text.charCodeAt(w + 1) !== 32) {
     return undefined;
   }
-  const bytes = newBytes();
+  const groups: number[] = [];
   let j = w + 2;
   for (;;) {
     const g = hexWordEnd(text, j, lineEnd);
     const len = g - j;
     if (len < 2 || len % 2 !== 0 || (g < lineEnd && !isBlankCode(text.charCodeAt(g)))) break;
-    for (let p = j; p < g; p += 2) pushHexPair(bytes, text, p);
+    groups.push(j, g);
     if (g + 1 >= lineEnd || text.charCodeAt(g) !== 32 || isBlankCode(text.charCodeAt(g + 1))) break;
     j = g + 1;
   }
-  if (bytes.values.length === 0) return undefined;
-  return dumpSegment('xxd', text, at, w, bytes, lineEnd);
+  if (groups.length === 0) return undefined;
+  const order = groupOrder(text, groups, w + 2, lineEnd);
+  const reversed = order.reversed;
+  const bytes = newBytes();
+  for (let g = 0; g < groups.length; g += 2) {
+    const start = groups[g] as number;
+    const end = groups[g + 1] as number;
+    if (reversed) for (let p = end - 2; p >= start; p -= 2) pushHexPair(bytes, text, p);
+    else for (let p = start; p < end; p += 2) pushHexPair(bytes, text, p);
+  }
+  const seg = dumpSegment(reversed ? 'le-groups' : 'xxd', text, at, w, bytes, lineEnd);
+  return order.width === 0 ? seg : { ...seg, groupDigits: order.width, orderShown: order.shown };
 }
 
 const OFFSET_MASK = 2 ** 48;

@@ -34,7 +34,12 @@ export function decimalDigitsOf(text: string, bytes: SegmentBytes): number {
  * `decimalDigits` is for forms of two-digit hex tokens only (decimalDigitsOf): the tokens' other digits are letters.
  */
 export type SegmentParts = Pick<Segment, 'form' | 'family' | 'start' | 'end' | 'tailEnd' | 'tailOpen'> &
-  Partial<Pick<Segment, 'headClosed' | 'decimalDigits' | 'prefixed' | 'weak' | 'truncated' | 'offsetDigits'>> & {
+  Partial<
+    Pick<
+      Segment,
+      'headClosed' | 'decimalDigits' | 'prefixed' | 'weak' | 'truncated' | 'offsetDigits' | 'groupDigits' | 'orderShown'
+    >
+  > & {
     readonly bytes: SegmentBytes;
   };
 
@@ -58,5 +63,7 @@ export function makeSegment(p: SegmentParts): Segment {
     weak: p.weak,
     truncated: p.truncated,
     offsetDigits: p.offsetDigits,
+    groupDigits: p.groupDigits,
+    orderShown: p.orderShown,
   };
 }

@@ -7,7 +7,8 @@
 // the rest. The bytes of all runs go straight into one array; nothing is kept per run or per span.
 import { RunAssembler, type ByteOut, type RunStream } from './assemble';
 import type { Family } from './types';
-import { scanLine } from './line';
+import { hexDigitValue, isBlankCode, skipBlanks } from './chars';
+import { scanLine, trimEnd } from './line';
 import { GapCheck, type StrayError } from './strictGaps';
 
 export type ParseHexResult =
@@ -28,8 +29,34 @@ class Bytes implements ByteOut {
     this.values[this.length++] = value;
   }
 
+  reverse(from: number, to: number): void {
+    this.values.subarray(from, to).reverse();
+  }
+
   finish(): Uint8Array {
     return this.values.slice(0, this.length);
+  }
+
+  /**
+   * The fast path for the commonest input: when [from, to) (a line's content, trimmed) is nothing but two-digit
+   * hex tokens between blanks, writes their bytes and returns true; otherwise writes nothing and returns false.
+   * Such a line reads the same through the scanner (a spaced segment, or od -An), so the strict parse may take it
+   * without building a segment: no object and no array per line or per byte.
+   */
+  pushSpacedLine(text: string, from: number, to: number): boolean {
+    const mark = this.length;
+    let k = from;
+    while (k < to) {
+      const hi = hexDigitValue(text.charCodeAt(k));
+      const lo = k + 1 < to ? hexDigitValue(text.charCodeAt(k + 1)) : -1;
+      if (hi < 0 || lo < 0 || (k + 2 < to && !isBlankCode(text.charCodeAt(k + 2)))) {
+        this.length = mark;
+        return false;
+      }
+      this.push((hi << 4) | lo);
+      k = skipBlanks(text, k + 2, to);
+    }
+    return this.length > mark;
   }
 }
 
@@ -79,6 +106,17 @@ function parseLines(text: string, stopAtStray: boolean): ParseHexResult | undefi
   for (let s = 0; ;) {
     const nl = text.indexOf('\n', s);
     const e = nl < 0 ? text.length : nl;
+    const contentStart = skipBlanks(text, s, e);
+    const contentEnd = trimEnd(text, contentStart, e);
+    if (contentStart < contentEnd && out.bytes.pushSpacedLine(text, contentStart, contentEnd)) {
+      // What the scanner would do with the line: end the open run (its notes), then one span over the tokens.
+      assembler.endRun();
+      const error = gaps.span(contentStart, contentEnd, false) ?? gaps.upTo(e);
+      if (error) return error;
+      if (nl < 0) break;
+      s = nl + 1;
+      continue;
+    }
     const line = scanLine(text, s, e, mode);
     assembler.feed(line);
     const error = out.checkLine(gaps);

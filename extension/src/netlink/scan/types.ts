@@ -1,6 +1,20 @@
+import type { StraceCall } from './straceSession';
+
 // Public result type of the hex scanner and the internal per-line model the form parsers produce.
 
-export type HexForm = 'spaced' | 'contiguous' | 'c-array' | 'escaped' | 'hexdump' | 'xxd' | 'od' | 'mnl' | 'colon';
+export type HexForm =
+  | 'spaced'
+  | 'contiguous'
+  | 'c-array'
+  | 'escaped'
+  | 'hexdump'
+  | 'xxd'
+  | 'od'
+  | 'mnl'
+  | 'colon'
+  | 'strace'
+  | 'wireshark'
+  | 'le-groups';
 
 export interface HexRun {
   readonly form: HexForm;
@@ -14,6 +28,8 @@ export interface HexRun {
   /** The bytes are known to be cut short: by a scan limit, by strace's `"..."...` marker, or by a squeezed dump line
    *  (`*`) too long to expand. */
   readonly truncated?: boolean;
+  /** For a strace buffer dump found by findHexRuns: the syscall line it belongs to. */
+  readonly syscall?: StraceCall;
   /** Facts about what the text could not say, for the reader (e.g. flag bits mnl_nlmsg_fprintf does not print). */
   readonly notes?: readonly string[];
 }
@@ -55,6 +71,10 @@ export interface Segment extends SegmentBytes {
   readonly truncated?: boolean;
   /** Offset column of dump forms (hexdump, xxd, od with -A). */
   readonly offsetDigits?: string;
+  /** xxd-like lines whose groups all have this many digits (4, 8 or 16): their byte order may be a run's choice. */
+  readonly groupDigits?: number;
+  /** The line's ASCII column showed which way round its groups are (else its form is the default guess). */
+  readonly orderShown?: boolean;
 }
 
 /** One row of mnl_nlmsg_fprintf output. Ranges are where each field is printed. */
