@@ -1,0 +1,130 @@
+/// A message header, nest or attribute put without checking for room: nlmsg_put(),
+/// nlmsg_put_answer(), genlmsg_put(), genlmsg_put_reply() and nla_nest_start*() return NULL
+/// when the hdr has no tailroom left, and nla_put*() returns -EMSGSIZE. A NULL header
+/// dereferenced (or handed to nlmsg_end/genlmsg_end/nla_nest_end) oopses; an ignored nla_put*()
+/// failure sends a message silently missing that attribute. Check each and cancel the message
+/// (nlmsg_cancel/genlmsg_cancel) with -EMSGSIZE.
+///
+/// Same rule as put-unchecked of Netlink Workbench's lint (docs/lint-rules.md).
+// Confidence: High
+// Copyright: (C) 2026 Netlink Workbench contributors. GPL-2.0
+// Comments: Functions that accept NULL (nla_nest_cancel, WARN_ON, likely/unlikely,
+//  IS_ERR_OR_NULL) are no use of an unchecked header or nest.
+// Options: --no-includes --include-headers
+
+virtual report
+virtual context
+virtual org
+
+@start@
+expression hdr;
+identifier putter = {nlmsg_put, nlmsg_put_answer, genlmsg_put, genlmsg_put_reply,
+	nla_nest_start, nla_nest_start_noflag};
+position ph;
+@@
+
+hdr = putter@ph(...)
+
+// Starts tested in the condition that makes them.
+@checked_here@
+expression start.hdr;
+identifier start.putter;
+position start.ph, ok;
+@@
+
+(
+ (hdr = putter@ph@ok(...)) == NULL
+|
+ (hdr = putter@ph@ok(...)) != NULL
+|
+ !(hdr = putter@ph@ok(...))
+)
+
+@use depends on !context && (report || org) exists@
+expression start.hdr, e;
+identifier start.putter;
+identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+position start.ph != checked_here.ok;
+position p;
+@@
+
+hdr = putter@ph(...)
+... when != hdr = e
+(
+hdr == NULL
+|
+hdr != NULL
+|
+!hdr
+|
+nullsafe(hdr)
+|
+hdr@p
+)
+
+@use_context depends on context exists@
+expression start.hdr, e;
+identifier start.putter;
+identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+position start.ph != checked_here.ok;
+@@
+
+hdr = putter@ph(...)
+... when != hdr = e
+(
+hdr == NULL
+|
+hdr != NULL
+|
+!hdr
+|
+nullsafe(hdr)
+|
+* hdr
+)
+
+@script:python depends on report@
+ph << start.ph;
+p << use.p;
+@@
+
+coccilib.report.print_report(p[0], "header or nest from line %s used without a NULL check: it is NULL when the skb has no room" % ph[0].line)
+
+@script:python depends on org@
+ph << start.ph;
+p << use.p;
+@@
+
+cocci.print_main("header or nest used without a NULL check", p)
+cocci.print_secs("put here", ph)
+
+// An attribute put whose -EMSGSIZE nobody looks at.
+@ignored@
+identifier attrput =~ "^(nla_put|nla_put_.*|nla_append)$";
+position pi;
+@@
+
+(
+nla_put_failure(...);
+|
+attrput@pi(...);
+)
+
+@ignored_context depends on context@
+position ignored.pi;
+identifier attrput;
+@@
+
+* attrput@pi(...);
+
+@script:python depends on report@
+pi << ignored.pi;
+@@
+
+coccilib.report.print_report(pi[0], "attribute put's result ignored: it returns -EMSGSIZE when the skb has no room, and the message goes out without the attribute")
+
+@script:python depends on org@
+pi << ignored.pi;
+@@
+
+cocci.print_main("attribute put's result ignored", pi)
