@@ -45,6 +45,7 @@ identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfr
 	dev_kfree_skb, dev_kfree_skb_any, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
 position alloc.pa != checked_here.ok;
 position p;
+identifier f, fld;
 @@
 
 skb = allocator@pa(...)
@@ -58,10 +59,15 @@ skb != NULL
 |
 nullsafe(skb)
 |
-skb@p
+skb@p->fld
+|
+ *skb@p
+|
+f(..., skb@p, ...)
 )
 
 @use_context depends on context exists@
+identifier f, fld;
 expression alloc.skb, e;
 identifier alloc.allocator;
 identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfree,
@@ -80,7 +86,11 @@ skb != NULL
 |
 nullsafe(skb)
 |
-* skb
+* skb->fld
+|
+* *skb
+|
+* f(..., skb, ...)
 )
 
 @script:python depends on report@

@@ -55,7 +55,7 @@ f@ps@ok(...)
 expression send.skb, e;
 position send.ps != extra_ref.ok;
 position p;
-identifier f;
+identifier f, g, fld;
 @@
 
 f@ps(...)
@@ -63,13 +63,17 @@ f@ps(...)
 (
 skb = e
 |
-skb@p
+skb@p->fld
+|
+ *skb@p
+|
+g(..., skb@p, ...)
 )
 
 @after_context depends on context exists@
 expression send.skb, e;
 position send.ps != extra_ref.ok;
-identifier f;
+identifier f, g, fld;
 @@
 
 f@ps(...)
@@ -77,7 +81,11 @@ f@ps(...)
 (
 skb = e
 |
-* skb
+* skb->fld
+|
+* *skb
+|
+* g(..., skb, ...)
 )
 
 @script:python depends on report@

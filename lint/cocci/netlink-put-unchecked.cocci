@@ -46,6 +46,7 @@ identifier start.putter;
 identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
 position start.ph != checked_here.ok;
 position p;
+identifier f, fld;
 @@
 
 hdr = putter@ph(...)
@@ -59,10 +60,15 @@ hdr != NULL
 |
 nullsafe(hdr)
 |
-hdr@p
+hdr@p->fld
+|
+ *hdr@p
+|
+f(..., hdr@p, ...)
 )
 
 @use_context depends on context exists@
+identifier f, fld;
 expression start.hdr, e;
 identifier start.putter;
 identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
@@ -80,7 +86,11 @@ hdr != NULL
 |
 nullsafe(hdr)
 |
-* hdr
+* hdr->fld
+|
+* *hdr
+|
+* f(..., hdr, ...)
 )
 
 @script:python depends on report@
@@ -98,9 +108,9 @@ p << use.p;
 cocci.print_main("header or nest used without a NULL check", p)
 cocci.print_secs("put here", ph)
 
-// An attribute put whose -EMSGSIZE nobody looks at.
+// A put whose result nobody looks at: an attribute's -EMSGSIZE, a header's or nest's NULL.
 @ignored@
-identifier attrput =~ "^(nla_put|nla_put_.*|nla_append)$";
+identifier attrput =~ "^(nla_put|nla_put_.*|nla_append|nlmsg_put|nlmsg_put_answer|genlmsg_put|genlmsg_put_reply|nla_nest_start|nla_nest_start_noflag)$";
 position pi;
 @@
 
@@ -121,10 +131,10 @@ identifier attrput;
 pi << ignored.pi;
 @@
 
-coccilib.report.print_report(pi[0], "attribute put's result ignored: it returns -EMSGSIZE when the skb has no room, and the message goes out without the attribute")
+coccilib.report.print_report(pi[0], "put's result ignored: when the skb has no room the message goes out without it")
 
 @script:python depends on org@
 pi << ignored.pi;
 @@
 
-cocci.print_main("attribute put's result ignored", pi)
+cocci.print_main("put's result ignored", pi)
