@@ -143,3 +143,30 @@ test('each script has the header scripts/coccinelle uses and the three modes coc
     'every shipped script is held to the TypeScript lint',
   );
 });
+
+test('context and org modes mark the lines report mode names', () => {
+  for (const [name, rule] of SCRIPTS) {
+    const script = path.join(scriptDir, name);
+    const file = path.join(fixtureDir, `${name.replace(/^netlink-|\.cocci$/g, '')}.c`);
+    const reported = spatch(script, rule, [file]).map((f) => Number(/:(\d+):/.exec(f)![1]));
+    assert.ok(reported.length > 0, `${name} finds nothing in ${file}`);
+    const run = (mode: string): string =>
+      spawnSync('spatch', ['-D', mode, '--very-quiet', ...scriptOptions(script), '--sp-file', script, file], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        cwd: work,
+      }).stdout;
+    // context: a diff whose '-' lines are the marked ones; their text is the fixture's line at that number.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const marked = run('context')
+      .split('\n')
+      .filter((l) => l.startsWith('-') && !l.startsWith('---'))
+      .map((l) => l.slice(1));
+    assert.deepEqual(marked.sort(), reported.map((n) => lines[n - 1]!).sort(), `${name} context`);
+    // org: one TODO item per finding, pointing at the same line.
+    const org = [...run('org').matchAll(/^\* TODO \[\[view:[^:]+::face=ovl-face1::linb=(\d+)::/gm)].map((m) =>
+      Number(m[1]),
+    );
+    assert.deepEqual(org.sort(), [...reported].sort(), `${name} org`);
+  }
+});
