@@ -5,8 +5,9 @@
 /// Same rule as alloc-unchecked of Netlink Workbench's lint (docs/lint-rules.md).
 // Confidence: High
 // Copyright: (C) 2026 Netlink Workbench contributors. GPL-2.0
-// Comments: __GFP_NOFAIL allocations are not reported. Functions that accept NULL
-//  (kfree_skb and the other frees, WARN_ON, likely/unlikely, IS_ERR_OR_NULL) are no use.
+// Comments: Functions that accept NULL (the skb frees, nla_nest_cancel, IS_ERR*, WARN_ON*,
+//  BUG_ON, likely/unlikely) are no use; returning or storing the pointer is none either.
+//  __GFP_NOFAIL allocations are not reported.
 // Options: --no-includes --include-headers
 
 virtual report
@@ -42,7 +43,8 @@ allocator@pa@ok(..., <+... __GFP_NOFAIL ...+>)
 expression alloc.skb, e;
 identifier alloc.allocator;
 identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfree,
-	dev_kfree_skb, dev_kfree_skb_any, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+	dev_kfree_skb, dev_kfree_skb_any, dev_kfree_skb_irq, dev_consume_skb_any, nla_nest_cancel,
+	IS_ERR, IS_ERR_OR_NULL, PTR_ERR_OR_ZERO, likely, unlikely, WARN_ON, WARN_ON_ONCE, BUG_ON};
 position alloc.pa != checked_here.ok;
 position p;
 identifier f, fld;
@@ -57,7 +59,7 @@ skb != NULL
 |
 !skb
 |
-nullsafe(skb)
+nullsafe(..., skb, ...)
 |
 skb@p->fld
 |
@@ -71,7 +73,8 @@ identifier f, fld;
 expression alloc.skb, e;
 identifier alloc.allocator;
 identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfree,
-	dev_kfree_skb, dev_kfree_skb_any, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+	dev_kfree_skb, dev_kfree_skb_any, dev_kfree_skb_irq, dev_consume_skb_any, nla_nest_cancel,
+	IS_ERR, IS_ERR_OR_NULL, PTR_ERR_OR_ZERO, likely, unlikely, WARN_ON, WARN_ON_ONCE, BUG_ON};
 position alloc.pa != checked_here.ok;
 @@
 
@@ -84,7 +87,7 @@ skb != NULL
 |
 !skb
 |
-nullsafe(skb)
+nullsafe(..., skb, ...)
 |
 * skb->fld
 |

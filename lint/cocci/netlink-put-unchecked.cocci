@@ -8,8 +8,8 @@
 /// Same rule as put-unchecked of Netlink Workbench's lint (docs/lint-rules.md).
 // Confidence: High
 // Copyright: (C) 2026 Netlink Workbench contributors. GPL-2.0
-// Comments: Functions that accept NULL (nla_nest_cancel, WARN_ON, likely/unlikely,
-//  IS_ERR_OR_NULL) are no use of an unchecked header or nest.
+// Comments: Functions that accept NULL (the skb frees, nla_nest_cancel, IS_ERR*, WARN_ON*,
+//  BUG_ON, likely/unlikely) are no use; returning or storing the pointer is none either.
 // Options: --no-includes --include-headers
 
 virtual report
@@ -43,7 +43,9 @@ position start.ph, ok;
 @use depends on !context && (report || org) exists@
 expression start.hdr, e;
 identifier start.putter;
-identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfree,
+	dev_kfree_skb, dev_kfree_skb_any, dev_kfree_skb_irq, dev_consume_skb_any, nla_nest_cancel,
+	IS_ERR, IS_ERR_OR_NULL, PTR_ERR_OR_ZERO, likely, unlikely, WARN_ON, WARN_ON_ONCE, BUG_ON};
 position start.ph != checked_here.ok;
 position p;
 identifier f, fld;
@@ -58,7 +60,7 @@ hdr != NULL
 |
 !hdr
 |
-nullsafe(hdr)
+nullsafe(..., hdr, ...)
 |
 hdr@p->fld
 |
@@ -71,7 +73,9 @@ f(..., hdr@p, ...)
 identifier f, fld;
 expression start.hdr, e;
 identifier start.putter;
-identifier nullsafe = {nla_nest_cancel, IS_ERR_OR_NULL, WARN_ON, WARN_ON_ONCE, likely, unlikely};
+identifier nullsafe = {kfree_skb, kfree_skb_reason, nlmsg_free, consume_skb, kfree,
+	dev_kfree_skb, dev_kfree_skb_any, dev_kfree_skb_irq, dev_consume_skb_any, nla_nest_cancel,
+	IS_ERR, IS_ERR_OR_NULL, PTR_ERR_OR_ZERO, likely, unlikely, WARN_ON, WARN_ON_ONCE, BUG_ON};
 position start.ph != checked_here.ok;
 @@
 
@@ -84,7 +88,7 @@ hdr != NULL
 |
 !hdr
 |
-nullsafe(hdr)
+nullsafe(..., hdr, ...)
 |
 * hdr->fld
 |
