@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:native — nlhelper against this machine's kernel, its ASan/UBSan and static builds, its fuzz
-# target, the nlreply module built against Debian's 6.1 and 6.12 headers, and our captures read by tshark.
+# target, the nlreply module built against Debian's 6.1 and 6.12 headers, our captures read by tshark, and the
+# lint's Coccinelle scripts run by spatch.
 # Installs what is missing, idempotent; downloads are cached in ${NETLINK_CACHE:-$REPO/.cache}.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ have_cmd xz || need+=(xz-utils)
 have_cmd ip || need+=(iproute2)
 have_cmd flock || need+=(util-linux)
 have_cmd tshark || need+=(tshark)       # the second reader of our pcap/pcapng captures
+have_cmd spatch || need+=(coccinelle)  # runs lint/cocci/*.cocci, held to the TypeScript lint
 # libFuzzer's runtime comes with clang's compiler-rt package, named after clang's major version.
 fuzzer_ok() {
   have_cmd clang && [[ -f $(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a ]]
