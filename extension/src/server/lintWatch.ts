@@ -2,7 +2,7 @@
 // document), cleared when a document closes or leaves the setting's scope; quick fixes (lint/fixes.ts) as code
 // actions. Only open documents are linted, one at a time on the server's thread, so a hover waits at most for one
 // lint (a 3,000-line file takes well under 100 ms; larger texts than MAX_LINT_CHARS are not linted as one types).
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -49,8 +49,8 @@ function pathOf(uri: string): string | undefined {
 }
 
 function within(path: string, folder: string): boolean {
-  const f = folder.endsWith('/') ? folder : `${folder}/`;
-  return path.startsWith(f);
+  const r = relative(folder, path);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }
 
 /** Whether the settings put this document in the lint's scope. */
@@ -182,8 +182,12 @@ export function watchLintDocuments(
     const { output } = last;
     const actions: CodeAction[] = [];
     for (const d of ours) {
-      const ref = d.data as Partial<FindingRef> | undefined;
-      const f = output.findings.find((x) => x.rule === d.code && x.start === ref?.start && x.end === ref?.end);
+      // The client hands back each diagnostic's data; a client that does not is matched by the range.
+      const ref = (d.data as FindingRef | undefined) ?? {
+        start: doc.offsetAt(d.range.start),
+        end: doc.offsetAt(d.range.end),
+      };
+      const f = output.findings.find((x) => x.rule === d.code && x.start === ref.start && x.end === ref.end);
       const fix = f && output.root && quickFix(output.root, doc.getText(), f);
       if (!fix) continue;
       actions.push({
