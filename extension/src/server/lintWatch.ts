@@ -3,7 +3,7 @@
 // actions. Only open documents are linted, one at a time on the server's thread, so a hover waits at most for one
 // lint (a 3,000-line file takes well under 100 ms; larger texts than MAX_LINT_CHARS are not linted as one types).
 import { isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
@@ -22,6 +22,7 @@ import { RULES_DOC } from '../lint/report';
 import { RULE_BY_ID } from '../lint/rules';
 import { wasmFiles } from '../lint/wasmFiles';
 import type { ServerSettings } from '../protocol/languageServer';
+import { pathOf } from './specWatch';
 
 const DEBOUNCE_MS = 300;
 /** Larger documents are not linted in the editor (about 25,000 lines of C; the CLI lints them). */
@@ -38,14 +39,6 @@ const SEVERITY = {
 interface FindingRef {
   readonly start: number;
   readonly end: number;
-}
-
-function pathOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function within(path: string, folder: string): boolean {
