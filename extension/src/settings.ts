@@ -16,7 +16,7 @@ import {
 
 /**
  * What a feature subscribes to: `decoder` (the language server and the host's family registry: decoder.*, hover.*,
- * inlayHints.*, with the workspace's folders and trust), `targets` (targets, activeTarget, ssh.*), `lab`, `module`.
+ * inlayHints.*, lint.*, with the workspace's folders and trust), `targets` (targets, activeTarget, ssh.*), `lab`, `module`.
  */
 export type SettingGroup = 'decoder' | 'targets' | 'lab' | 'module';
 
@@ -37,6 +37,8 @@ export const SETTINGS = {
   'hover.languages': { group: 'decoder', restricted: false },
   'inlayHints.enabled': { group: 'decoder', restricted: false },
   'inlayHints.languages': { group: 'decoder', restricted: false },
+  'lint.enabled': { group: 'decoder', restricted: false },
+  'lint.files': { group: 'decoder', restricted: false },
   targets: { group: 'targets', restricted: true },
   activeTarget: { group: 'targets', restricted: true },
   'ssh.path': { group: 'targets', restricted: true },
@@ -102,6 +104,8 @@ const DECODER_KEYS = {
   hoverLanguages: 'hover.languages',
   inlayHintsEnabled: 'inlayHints.enabled',
   inlayHintLanguages: 'inlayHints.languages',
+  lintEnabled: 'lint.enabled',
+  lintFiles: 'lint.files',
 } as const satisfies Partial<Record<keyof ServerSettings, SettingKey>>;
 
 /** The key a located text names first (every validator starts its text with the setting's full name). */

@@ -72,7 +72,16 @@ describe('settings table and package.json', () => {
     // package.json (settingDefaults.ts), and LAB_TARGET_NAME, a name the code gives the lab, must be the default.
     const d = DEFAULT_SETTINGS;
     assert.deepEqual(
-      [d.defaultProtocol, d.specFolders, d.genlFamilyIds, d.hoverLanguages, d.inlayHintsEnabled, d.inlayHintLanguages],
+      [
+        d.defaultProtocol,
+        d.specFolders,
+        d.genlFamilyIds,
+        d.hoverLanguages,
+        d.inlayHintsEnabled,
+        d.inlayHintLanguages,
+        d.lintEnabled,
+        d.lintFiles,
+      ],
       (
         [
           'decoder.defaultProtocol',
@@ -81,6 +90,8 @@ describe('settings table and package.json', () => {
           'hover.languages',
           'inlayHints.enabled',
           'inlayHints.languages',
+          'lint.enabled',
+          'lint.files',
         ] as const
       ).map((k) => contributed(k).default),
     );
@@ -138,6 +149,7 @@ describe('parseSettings', () => {
       source({
         'decoder.defaultProtocol': 'nonsense',
         'hover.languages': 'c',
+        'lint.files': 'everywhere',
         targets: [{ name: 'board' }],
         activeTarget: 'elsewhere',
         'ssh.configFile': 42,
@@ -152,6 +164,7 @@ describe('parseSettings', () => {
       'decoder.defaultProtocol',
       'hover.languages',
       'lab.autoStart',
+      'lint.files',
       'module.folder',
       'module.parameters',
       'ssh.configFile',
@@ -182,6 +195,7 @@ describe('changedGroups', () => {
     const changes: [Partial<Record<SettingKey, unknown>>, string[]][] = [
       [{}, []],
       [{ 'inlayHints.enabled': false }, ['decoder']],
+      [{ 'lint.enabled': false }, ['decoder']],
       [{ 'ssh.path': '/opt/ssh' }, ['targets']],
       [{ 'lab.autoStart': true }, ['lab']],
       [{ 'module.parameters': { protocol: 30 } }, ['module']],

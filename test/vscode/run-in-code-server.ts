@@ -25,12 +25,15 @@ const labCache = process.env.NETLINK_CACHE ?? join(repoRoot, '.cache');
 const fixtures = join(repoRoot, 'test', 'fixtures', 'e2e');
 
 /**
- * A throwaway copy of the fixtures folder with the workspace's own spec files (workspace-specs.ts), and
+ * A throwaway copy of the fixtures folder with the workspace's own spec files (workspace-specs.ts), the seed's
+ * textbook C, and
  * `settings(dir)` as its .vscode/settings.json when given.
  */
 function workspaceCopy(parent: string, name: string, settings?: (dir: string) => object): string {
   const dir = join(parent, name);
   cpSync(fixtures, dir, { recursive: true });
+  // The seed's textbook C, for lint.suite.ts: one copy of it in the repository, the lint fixture.
+  cpSync(join(repoRoot, 'test', 'fixtures', 'lint', 'seed-textbook.c'), join(dir, 'seed-textbook.c'));
   addWorkspaceSpecs(dir);
   if (settings) {
     mkdirSync(join(dir, '.vscode'), { recursive: true });

@@ -77,6 +77,7 @@ export const parts = [
       'extension/src/server/',
       'extension/src/netlink/',
       'extension/src/protocol/languageServer.ts',
+      'extension/src/lint/',
       'extension/src/specs/specFiles.ts',
       'extension/src/specs/specSchemas.ts',
     ],
@@ -87,6 +88,7 @@ export const parts = [
       'vscode-languageserver',
       'vscode-languageserver-protocol',
       'vscode-languageserver-textdocument',
+      'web-tree-sitter',
     ],
   },
   {

@@ -7,6 +7,11 @@ export interface Finding {
   readonly start: number;
   readonly end: number;
   readonly message: string;
+  /**
+   * Offset of the call the finding traces back to, where the quick fix needs it (fixes.ts): the allocation of an
+   * unchecked result. Not part of the CLI's output.
+   */
+  readonly origin?: number;
 }
 
 /** A finding placed in a file: 1-based lines and columns, end exclusive (column after the last character). */

@@ -17,6 +17,8 @@ export interface LintOutput {
   /** Parts of the input that were not checked, and why (located by offset). */
   readonly errors: LintInputError[];
   readonly lines: readonly number[];
+  /** The syntax tree the findings were made on (quick fixes read it); absent when the text was refused. */
+  readonly root?: SyntaxNode;
 }
 
 export function lintText(parser: Parser, text: string): LintOutput {
@@ -40,7 +42,7 @@ export function lintText(parser: Parser, text: string): LintOutput {
     }
     return false;
   });
-  return { findings: out.list(), errors, lines };
+  return { findings: out.list(), errors, lines, root };
 }
 
 function lintFunction(fn: SyntaxNode, text: string, lines: readonly number[], out: FindingSet): void {

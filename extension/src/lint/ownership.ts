@@ -294,6 +294,7 @@ class Analyzer {
           f.nul === 'ua' ? 'alloc-unchecked' : 'put-unchecked',
           at,
           `'${name}' may be NULL here: the result of ${this.callAt(f.at)} (line ${this.line(f.at)}) is not checked`,
+          f.at,
         );
       if (f.own === 'sent')
         this.find(
@@ -321,8 +322,10 @@ class Analyzer {
       'skb-free-after-send' | 'alloc-unchecked' | 'put-unchecked' | 'skb-leak' | 'missing-end' | 'error-without-extack',
     at: SyntaxNode | { start: number; end: number },
     message: string,
+    origin?: number,
   ): void {
-    if (this.report) this.out.add({ rule, start: at.start, end: at.end, message });
+    if (this.report)
+      this.out.add({ rule, start: at.start, end: at.end, message, ...(origin !== undefined ? { origin } : {}) });
   }
 
   private call(n: SyntaxNode, s: State): void {
@@ -394,6 +397,7 @@ class Analyzer {
             'alloc-unchecked',
             args[sendPos]!,
             `'${v}' may be NULL here: the result of ${this.callAt(f.at)} (line ${this.line(f.at)}) is not checked`,
+            f.at,
           );
       }
       s.map(v, (f) => (f.nul === 'null' ? f : { own: 'sent', nul: 'nonnull', msg: 'none', at: n.start }));

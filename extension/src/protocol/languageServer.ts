@@ -27,6 +27,10 @@ export interface ServerSettings {
   readonly hoverLanguages: readonly string[];
   readonly inlayHintsEnabled: boolean;
   readonly inlayHintLanguages: readonly string[];
+  /** Lint C documents (server/lintWatch.ts). */
+  readonly lintEnabled: boolean;
+  /** Which: those inside a workspace folder, or every one opened. */
+  readonly lintFiles: 'workspace' | 'all';
   /** Workspace folders (file paths): `Documentation/netlink/specs` of a kernel tree among them is loaded. */
   readonly workspaceFolders: readonly string[];
   /**
@@ -43,6 +47,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   hoverLanguages: contributedDefault<string[]>('hover.languages'),
   inlayHintsEnabled: contributedDefault<boolean>('inlayHints.enabled'),
   inlayHintLanguages: contributedDefault<string[]>('inlayHints.languages'),
+  lintEnabled: contributedDefault<boolean>('lint.enabled'),
+  lintFiles: contributedDefault<'workspace' | 'all'>('lint.files'),
   workspaceFolders: [],
   // Not told otherwise, the server reads nothing of the workspace.
   workspaceTrusted: false,

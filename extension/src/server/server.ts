@@ -1,6 +1,8 @@
 // The language server: hovers over hex anywhere, inlay hints where messages start, decode requests for the
-// "decode selection / file" commands, and diagnostics on YNL spec files. Imports the codec only (no vscode, no target code).
+// "decode selection / file" commands, diagnostics on YNL spec files, and netlink lint diagnostics with quick fixes on
+// C files (lintWatch.ts). Imports the codec and the linter only (no vscode, no target code).
 import {
+  CodeActionKind,
   createConnection,
   InlayHint,
   InlayHintKind,
@@ -20,6 +22,7 @@ import type { DecodeParams, DecodeResult, ServerSettings } from '../protocol/lan
 import { DecodeRequest, DEFAULT_SETTINGS, SettingsNotification } from '../protocol/languageServer';
 import { registryFor } from '../specs/specFiles';
 import { languageMatches, validateSettings } from './settings';
+import { watchLintDocuments } from './lintWatch';
 import { watchSpecDocuments } from './specWatch';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -58,6 +61,7 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
   };
 });
@@ -65,6 +69,7 @@ connection.onInitialize((params) => {
 connection.onNotification(SettingsNotification, (raw: unknown) => {
   applySettings(raw);
   void connection.languages.inlayHint.refresh().catch(() => undefined);
+  lint.refresh();
 });
 
 connection.onHover((params) => {
@@ -131,5 +136,6 @@ connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult =>
 );
 
 watchSpecDocuments(documents, connection, () => settings);
+const lint = watchLintDocuments(documents, connection, () => settings, __dirname);
 documents.listen(connection);
 connection.listen();

@@ -43,6 +43,8 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
         typeof v === 'boolean' ? v : undefined,
       ),
       inlayHintLanguages: pick('inlayHintLanguages', 'netlink.inlayHints.languages', stringArray),
+      lintEnabled: pick('lintEnabled', 'netlink.lint.enabled', (v) => (typeof v === 'boolean' ? v : undefined)),
+      lintFiles: pick('lintFiles', 'netlink.lint.files', (v) => (v === 'workspace' || v === 'all' ? v : undefined)),
       workspaceFolders: pick('workspaceFolders', 'workspace folders', stringArray),
       workspaceTrusted: pick('workspaceTrusted', 'workspace trust', (v) => (typeof v === 'boolean' ? v : undefined)),
     },

@@ -9,7 +9,8 @@ import { specDiagnostics, ynlProtocolOf } from './specDiagnostics';
 
 const DEBOUNCE_MS = 300;
 
-function pathOf(uri: string): string | undefined {
+/** The file path of a file: URI; undefined for other schemes (untitled documents) and malformed URIs. */
+export function pathOf(uri: string): string | undefined {
   try {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
