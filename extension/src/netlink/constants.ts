@@ -51,6 +51,7 @@ export const NETLINK_NLREPLY = 31;
 export const GENL_ID_CTRL = 0x10;
 export const CTRL_CMD_NEWFAMILY = 1;
 export const CTRL_CMD_GETFAMILY = 3;
+export const CTRL_CMD_GETPOLICY = 10;
 export const CTRL_ATTR_FAMILY_ID = 1;
 export const CTRL_ATTR_FAMILY_NAME = 2;
 

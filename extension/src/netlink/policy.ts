@@ -6,6 +6,7 @@
 import {
   CTRL_ATTR_FAMILY_ID,
   CTRL_ATTR_FAMILY_NAME,
+  CTRL_CMD_GETPOLICY,
   GENL_HDRLEN,
   GENL_ID_CTRL,
   NLM_F_DUMP,
@@ -17,36 +18,25 @@ import {
 } from './constants';
 import { concatBytes, encodeAttrs, encodeMessage, encodeScalar, encodeString } from './encode';
 import { errnoName } from './errno';
+import { netlinkAttributeType } from './families/nlctrl';
 import type { AttrChecks, AttrDef, AttrKind, FamilyDef } from './types';
 
-export const CTRL_CMD_GETPOLICY = 10;
 const CTRL_ATTR_POLICY = 8;
 const CTRL_ATTR_OP_POLICY = 9;
 const CTRL_ATTR_OP = 10;
 const CTRL_ATTR_POLICY_DO = 1;
 const CTRL_ATTR_POLICY_DUMP = 2;
 
-/** NL_ATTR_TYPE_* (uapi netlink.h), by number. */
-export const NL_ATTR_TYPES = [
-  'invalid',
-  'flag',
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  's8',
-  's16',
-  's32',
-  's64',
-  'binary',
-  'string',
-  'nul-string',
-  'nested',
-  'nested-array',
-  'bitfield32',
-  'sint',
-  'uint',
-] as const;
+/** A policy type's short name: NL_ATTR_TYPE_NUL_STRING -> `nul-string`, from nlctrl's enum of them. */
+function policyKindName(type: bigint | undefined): string {
+  const name = type === undefined ? undefined : netlinkAttributeType.entries.get(Number(type));
+  return name === undefined
+    ? `type ${type}`
+    : name
+        .replace(/^NL_ATTR_TYPE_/, '')
+        .toLowerCase()
+        .replace(/_/g, '-');
+}
 
 export interface KernelPolicyAttr {
   readonly type: number;
@@ -130,7 +120,7 @@ function readPolicyAttr(view: DataView, type: number, t: Tlv, problems: string[]
     const u = readUnsigned(view, f);
     switch (f.type) {
       case 1:
-        a.kind = u !== undefined && u < BigInt(NL_ATTR_TYPES.length) ? NL_ATTR_TYPES[Number(u)]! : `type ${u}`;
+        a.kind = policyKindName(u);
         break;
       case 2:
         a.minValue = readSigned(view, f);

@@ -82,7 +82,8 @@ const genlOpFlags = enumDef(
   true,
 );
 
-const netlinkAttributeType = enumDef('netlink-attribute-type', {
+/** NL_ATTR_TYPE_* (uapi netlink.h): the policy types CTRL_CMD_GETPOLICY reports. */
+export const netlinkAttributeType = enumDef('netlink-attribute-type', {
   0: 'NL_ATTR_TYPE_INVALID',
   1: 'NL_ATTR_TYPE_FLAG',
   2: 'NL_ATTR_TYPE_U8',
