@@ -135,23 +135,24 @@ function fitScore(messages: readonly DecodedMessage[], sample: number): number {
  */
 export function inferProtocol(bytes: Uint8Array, options: InferOptions): ProtocolInference {
   const sample = options.sampleMessages ?? 64;
+  const limit = Math.min(options.maxMessages ?? sample, sample);
   const fits: ProtocolFit[] = [];
   for (const protocol of candidateProtocols(options.registry, options.preferred)) {
-    const messages = decodeMessages(bytes, {
-      protocol,
-      registry: options.registry,
-      maxMessages: Math.min(options.maxMessages ?? sample, sample),
-    });
+    const messages = decodeMessages(bytes, { protocol, registry: options.registry, maxMessages: limit });
     fits.push({ protocol, score: fitScore(messages, sample), messages });
   }
   // Stable: on a tie the earlier candidate (the preferred one, then route) stays first.
   fits.sort((a, b) => b.score - a.score);
   const best = fits[0]!;
-  const full = decodeMessages(bytes, {
-    protocol: best.protocol,
-    registry: options.registry,
-    ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),
-  });
+  // Fewer messages than the limit: the sample was the whole input (or the caller's limit), no second decode.
+  const whole = best.messages.length < limit || limit === options.maxMessages;
+  const full = whole
+    ? best.messages
+    : decodeMessages(bytes, {
+        protocol: best.protocol,
+        registry: options.registry,
+        ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),
+      });
   const chosen = { ...best, messages: full };
   const runnerUp = fits[1];
   return runnerUp ? { chosen, runnerUp, ambiguous: runnerUp.score === best.score } : { chosen, ambiguous: false };
