@@ -1,6 +1,6 @@
 // The language server: hovers over hex anywhere, inlay hints where messages start, decode requests for the
-// "decode selection / file" commands, diagnostics on YNL spec files, and netlink lint diagnostics with quick fixes on
-// C files (lintWatch.ts). Imports the codec and the linter only (no vscode, no target code).
+// "decode selection / file" commands, diagnostics, definitions, references, hovers and completion in YNL spec files
+// (specWatch.ts, specNav.ts), and netlink lint diagnostics with quick fixes on C files (lintWatch.ts). Imports the codec and the linter only (no vscode, no target code).
 import {
   CodeActionKind,
   createConnection,
@@ -24,6 +24,7 @@ import { registryFor } from '../specs/specFiles';
 import { languageMatches, validateSettings } from './settings';
 import { watchLintDocuments } from './lintWatch';
 import { watchSpecDocuments } from './specWatch';
+import { serveSpecNavigation } from './specNav';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -60,6 +61,9 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      completionProvider: {},
       inlayHintProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
@@ -73,6 +77,9 @@ connection.onNotification(SettingsNotification, (raw: unknown) => {
 });
 
 connection.onHover((params) => {
+  // In a YNL spec, a name's hover; hex in it (a comment's example message) still decodes elsewhere on the line.
+  const spec = specNav.hover(params);
+  if (spec) return spec;
   const doc = documents.get(params.textDocument.uri);
   if (!doc || !languageMatches(settings.hoverLanguages, doc.languageId)) return null;
   try {
@@ -136,6 +143,7 @@ connection.onRequest(DecodeRequest, (params: DecodeParams): DecodeResult =>
 );
 
 watchSpecDocuments(documents, connection, () => settings);
+const specNav = serveSpecNavigation(documents, connection, () => settings);
 const lint = watchLintDocuments(documents, connection, () => settings, __dirname);
 documents.listen(connection);
 connection.listen();
