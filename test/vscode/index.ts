@@ -6,6 +6,7 @@ import './suites/decode.suite';
 import './suites/targets.suite';
 import './suites/settings.suite';
 import './suites/workspace-specs.suite';
+import './suites/spec-navigation.suite';
 import './suites/lint.suite';
 // Last: it boots the lab VM, the slow part of the run.
 import './suites/module-loop.suite';

@@ -48,11 +48,18 @@ const BROKEN_SPEC_TEXT = specOf('wsbroken', 28)
   .replace('doc: Test fixture', 'docs: Test fixture')
   .replace('    - name: hello\n', '    - name: hello\n      attribute-set: nosuchset\n');
 
-/** The kernel's schema for netlink-raw specs, from the fetched linux-source (test/fixtures/ynl/fetch-specs.sh). */
-function kernelRawSchema(): string {
+/** The fetched linux-source's Documentation/netlink (test/fixtures/ynl/fetch-specs.sh). */
+function kernelNetlinkDocs(): string {
   const cache = process.env.NETLINK_CACHE ?? resolve(__dirname, '..', '..', '.cache');
-  return join(cache, 'ynl-specs-6.12', 'linux-source-6.12', 'Documentation', 'netlink', 'netlink-raw.yaml');
+  return join(cache, 'ynl-specs-6.12', 'linux-source-6.12', 'Documentation', 'netlink');
 }
+
+/**
+ * Specs for the editor's names (spec-navigation.suite.ts), outside the specs folder like BROKEN_SPEC: the kernel's
+ * netdev.yaml, and the unit tests' fixture with non-ASCII text before names on their lines.
+ */
+export const NAV_KERNEL_SPEC = 'ynl/netdev.yaml';
+export const NAV_FIXTURE_SPEC = 'ynl/nav-features.yaml';
 
 /** Writes the spec files and the log into the workspace folder `dir`. */
 export function addWorkspaceSpecs(dir: string): void {
@@ -64,7 +71,12 @@ export function addWorkspaceSpecs(dir: string): void {
   writeFileSync(join(dir, LOG_FILE), hello(30) + hello(29));
   mkdirSync(join(dir, 'ynl'), { recursive: true });
   writeFileSync(join(dir, BROKEN_SPEC), BROKEN_SPEC_TEXT);
-  // The tree's schema, where the editor finds it for any spec of the (trusted) workspace.
-  if (existsSync(kernelRawSchema()))
-    copyFileSync(kernelRawSchema(), join(dir, 'Documentation', 'netlink', 'netlink-raw.yaml'));
+  // The tree's schemas, where the editor finds them for any spec of the (trusted) workspace.
+  for (const schema of ['netlink-raw.yaml', 'genetlink.yaml']) {
+    const from = join(kernelNetlinkDocs(), schema);
+    if (existsSync(from)) copyFileSync(from, join(dir, 'Documentation', 'netlink', schema));
+  }
+  const netdev = join(kernelNetlinkDocs(), 'specs', 'netdev.yaml');
+  if (existsSync(netdev)) copyFileSync(netdev, join(dir, NAV_KERNEL_SPEC));
+  copyFileSync(resolve(__dirname, '..', 'fixtures', 'ynl', 'nav-features.yaml'), join(dir, NAV_FIXTURE_SPEC));
 }
