@@ -19,6 +19,9 @@ const BACKSLASH = 0x5c;
 const HEX_DIGITS = '0123456789abcdef';
 /** Worst case per UTF-16 unit: `\u001f` is 6 bytes. */
 const MAX_BYTES_PER_UNIT = 6;
+/** Text up to this long is encoded by the loop here; longer by TextEncoder (whose call costs more than short text). */
+const SHORT_TEXT = 64;
+const textEncoder = new TextEncoder();
 /** Attribute members in the order attrs.ts creates them: the fast path writes them without looking at keys. */
 const ATTR_KEYS = [
   'type',
@@ -87,6 +90,11 @@ export class JsonBytesWriter {
   /** Any text, as UTF-8 (a lone surrogate as U+FFFD, as Buffer writes it): for the parts around the JSON. */
   text(s: string): void {
     this.room(s.length * 3);
+    if (s.length > SHORT_TEXT) {
+      // The engine's encoder: a rendered message's text is long, and it copies ASCII runs at memory speed.
+      this.pos += textEncoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+      return;
+    }
     let p = this.pos;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
