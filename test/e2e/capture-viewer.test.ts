@@ -109,6 +109,13 @@ describe('capture viewer UI', () => {
             .join() === '0,1,2,3,4,5,6',
       );
       assert.match(await frame.locator('[data-testid=capture-status]').innerText(), /pcap 33 rows/);
+      // By keyboard: on the selected first row, Left folds the group and Right unfolds it.
+      await frame.locator('[data-testid=capture-row-0] .c-type').click();
+      const table = frame.locator('[data-testid=capture-table]');
+      await table.press('ArrowLeft');
+      await waitFor('folded by keyboard', 20_000, async () => (await shownRows(frame))[1]?.row === 6);
+      await table.press('ArrowRight');
+      await waitFor('unfolded by keyboard', 20_000, async () => (await shownRows(frame))[1]?.row === 1);
     }),
   );
 

@@ -422,6 +422,16 @@ export class CaptureViewer {
   }
 
   private key(e: KeyboardEvent): void {
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      // On a dump's first row: Left folds the group, Right unfolds it (as in a tree).
+      const r = [...this.cache.values()].find((x) => x.row === this.selected);
+      const group = r?.conversation?.group;
+      if (!r || !group || r.conversation?.firstRow !== r.row || group.folded === (e.key === 'ArrowLeft')) return;
+      e.preventDefault();
+      this.generation = ++this.requestId;
+      this.post({ type: 'fold', requestId: this.generation, row: r.row });
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
     const positions = [...this.cache.entries()];
