@@ -7,6 +7,7 @@ import { MAX_HEX_TEXT_BYTES, readFdBounded } from './boundedRead';
 import { ChunkedWriter } from './chunkedWriter';
 import { checkPcapArgs, decodePcap, PCAP_USAGE, PcapUsageError, takePcapOption } from './cliPcap';
 import type { PcapArgs } from './cliPcap';
+import { JsonArrayOutput } from './cliJson';
 import { LINT_USAGE, runLint } from './cliLint';
 import { escapeControls } from './netlink/escape';
 import { createRegistry } from './netlink/index';
@@ -26,9 +27,6 @@ const USAGE = `usage: netlink-decode decode [--json] [--protocol auto|route|gene
 ${PCAP_USAGE}`;
 
 class UsageError extends Error {}
-
-/** Messages stringified in one JSON.stringify call: few calls, while the output still streams. */
-const JSON_BATCH = 8;
 
 interface CliOptions {
   json: boolean;
@@ -126,21 +124,13 @@ async function writeDecoded(
   registry: FamilyRegistry,
 ): Promise<void> {
   const multi = runs.length > 1;
-  let first = true;
-  if (o.json) await out.write('[');
+  const json = o.json ? new JsonArrayOutput(out) : undefined;
   for (let run = 0; run < runs.length; run++) {
     const { bytes, syscall } = runs[run]!;
     const source = syscall ? sourceOf(syscall) : undefined;
     const { messages, choice } = decodeChosen(bytes, { setting: o.protocol, registry });
-    if (o.json) {
-      for (let i = 0; i < messages.length; i += JSON_BATCH) {
-        const batch = messages.slice(i, i + JSON_BATCH);
-        // The same text as JSON.stringify(allMessages, null, 2): a batch stringified as an array has the array's
-        // indentation already; only its brackets are cut ("[" before the first "\n  {", "\n]" at the end).
-        const body = JSON.stringify(multi || source ? batch.map((m) => ({ run, ...source, ...m })) : batch, null, 2);
-        await out.write(`${first ? '' : ','}${body.slice(1, -2)}`);
-        first = false;
-      }
+    if (json) {
+      await json.messages(messages, multi || source ? { run, ...source } : undefined);
       continue;
     }
     if (run > 0) await out.write('\n');
@@ -151,7 +141,7 @@ async function writeDecoded(
     }
     for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
   }
-  if (o.json) await out.write(first ? ']\n' : '\n]\n');
+  await json?.end();
   await out.flush();
 }
 

@@ -16,6 +16,7 @@ import { escapeControls } from './netlink/escape';
 import { decodeMessages, protocolName, renderMessageText } from './netlink/index';
 import type { DecodedAttr, DecodedMessage, FamilyRegistry } from './netlink/index';
 import { parseProtocol } from './netlink/protocols';
+import { JsonBytesWriter } from './netlink/render/jsonBytes';
 
 export const PCAP_USAGE = `       netlink-decode decode --pcap FILE|- [--json] [--protocol P] [--spec-dir DIR]... [--genl-id NAME=ID]...
            [--filter-protocol P] [--family NAME] [--type NAME|N] [--port N] [--seq N] [--errors-only] [--grep TEXT]
@@ -155,13 +156,18 @@ export async function decodePcap(
       const m = messages[i]!;
       if (filtering && !messageMatches(filter, protocol, m)) continue;
       if (o.json) {
-        // The message's own object with the record's fields first, spliced as text: no copy of the object.
-        const comment = r.comment === undefined ? '' : `,"comment":${JSON.stringify(r.comment)}`;
-        output.text(
-          `{"record":${r.index},"time":${r.time},"direction":"${messageDirection(m.flags)}","protocol":${protocol}${comment},`,
+        // The record's fields, then the message's own members: one object, written as bytes without a copy.
+        output.json.merged(
+          {
+            record: r.index,
+            time: r.time,
+            direction: messageDirection(m.flags),
+            protocol,
+            comment: r.comment,
+          },
+          m,
         );
-        output.text(JSON.stringify(m).slice(1));
-        output.text('\n');
+        output.json.text('\n');
         continue;
       }
       if (!headed) {
@@ -236,49 +242,33 @@ function closeQuietly(fd: number): void {
 }
 
 /**
- * The output, encoded as UTF-8 straight into buffers as it is produced: no string of a whole chunk's output is
- * joined and then encoded again. Full buffers wait in a short list for drain(), which hands them to the writer
- * (and so waits for a slow reader): at most one read chunk's output is held. Written buffers are filled again
- * (fresh memory for every buffer costs page faults on every byte of output).
+ * The output, encoded as UTF-8 straight into buffers as it is produced (JSON by the byte writer, text too): no
+ * string of a whole chunk's output is joined and then encoded again. Full buffers wait in a short list for
+ * drain(), which hands them to the writer (and so waits for a slow reader): at most one read chunk's output is
+ * held. Written buffers go back to the byte writer to be filled again (fresh memory for every buffer costs page
+ * faults on every byte of output).
  */
 class Utf8Output {
-  private buf: Buffer;
-  private used = 0;
-  private full: Buffer[] = [];
-  private readonly free: Buffer[] = [];
+  readonly json: JsonBytesWriter;
+  private full: Uint8Array[] = [];
 
   constructor(private readonly out: ChunkedWriter) {
-    this.buf = Buffer.allocUnsafeSlow(OUT_BYTES);
+    this.json = new JsonBytesWriter((b) => this.full.push(b), 0, OUT_BYTES);
   }
 
   text(s: string): void {
-    // A UTF-16 unit is at most 3 bytes of UTF-8: room for that many means the write cannot be cut.
-    if (s.length * 3 > this.buf.length - this.used) {
-      this.spill();
-      if (s.length * 3 > this.buf.length) {
-        this.full.push(Buffer.from(s, 'utf8'));
-        return;
-      }
-    }
-    this.used += this.buf.write(s, this.used, 'utf8');
+    this.json.text(s);
   }
 
   /** Hands the full buffers to the writer; with `all`, the one being filled too. */
   async drain(all: boolean): Promise<void> {
-    if (all || this.used >= this.buf.length / 2) this.spill();
+    if (all || this.json.pending >= OUT_BYTES / 2) this.json.flush();
     const ready = this.full;
     this.full = [];
     for (const b of ready) {
       await this.out.writeBytes(b);
       // Written (writeBytes waits for that): its memory can take the next output.
-      if (b.buffer.byteLength === OUT_BYTES) this.free.push(Buffer.from(b.buffer, 0, OUT_BYTES));
+      this.json.recycle(b);
     }
-  }
-
-  private spill(): void {
-    if (this.used === 0) return;
-    this.full.push(this.buf.subarray(0, this.used));
-    this.buf = this.free.pop() ?? Buffer.allocUnsafeSlow(OUT_BYTES);
-    this.used = 0;
   }
 }

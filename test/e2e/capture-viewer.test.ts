@@ -81,6 +81,45 @@ describe('capture viewer UI', () => {
   );
 
   it(
+    'folds the link dump to its request row and unfolds it again',
+    { timeout: 120_000 },
+    shot('capture-fold', async () => {
+      const toggle = frame.locator('[data-testid=capture-fold-0]');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      // The group: the request (row 0), its parts and the DONE (row 5) are marked as one.
+      const members = await frame.locator('[data-testid=capture-table] .cap-row.in-group').count();
+      assert.ok(members >= 5, `${members} rows in groups`);
+      await toggle.click();
+      await waitFor('the folded view', 20_000, async () => {
+        const rows = (await shownRows(frame)).map((r) => r.row);
+        return rows[0] === 0 && rows[1] === 6;
+      });
+      assert.match(await frame.locator('[data-testid=capture-status]').innerText(), /28 of 33 rows/);
+      const head = (await shownRows(frame)).find((r) => r.row === 0)!;
+      assert.match(head.cells[11]!, /^#0 request · 5 replies · .* · folded: 5 rows$/);
+      assert.equal(await frame.locator('[data-testid=capture-fold-0]').getAttribute('aria-expanded'), 'false');
+      await frame.locator('[data-testid=capture-fold-0]').click();
+      await waitFor(
+        'the unfolded view',
+        20_000,
+        async () =>
+          (await shownRows(frame))
+            .map((r) => r.row)
+            .slice(0, 7)
+            .join() === '0,1,2,3,4,5,6',
+      );
+      assert.match(await frame.locator('[data-testid=capture-status]').innerText(), /pcap 33 rows/);
+      // By keyboard: on the selected first row, Left folds the group and Right unfolds it.
+      await frame.locator('[data-testid=capture-row-0] .c-type').click();
+      const table = frame.locator('[data-testid=capture-table]');
+      await table.press('ArrowLeft');
+      await waitFor('folded by keyboard', 20_000, async () => (await shownRows(frame))[1]?.row === 6);
+      await table.press('ArrowRight');
+      await waitFor('unfolded by keyboard', 20_000, async () => (await shownRows(frame))[1]?.row === 1);
+    }),
+  );
+
+  it(
     'filters, selects a row, shows its decoded tree and bytes linked both ways',
     { timeout: 120_000 },
     shot('capture-filter', async () => {

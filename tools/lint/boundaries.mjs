@@ -97,6 +97,7 @@ export const parts = [
     files: [
       'extension/src/cli.ts',
       'extension/src/cliPcap.ts',
+      'extension/src/cliJson.ts',
       'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
@@ -106,6 +107,7 @@ export const parts = [
     mayImport: [
       'extension/src/netlink/',
       'extension/src/cliPcap.ts',
+      'extension/src/cliJson.ts',
       'extension/src/lint/',
       'extension/src/cliLint.ts',
       'extension/src/chunkedWriter.ts',

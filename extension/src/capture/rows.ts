@@ -4,6 +4,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { decodeMessages, NLMSG_ERROR, protocolName, type DecodedMessage, type FamilyRegistry } from '../netlink/index';
 import type { RowConversation, RowJson } from '../protocol/captureViewer';
 import type { CaptureIndex } from './captureIndex';
+import { isFoldable } from './foldView';
+
+/** Whether a dump group is folded in the view (the session's fold state). */
+export type IsFolded = (conversation: number) => boolean;
+
+const NOTHING_FOLDED: IsFolded = () => false;
 
 /** Enough of a message to name it (header, family header, the first attributes); the detail reads it all. */
 const NAME_BYTES = 512;
@@ -26,7 +32,7 @@ export function decodeOne(bytes: Uint8Array, protocol: number, registry: FamilyR
   return decodeMessages(bytes, { protocol, registry, maxMessages: 1 })[0];
 }
 
-function conversationJson(index: CaptureIndex, row: number): RowConversation | undefined {
+function conversationJson(index: CaptureIndex, row: number, isFolded: IsFolded): RowConversation | undefined {
   const c = index.conversationOf(row);
   if (!c) return undefined;
   const { conversation: v, role } = c;
@@ -44,18 +50,26 @@ function conversationJson(index: CaptureIndex, row: number): RowConversation | u
     flags,
     size: v.replies + (v.requestRow !== undefined ? 1 : 0),
     firstRow: v.requestRow ?? v.firstReplyRow ?? row,
+    ...(isFoldable(v)
+      ? { group: { folded: isFolded(v.id), ...(v.doneRow !== undefined ? { doneRow: v.doneRow } : {}) } }
+      : {}),
   };
 }
 
 /** The row as the table shows it; `decoded` names the message (undefined: numbers only). */
-export function rowJson(index: CaptureIndex, row: number, decoded: DecodedMessage | undefined): RowJson {
+export function rowJson(
+  index: CaptureIndex,
+  row: number,
+  decoded: DecodedMessage | undefined,
+  isFolded: IsFolded = NOTHING_FOLDED,
+): RowJson {
   const c = index.columns;
   const kind = index.kind(row);
   const time = c.time[row]!;
   const base = { row, kind, record: c.record[row]!, offset: c.offset[row]!, ...(Number.isNaN(time) ? {} : { time }) };
   if (kind !== 'message') return { ...base, text: index.text(row) ?? kind };
   const protocol = c.protocol[row]!;
-  const conversation = conversationJson(index, row);
+  const conversation = conversationJson(index, row, isFolded);
   const typeName = decoded
     ? decoded.command
       ? `${decoded.typeName} ${decoded.command}`
@@ -102,6 +116,7 @@ export async function rowsFor(
   index: CaptureIndex,
   rows: readonly number[],
   registry: FamilyRegistry,
+  isFolded: IsFolded = NOTHING_FOLDED,
 ): Promise<RowJson[]> {
   const c = index.columns;
   const out: RowJson[] = [];
@@ -131,7 +146,7 @@ export async function rowsFor(
       const from = c.offset[r]! - start;
       const bytes = span.subarray(from, from + Math.min(c.length[r]!, NAME_BYTES));
       const protocol = c.protocol[r]!;
-      out.push(rowJson(index, r, decodeOne(bytes, protocol < 0 ? 0 : protocol, registry)));
+      out.push(rowJson(index, r, decodeOne(bytes, protocol < 0 ? 0 : protocol, registry), isFolded));
     }
     i = j;
   }

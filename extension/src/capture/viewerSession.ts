@@ -7,6 +7,7 @@ import { toHex } from '../netlink/index';
 import { checkViewerMessage, type HostToViewer, type ProgressJson, type ViewerToHost } from '../protocol/captureViewer';
 import type { CatalogJson } from '../protocol/webview';
 import { filterRows, parseFilter, type ParsedFilter } from './filterView';
+import { FoldedView, groupFirstRow, isFoldable } from './foldView';
 import { CaptureIndexer } from './indexer';
 import { MAX_DETAIL_BYTES, readMessage, rowJson, rowsFor } from './rows';
 
@@ -39,6 +40,8 @@ export class ViewerSession {
   private live: boolean;
   /** The filtered view (undefined: every row). */
   private view: { filter: ParsedFilter; matches: Uint32Array; count: number; checked: number } | undefined;
+  /** Folded dump groups, over the filtered view (or every row). */
+  private readonly fold = new FoldedView();
   private filterGeneration = 0;
   private filtering = false;
   private lastProgress = 0;
@@ -94,13 +97,24 @@ export class ViewerSession {
     };
   }
 
-  private viewRows(): number {
+  private baseRows(): number {
     return this.view ? this.view.count : this.indexer.index.size;
   }
 
-  private rowAt(position: number): number | undefined {
+  private baseRowAt(position: number): number | undefined {
     if (this.view) return position < this.view.count ? this.view.matches[position] : undefined;
     return position < this.indexer.index.size ? position : undefined;
+  }
+
+  private viewRows(): number {
+    if (!this.fold.active) return this.baseRows();
+    return this.fold.count(this.indexer.index, this.baseRows(), (p) => this.baseRowAt(p));
+  }
+
+  private rowAt(position: number): number | undefined {
+    if (!this.fold.active) return this.baseRowAt(position);
+    this.viewRows();
+    return this.fold.rowAt(position);
   }
 
   private changed(): void {
@@ -132,7 +146,7 @@ export class ViewerSession {
           if (row === undefined) break;
           rows.push(row);
         }
-        const json = await rowsFor(await this.file, index, rows, this.o.registry());
+        const json = await rowsFor(await this.file, index, rows, this.o.registry(), (id) => this.fold.isFolded(id));
         this.o.post({ type: 'rows', requestId: m.requestId, start: m.start, rows: json });
         return;
       }
@@ -141,7 +155,7 @@ export class ViewerSession {
         const kind = index.kind(m.row);
         const bytes =
           kind === 'message' ? await readMessage(await this.file, index, m.row, MAX_DETAIL_BYTES) : new Uint8Array(0);
-        const [row] = await rowsFor(await this.file, index, [m.row], this.o.registry());
+        const [row] = await rowsFor(await this.file, index, [m.row], this.o.registry(), (id) => this.fold.isFolded(id));
         this.o.post({
           type: 'detail',
           requestId: m.requestId,
@@ -152,6 +166,7 @@ export class ViewerSession {
       }
       case 'filter': {
         const generation = ++this.filterGeneration;
+        this.fold.reset();
         if (m.query.text.trim() === '') {
           this.view = undefined;
           this.o.post({ type: 'filterResult', requestId: m.requestId, viewRows: this.viewRows() });
@@ -170,16 +185,24 @@ export class ViewerSession {
       }
       case 'goto': {
         const row = index.rowOfRecord(m.record);
-        let position: number | undefined = row;
-        if (row !== undefined && this.view) {
-          position = undefined;
-          for (let p = 0; p < this.view.count; p++)
-            if (this.view.matches[p]! >= row) {
-              position = p;
-              break;
-            }
-        }
-        this.o.post({ type: 'gotoResult', requestId: m.requestId, position });
+        this.o.post({
+          type: 'gotoResult',
+          requestId: m.requestId,
+          position: row === undefined ? undefined : this.positionOf(row),
+        });
+        return;
+      }
+      case 'fold': {
+        const c = index.conversationOf(m.row)?.conversation;
+        if (!c || !isFoldable(c)) return;
+        this.fold.toggle(c.id);
+        const first = groupFirstRow(c) ?? m.row;
+        this.o.post({
+          type: 'folded',
+          requestId: m.requestId,
+          viewRows: this.viewRows(),
+          position: this.positionOf(first),
+        });
         return;
       }
       case 'openInBuilder': {
@@ -208,6 +231,17 @@ export class ViewerSession {
         await this.o.actions.stop();
         return;
     }
+  }
+
+  /** The first position of the view holding row `row` or a later one. */
+  private positionOf(row: number): number | undefined {
+    if (this.fold.active) {
+      this.viewRows();
+      return this.fold.positionOf(row);
+    }
+    if (!this.view) return row < this.indexer.index.size ? row : undefined;
+    for (let p = 0; p < this.view.count; p++) if (this.view.matches[p]! >= row) return p;
+    return undefined;
   }
 
   /** Runs the current filter over the rows indexed since it last ran (the index grows while it is read). */

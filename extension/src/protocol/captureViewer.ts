@@ -17,6 +17,8 @@ export interface RowConversation {
   /** Rows in the group (request and replies) and the group's first row (position in the unfiltered index). */
   readonly size: number;
   readonly firstRow: number;
+  /** A multi-part dump: one group from its first row to its NLMSG_DONE, which can fold to its first row. */
+  readonly group?: { readonly folded: boolean; readonly doneRow?: number };
 }
 
 export interface RowJson {
@@ -63,6 +65,8 @@ export type ViewerToHost =
   | { readonly type: 'filter'; readonly requestId: number; readonly query: FilterQuery }
   /** Where record `record` (or the row `row`) sits in the current view. */
   | { readonly type: 'goto'; readonly requestId: number; readonly record: number }
+  /** Fold (or unfold) the dump group that index row `row` belongs to. */
+  | { readonly type: 'fold'; readonly requestId: number; readonly row: number }
   | { readonly type: 'openInBuilder'; readonly row: number }
   /** Export rows (index positions) as a pcap file. */
   | { readonly type: 'export'; readonly rows: readonly number[] }
@@ -115,6 +119,13 @@ export type HostToViewer =
       readonly error?: string;
     }
   | { readonly type: 'gotoResult'; readonly requestId: number; readonly position: number | undefined }
+  /** A group folded or unfolded: the view's rows are new (`requestId` the fold's), the group's first at `position`. */
+  | {
+      readonly type: 'folded';
+      readonly requestId: number;
+      readonly viewRows: number;
+      readonly position: number | undefined;
+    }
   | { readonly type: 'catalog'; readonly catalog: CatalogJson }
   | { readonly type: 'live'; readonly live: boolean };
 
@@ -150,6 +161,8 @@ export function checkViewerMessage(x: unknown): { message: ViewerToHost } | { er
         : { error: `rows: requestId, start and count (at most ${MAX_ROWS_PER_REQUEST}) must be integers >= 0` };
     case 'select':
       return isIndex(x['requestId']) && isIndex(x['row']) ? ok : { error: 'select: requestId and row required' };
+    case 'fold':
+      return isIndex(x['requestId']) && isIndex(x['row']) ? ok : { error: 'fold: requestId and row required' };
     case 'goto':
       return isIndex(x['requestId']) && isIndex(x['record']) ? ok : { error: 'goto: requestId and record required' };
     case 'filter': {

@@ -20,6 +20,8 @@ const ROW_PX = 22;
 /** Browsers stop growing an element's height somewhere above 30M px: beyond this the scroll position is scaled. */
 const MAX_SPACER_PX = 8_000_000;
 const BLOCK = 100;
+/** Rows on screen are asked again at most this often while the capture grows. */
+const REFRESH_MS = 500;
 
 const COLUMNS: readonly (readonly [string, (r: RowJson) => string])[] = [
   ['#', (r) => String(r.record)],
@@ -50,6 +52,7 @@ function conversationText(r: RowJson): string {
   if (c.role === 'request') parts.push(`${c.size - 1} repl${c.size === 2 ? 'y' : 'ies'}`);
   if (c.latencyMs !== undefined) parts.push(`${c.latencyMs.toFixed(3)} ms`);
   for (const f of c.flags) parts.push(f === 'no-done' ? 'no DONE' : f === 'dump-intr' ? 'DUMP_INTR' : f);
+  if (c.group?.folded && c.firstRow === r.row) parts.push(`folded: ${c.size - 1} rows`);
   return parts.join(' · ');
 }
 
@@ -193,11 +196,14 @@ export class CaptureViewer {
       case 'live':
         this.setLive(m.live);
         return;
-      case 'progress':
+      case 'progress': {
+        const grew = m.progress.rows !== this.progress?.rows;
         this.progress = m.progress;
         this.setViewRows(m.viewRows, false);
         this.showStatus();
+        if (grew) this.refreshSoon();
         return;
+      }
       case 'rows':
         if (m.requestId !== this.generation) return; // rows of an earlier filter
         m.rows.forEach((r, i) => {
@@ -220,6 +226,16 @@ export class CaptureViewer {
         return;
       case 'detail':
         this.showDetail(m.row, m.hex);
+        return;
+      case 'folded':
+        if (m.requestId !== this.generation) return;
+        // Rows before the group's first are as they were, so the scroll position stays; the rest are asked again.
+        this.cache.clear();
+        this.pending.clear();
+        this.viewRows = m.viewRows;
+        this.spacer.style.height = `${Math.min(m.viewRows * ROW_PX, MAX_SPACER_PX)}px`;
+        this.showStatus();
+        this.render();
         return;
     }
   }
@@ -293,6 +309,25 @@ export class CaptureViewer {
 
   private selectWhenLoaded: number | undefined;
 
+  /**
+   * While the capture grows, the rows on screen are asked for again (at most every REFRESH_MS): a request's row
+   * counts its replies, a dump's its parts and flags, and those change as more of the capture comes in.
+   */
+  private refreshSoon(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      const first = this.firstVisible();
+      const count = Math.min(this.visibleCount(), Math.max(0, this.viewRows - first));
+      for (let b = Math.floor(first / BLOCK) * BLOCK; b < first + count; b += BLOCK) {
+        if (this.pending.has(b)) continue;
+        this.pending.add(b);
+        this.post({ type: 'rows', requestId: this.generation, start: b, count: Math.min(BLOCK, this.viewRows - b) });
+      }
+    }, REFRESH_MS);
+  }
+
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
   private render(): void {
     const first = this.firstVisible();
     const count = Math.min(this.visibleCount(), Math.max(0, this.viewRows - first));
@@ -340,10 +375,30 @@ export class CaptureViewer {
       'aria-selected': r.row === this.selected ? 'true' : 'false',
     });
     for (const [name, text] of COLUMNS) el.append(h('span', { class: `c c-${name}`, role: 'gridcell' }, text(r)));
+    const group = c?.group;
+    if (group && c.firstRow === r.row) {
+      // The group's first row folds it: its first cell is the toggle (the triangle is drawn by CSS, so the cell's
+      // text stays the record number).
+      el.classList.add('group-head');
+      if (group.folded) el.classList.add('folded');
+      const toggle = el.firstElementChild as HTMLElement;
+      toggle.classList.add('cap-fold');
+      toggle.setAttribute('role', 'button');
+      toggle.setAttribute('aria-expanded', String(!group.folded));
+      toggle.setAttribute('title', group.folded ? 'Unfold this dump' : 'Fold this dump to this row');
+      toggle.dataset['testid'] = `capture-fold-${r.row}`;
+      toggle.dataset['fold'] = String(r.row);
+    } else if (group) el.classList.add('in-group');
     return el;
   }
 
   private click(e: MouseEvent): void {
+    const fold = (e.target as HTMLElement).closest<HTMLElement>('[data-fold]');
+    if (fold) {
+      this.generation = ++this.requestId;
+      this.post({ type: 'fold', requestId: this.generation, row: Number(fold.dataset['fold']) });
+      return;
+    }
     const el = (e.target as HTMLElement).closest<HTMLElement>('[data-row]');
     if (!el) return;
     const row = Number(el.dataset['row']);
@@ -367,6 +422,16 @@ export class CaptureViewer {
   }
 
   private key(e: KeyboardEvent): void {
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      // On a dump's first row: Left folds the group, Right unfolds it (as in a tree).
+      const r = [...this.cache.values()].find((x) => x.row === this.selected);
+      const group = r?.conversation?.group;
+      if (!r || !group || r.conversation?.firstRow !== r.row || group.folded === (e.key === 'ArrowLeft')) return;
+      e.preventDefault();
+      this.generation = ++this.requestId;
+      this.post({ type: 'fold', requestId: this.generation, row: r.row });
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
     const positions = [...this.cache.entries()];
