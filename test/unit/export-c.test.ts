@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { exportCFileName, exportCProgram, type ExportCInput } from '../../extension/src/builder/exportC';
 import { cCommentText, cStringLiteral } from '../../extension/src/builder/cText';
 import { createRegistry } from '../../extension/src/netlink/index';
+import { checkWebviewMessage } from '../../extension/src/protocol/webview';
 import { NLM_F_ACK, NLM_F_REQUEST, getFamily, getLinkDump, newLinkBogusKind, nlmsg } from '../support/netlink-bytes';
 
 function program(input: ExportCInput): string {
@@ -196,5 +197,28 @@ describe('exportCProgram', () => {
     assert.equal(exportCFileName('RTM_GETLINK NLM_F_REQUEST seq=1'), 'rtm_getlink.c');
     assert.equal(exportCFileName('../../etc/passwd x'), 'etc_passwd.c');
     assert.equal(exportCFileName(''), 'netlink-request.c');
+  });
+});
+
+describe('the exportC message from the webview', () => {
+  const ok = { type: 'exportC', protocol: 0, hex: '1000', summary: 's', origin: 'o', timeoutMs: 2000 };
+  it('passes a well-formed one, genlFamily optional', () => {
+    assert.ok('message' in checkWebviewMessage(ok));
+    assert.ok('message' in checkWebviewMessage({ ...ok, protocol: 16, genlFamily: 'netdev' }));
+  });
+  it('refuses each bad field by name', () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ ...ok, protocol: 32 }, /protocol must be 0-31/],
+      [{ ...ok, hex: '1' }, /hex must be/],
+      [{ ...ok, hex: '' }, /hex must be/],
+      [{ ...ok, timeoutMs: -1 }, /timeoutMs/],
+      [{ ...ok, summary: 1 }, /summary and origin/],
+      [{ ...ok, origin: undefined }, /summary and origin/],
+      [{ ...ok, genlFamily: 5 }, /genlFamily must be a string/],
+    ];
+    for (const [m, re] of bad) {
+      const r = checkWebviewMessage(m);
+      assert.ok('error' in r && re.test(r.error), JSON.stringify(r));
+    }
   });
 });
