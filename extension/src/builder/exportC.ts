@@ -243,10 +243,11 @@ function genlHeaderFunction(family: FamilyDef | undefined): string {
 /* A generic netlink command's name${family ? ` (${cCommentText(family.name)})` : ''}. */
 static const char *command_name(uint8_t cmd)
 {
-	switch (cmd) {
-${cases.join('\n')}${cases.length ? '\n' : ''}	default:
-		return "";
-	}
+${
+  cases.length
+    ? `\tswitch (cmd) {\n${cases.join('\n')}\n\tdefault:\n\t\treturn "";\n\t}`
+    : '\t(void)cmd; /* no command of this family is known here */\n\treturn "";'
+}
 }
 
 /* Generic netlink: the genlmsghdr after nlmsghdr. */
