@@ -241,7 +241,11 @@ static enum outcome exchange(struct receiver *r, const struct nlmsghdr *req, siz
 		struct sockaddr_nl from;
 		const struct nlmsghdr *nlh;
 		ssize_t got = receive(r, left > 0 ? (int)left : 0, &from);
-		int len;
+		/*
+		 * Signed, because NLMSG_NEXT steps past the end after an unpadded last message and the walk must
+		 * then stop; wider than nlmsg_len's u32, so NLMSG_OK's comparison is exact (and clang does not warn).
+		 */
+		long long len;
 
 		if (got == RECV_TIMEOUT) {
 			fprintf(stderr, "timeout: %s within %d ms%s\n", ours ? "the answer was not complete" : "no answer",
@@ -257,7 +261,7 @@ static enum outcome exchange(struct receiver *r, const struct nlmsghdr *req, siz
 			fprintf(stderr, "skipped a datagram from port %u: not from the kernel\n", from.nl_pid);
 			continue;
 		}
-		len = (int)got;
+		len = got;
 		for (nlh = (const struct nlmsghdr *)r->buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_seq != req->nlmsg_seq) {
 				fprintf(stderr, "skipped a message with seq %u (ours is %u)\n", nlh->nlmsg_seq,
@@ -276,7 +280,7 @@ static enum outcome exchange(struct receiver *r, const struct nlmsghdr *req, siz
 				return COMPLETE;
 		}
 		if (len > 0)
-			fprintf(stderr, "%d bytes at the end of a datagram are not a whole message\n", len);
+			fprintf(stderr, "%lld bytes at the end of a datagram are not a whole message\n", len);
 	}
 }
 `;
