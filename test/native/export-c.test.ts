@@ -169,6 +169,27 @@ describe('exported C program against this kernel', () => {
     assert.match(r.stdout, /complete: 1 reply\n$/);
   });
 
+  test('random bytes and a hostile summary still make a program that builds clean', () => {
+    let seed = 0x1badb002;
+    const next = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    for (let i = 0; i < 12; i++) {
+      const bytes = Buffer.from(Array.from({ length: 20 + (next() % 200) }, () => next() & 0xff));
+      if (i % 2 === 0) bytes.writeUInt32LE(bytes.length, 0);
+      const protocol = [0, 16, 31][i % 3]!;
+      build(`random-${i}`, {
+        protocol,
+        bytes,
+        summary: `r${i} */ #error x /* ??/ "\\`,
+        genlFamily: i % 2 ? 'a"b*/' : '',
+      });
+    }
+  });
+
   test('a bad command line: usage, exit 4', () => {
     const bin = build('usage', { protocol: 0, bytes: noop(1), summary: 'noop' });
     for (const args of [['abc'], ['-1'], ['600001'], ['1', '2']]) {
