@@ -14,6 +14,8 @@ import { createRegistry } from '../../extension/src/netlink/index';
 import {
   NLM_F_ACK,
   NLM_F_REQUEST,
+  attr,
+  cString,
   getFamily,
   getLinkDump,
   message,
@@ -135,6 +137,22 @@ describe('exported C program against this kernel', () => {
     const lax = run(build('lax', input));
     assert.equal(lax.code, 0, 'without strict checking the kernel ignores the index and dumps');
     assert.match(lax.stdout, /done: the dump is complete/);
+  });
+
+  test('an attribute its policy refuses (IFLA_IFNAME of 20 bytes): the ext-ack text, the offset named, the policy', () => {
+    const ifinfomsg = Buffer.alloc(16);
+    const bytes = message(
+      18,
+      NLM_F_REQUEST | NLM_F_ACK,
+      21,
+      Buffer.concat([ifinfomsg, attr(3, cString('x'.repeat(20)))]),
+    );
+    const r = run(build('policy', { protocol: 0, bytes, summary: 'long name' }));
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(
+      r.stdout,
+      /^error 34: Numerical result out of range\n {2}ext-ack message: Attribute failed policy validation\n {2}ext-ack offset: byte 32 of the request, IFLA_IFNAME\n {2}ext-ack policy: max length 15 /m,
+    );
   });
 
   test(

@@ -111,6 +111,11 @@ describe('exportCProgram', () => {
       /\/\* IFLA_LINKINFO \(type 18, nested\): nest of 1 \*\/\n\t\t0x14, 0x00, 0x12, 0x80,\n\t\t {2}\/\* IFLA_INFO_KIND/,
     );
     assert.match(text, /NLM_F_REQUEST \| NLM_F_ACK \| NLM_F_EXCL \| NLM_F_CREATE/);
+    // Ext-ack offsets are named by the innermost part that holds them.
+    assert.match(
+      text,
+      /\{ 32, 45, "IFLA_IFNAME" \},\n\t\{ 48, 68, "IFLA_LINKINFO" \},\n\t\{ 52, 66, "IFLA_LINKINFO\.IFLA_INFO_KIND" \},/,
+    );
     assert.deepEqual(sentBytes(text, false), bytes);
   });
 

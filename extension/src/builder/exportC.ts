@@ -111,6 +111,58 @@ function attrRegions(attrs: readonly DecodedAttr[], end: number, depth: number, 
   }
 }
 
+/** A named byte range of the request, for the program's request_parts[] (ext-ack offsets named). */
+interface Part {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+}
+
+function attrParts(attrs: readonly DecodedAttr[], prefix: string, out: Part[]): void {
+  for (const a of attrs) {
+    const name = `${prefix}${a.name}`;
+    out.push({ start: a.offset, end: a.offset + Math.max(NLA_HDRLEN, a.length), name });
+    if (a.attrs) attrParts(a.attrs, `${name}.`, out);
+  }
+}
+
+/** request_parts[] and request_part(): the request's headers, fixed header and attributes by byte range. */
+function partsFunction(msg: DecodedMessage | undefined, bytes: Uint8Array, genl: boolean, headerLen: number): string {
+  const parts: Part[] = [{ start: 0, end: NLMSG_HDRLEN, name: 'nlmsghdr' }];
+  if (genl) parts.push({ start: NLMSG_HDRLEN, end: headerLen, name: 'genlmsghdr' });
+  if (msg && msg.problems.length === 0 && countAttrs(msg.attrs) <= MAX_COMMENTED_ATTRS) {
+    const firstAttr = msg.attrs[0]?.offset ?? Math.min(bytes.length, msg.length);
+    if (firstAttr > headerLen) parts.push({ start: headerLen, end: firstAttr, name: 'the fixed header' });
+    attrParts(msg.attrs, '', parts);
+  }
+  const rows = parts.map((p) => `\t{ ${p.start}, ${p.end}, ${cStringLiteral(p.name)} },`);
+  return `
+/* The request's parts by byte range, to name what an ext-ack offset points at. */
+static const struct {
+	uint32_t start, end;
+	const char *name;
+} request_parts[] = {
+${rows.join('\n')}
+};
+
+/* The innermost part of the request holding byte 'offset', or NULL. */
+static const char *request_part(uint32_t offset)
+{
+	const char *name = NULL;
+	uint32_t size = UINT32_MAX;
+
+	for (size_t i = 0; i < sizeof(request_parts) / sizeof(request_parts[0]); i++) {
+		if (offset >= request_parts[i].start && offset < request_parts[i].end &&
+		    request_parts[i].end - request_parts[i].start <= size) {
+			name = request_parts[i].name;
+			size = request_parts[i].end - request_parts[i].start;
+		}
+	}
+	return name;
+}
+`;
+}
+
 function countAttrs(attrs: readonly DecodedAttr[]): number {
   return attrs.reduce((n, a) => n + 1 + countAttrs(a.attrs ?? []), 0);
 }
@@ -389,7 +441,7 @@ ${C_PRELUDE}${genl ? '#include <linux/genetlink.h>\n' : ''}${C_COMPAT}
 #define NETLINK_PROTOCOL ${macro}
 #define PROTOCOL_NAME ${cStringLiteral(protocolText)}
 #define DEFAULT_TIMEOUT_MS ${timeoutMs}
-${usesResolve ? `#define FAMILY_NAME ${cStringLiteral(genlName!)}\n` : ''}${strict}${request}${typeNameFunction(protocol, family, genlName)}${genl ? genlHeaderFunction(family) : ''}${C_EXCHANGE}${print}${C_OPEN}${usesResolve ? C_RESOLVE : ''}
+${usesResolve ? `#define FAMILY_NAME ${cStringLiteral(genlName!)}\n` : ''}${strict}${request}${partsFunction(msg, bytes, genl, headerLen)}${typeNameFunction(protocol, family, genlName)}${genl ? genlHeaderFunction(family) : ''}${C_EXCHANGE}${print}${C_OPEN}${usesResolve ? C_RESOLVE : ''}
 static int parse_timeout(const char *text, int *ms)
 {
 	char *end;

@@ -39,6 +39,7 @@ export const C_COMPAT = String.raw`
 /* enum nlmsgerr_attrs: enumerators cannot be tested with #ifndef, so the numbers under names of our own. */
 #define EXTACK_MSG 1       /* NLMSGERR_ATTR_MSG: the kernel's text */
 #define EXTACK_OFFS 2      /* NLMSGERR_ATTR_OFFS: u32, offset in the request of what was wrong */
+#define EXTACK_POLICY 4    /* NLMSGERR_ATTR_POLICY: nested, the policy rule that was broken */
 #define EXTACK_MISS_TYPE 5 /* NLMSGERR_ATTR_MISS_TYPE: u32, type of a missing attribute */
 #define EXTACK_MISS_NEST 6 /* NLMSGERR_ATTR_MISS_NEST: u32, offset of the nest that lacks it */
 
@@ -132,9 +133,46 @@ static void print_text(const unsigned char *p, size_t len)
 
 /*
  * The extended ack: TLVs from byte 'start' of the message to its end, present when the kernel set
- * NLM_F_ACK_TLVS (the socket asked for them with NETLINK_EXT_ACK).
+ * NLM_F_ACK_TLVS (the socket asked for them with NETLINK_EXT_ACK). An offset into our own request is named.
  */
-static void print_ext_ack(const struct nlmsghdr *nlh, size_t start)
+/* NLMSGERR_ATTR_POLICY: the rule the attribute broke, as nlctrl describes policies (NL_POLICY_TYPE_ATTR_*). */
+static void print_policy(const unsigned char *p, size_t len)
+{
+	static const char *const names[] = { NULL,	  "type",	"min value", "max value",
+					     "min value", "max value", "min length", "max length" };
+	size_t pos = 0;
+
+	while (pos + NLA_HDRLEN <= len) {
+		struct nlattr a;
+		unsigned int type;
+		size_t value_len;
+
+		memcpy(&a, p + pos, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len - pos)
+			return;
+		type = a.nla_type & NLA_TYPE_MASK;
+		value_len = a.nla_len - NLA_HDRLEN;
+		printf("  ext-ack policy: %s", type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "attribute");
+		if (value_len == sizeof(uint32_t)) {
+			uint32_t v;
+
+			memcpy(&v, p + pos + NLA_HDRLEN, sizeof(v));
+			printf(" %u", v);
+		} else if (value_len == sizeof(uint64_t)) {
+			uint64_t v;
+
+			memcpy(&v, p + pos + NLA_HDRLEN, sizeof(v));
+			if (type == 2 || type == 3) /* NL_POLICY_TYPE_ATTR_MIN/MAX_VALUE_S: signed */
+				printf(" %lld", (long long)(int64_t)v);
+			else
+				printf(" %llu", (unsigned long long)v);
+		}
+		printf(" (NL_POLICY_TYPE_ATTR %u)\n", type);
+		pos += NLA_ALIGN(a.nla_len);
+	}
+}
+
+static void print_ext_ack(const struct nlmsghdr *nlh, size_t start, const struct nlmsghdr *req)
 {
 	const unsigned char *msg = (const unsigned char *)nlh;
 	size_t pos = NLMSG_ALIGN(start);
@@ -160,7 +198,13 @@ static void print_ext_ack(const struct nlmsghdr *nlh, size_t start)
 			printf("\n");
 			break;
 		case EXTACK_OFFS:
-			printf("  ext-ack offset: byte %u of the request\n", u32);
+			printf("  ext-ack offset: byte %u of the request", u32);
+			if (req == &request.nlh && request_part(u32))
+				printf(", %s", request_part(u32));
+			printf("\n");
+			break;
+		case EXTACK_POLICY:
+			print_policy(value, value_len);
 			break;
 		case EXTACK_MISS_TYPE:
 			printf("  ext-ack: attribute type %u is missing\n", u32);
@@ -176,7 +220,7 @@ static void print_ext_ack(const struct nlmsghdr *nlh, size_t start)
 }
 
 /* NLMSG_ERROR: error 0 is the ack, a negative errno the kernel's refusal. */
-static enum outcome report_error(const struct nlmsghdr *nlh)
+static enum outcome report_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
 {
 	struct nlmsgerr err;
 	size_t tlvs;
@@ -192,16 +236,16 @@ static enum outcome report_error(const struct nlmsghdr *nlh)
 		tlvs += err.msg.nlmsg_len - sizeof(struct nlmsghdr);
 	if (err.error == 0) {
 		printf("ack: the kernel accepted the request\n");
-		print_ext_ack(nlh, tlvs);
+		print_ext_ack(nlh, tlvs, req);
 		return COMPLETE;
 	}
 	printf("error %d: %s\n", -err.error, strerror(-err.error));
-	print_ext_ack(nlh, tlvs);
+	print_ext_ack(nlh, tlvs, req);
 	return KERNEL_ERROR;
 }
 
 /* NLMSG_DONE ending a dump: an int error (0 when the dump went well), then ext-ack TLVs. */
-static enum outcome report_done(const struct nlmsghdr *nlh)
+static enum outcome report_done(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
 {
 	int error = 0;
 
@@ -209,11 +253,11 @@ static enum outcome report_done(const struct nlmsghdr *nlh)
 		memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
 	if (error == 0) {
 		printf("done: the dump is complete\n");
-		print_ext_ack(nlh, NLMSG_LENGTH(sizeof(error)));
+		print_ext_ack(nlh, NLMSG_LENGTH(sizeof(error)), req);
 		return COMPLETE;
 	}
 	printf("error %d ending the dump: %s\n", -error, strerror(-error));
-	print_ext_ack(nlh, NLMSG_LENGTH(sizeof(error)));
+	print_ext_ack(nlh, NLMSG_LENGTH(sizeof(error)), req);
 	return KERNEL_ERROR;
 }
 
@@ -271,9 +315,9 @@ static enum outcome exchange(struct receiver *r, const struct nlmsghdr *req, siz
 			ours++;
 			on_reply(nlh, ctx);
 			if (nlh->nlmsg_type == NLMSG_ERROR)
-				return report_error(nlh);
+				return report_error(nlh, req);
 			if (nlh->nlmsg_type == NLMSG_DONE)
-				return (nlh->nlmsg_flags & NLM_F_MULTI) ? report_done(nlh) : COMPLETE;
+				return (nlh->nlmsg_flags & NLM_F_MULTI) ? report_done(nlh, req) : COMPLETE;
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				printf("note: NLM_F_DUMP_INTR, the data changed during the dump; repeat it for a consistent view\n");
 			if (!(nlh->nlmsg_flags & NLM_F_MULTI) && !want_ack)
