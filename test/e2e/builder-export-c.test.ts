@@ -52,7 +52,8 @@ describe('message builder: Export as C Program', () => {
       // code-server's save dialog is VS Code's own (a path in the quick input), typed into as a person would.
       const input = page.locator('.quick-input-widget input.input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
-      assert.match(await input.inputValue(), /rtm_getlink\.c$/, 'the suggested name comes from the request');
+      // The dialog fills in the folder first, then the suggested name (from the request).
+      await waitFor('the suggested file name', 15_000, async () => /\/rtm_getlink\.c$/.test(await input.inputValue()));
       await input.fill(target);
       await input.press('Enter');
       await waitFor('the exported file', 15_000, async () => existsSync(target));
