@@ -159,6 +159,9 @@ describe('exportCProgram', () => {
     const bytes = nlmsg({ flags: NLM_F_REQUEST | NLM_F_ACK, seq: 5, payload: 'hello\0' });
     const text = program({ protocol: 31, bytes, summary: 'hello' });
     assert.match(text, /#define NETLINK_PROTOCOL 31\n/);
+    assert.match(text, /\.nlmsg_len = 22, \/\* the message without its padding to 4 bytes, which REQUEST_LEN includes/);
+    assert.match(text, /\/\* padding to a 4-byte boundary \*\/\n\t\t0x00, 0x00,\n/);
+    assert.match(text, /\{ 16, 22, "the payload" \},/);
     assert.match(text, /only rtnetlink's GET requests look at it\. \*\/\n#define STRICT_CHECK 0/);
     assert.deepEqual(sentBytes(text, false), bytes);
   });

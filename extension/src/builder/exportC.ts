@@ -132,7 +132,8 @@ function partsFunction(msg: DecodedMessage | undefined, bytes: Uint8Array, genl:
   if (genl) parts.push({ start: NLMSG_HDRLEN, end: headerLen, name: 'genlmsghdr' });
   if (msg && msg.problems.length === 0 && countAttrs(msg.attrs) <= MAX_COMMENTED_ATTRS) {
     const firstAttr = msg.attrs[0]?.offset ?? Math.min(bytes.length, msg.length);
-    if (firstAttr > headerLen) parts.push({ start: headerLen, end: firstAttr, name: 'the fixed header' });
+    const what = headerFields(msg.header ?? {}).length > 0 ? 'the fixed header' : 'the payload';
+    if (firstAttr > headerLen) parts.push({ start: headerLen, end: firstAttr, name: what });
     attrParts(msg.attrs, '', parts);
   }
   const rows = parts.map((p) => `\t{ ${p.start}, ${p.end}, ${cStringLiteral(p.name)} },`);
@@ -205,14 +206,20 @@ function payloadRegions(msg: DecodedMessage | undefined, bytes: Uint8Array, from
     pos = r.end;
   }
   if (pos < msgEnd) out.push({ start: pos, end: msgEnd, depth: 0, comment: described.length ? undefined : 'payload' });
-  if (Math.max(pos, msgEnd) < bytes.length)
+  const tail = Math.max(pos, msgEnd);
+  if (tail < bytes.length)
     out.push({
-      start: Math.max(pos, msgEnd),
+      start: tail,
       end: bytes.length,
       depth: 0,
-      comment: 'bytes after the first message, as composed',
+      comment: isPadding(bytes, tail) ? 'padding to a 4-byte boundary' : 'bytes after the first message, as composed',
     });
   return out;
+}
+
+/** True when the bytes from `from` are only the zeros that align a message's end to 4 bytes. */
+function isPadding(bytes: Uint8Array, from: number): boolean {
+  return bytes.length === align4(from) && bytes.subarray(from).every((b) => b === 0);
 }
 
 function payloadLines(bytes: Uint8Array, regions: readonly Region[]): string[] {
@@ -357,7 +364,9 @@ export function exportCProgram(input: ExportCInput): { text: string } | { error:
   const lenComment =
     nlmsgLen === bytes.length
       ? 'the whole message'
-      : `as composed; the program sends ${bytes.length} bytes (REQUEST_LEN), which this field does not match`;
+      : nlmsgLen >= headerLen && nlmsgLen < bytes.length && isPadding(bytes, nlmsgLen)
+        ? 'the message without its padding to 4 bytes, which REQUEST_LEN includes'
+        : `as composed; the program sends ${bytes.length} bytes (REQUEST_LEN), which this field does not match`;
   const genlFields = genl
     ? `\t.genl = {
 \t\t.cmd = ${cmd}, /* ${cCommentText(def?.name ?? msg?.command ?? `command ${cmd}`)} */
