@@ -12,6 +12,7 @@ import { runExchange } from './exchange';
 import { BuilderHistory } from './history';
 import { builderHtml } from './html';
 import { resolveFamilyId } from './resolveFamily';
+import { saveCProgram } from './saveCProgram';
 
 export const BUILDER_VIEW_ID = 'netlink.builder';
 
@@ -163,6 +164,9 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
       case 'copy':
         await vscode.env.clipboard.writeText(message.text);
         vscode.window.setStatusBarMessage(`Netlink: copied the message as ${message.what}`, 3000);
+        return;
+      case 'exportC':
+        await saveCProgram(message, this.deps.registry());
         return;
       case 'clearHistory':
         this.post({ type: 'history', entries: await this.history.clear() });

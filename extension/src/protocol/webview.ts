@@ -128,6 +128,20 @@ export interface CopyMessage {
   readonly what: string;
 }
 
+/** "Export as C Program": the host writes the program for these bytes where the user says (a save dialog). */
+export interface ExportCMessage {
+  readonly type: 'exportC';
+  readonly protocol: number;
+  readonly hex: string;
+  readonly summary: string;
+  /** Generic netlink: the family's name, which the program resolves to an id at run time. */
+  readonly genlFamily?: string;
+  /** Where the message comes from, for the file's header ("the message builder", "the history, 12:03:04"). */
+  readonly origin: string;
+  /** The program's default timeout, ms. */
+  readonly timeoutMs: number;
+}
+
 export interface ClearHistoryMessage {
   readonly type: 'clearHistory';
 }
@@ -138,7 +152,13 @@ export interface DeleteHistoryMessage {
 }
 
 export type WebviewToHost =
-  ReadyMessage | SendMessage | ResolveFamilyMessage | CopyMessage | ClearHistoryMessage | DeleteHistoryMessage;
+  | ReadyMessage
+  | SendMessage
+  | ResolveFamilyMessage
+  | CopyMessage
+  | ExportCMessage
+  | ClearHistoryMessage
+  | DeleteHistoryMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview.
@@ -224,6 +244,19 @@ export function checkWebviewMessage(x: unknown): { message: WebviewToHost } | { 
       return int('requestId') && str('name')
         ? { message: x as unknown as WebviewToHost }
         : { error: 'resolveFamily: requestId and name required' };
+    case 'exportC': {
+      const protocol = x['protocol'];
+      if (!Number.isInteger(protocol) || (protocol as number) < 0 || (protocol as number) > 31)
+        return { error: 'exportC: protocol must be 0-31' };
+      if (!str('hex') || !/^([0-9a-f]{2})+$/i.test(x['hex'] as string))
+        return { error: 'exportC: hex must be non-empty contiguous hex' };
+      const t = x['timeoutMs'];
+      if (!Number.isInteger(t) || (t as number) < 0 || (t as number) > MAX_TIMEOUT_MS)
+        return { error: `exportC: timeoutMs must be 0-${MAX_TIMEOUT_MS}` };
+      if (!str('summary') || !str('origin')) return { error: 'exportC: summary and origin must be strings' };
+      if (x['genlFamily'] !== undefined && !str('genlFamily')) return { error: 'exportC: genlFamily must be a string' };
+      return { message: x as unknown as WebviewToHost };
+    }
     case 'send': {
       if (!int('requestId')) return { error: 'send: requestId must be an integer' };
       const protocol = x['protocol'];

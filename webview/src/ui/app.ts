@@ -134,6 +134,7 @@ export class App {
   private loadBox: TextAreaElement | undefined;
   private readonly sendButton: ButtonElement;
   private readonly copyButton: ButtonElement;
+  private readonly exportCButton: ButtonElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -158,6 +159,13 @@ export class App {
       title: 'Copy the message in the chosen form',
       secondary: true,
       onClick: () => this.copy(),
+    });
+    this.exportCButton = button({
+      testid: 'export-c-button',
+      label: 'Export as C Program',
+      title: 'Save a C program that sends this message and prints every reply',
+      secondary: true,
+      onClick: () => this.exportC(),
     });
     this.layout();
     window.addEventListener('message', (e: MessageEvent<HostToWebview>) => this.receive(e.data));
@@ -489,10 +497,11 @@ export class App {
       },
     });
     const hadFocus = this.copyHost.contains(document.activeElement);
-    setChildren(this.copyHost, row('Format', picker, this.copyButton));
+    setChildren(this.copyHost, row('Format', picker, this.copyButton), row('Program', this.exportCButton));
     if (hadFocus) picker.focus();
     this.copyPreview.textContent = this.copyText() ?? '';
     this.copyButton.disabled = this.build.issues.length > 0;
+    this.exportCButton.disabled = this.build.issues.length > 0;
   }
 
   private copyText(): string | undefined {
@@ -507,6 +516,45 @@ export class App {
       type: 'copy',
       text,
       what: COPY_FORMATS.find((f) => f.format === this.ui.copyFormat)?.label ?? this.ui.copyFormat,
+    });
+  }
+
+  /** The program's default timeout: the form's send timeout when it is valid. */
+  private exportTimeout(): number {
+    const t = parseIntLiteral(this.ui.timeoutMs);
+    return t !== undefined && t >= 0n && t <= BigInt(MAX_TIMEOUT_MS) ? Number(t) : DEFAULT_TIMEOUT_MS;
+  }
+
+  /** "Export as C Program" for the form's message; the host asks where to save it. */
+  private exportC(): void {
+    const build = this.build;
+    if (!build || !this.registry || build.issues.length > 0) return;
+    const protocol = build.protocol ?? 0;
+    this.post({
+      type: 'exportC',
+      protocol,
+      hex: toHex(build.bytes),
+      summary: summarize(build.bytes, protocol, this.decodeRegistry()!),
+      ...(protocol === NETLINK_GENERIC && this.state.genlFamily.trim() !== ''
+        ? { genlFamily: this.state.genlFamily.trim() }
+        : {}),
+      origin: 'the message builder',
+      timeoutMs: this.exportTimeout(),
+    });
+  }
+
+  private exportHistoryC(e: HistoryEntry): void {
+    // A stored form of another shape (an older version's) gives no name: the program then uses the id.
+    const family =
+      e.protocol === NETLINK_GENERIC && e.state && isBuilderState(e.state) ? e.state.genlFamily.trim() : undefined;
+    this.post({
+      type: 'exportC',
+      protocol: e.protocol,
+      hex: e.requestHex,
+      summary: e.summary,
+      ...(family ? { genlFamily: family } : {}),
+      origin: `the builder's history (sent ${new Date(e.time).toLocaleString()} to ${e.target || 'no target'})`,
+      timeoutMs: this.exportTimeout(),
     });
   }
 
@@ -689,6 +737,13 @@ export class App {
               if (send) send.open = true;
               this.repliesHost.scrollIntoView({ block: 'nearest' });
             },
+          }),
+          button({
+            testid: `history-export-c-${i}`,
+            label: 'Export C',
+            title: 'Save a C program that sends this request and prints every reply',
+            secondary: true,
+            onClick: () => this.exportHistoryC(e),
           }),
           button({
             testid: `history-delete-${i}`,
