@@ -55,7 +55,11 @@ export function currentOperation(state: BuilderState, resolution: Resolution): O
   return op.do ? { op, mode: 'do' } : { op, mode: 'dump' };
 }
 
-/** Chooses `key` ("name mode"): message, fixed header, payload and flags follow. False when no such choice. */
+/**
+ * Chooses `key` ("name mode"): message, fixed header, payload and flags follow, and of the attributes already in
+ * the form only those the new request lists stay (a dump whose request lists none starts empty). False when the
+ * family has no such choice.
+ */
 export function chooseOperation(
   state: BuilderState,
   registry: FamilyRegistry,
@@ -66,6 +70,8 @@ export function chooseOperation(
   if (!choice) return false;
   setMessageType(state, choice.op.name, registry);
   state.flags = opFlags(choice.mode);
+  const listed = new Set(requestAttrNames(choice) ?? []);
+  state.attrs = state.attrs.filter((n) => listed.has(n.type.trim()));
   return true;
 }
 

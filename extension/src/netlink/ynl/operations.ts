@@ -94,7 +94,15 @@ function opRequests(ops: readonly Op[]): Map<number, OpRequestAttrs> {
 
 type Numbered = Omit<
   Op,
-  'header' | 'attrSet' | 'dumpOnly' | 'hasDo' | 'hasDump' | 'requestText' | 'replyText' | 'doRequestAttrs' | 'dumpRequestAttrs'
+  | 'header'
+  | 'attrSet'
+  | 'dumpOnly'
+  | 'hasDo'
+  | 'hasDump'
+  | 'requestText'
+  | 'replyText'
+  | 'doRequestAttrs'
+  | 'dumpRequestAttrs'
 >;
 
 function callMode(reader: SpecReader, spec: SpecMap): SpecMap | undefined {
