@@ -31,7 +31,7 @@ import {
   requestAttrNames,
 } from '../../webview/src/model/operations';
 import { resolve as resolveForm, topScope } from '../../webview/src/model/schema';
-import { initialState, type BuilderState } from '../../webview/src/model/state';
+import { initialState, isBuilderState, type BuilderState } from '../../webview/src/model/state';
 import { FIXTURES } from '../fixtures/ynl/load-fixture';
 
 const CACHE = process.env.NETLINK_CACHE ?? resolve(FIXTURES, '../../../.cache');
@@ -209,6 +209,28 @@ describe('builder operations: rt-link beside the built-in rtnetlink', { skip }, 
       copyAsYnlCli(s, reg),
       `ynl --spec '${join(SPECS, 'rt_link.yaml')}' --do 'newlink' --json '${json}' --excl --create`,
     );
+  });
+});
+
+describe('builder: a classic family chosen by name', { skip }, () => {
+  it('survives the state check, is dropped with the protocol, and an unknown name is a located error', () => {
+    const reg = webviewRegistry([spec('rt_link.yaml')]);
+    const s = initialState();
+    setClassicFamily(s, 'rt-link', reg);
+    assert.equal(s.messageType, 'getlink', "rt-link's first get");
+    assert.ok(isBuilderState(JSON.parse(JSON.stringify(s))));
+    assert.ok(!isBuilderState({ ...s, classicFamily: 7 }));
+    setProtocol(s, 'generic', reg);
+    setProtocol(s, '0', reg);
+    assert.equal(s.classicFamily, undefined);
+    assert.equal(resolveForm(s, reg).family?.name, 'rtnetlink');
+    s.classicFamily = 'rt-nope';
+    // The message then has no family to be named in: that is said too, after the family.
+    assert.deepEqual(resolveForm(s, reg).issues[0], {
+      field: 'family',
+      path: 'family',
+      message: 'no family "rt-nope" is defined on protocol 0: choose another or load its spec',
+    });
   });
 });
 
