@@ -75,7 +75,7 @@ doc: A family for the builder's UI tests.
 attribute-sets:
   - name: dev
     attributes:
-      - { name: ifindex, type: u32 }
+      - { name: ifindex, type: u32, checks: { max: 100 } }
       - { name: name, type: string }
 operations:
   list:
@@ -459,11 +459,7 @@ describe('message builder UI', () => {
         ['nlhelper', 'nlhelper command', `nlhelper xchg --protocol 16 ${hex}`],
         ['ynl-json', 'YNL JSON', json],
         // NLM_F_DUMP is set: the cli dumps.
-        [
-          'ynl-cli',
-          'YNL cli command',
-          `./tools/net/ynl/pyynl/cli.py --spec '${specFile}' --dump 'dev-get' --json '${json}'`,
-        ],
+        ['ynl-cli', 'ynl command', `ynl --spec '${specFile}' --dump 'dev-get' --json '${json}'`],
       ];
       await openSection(frame, 'copy');
       const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
@@ -480,6 +476,68 @@ describe('message builder UI', () => {
         );
         assert.equal(seen, text, `Copy as ${label}`);
       }
+    }),
+  );
+
+  it(
+    "a spec family's operations: dev-get (do) sets cmd and flags, the spec's checks stop a bad value at its field, dump keeps only the attributes its request lists",
+    { timeout: 120_000 },
+    shot('builder-operations', async (page) => {
+      const frame = await focusBuilder(page);
+      await choose(frame, 'protocol-select', 'generic (16): generic netlink', '16');
+      await choose(frame, 'genl-family', FAMILY, FAMILY);
+      await choose(frame, 'operation', 'dev-get (do)', 'dev-get do');
+      const flags = frame.locator('[data-testid=flags-value] input');
+      await waitFor('the do flags (REQUEST|ACK)', 5_000, async () => (await flags.inputValue()) === '0x5');
+      assert.equal(await selectValue(frame, 'message-type'), 'dev-get');
+      await frame.locator('[data-testid="seq"] input').fill('9');
+      for (const type of ['ifindex', 'name']) {
+        await choose(frame, 'add-attr-type-top', type, type);
+        const before = await frame.locator('[data-testid^="attr-value-"]').count();
+        await clickInView(frame.locator('[data-testid="add-attr-top"]'));
+        await waitFor(
+          `a row for ${type}`,
+          5_000,
+          async () => (await frame.locator('[data-testid^="attr-value-"]').count()) === before + 1,
+        );
+      }
+      const values = frame.locator('[data-testid^="attr-value-"]');
+      const ifindexId = (await values.first().getAttribute('data-testid'))!.replace('attr-value-', '');
+      await values.nth(1).locator('input').fill('eth0');
+      // The spec says max 100: 1000 is an error at the field, and Send waits for it.
+      await values.first().locator('input').fill('1000');
+      let state = await fieldState(frame, `attr.${ifindexId}.value`, `attr-value-${ifindexId}`);
+      await waitFor(
+        'the checks error at ifindex',
+        5_000,
+        async () =>
+          (state = await fieldState(frame, `attr.${ifindexId}.value`, `attr-value-${ifindexId}`)).error ===
+          "1000 is above the spec's maximum 100",
+        () => JSON.stringify(state),
+      );
+      assert.equal(state.invalid, true);
+      assert.equal(state.sendDisabled, true);
+      await values.first().locator('input').fill('7');
+      await bytesAre(
+        frame,
+        nlmsg(
+          { type: FAMILY_ID, flags: NLM_F_REQUEST | NLM_F_ACK, seq: 9 },
+          `${u8(DEV_GET)}${u8(1)}${u16(0)}${nlattr(ATTR_IFINDEX, u32(7))}${nlattr(ATTR_NAME, cstr('eth0'))}`,
+        ),
+        'dev-get do for ifindex 7, eth0',
+      );
+      // The dump request lists ifindex alone: name goes, the flags become a dump's.
+      await choose(frame, 'operation', 'dev-get (dump)', 'dev-get dump');
+      await bytesAre(
+        frame,
+        nlmsg(
+          { type: FAMILY_ID, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 9 },
+          `${u8(DEV_GET)}${u8(1)}${u16(0)}${nlattr(ATTR_IFINDEX, u32(7))}`,
+        ),
+        'dev-get dump for ifindex 7',
+      );
+      assert.deepEqual((await attrRows(frame)).types, ['ifindex']);
+      await page.screenshot({ path: join(screenshots, 'builder-operations.png') });
     }),
   );
 

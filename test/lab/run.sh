@@ -50,6 +50,9 @@ timeout 300 make -s -C native STATIC=1 >&2
 # The aarch64 static helper the aarch64 test deploys (installs gcc-aarch64-linux-gnu and its libc when missing).
 timeout 900 bash native/build-static.sh aarch64 >&2
 
+# The kernel's YNL specs (family-policy and builder-ops read them); a no-op once cached.
+bash test/fixtures/ynl/fetch-specs.sh >/dev/null
+
 export NETLINK_LAB_NLREPLY_KO=$kbuild/nlreply.ko
 export NETLINK_LAB_NLHELPER=$repo/native/build/static/nlhelper
 exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/lab/*.test.ts

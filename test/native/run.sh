@@ -85,5 +85,7 @@ NLREPLY_KDIR_6_1=$(tail -1 "$logs/kdir-6.1")
 NLREPLY_KDIR_6_12=$(tail -1 "$logs/kdir-6.12")
 NLREPLY_CHECKPATCH=$(tail -1 "$logs/checkpatch")
 export NLREPLY_KDIR_6_1 NLREPLY_KDIR_6_12 NLREPLY_CHECKPATCH
+# The kernel's YNL specs (builder-ops-host.test.ts builds netdev requests from them); a no-op once cached.
+bash test/fixtures/ynl/fetch-specs.sh >/dev/null
 
 node --import tsx --test --test-reporter=spec test/native/*.test.ts

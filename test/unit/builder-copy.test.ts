@@ -97,15 +97,12 @@ describe('builder: copy as', () => {
     );
     assert.equal(
       copyAsYnlCli(s, reg),
-      "./tools/net/ynl/pyynl/cli.py --spec 'Documentation/netlink/specs/wb builder.yaml' --do 'dev-get' --json " +
+      "ynl --spec 'Documentation/netlink/specs/wb builder.yaml' --do 'dev-get' --json " +
         `'{"ifindex":3,"name":"it'\\''s","addr":"192.0.2.1","up":true,"queue":[{"id":7},{"id":8}]}'`,
     );
     s.flags = 0x301;
     s.attrs = [];
-    assert.equal(
-      copyAsYnlCli(s, reg),
-      "./tools/net/ynl/pyynl/cli.py --spec 'Documentation/netlink/specs/wb builder.yaml' --dump 'dev-get'",
-    );
+    assert.equal(copyAsYnlCli(s, reg), "ynl --spec 'Documentation/netlink/specs/wb builder.yaml' --dump 'dev-get'");
   });
 });
 

@@ -14,6 +14,7 @@ export function familyToJson(family: FamilyDef): FamilyJson {
     enums: [...family.enums.values()].map((e) => ({ name: e.name, flags: e.flags, entries: [...e.entries] })),
     subMessages: [...family.subMessages.values()].map((s) => ({ name: s.name, variants: [...s.variants.values()] })),
     ...(family.mcastGroups ? { mcastGroups: family.mcastGroups } : {}),
+    ...(family.operations ? { operations: family.operations } : {}),
   };
 }
 

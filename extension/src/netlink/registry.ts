@@ -9,6 +9,8 @@ export class FamilyRegistry {
   private readonly byProtocol = new Map<number, FamilyDef>();
   private readonly genlByName = new Map<string, FamilyDef>();
   private readonly genlIds = new Map<number, string>();
+  /** Classic families that do not decode by default (a later spec on a taken protocol): the builder offers them. */
+  private readonly classicOthers: FamilyDef[] = [];
 
   constructor(families: readonly FamilyDef[] = []) {
     for (const f of families) this.add(f);
@@ -22,6 +24,8 @@ export class FamilyRegistry {
   add(family: FamilyDef): void {
     if (family.genl) this.genlByName.set(family.name, family);
     else if (!this.byProtocol.has(family.protocol)) this.byProtocol.set(family.protocol, family);
+    else if (!this.classicOthers.some((f) => f.name === family.name && f.protocol === family.protocol))
+      this.classicOthers.push(family);
   }
 
   /** Tells which generic netlink family the kernel gave `id` (from CTRL_CMD_NEWFAMILY or a setting). */
@@ -31,6 +35,12 @@ export class FamilyRegistry {
 
   classic(protocol: number): FamilyDef | undefined {
     return protocol === NETLINK_GENERIC ? undefined : this.byProtocol.get(protocol);
+  }
+
+  /** Every classic family on `protocol`, the one that decodes first (rt-link, rt-addr, ... after rtnetlink). */
+  classicFamilies(protocol: number): FamilyDef[] {
+    const first = this.classic(protocol);
+    return first ? [first, ...this.classicOthers.filter((f) => f.protocol === protocol)] : [];
   }
 
   /** Name bound to a genl id (nlctrl for 0x10), whether or not a definition of that family is known. */
@@ -54,7 +64,7 @@ export class FamilyRegistry {
   }
 
   families(): FamilyDef[] {
-    return [...this.byProtocol.values(), ...this.genlByName.values()];
+    return [...this.byProtocol.values(), ...this.classicOthers, ...this.genlByName.values()];
   }
 
   /** A copy whose bindings can grow while decoding one buffer without changing this registry. */

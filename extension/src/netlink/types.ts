@@ -126,6 +126,20 @@ export interface OpRequestAttrs {
   readonly dump?: readonly string[];
 }
 
+/** One mode (do or dump) of an operation, as the spec lists it for the request. */
+export interface OpModeDef {
+  /** The attributes the spec lists for this mode's request (absent: the spec lists none). */
+  readonly requestAttrs?: readonly string[];
+}
+
+/** An operation a user can call: its name, the request number (cmd / nlmsg_type) and its modes. */
+export interface OpDef {
+  readonly name: string;
+  readonly value: number;
+  readonly do?: OpModeDef;
+  readonly dump?: OpModeDef;
+}
+
 export interface FamilyDef {
   readonly name: string;
   /** Netlink protocol number (NETLINK_ROUTE 0, NETLINK_GENERIC 16, ...). */
@@ -144,6 +158,8 @@ export interface FamilyDef {
   readonly source: string;
   /** Per request number (cmd / nlmsg_type), the attributes the spec lists for its requests, where it lists them. */
   readonly opRequests?: ReadonlyMap<number, OpRequestAttrs>;
+  /** Operations with a do or dump, in spec order (spec families only; built-in tables have messages alone). */
+  readonly operations?: readonly OpDef[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The builder webview <-> extension host protocol: every message both ways, declared once, imported by both
 // sides. Requests that expect an answer carry a `requestId`; the answer repeats it. Everything here is plain JSON
 // (postMessage serialises it), so family definitions travel as FamilyJson, not as the codec's Maps.
-import type { AttrDef, MessageDef, StructDef, SubMessageVariant } from '../netlink/index';
+import type { AttrDef, MessageDef, OpDef, StructDef, SubMessageVariant } from '../netlink/index';
 import type { BuilderState } from '../../../webview/src/model/state';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,6 +34,8 @@ export interface FamilyJson {
   readonly enums: readonly EnumJson[];
   readonly subMessages: readonly SubMessageJson[];
   readonly mcastGroups?: readonly string[];
+  /** A spec family's operations (do / dump and the attributes each request lists): the builder's op picker. */
+  readonly operations?: readonly OpDef[];
 }
 
 export interface CatalogJson {

@@ -24,6 +24,7 @@ function familyFromJson(json: FamilyJson): FamilyDef {
       ]),
     ),
     ...(json.mcastGroups ? { mcastGroups: json.mcastGroups } : {}),
+    ...(json.operations ? { operations: json.operations } : {}),
   };
 }
 

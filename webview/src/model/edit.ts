@@ -62,6 +62,7 @@ export function setProtocol(state: BuilderState, text: string, registry: FamilyR
   state.protocol = text;
   const now = resolve(state, registry);
   if (now.protocol === previous.protocol) return;
+  delete state.classicFamily;
   if (now.protocol === NETLINK_GENERIC) {
     const first = registry.families().find((f) => f.genl);
     state.genlFamily = first?.name ?? '';
@@ -78,6 +79,18 @@ export function setGenlFamily(state: BuilderState, name: string, registry: Famil
   const previous = resolve(state, registry);
   state.genlFamily = name;
   state.genlFamilyId = '';
+  state.messageType = firstMessage(state, registry);
+  dropFamilyPayload(state);
+  fitMessage(state, registry, previous);
+  state.flags = defaultFlags(resolve(state, registry).flagTable);
+}
+
+/** A classic family by name on the current protocol ('' for the protocol's default one). */
+export function setClassicFamily(state: BuilderState, name: string, registry: FamilyRegistry): void {
+  const previous = resolve(state, registry);
+  if (name === '') delete state.classicFamily;
+  else state.classicFamily = name;
+  if (resolve(state, registry).family === previous.family) return;
   state.messageType = firstMessage(state, registry);
   dropFamilyPayload(state);
   fitMessage(state, registry, previous);

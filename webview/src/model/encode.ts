@@ -20,6 +20,7 @@ import type {
   StructFieldDef,
 } from '../../../extension/src/netlink/index';
 import { parseIp, parseIpv4, parseIpv6, parseMac, parseUuid, type Parsed } from './addresses';
+import { checkValue } from './checks';
 import { parseInteger } from './numbers';
 import type { AttrScope, Resolution } from './schema';
 import { childScope, kindOf, parseAttrType, resolve, topScope, valueSpecOf } from './schema';
@@ -291,10 +292,16 @@ function encodeAttrNode(
   } else {
     if (node.children.length > 0)
       b.issue(field, path, `a ${kind} attribute cannot hold nested attributes; change its kind to nest or remove them`);
-    const r = encodeValue(valueSpecOf(node, def, scope.family), node.value);
+    const spec = valueSpecOf(node, def, scope.family);
+    const r = encodeValue(spec, node.value);
     let payload: Uint8Array = new Uint8Array(0);
     if ('error' in r) b.issue(`${field}.value`, path, r.error);
-    else payload = r.bytes;
+    else {
+      payload = r.bytes;
+      const fromSpec = scope.family !== undefined && scope.family.source !== 'built-in';
+      for (const problem of checkValue(def, kind, payload, spec.bigEndian, fromSpec))
+        b.issue(`${field}.value`, path, problem);
+    }
     input = { type: t.type, payload, netByteOrder };
     if (payload.length > 0)
       b.span(`${field}.value`, `${field}.value`, `${path} value`, pos + NLA_HDRLEN, pos + NLA_HDRLEN + payload.length);

@@ -120,7 +120,15 @@ export function resolve(state: BuilderState, registry: FamilyRegistry): Resoluti
       }
     }
   } else if (protocol !== undefined) {
-    family = registry.classic(protocol);
+    const wanted = state.classicFamily?.trim() ?? '';
+    const families = registry.classicFamilies(protocol);
+    family = wanted === '' ? families[0] : families.find((f) => f.name === wanted);
+    if (wanted !== '' && !family)
+      issues.push({
+        field: 'family',
+        path: 'family',
+        message: `no family "${wanted}" is defined on protocol ${protocol}: choose another or load its spec`,
+      });
   }
   let message: MessageDef | undefined;
   let type: number | undefined;

@@ -29,6 +29,11 @@ export interface BuilderState {
   /** Generic netlink: the family by name and its id (empty: the id bound in the registry). */
   genlFamily: string;
   genlFamilyId: string;
+  /**
+   * Classic protocols: the family by name when it is not the protocol's default (rt-link rather than the built-in
+   * rtnetlink on NETLINK_ROUTE); absent or empty: the default.
+   */
+  classicFamily?: string;
   /** Message type name or number; for generic netlink the command name or number. */
   messageType: string;
   flags: number;
@@ -113,6 +118,7 @@ export function isBuilderState(x: unknown): x is BuilderState {
     'payloadHex',
   ];
   if (!strings.every((k) => typeof x[k] === 'string')) return false;
+  if (x['classicFamily'] !== undefined && typeof x['classicFamily'] !== 'string') return false;
   if (typeof x['flags'] !== 'number' || typeof x['nextId'] !== 'number') return false;
   if (typeof x['autoSeq'] !== 'boolean' || typeof x['payloadTextNul'] !== 'boolean') return false;
   if (!['attrs', 'text', 'hex'].includes(x['payloadMode'] as string)) return false;

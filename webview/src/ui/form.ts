@@ -9,6 +9,7 @@ import {
   moveAttr,
   removeAttr,
   setAttrType,
+  setClassicFamily,
   setFlag,
   setGenlFamily,
   setMessageType,
@@ -18,6 +19,14 @@ import { defaultFieldText } from '../model/encode';
 import { enumNameOf, parseIntLiteral } from '../model/numbers';
 import type { AttrScope, Resolution } from '../model/schema';
 import { messageChoices, protocolOf, resolve } from '../model/schema';
+import {
+  attrOffers,
+  chooseOperation,
+  currentOperation,
+  opChoiceKey,
+  operationChoices,
+  requestAttrNames,
+} from '../model/operations';
 import type { BuilderState, PayloadMode } from '../model/state';
 import { attrViews, scopeChoices, type AttrView } from '../model/tree';
 import { PICKABLE_KINDS, isScalarKind, valueHint } from '../model/values';
@@ -110,7 +119,77 @@ function protocolSection(ctx: FormContext, r: Resolution): HTMLElement[] {
     );
   }
   if (r.protocol === 16) out.push(...genlSection(ctx));
+  else if (r.protocol !== undefined) out.push(...classicFamilySection(ctx, r.protocol));
   return out;
+}
+
+/** Several families on one classic protocol (rtnetlink and the kernel's rt-* specs): which one the form uses. */
+function classicFamilySection(ctx: FormContext, protocol: number): HTMLElement[] {
+  const { state, registry } = ctx;
+  const families = registry.classicFamilies(protocol);
+  if (families.length < 2) return [];
+  const options = families.map((f, i): SelectOption => ({
+    value: i === 0 ? '' : f.name,
+    label: f.name,
+    description: f.source === 'built-in' ? 'built in' : 'spec',
+  }));
+  const current = state.classicFamily ?? '';
+  if (current !== '' && !options.some((o) => o.value === current))
+    options.unshift({ value: current, label: `${current} (no definition)` });
+  return [
+    row(
+      'Family',
+      ...field(
+        select({
+          testid: 'classic-family',
+          field: 'family',
+          label: 'Family on this protocol',
+          value: current,
+          options,
+          onChange: (v) => {
+            setClassicFamily(state, v, registry);
+            ctx.changed(true);
+          },
+        }),
+        'family',
+      ),
+    ),
+  ];
+}
+
+/** A spec family's operations, "dev-get (do)": choosing one sets the message and the flags its mode means. */
+function operationSection(ctx: FormContext, r: Resolution): HTMLElement[] {
+  const { state, registry } = ctx;
+  const family = r.family;
+  const choices = operationChoices(family);
+  if (!family || choices.length === 0) return [];
+  const current = currentOperation(state, r);
+  const options = choices.map((c): SelectOption => {
+    const listed = c.op[c.mode]?.requestAttrs;
+    return {
+      value: opChoiceKey(c),
+      label: `${c.op.name} (${c.mode})`,
+      description: listed ? `request: ${listed.join(', ') || 'no attributes'}` : 'request attributes not listed',
+    };
+  });
+  if (!current) options.unshift({ value: '', label: '(choose an operation)' });
+  return [
+    row(
+      'Operation',
+      select({
+        testid: 'operation',
+        field: 'operation',
+        label: `Operation of ${family.name}`,
+        value: current ? opChoiceKey(current) : '',
+        options,
+        combobox: true,
+        onChange: (v) => {
+          if (v === '' || !chooseOperation(state, registry, family, v)) return;
+          ctx.changed(true);
+        },
+      }),
+    ),
+  ];
 }
 
 function genlSection(ctx: FormContext): HTMLElement[] {
@@ -526,10 +605,16 @@ function attrRow(ctx: FormContext, v: AttrView): HTMLElement {
   return el;
 }
 
-function addRow(ctx: FormContext, scope: AttrScope, parentId: number | undefined, depth: number): HTMLElement {
+function addRow(
+  ctx: FormContext,
+  scope: AttrScope,
+  parentId: number | undefined,
+  depth: number,
+  listed?: readonly string[],
+): HTMLElement {
   const { state, registry } = ctx;
   const suffix = parentId === undefined ? 'top' : String(parentId);
-  const choices = scopeChoices(scope);
+  const choices = attrOffers(scope, parentId === undefined ? listed : undefined);
   let chosen = choices[0]?.def.name ?? '';
   const picker =
     choices.length > 0
@@ -538,10 +623,10 @@ function addRow(ctx: FormContext, scope: AttrScope, parentId: number | undefined
           label: `Attribute to add${parentId === undefined ? '' : ' inside'}`,
           value: chosen,
           combobox: true,
-          options: choices.map(({ type, def }) => ({
+          options: choices.map(({ type, def, listed: inRequest }) => ({
             value: def.name,
             label: def.name,
-            description: `${type} ${def.kind}`,
+            description: `${type} ${def.kind}${inRequest ? ', listed for this request' : ''}`,
           })),
           onChange: (t) => {
             chosen = t;
@@ -573,13 +658,14 @@ function addRow(ctx: FormContext, scope: AttrScope, parentId: number | undefined
 
 function attrTree(ctx: FormContext, r: Resolution): HTMLElement {
   const views = attrViews(ctx.state, ctx.registry, r);
+  const listed = requestAttrNames(currentOperation(ctx.state, r));
   const out: HTMLElement[] = [];
   const emit = (parentId: number | undefined, depth: number, scope: AttrScope): void => {
     for (const v of views.filter((x) => x.parentId === parentId)) {
       out.push(attrRow(ctx, v));
       if (v.container && v.childScope) emit(v.node.id, depth + 1, v.childScope);
     }
-    out.push(addRow(ctx, scope, parentId, depth));
+    out.push(addRow(ctx, scope, parentId, depth, listed));
   };
   emit(undefined, 0, {
     family: r.family,
@@ -666,6 +752,7 @@ export function renderForm(ctx: FormContext): HTMLElement {
     'div',
     { class: 'form', 'data-testid': 'form' },
     ...protocolSection(ctx, r),
+    ...operationSection(ctx, r),
     ...messageSection(ctx, r),
     ...flagsSection(ctx, r),
     ...headerNumbers(ctx),

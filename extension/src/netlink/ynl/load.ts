@@ -41,7 +41,7 @@ function loadFamily(reader: SpecReader, root: SpecMap, source: string): FamilyDe
   const defs = loadDefinitions(reader, root, refs);
   const attrSets = loadAttrSets(reader, root, refs, defs.consts);
   const subMessages = loadSubMessages(reader, root, refs);
-  const { messages, requests } = loadOperations(reader, root, refs);
+  const { messages, requests, operations } = loadOperations(reader, root, refs);
   const mcastGroups = loadMcastGroups(reader, root, raw);
   refs.check({ attrSets, enums: defs.enums, structs: defs.structs, subMessages });
   if (name === undefined) return undefined; // generic families are bound by name: without one it is unusable
@@ -58,6 +58,7 @@ function loadFamily(reader: SpecReader, root: SpecMap, source: string): FamilyDe
     ...(mcastGroups.length ? { mcastGroups } : {}),
     source,
     ...(requests.size ? { opRequests: requests } : {}),
+    ...(operations.length ? { operations } : {}),
   };
 }
 

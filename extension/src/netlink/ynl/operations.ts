@@ -8,7 +8,7 @@
 // number only replies use gets the replying op, and where both use it with different layouts the reply's
 // layout goes to replyHeader / replyAttrSet.
 import { kindFromName } from '../define';
-import type { MessageDef, MessageKind, OpRequestAttrs } from '../types';
+import type { MessageDef, MessageKind, OpDef, OpRequestAttrs } from '../types';
 import type { SpecMap, SpecReader } from './reader';
 import type { RefChecks } from './references';
 
@@ -19,6 +19,8 @@ interface Op {
   readonly reply?: number;
   readonly isCall: boolean;
   readonly dumpOnly: boolean;
+  readonly hasDo: boolean;
+  readonly hasDump: boolean;
   /** `x-text-payload: true` on the request / reply part: the payload is text, not attributes. */
   readonly requestText: boolean;
   readonly replyText: boolean;
@@ -39,11 +41,11 @@ export function loadOperations(
   reader: SpecReader,
   root: SpecMap,
   refs: RefChecks,
-): { messages: Map<number, MessageDef>; requests: Map<number, OpRequestAttrs> } {
+): { messages: Map<number, MessageDef>; requests: Map<number, OpRequestAttrs>; operations: OpDef[] } {
   const operations = reader.mapAt(root, 'operations');
   if (!operations) {
     reader.report('missing "operations"', root.map, 'operations');
-    return { messages: new Map(), requests: new Map() };
+    return { messages: new Map(), requests: new Map(), operations: [] };
   }
   const model = reader.oneOf(operations, 'enum-model', ['unified', 'directional'] as const) ?? 'unified';
   const defaultHeader = reader.string(operations, 'fixed-header');
@@ -58,7 +60,22 @@ export function loadOperations(
   }
   const ops = model === 'directional' ? numberDirectional(reader, specs) : numberUnified(reader, specs);
   const laidOut = ops.map((op) => layout(reader, op, byName, defaultHeader, refs));
-  return { messages: merge(reader, laidOut), requests: opRequests(laidOut) };
+  return { messages: merge(reader, laidOut), requests: opRequests(laidOut), operations: callable(laidOut) };
+}
+
+/** The ops a request can call (do / dump), in spec order: what the builder offers instead of message types. */
+function callable(ops: readonly Op[]): OpDef[] {
+  const out: OpDef[] = [];
+  for (const op of ops) {
+    if (!op.isCall || op.request === undefined) continue;
+    out.push({
+      name: op.name,
+      value: op.request,
+      ...(op.hasDo ? { do: op.doRequestAttrs ? { requestAttrs: op.doRequestAttrs } : {} } : {}),
+      ...(op.hasDump ? { dump: op.dumpRequestAttrs ? { requestAttrs: op.dumpRequestAttrs } : {} } : {}),
+    });
+  }
+  return out;
 }
 
 /** Per request number, the attributes the spec lists for its do / dump request. */
@@ -77,7 +94,15 @@ function opRequests(ops: readonly Op[]): Map<number, OpRequestAttrs> {
 
 type Numbered = Omit<
   Op,
-  'header' | 'attrSet' | 'dumpOnly' | 'requestText' | 'replyText' | 'doRequestAttrs' | 'dumpRequestAttrs'
+  | 'header'
+  | 'attrSet'
+  | 'dumpOnly'
+  | 'hasDo'
+  | 'hasDump'
+  | 'requestText'
+  | 'replyText'
+  | 'doRequestAttrs'
+  | 'dumpRequestAttrs'
 >;
 
 function callMode(reader: SpecReader, spec: SpecMap): SpecMap | undefined {
@@ -168,7 +193,9 @@ function layout(
     }
   }
   header ??= defaultHeader;
-  const dumpOnly = reader.has(op.spec, 'dump') && !reader.has(op.spec, 'do');
+  const hasDo = reader.has(op.spec, 'do');
+  const hasDump = reader.has(op.spec, 'dump');
+  const dumpOnly = hasDump && !hasDo;
   const mode = callMode(reader, op.spec);
   const requestText = textPart(reader, mode, 'request');
   const replyText = textPart(reader, mode, 'reply');
@@ -177,6 +204,8 @@ function layout(
   return {
     ...op,
     dumpOnly,
+    hasDo,
+    hasDump,
     requestText,
     replyText,
     ...(doRequestAttrs ? { doRequestAttrs } : {}),

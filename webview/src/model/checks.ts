@@ -1,0 +1,63 @@
+// A value against its spec's `checks` before sending: what the kernel's policy for the attribute is said to
+// enforce (ynl-gen-c turns `checks` into the nla_policy). Rules as lib/nlattr.c applies them:
+// - min / max: integers (by their kind's signedness and width, uint/sint as sent);
+// - min-len / max-len / exact-len: a string's length without its trailing NUL (NLA_STRING / NLA_NUL_STRING `len`),
+//   a binary's payload length (NLA_BINARY, NLA_MIN_LEN, NLA_EXACT_LEN).
+// unterminated-ok needs no check here: it only relaxes NLA_NUL_STRING to NLA_STRING, and the form's strings always
+// end with a NUL (a string without one is given as binary, which the definition's checks then do not judge).
+import type { AttrChecks, AttrDef, AttrKind } from '../../../extension/src/netlink/index';
+
+/** The integer `payload` holds for `kind` (uint/sint by their 4 or 8 byte width); undefined for other kinds. */
+function intOf(kind: AttrKind, payload: Uint8Array, bigEndian: boolean): bigint | undefined {
+  const widths: Partial<Record<AttrKind, number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8 };
+  const auto = kind === 'uint' || kind === 'sint';
+  const width = auto ? (payload.length === 4 || payload.length === 8 ? payload.length : undefined) : widths[kind];
+  if (width === undefined || payload.length !== width) return undefined;
+  let v = 0n;
+  for (let i = 0; i < width; i++) {
+    const b = BigInt(payload[bigEndian ? i : width - 1 - i]!);
+    v = (v << 8n) | b;
+  }
+  const signed = kind.startsWith('s');
+  const bits = BigInt(width * 8);
+  return signed && v >= 1n << (bits - 1n) ? v - (1n << bits) : v;
+}
+
+/** Length the kernel compares with a string's `len`: the bytes before a trailing NUL. */
+function stringLength(payload: Uint8Array): number {
+  return payload.length > 0 && payload[payload.length - 1] === 0 ? payload.length - 1 : payload.length;
+}
+
+/**
+ * Problems of a scalar / string / binary payload against a spec's `def.checks`, as sentences; empty when it passes.
+ * `kind` is how the value was encoded (a kind override skips the definition's checks). Built-in tables are not
+ * specs: they have no checks today, and would be judged by the kernel's own rules, not YNL's.
+ */
+export function checkValue(
+  def: AttrDef | undefined,
+  kind: AttrKind,
+  payload: Uint8Array,
+  bigEndian: boolean,
+  fromSpec: boolean,
+): string[] {
+  const c: AttrChecks | undefined = def?.checks;
+  if (!def || !fromSpec || kind !== def.kind) return [];
+  const out: string[] = [];
+  if (!c) return out;
+  const value = intOf(kind, payload, bigEndian);
+  if (value !== undefined) {
+    if (c.min !== undefined && value < BigInt(c.min)) out.push(`${value} is below the spec's minimum ${c.min}`);
+    if (c.max !== undefined && value > BigInt(c.max)) out.push(`${value} is above the spec's maximum ${c.max}`);
+    return out;
+  }
+  if (kind !== 'string' && kind !== 'binary') return out;
+  const len = kind === 'string' ? stringLength(payload) : payload.length;
+  const what = kind === 'string' ? `the string's ${len} bytes` : `${len} bytes`;
+  if (c.exactLen !== undefined && BigInt(len) !== BigInt(c.exactLen))
+    out.push(`${what}: the spec wants exactly ${c.exactLen}`);
+  if (c.minLen !== undefined && BigInt(len) < BigInt(c.minLen))
+    out.push(`${what}: the spec wants at least ${c.minLen}`);
+  if (c.maxLen !== undefined && BigInt(len) > BigInt(c.maxLen))
+    out.push(`${what}: the spec allows at most ${c.maxLen}`);
+  return out;
+}
