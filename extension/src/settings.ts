@@ -46,6 +46,7 @@ export const SETTINGS = {
   'lab.autoStart': { group: 'lab', restricted: true },
   'module.folder': { group: 'module', restricted: true },
   'module.parameters': { group: 'module', restricted: false },
+  'module.ynlGenerator': { group: 'module', restricted: true },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -72,6 +73,8 @@ export interface ModuleSettings {
   readonly folder: { readonly dir: string } | { readonly error: string };
   /** `netlink.module.parameters` as insmod words, or what is wrong with them (loading refuses then). */
   readonly parameters: { readonly args: readonly string[] } | { readonly error: string };
+  /** `netlink.module.ynlGenerator`: the kernel's ynl-gen-c.py, run on Build Module when a spec changed. */
+  readonly ynlGenerator?: string;
 }
 
 /** The settings by group, as read at one moment. */
@@ -173,7 +176,7 @@ function parseModule(src: SettingsSource, problems: SettingsProblem[]): ModuleSe
     problems.push({ key: 'module.parameters', text });
     parameters = { error: text };
   }
-  return { folder, parameters };
+  return { folder, parameters, ynlGenerator: optionalString(src, 'module.ynlGenerator', problems) };
 }
 
 /** Reads every setting once; each bad value is one problem naming where it is. */
