@@ -118,12 +118,21 @@ function keyOf(text: string, among: readonly SettingKey[]): SettingKey | undefin
 
 function parseDecoder(src: SettingsSource, problems: SettingsProblem[]): ServerSettings {
   const raw: Record<string, unknown> = { workspaceFolders: src.workspaceFolders, workspaceTrusted: src.trusted };
+  // The module folder's specs are read only in a trusted workspace (the setting itself is a restricted one).
+  const folder = src.trusted ? resolveModuleFolder(optionalModuleFolder(src), src.workspaceFolders) : undefined;
+  raw.moduleFolder = folder && 'dir' in folder ? folder.dir : '';
   for (const [field, key] of Object.entries(DECODER_KEYS)) raw[field] = src.read(key);
   // The language server's own validator: the host and the server agree on what a bad value becomes.
   const { settings, warnings } = validateSettings(raw);
   const keys = Object.values(DECODER_KEYS);
   for (const text of warnings) problems.push({ key: keyOf(text, keys), text });
   return settings;
+}
+
+/** netlink.module.folder as a string, without reporting a bad value (parseModule reports it). */
+function optionalModuleFolder(src: SettingsSource): string | undefined {
+  const v = src.read('module.folder');
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** A string setting where '' means "not set". */

@@ -32,6 +32,7 @@ import {
   NLMSGERR_ATTR_OFFS,
 } from '../../extension/src/netlink/index';
 import { loadYnlSpec } from '../../extension/src/netlink/ynl/index';
+import { registryFor } from '../../extension/src/specs/specFiles';
 
 const REPO = path.join(__dirname, '..', '..');
 const TEMPLATE = path.join(REPO, 'kmod-genl');
@@ -249,5 +250,23 @@ describe('negative exercise steps from a spec', () => {
       new Uint8Array([...body, ...tlvs]),
     );
     assert.deepEqual(judge(range.expect, decodeReplies([reply], 16, registry).views, vars, false, 1000).reasons, []);
+  });
+});
+
+describe('the module folder as a spec folder', () => {
+  const sources = (trusted: boolean) => ({
+    specFolders: [],
+    genlFamilyIds: {},
+    workspaceFolders: [],
+    workspaceTrusted: trusted,
+    moduleFolder: TEMPLATE,
+  });
+  it('loads the module folder spec in a trusted workspace (decoder and builder use it)', () => {
+    const r = registryFor(sources(true), '/nonexistent/dist');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.registry.genlByFamilyName('genldemo')?.source, SPEC);
+  });
+  it('reads nothing of it while the workspace is not trusted', () => {
+    assert.equal(registryFor(sources(false), '/nonexistent/dist').registry.genlByFamilyName('genldemo'), undefined);
   });
 });

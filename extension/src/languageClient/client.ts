@@ -65,7 +65,9 @@ export function createDecoder(context: vscode.ExtensionContext, log: vscode.LogO
     // The group holds the workspace's folders and trust too: the server reads the workspace's specs only once it
     // is told the workspace is trusted.
     config.onDidChange(
-      (e) => e.affects('decoder') && void client.sendNotification(SettingsNotification, config.settings.decoder),
+      (e) =>
+        (e.affects('decoder') || e.affects('module')) &&
+        void client.sendNotification(SettingsNotification, config.settings.decoder),
     ),
   );
   return {

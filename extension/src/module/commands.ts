@@ -16,6 +16,7 @@ import { readModuleSources } from './moduleSources';
 import { KmodError, type ModuleTarget } from './remote';
 import { checkNewModuleName, copyModuleTemplate, MODULE_TEMPLATES } from './template';
 import { regenerateStale } from './ynlGen';
+import { generateNegativeExercises } from '../exercise/negativeCommand';
 
 export interface KmodCommandDeps {
   /** The active target (the lab VM or an SSH target), connected. */
@@ -44,6 +45,8 @@ export interface KmodCommands {
   stopKernelLog(): void;
   /** `templateId` ('reference' | 'genl', e.g. from a walkthrough's command link) skips the template pick. */
   newModule(templateId?: unknown): Promise<void>;
+  /** Invalid requests from a generic netlink spec, written as an exercise file in the module folder. */
+  generateNegativeExercises(): Promise<string | undefined>;
 }
 
 const KERNEL_LOG_CHANNEL = 'Netlink Kernel Log';
@@ -248,6 +251,7 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     unloadModule: guarded('unload module', unload),
     showKernelLog: guarded('kernel log', () => kernelLog.start()),
     stopKernelLog: () => kernelLog.stop('stopped'),
+    generateNegativeExercises: guarded('generate negative exercises', () => generateNegativeExercises(moduleFolder())),
     newModule: (templateId?: unknown) => guarded('new module', () => newModule(templateId))(),
   };
 }
