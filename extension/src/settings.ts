@@ -185,7 +185,8 @@ function parseModule(src: SettingsSource, problems: SettingsProblem[]): ModuleSe
     problems.push({ key: 'module.parameters', text });
     parameters = { error: text };
   }
-  return { folder, parameters, ynlGenerator: optionalString(src, 'module.ynlGenerator', problems) };
+  const ynlGenerator = optionalString(src, 'module.ynlGenerator', problems);
+  return { folder, parameters, ...(ynlGenerator ? { ynlGenerator } : {}) };
 }
 
 /** Reads every setting once; each bad value is one problem naming where it is. */
