@@ -98,6 +98,17 @@ describe('the generic netlink template', () => {
     const stale = await staleGeneratedFiles(dest, await findGeneratedFiles(dest));
     assert.equal(stale.length, 3);
     await assert.rejects(regenerateStale(dest, {}), /genldemo\.yaml changed after .*netlink\.module\.ynlGenerator/);
+    // A file generated from a spec elsewhere (as in a kernel tree) is left alone.
+    const nl = path.join(dest, 'genldemo-nl.c');
+    writeFileSync(
+      nl,
+      readFileSync(nl, 'utf8').replace('/*\tgenldemo.yaml */', '/*\tDocumentation/netlink/specs/genldemo.yaml */'),
+    );
+    utimesSync(nl, new Date(0), new Date(0));
+    assert.deepEqual(
+      (await staleGeneratedFiles(dest, await findGeneratedFiles(dest))).map((f) => f.file),
+      ['genldemo-nl.h', 'include/uapi/linux/genldemo.h'],
+    );
   });
 
   it(

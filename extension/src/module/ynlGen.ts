@@ -61,17 +61,20 @@ export async function findGeneratedFiles(moduleDir: string): Promise<GeneratedFi
   return found;
 }
 
-/** The generated files whose spec is newer than they are (or missing: then a KmodError says which). */
+/**
+ * The generated files whose spec, in the module folder, is newer than they are. A file generated from a spec
+ * elsewhere (a kernel tree's Documentation/netlink/specs/...) or whose spec is gone is left as it is: it builds as
+ * any source does.
+ */
 export async function staleGeneratedFiles(
   moduleDir: string,
   files: readonly GeneratedFile[],
 ): Promise<GeneratedFile[]> {
   const stale: GeneratedFile[] = [];
   for (const f of files) {
-    if (f.spec.includes('/') || f.spec.startsWith('.'))
-      throw new KmodError(`${f.file} was generated from ${f.spec}: regenerating needs the spec in the module folder`);
+    if (f.spec.includes('/') || f.spec.startsWith('.')) continue;
     const spec = await stat(path.join(moduleDir, f.spec)).catch(() => undefined);
-    if (!spec) throw new KmodError(`${f.file} was generated from ${f.spec}, which is not in ${moduleDir}`);
+    if (!spec?.isFile()) continue;
     const out = await stat(path.join(moduleDir, f.file));
     if (spec.mtimeMs > out.mtimeMs) stale.push(f);
   }
