@@ -61,6 +61,7 @@ export const COMMANDS = {
   showKernelLog: { id: 'netlink.showKernelLog', untrusted: { action: 'Module commands', ...TARGETS, disabled: true } },
   stopKernelLog: { id: 'netlink.stopKernelLog' },
   newModule: { id: 'netlink.newModule' },
+  generateNegativeExercises: { id: 'netlink.generateNegativeExercises' },
   runExercise: {
     id: 'netlink.runExercise',
     untrusted: { action: 'Running exercises', ...TARGETS, disabled: true },

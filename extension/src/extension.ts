@@ -191,6 +191,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
           showKernelLog: kmod.showKernelLog,
           stopKernelLog: kmod.stopKernelLog,
           newModule: kmod.newModule,
+          generateNegativeExercises: kmod.generateNegativeExercises,
           runExercise: (uri?: vscode.Uri) => exercises.runExercise(uri),
           refreshSockets: sockets.refreshSockets,
           showFamilyPolicy,

@@ -46,6 +46,7 @@ export const SETTINGS = {
   'lab.autoStart': { group: 'lab', restricted: true },
   'module.folder': { group: 'module', restricted: true },
   'module.parameters': { group: 'module', restricted: false },
+  'module.ynlGenerator': { group: 'module', restricted: true },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -72,6 +73,8 @@ export interface ModuleSettings {
   readonly folder: { readonly dir: string } | { readonly error: string };
   /** `netlink.module.parameters` as insmod words, or what is wrong with them (loading refuses then). */
   readonly parameters: { readonly args: readonly string[] } | { readonly error: string };
+  /** `netlink.module.ynlGenerator`: the kernel's ynl-gen-c.py, run on Build Module when a spec changed. */
+  readonly ynlGenerator?: string;
 }
 
 /** The settings by group, as read at one moment. */
@@ -115,12 +118,21 @@ function keyOf(text: string, among: readonly SettingKey[]): SettingKey | undefin
 
 function parseDecoder(src: SettingsSource, problems: SettingsProblem[]): ServerSettings {
   const raw: Record<string, unknown> = { workspaceFolders: src.workspaceFolders, workspaceTrusted: src.trusted };
+  // The module folder's specs are read only in a trusted workspace (the setting itself is a restricted one).
+  const folder = src.trusted ? resolveModuleFolder(optionalModuleFolder(src), src.workspaceFolders) : undefined;
+  raw.moduleFolder = folder && 'dir' in folder ? folder.dir : '';
   for (const [field, key] of Object.entries(DECODER_KEYS)) raw[field] = src.read(key);
   // The language server's own validator: the host and the server agree on what a bad value becomes.
   const { settings, warnings } = validateSettings(raw);
   const keys = Object.values(DECODER_KEYS);
   for (const text of warnings) problems.push({ key: keyOf(text, keys), text });
   return settings;
+}
+
+/** netlink.module.folder as a string, without reporting a bad value (parseModule reports it). */
+function optionalModuleFolder(src: SettingsSource): string | undefined {
+  const v = src.read('module.folder');
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** A string setting where '' means "not set". */
@@ -173,7 +185,8 @@ function parseModule(src: SettingsSource, problems: SettingsProblem[]): ModuleSe
     problems.push({ key: 'module.parameters', text });
     parameters = { error: text };
   }
-  return { folder, parameters };
+  const ynlGenerator = optionalString(src, 'module.ynlGenerator', problems);
+  return { folder, parameters, ...(ynlGenerator ? { ynlGenerator } : {}) };
 }
 
 /** Reads every setting once; each bad value is one problem naming where it is. */

@@ -165,7 +165,7 @@ describe('located problems', () => {
       p.map((x) => [x.line, x.col, x.step]),
       [[4, 22, 0]],
     );
-    assert.match(p[0]!.message, /unknown key "sequence" in send \(known: type, flags, seq/);
+    assert.match(p[0]!.message, /unknown key "sequence" in send \(known: type, cmd, flags, seq/);
   });
 
   it('values', () => {

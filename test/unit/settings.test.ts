@@ -199,7 +199,8 @@ describe('changedGroups', () => {
       [{ 'ssh.path': '/opt/ssh' }, ['targets']],
       [{ 'lab.autoStart': true }, ['lab']],
       [{ 'module.parameters': { protocol: 30 } }, ['module']],
-      [{ activeTarget: 'lab', 'module.folder': 'other' }, ['module']],
+      // The decoder loads the module folder's specs: a new folder is a decoder change too.
+      [{ activeTarget: 'lab', 'module.folder': 'other' }, ['decoder', 'module']],
     ];
     for (const [values, groups] of changes) {
       assert.deepEqual(

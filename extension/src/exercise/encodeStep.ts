@@ -5,6 +5,8 @@ import type { SendAttr, SendSpec, TextMatch, Variable } from './types';
 export interface Variables {
   readonly portid?: number;
   readonly seq: number;
+  /** Generic netlink family ids by name, as resolved on the target (for steps with `cmd:`). */
+  readonly genlIds?: ReadonlyMap<string, number>;
 }
 
 export class VariableError extends Error {}
@@ -46,6 +48,13 @@ export function sentSeq(send: SendSpec): number {
 export function encodeSend(send: SendSpec, vars: Variables): Uint8Array {
   if (send.kind === 'raw') return send.bytes;
   const pid = 'value' in send.pid ? send.pid.value : valueOf(send.pid.variable, vars);
+  let type = send.type;
+  if (send.genlFamily !== undefined) {
+    const id = vars.genlIds?.get(send.genlFamily);
+    if (id === undefined)
+      throw new VariableError(`the id of the generic netlink family ${send.genlFamily} is not known`);
+    type = id;
+  }
   let payload: Uint8Array;
   switch (send.payload.kind) {
     case 'none':
@@ -63,5 +72,5 @@ export function encodeSend(send: SendSpec, vars: Variables): Uint8Array {
       payload = concatBytes(send.payload.attrs.map((a) => encodeAttr(attrInput(a))));
       break;
   }
-  return encodeMessage({ type: send.type, flags: send.flags, seq: send.seq, pid }, concatBytes([send.header, payload]));
+  return encodeMessage({ type, flags: send.flags, seq: send.seq, pid }, concatBytes([send.header, payload]));
 }

@@ -9,6 +9,7 @@ import {
   NLMSG_ERROR,
   quoteText,
   type DecodedAttr,
+  type DecodedError,
   type DecodedMessage,
 } from '../netlink/index';
 import type { AttrExpect, Expectation, NumberMatch, ReplyMatch, TextMatch } from './types';
@@ -187,10 +188,16 @@ export function judge(
         reasons.push(
           `expected the error ${errnoName(expect.errno)}, got ${errors.length ? errors.map((r) => errnoName(r.decoded.error?.code ?? 0)).join(', ') : got}`,
         );
-      } else if (expect.message) {
+      } else {
         const text = hit.decoded.error?.message ?? '';
-        if (!textRegex(expect.message, vars, notes).test(text)) {
+        if (expect.message && !textRegex(expect.message, vars, notes).test(text)) {
           reasons.push(`error message is ${quoteText(text)}, expected ${writtenText(expect.message)}`);
+        }
+        const named = namedAttrs(hit.decoded.error);
+        if (expect.attr !== undefined && !named.includes(expect.attr)) {
+          reasons.push(
+            `the ext-ack names ${named.length ? named.map((n) => JSON.stringify(n)).join(' and ') : 'no attribute'}, expected ${JSON.stringify(expect.attr)}`,
+          );
         }
       }
       break;
@@ -212,4 +219,13 @@ export function judge(
       break;
   }
   return { pass: reasons.length === 0, reasons, notes: [...new Set(notes)] };
+}
+
+/** The attributes an ext-ack names: the one its offset points at, the one it says is missing. */
+function namedAttrs(error: DecodedError | undefined): string[] {
+  const names: string[] = [];
+  if (error?.attrPath !== undefined) names.push(error.attrPath);
+  if (error?.missTypeName !== undefined) names.push(error.missTypeName);
+  else if (error?.missType !== undefined) names.push(String(error.missType));
+  return names;
 }

@@ -11,6 +11,7 @@ import {
   NLMSG_MIN_TYPE,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
+  NETLINK_GENERIC,
   parseFlags,
   parseProtocol,
   type FamilyDef,
@@ -185,6 +186,21 @@ class Reader {
     return { value: this.int(node, what, 0, max) };
   }
 
+  /** A generic netlink command of the exercise's genl spec: its name or number. */
+  genlCommand(node: TreeNode, what: string): { cmd: number; version: number; family: string; kind: MessageKind } {
+    const family = this.family;
+    if (!family?.genl) this.fail(node, `${what}: "cmd" needs a generic netlink family's spec (spec: ...)`);
+    const written = this.string(node, what);
+    const defs = [...family.messages.values()];
+    const def = /^\d+$/.test(written)
+      ? defs.find((d) => d.value === Number(written))
+      : defs.find((d) => d.name === written || d.name === `${family.name}-${written}`);
+    if (!def) {
+      this.fail(node, `${what}: ${written} is not a command of ${family.name} (${defs.map((d) => d.name).join(', ')})`);
+    }
+    return { cmd: def.value, version: 1, family: family.name, kind: def.kind };
+  }
+
   /** A message type: a number, a control name (NLMSG_DONE) or a message name of the protocol's family. */
   type(node: TreeNode, what: string): { value: number; kind: MessageKind; written: string } {
     const s = this.scalar(node, what);
@@ -282,11 +298,12 @@ export function parseExercise(text: string, source: string, options: ParseOption
       const ref = r.string(specNode, 'spec');
       const loaded = options.resolveSpec?.(ref) ?? { error: 'specs cannot be loaded here' };
       if (loaded.family) {
-        if (loaded.family.genl)
-          r.report(
-            specNode,
-            `spec ${ref} is a generic netlink family: only classic (netlink-raw) specs name message types here`,
-          );
+        // A generic netlink family: steps name its commands (`cmd:`), its id is resolved by name when they run.
+        if (loaded.family.genl) {
+          if (protocol !== NETLINK_GENERIC)
+            r.report(specNode, `spec ${ref} is a generic netlink family: the exercise's protocol must be generic (16)`);
+          else r.family = loaded.family;
+        }
         // The module's protocol is a load parameter: the spec's protonum follows the exercise's.
         else r.family = { ...loaded.family, protocol };
       } else {
@@ -353,9 +370,16 @@ function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
     if (bytes.length === 0) r.fail(node, 'send: no bytes');
     return { kind: 'raw', bytes };
   }
-  const m = r.map(node, 'send', ['type', 'flags', 'seq', 'pid', 'header', 'text', 'nul', 'hex', 'attrs']);
+  const m = r.map(node, 'send', ['type', 'cmd', 'flags', 'seq', 'pid', 'header', 'text', 'nul', 'hex', 'attrs']);
   const typeNode = r.get(m, 'type');
-  const type = typeNode ? r.type(typeNode, 'send.type') : { value: NLMSG_MIN_TYPE, kind: 'other' as MessageKind };
+  const cmdNode = r.get(m, 'cmd');
+  if (cmdNode && typeNode) r.fail(cmdNode, 'send: give "cmd" (a generic netlink command) or "type", not both');
+  const genl = cmdNode ? r.genlCommand(cmdNode, 'send.cmd') : undefined;
+  const type = genl
+    ? { value: 0, kind: genl.kind }
+    : typeNode
+      ? r.type(typeNode, 'send.type')
+      : { value: NLMSG_MIN_TYPE, kind: 'other' as MessageKind };
   const flagsNode = r.get(m, 'flags');
   const flags = flagsNode ? r.flags(flagsNode, 'send.flags', type.kind) : NLM_F_REQUEST;
   const seqNode = r.get(m, 'seq');
@@ -363,7 +387,12 @@ function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
   const pidNode = r.get(m, 'pid');
   const pid = pidNode ? r.numberMatch(pidNode, 'send.pid', 0xffffffff, 'portid') : { value: 0 };
   const headerNode = r.get(m, 'header');
-  const header = headerNode ? r.hex(headerNode, 'send.header') : new Uint8Array(0);
+  if (headerNode && genl) r.fail(headerNode, 'send: "cmd" makes the genlmsghdr: give no "header" with it');
+  const header = genl
+    ? Uint8Array.of(genl.cmd, genl.version, 0, 0)
+    : headerNode
+      ? r.hex(headerNode, 'send.header')
+      : new Uint8Array(0);
   const given = (['text', 'hex', 'attrs'] as const).filter((k) => r.get(m, k));
   if (given.length > 1) r.fail(m, `send: give one of text, hex, attrs (got ${given.join(' and ')})`);
   let payload: SendPayload = { kind: 'none' };
@@ -380,7 +409,16 @@ function parseSend(r: Reader, node: TreeNode, index: number): SendSpec {
   if (hexNode) payload = { kind: 'bytes', bytes: r.hex(hexNode, 'send.hex') };
   const attrsNode = r.get(m, 'attrs');
   if (attrsNode) payload = { kind: 'attrs', attrs: parseSendAttrs(r, attrsNode, 'send.attrs') };
-  return { kind: 'fields', type: type.value, flags, seq, pid, header, payload };
+  return {
+    kind: 'fields',
+    type: type.value,
+    flags,
+    seq,
+    pid,
+    header,
+    payload,
+    ...(genl ? { genlFamily: genl.family } : {}),
+  };
 }
 
 function parseSendAttrs(r: Reader, node: TreeNode, what: string): SendAttr[] {
@@ -439,13 +477,19 @@ function parseExpect(r: Reader, node: TreeNode): Expectation {
       return { kind: key };
     case 'error': {
       if (v.kind === 'map') {
-        const em = r.map(v, 'expect.error', ['errno', 'message']);
+        const em = r.map(v, 'expect.error', ['errno', 'message', 'attr']);
+        const attrNode = r.get(em, 'attr');
         const errnoNode = r.get(em, 'errno');
         if (!errnoNode) r.fail(em, 'expect.error: missing "errno"');
         const msgNode = r.get(em, 'message');
         const errno = r.errno(errnoNode, 'expect.error.errno');
         if (errno === 0) r.fail(errnoNode, 'expect.error: errno 0 is an ack: write "expect: ack"');
-        return { kind: 'error', errno, ...(msgNode ? { message: r.text(msgNode, 'expect.error.message', true) } : {}) };
+        return {
+          kind: 'error',
+          errno,
+          ...(msgNode ? { message: r.text(msgNode, 'expect.error.message', true) } : {}),
+          ...(attrNode ? { attr: r.string(attrNode, 'expect.error.attr') } : {}),
+        };
       }
       const errno = r.errno(v, 'expect.error');
       if (errno === 0) r.fail(v, 'expect.error: errno 0 is an ack: write "expect: ack"');

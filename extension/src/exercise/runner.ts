@@ -10,6 +10,7 @@ import {
   type FamilyRegistry,
 } from '../netlink/index';
 import { encodeSend, sentSeq } from './encodeStep';
+import { resolveGenlFamily } from './genlFamily';
 import { TransportError, type Exchanger } from '../exchange/exchanger';
 import { judge, type ReplyView } from './match';
 import type { Exercise, ExerciseStep } from './types';
@@ -70,6 +71,8 @@ export async function runStep(
   step: ExerciseStep,
   exchanger: Exchanger,
   registry = exerciseRegistry(ex),
+  /** Generic netlink family ids resolved so far in this run (by name): filled as steps need them. */
+  genlIds = new Map<string, number>(),
 ): Promise<StepResult> {
   const t0 = Date.now();
   const seq = sentSeq(step.send);
@@ -77,8 +80,15 @@ export async function runStep(
   let sent: Uint8Array | undefined;
   const base = { step, replies: [] as Uint8Array[], decoded: [] as DecodedMessage[] };
   try {
+    const family = step.send.kind === 'fields' ? step.send.genlFamily : undefined;
+    if (family !== undefined && !genlIds.has(family)) {
+      const id = await resolveGenlFamily(exchanger, family);
+      genlIds.set(family, id);
+      // Replies (and the sent message) decode with the family's names from here on.
+      registry.bindGenlId(id, family);
+    }
     portid = await exchanger.portId?.(ex.protocol);
-    sent = encodeSend(step.send, { seq, ...(portid === undefined ? {} : { portid }) });
+    sent = encodeSend(step.send, { seq, genlIds, ...(portid === undefined ? {} : { portid }) });
     const sentText = `sent (protocol ${ex.protocol}, ${sent.length} bytes): ${toHex(sent)}\n${renderText(decodeMessages(sent, { protocol: ex.protocol, registry }))}`;
     // A kernel error is among the replies: the expectation judges it like any other answer.
     const res = await exchanger.exchange(ex.protocol, sent, { timeoutMs: step.timeoutMs });
@@ -143,12 +153,13 @@ function describeExpect(step: ExerciseStep): string {
 
 export async function runExercise(ex: Exercise, exchanger: Exchanger, opts: RunOptions = {}): Promise<StepResult[]> {
   const registry = exerciseRegistry(ex);
+  const genlIds = new Map<string, number>();
   const results: StepResult[] = [];
   for (const step of ex.steps) {
     if (opts.only && !opts.only.has(step.index)) continue;
     opts.signal?.throwIfAborted();
     opts.onStart?.(step);
-    const r = await runStep(ex, step, exchanger, registry);
+    const r = await runStep(ex, step, exchanger, registry, genlIds);
     results.push(r);
     opts.onResult?.(r);
   }

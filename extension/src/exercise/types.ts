@@ -53,6 +53,11 @@ export type SendSpec =
       readonly pid: NumberMatch;
       /** Fixed header bytes between nlmsghdr and the payload (genlmsghdr, ifinfomsg...). */
       readonly header: Uint8Array;
+      /**
+       * A generic netlink family's name (`cmd:` given, the exercise's spec a genl family): nlmsg_type is that
+       * family's id, resolved by name on the target when the step runs; `type` is not used then.
+       */
+      readonly genlFamily?: string;
       readonly payload: SendPayload;
     };
 
@@ -78,7 +83,16 @@ export type Expectation =
   | { readonly kind: 'nothing' }
   /** An NLMSG_ERROR with error 0 among the replies, and no error. */
   | { readonly kind: 'ack' }
-  | { readonly kind: 'error'; readonly errno: number; readonly message?: TextMatch }
+  | {
+      readonly kind: 'error';
+      readonly errno: number;
+      readonly message?: TextMatch;
+      /**
+       * The attribute the ext-ack names: the path of the attribute its offset points at (NLMSGERR_ATTR_OFFS), or
+       * the name of the attribute it says is missing (NLMSGERR_ATTR_MISS_TYPE), as the decoder names them.
+       */
+      readonly attr?: string;
+    }
   /** `count` replies (default 1), each matching. */
   | { readonly kind: 'reply'; readonly count: number; readonly match: ReplyMatch }
   /** Exactly these replies, in order. */

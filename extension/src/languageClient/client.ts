@@ -63,7 +63,7 @@ export function createDecoder(context: vscode.ExtensionContext, log: vscode.LogO
     vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === DecodedReports.scheme && reports.forget(d.uri)),
     client,
     // The group holds the workspace's folders and trust too: the server reads the workspace's specs only once it
-    // is told the workspace is trusted.
+    // is told the workspace is trusted; and the module folder, whose specs it loads.
     config.onDidChange(
       (e) => e.affects('decoder') && void client.sendNotification(SettingsNotification, config.settings.decoder),
     ),

@@ -9,7 +9,7 @@
 // refused, never reused. The local one is in the user's cache folder, not a fixed name in the shared /tmp.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run, type RunResult } from '../process/run';
@@ -170,6 +170,15 @@ async function buildRemotely(
     { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal },
     `creating ${dir}`,
   );
+  const subdirs = [...new Set(src.files.filter((f) => f.includes('/')).map((f) => path.posix.dirname(f)))];
+  for (const sub of subdirs) {
+    await execChecked(
+      target,
+      ['mkdir', '-m', '700', '-p', '--', `${dir}/${sub}`],
+      { timeoutMs: PROBE_TIMEOUT_MS, signal: opts.signal },
+      `creating ${dir}/${sub}`,
+    );
+  }
   for (const f of src.files) {
     opts.signal?.throwIfAborted();
     await target.copyTo(path.join(src.dir, f), `${dir}/${f}`);
@@ -240,7 +249,10 @@ async function buildLocally(
       throw new KmodError((e as Error).message);
     }
   }
-  for (const f of src.files) await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
+  for (const f of src.files) {
+    if (f.includes('/')) await mkdir(path.join(buildDir, path.dirname(f)), { recursive: true, mode: 0o700 });
+    await writeFile(path.join(buildDir, f), src.texts.get(f) as string);
+  }
   const makeArgv = ['make', '-C', headers, `M=${buildDir}`, ...cross.makeArgs, 'modules'];
   log(makeArgv.join(' '));
   let r: RunResult;

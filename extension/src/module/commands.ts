@@ -14,7 +14,9 @@ import { KernelLogFollower } from './kernelLog';
 import { insmod, moduleParameters, moduleState, rmmod } from './module';
 import { readModuleSources } from './moduleSources';
 import { KmodError, type ModuleTarget } from './remote';
-import { checkNewModuleName, copyModuleTemplate } from './template';
+import { checkNewModuleName, copyModuleTemplate, MODULE_TEMPLATES } from './template';
+import { regenerateStale } from './ynlGen';
+import { generateNegativeExercises } from '../exercise/negativeCommand';
 
 export interface KmodCommandDeps {
   /** The active target (the lab VM or an SSH target), connected. */
@@ -41,7 +43,10 @@ export interface KmodCommands {
   unloadModule(): Promise<UnloadResult | undefined>;
   showKernelLog(): Promise<void>;
   stopKernelLog(): void;
-  newModule(): Promise<void>;
+  /** `templateId` ('reference' | 'genl', e.g. from a walkthrough's command link) skips the template pick. */
+  newModule(templateId?: unknown): Promise<void>;
+  /** Invalid requests from a generic netlink spec, written as an exercise file in the module folder. */
+  generateNegativeExercises(): Promise<string | undefined>;
 }
 
 const KERNEL_LOG_CHANNEL = 'Netlink Kernel Log';
@@ -107,6 +112,12 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     }
     const target = await deps.getTarget();
     diagnostics.clear();
+    // Files generated from the module's YNL spec follow the spec: regenerated here when it is newer than they are.
+    const regenerated = await regenerateStale(dir, {
+      generator: config.settings.module.ynlGenerator,
+      log: (line) => log.info(line),
+    });
+    if (regenerated.length) log.info(`regenerated ${regenerated.map((f) => f.file).join(', ')}`);
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -201,13 +212,21 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     return { moduleName: src.moduleName, wasLoaded: true };
   };
 
-  const newModule = async (): Promise<void> => {
+  const newModule = async (templateId?: unknown): Promise<void> => {
     const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
     if (!root) throw new KmodError('open a folder first: the new module is created in it');
-    const template = path.join(deps.extensionPath, 'kmod');
+    const given = MODULE_TEMPLATES.find((t) => t.id === templateId);
+    const picked = given
+      ? { template: given }
+      : await vscode.window.showQuickPick(
+          MODULE_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
+          { title: 'New netlink kernel module: template' },
+        );
+    if (!picked) return;
+    const template = path.join(deps.extensionPath, picked.template.folder);
     const name = await vscode.window.showInputBox({
       title: 'New netlink kernel module',
-      prompt: `Folder in ${root.name} for a copy of the reference module (nlreply)`,
+      prompt: `Folder in ${root.name} for a copy of ${path.basename(picked.template.folder)} (${picked.template.label})`,
       value: 'mymodule',
       validateInput: (v) =>
         checkNewModuleName(v) ??
@@ -217,10 +236,10 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     const dest = path.join(root.uri.fsPath, name);
     const written = await copyModuleTemplate(template, dest);
     log.info(`new module in ${dest}: ${written.join(', ')}`);
-    const main = written.find((f) => f.endsWith('.c'));
+    const main = written.find((f) => f.endsWith('.c') && !f.endsWith('-nl.c'));
     if (main) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dest, main)));
     const pick = await vscode.window.showInformationMessage(
-      `Created ${name} from the reference module. Make it the module the commands build?`,
+      `Created ${name} from ${picked.template.label.toLowerCase()}. Make it the module the commands build?`,
       'Use It',
     );
     if (pick) await config.setModuleFolder(name);
@@ -232,7 +251,8 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     unloadModule: guarded('unload module', unload),
     showKernelLog: guarded('kernel log', () => kernelLog.start()),
     stopKernelLog: () => kernelLog.stop('stopped'),
-    newModule: guarded('new module', newModule),
+    generateNegativeExercises: guarded('generate negative exercises', () => generateNegativeExercises(moduleFolder())),
+    newModule: (templateId?: unknown) => guarded('new module', () => newModule(templateId))(),
   };
 }
 

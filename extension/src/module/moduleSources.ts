@@ -1,4 +1,5 @@
-// The files of a module folder that a build needs (*.c, *.h, Kbuild, Makefile at its top level), their content
+// The files of a module folder that a build needs (*.c, *.h, Kbuild, Makefile at its top level, and the uapi
+// headers in include/uapi/linux/ that YNL-generated sources include as <uapi/linux/NAME.h>), their content
 // hash (which names the upload folder, so an unchanged module is not rebuilt in a new place) and the module name.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -22,6 +23,19 @@ export function isBuildInput(name: string): boolean {
   return BUILD_INPUT.test(name);
 }
 
+/** The one subfolder read besides the top level: where a YNL family's generated uapi header lives. */
+export const UAPI_HEADER_FOLDER = 'include/uapi/linux';
+
+async function uapiHeaders(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(path.join(dir, UAPI_HEADER_FOLDER), { withFileTypes: true }))
+      .filter((e) => e.isFile() && /^[^.].*\.h$/.test(e.name))
+      .map((e) => `${UAPI_HEADER_FOLDER}/${e.name}`);
+  } catch {
+    return [];
+  }
+}
+
 /** Module names from `obj-m := a.o b.o` / `obj-m += c.o` lines (continuations joined). */
 export function parseObjM(kbuildText: string): string[] {
   const joined = kbuildText.replace(/\\\r?\n/g, ' ');
@@ -43,6 +57,7 @@ export async function readModuleSources(dir: string): Promise<ModuleSources> {
     entries = (await readdir(dir, { withFileTypes: true }))
       .filter((e) => e.isFile() && isBuildInput(e.name))
       .map((e) => e.name)
+      .concat(await uapiHeaders(dir))
       .sort();
   } catch (e) {
     throw new KmodError(`module folder ${dir} cannot be read: ${(e as Error).message}`);

@@ -38,6 +38,11 @@ export interface ServerSettings {
    * no file of the workspace is read (its kernel specs wait, specFolders holds only user/machine settings).
    */
   readonly workspaceTrusted: boolean;
+  /**
+   * The module folder (netlink.module.folder, resolved; '' when none or the workspace is not trusted): its YNL
+   * spec, e.g. the generic netlink template's, decodes and builds the module's messages like any spec folder's.
+   */
+  readonly moduleFolder: string;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -52,6 +57,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   workspaceFolders: [],
   // Not told otherwise, the server reads nothing of the workspace.
   workspaceTrusted: false,
+  moduleFolder: '',
 };
 
 /** Client → server notification carrying the current settings (sent on a change and when trust is granted). */

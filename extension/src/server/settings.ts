@@ -47,6 +47,7 @@ export function validateSettings(raw: unknown): { settings: ServerSettings; warn
       lintFiles: pick('lintFiles', 'netlink.lint.files', (v) => (v === 'workspace' || v === 'all' ? v : undefined)),
       workspaceFolders: pick('workspaceFolders', 'workspace folders', stringArray),
       workspaceTrusted: pick('workspaceTrusted', 'workspace trust', (v) => (typeof v === 'boolean' ? v : undefined)),
+      moduleFolder: pick('moduleFolder', 'netlink.module.folder', (v) => (typeof v === 'string' ? v : undefined)),
     },
     warnings,
   };

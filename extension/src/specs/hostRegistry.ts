@@ -18,6 +18,7 @@ export class HostRegistry implements vscode.Disposable {
     private readonly config: Config,
   ) {
     // The decoder group holds the workspace's folders and whether it is trusted: its specs load once it is.
+    // The decoder group holds the module folder too (its specs are loaded): a new folder changes it.
     this.subscription = config.onDidChange((e) => e.affects('decoder') && this.invalidate());
   }
 

@@ -84,6 +84,8 @@ export interface RegistrySources {
   /** Workspace folders: `Documentation/netlink/specs` of a kernel tree among them is loaded once they are trusted. */
   readonly workspaceFolders: readonly string[];
   readonly workspaceTrusted: boolean;
+  /** The module folder ('' for none): its top-level specs are loaded, in a trusted workspace only. */
+  readonly moduleFolder?: string;
 }
 
 /** Families from the spec folders, a kernel tree's specs in a trusted workspace, and the bundled module spec. */
@@ -99,11 +101,20 @@ export function registryFor(
   const untrustedNote = sources.workspaceTrusted
     ? []
     : kernelSpecDirs.map((d) => `${d.path}: not loaded until the workspace is trusted`);
-  const report = loadSpecFiles(
-    [...sources.specFolders, ...(sources.workspaceTrusted ? kernelSpecDirs : [])],
-    bundledSpecFiles(distDir),
-  );
-  const registry = createRegistry(report.families);
+  const moduleDir = sources.workspaceTrusted && sources.moduleFolder ? sources.moduleFolder : undefined;
+  const moduleSpecs =
+    moduleDir && existsSync(moduleDir) ? loadSpecFiles([{ path: moduleDir, within: [moduleDir] }]) : undefined;
+  // The module's own spec wins over the bundled copy of the reference module's (the user edits it).
+  const own = new Set(moduleSpecs?.families.map((f) => f.name));
+  const bundled = loadSpecFiles([], bundledSpecFiles(distDir));
+  const report = loadSpecFiles([...sources.specFolders, ...(sources.workspaceTrusted ? kernelSpecDirs : [])]);
+  const families = [
+    ...report.families,
+    ...(moduleSpecs?.families ?? []),
+    ...bundled.families.filter((f) => !own.has(f.name)),
+  ];
+  report.problems.push(...(moduleSpecs?.problems ?? []), ...bundled.problems);
+  const registry = createRegistry(families);
   for (const [name, id] of Object.entries(sources.genlFamilyIds)) registry.bindGenlId(id, name);
-  return { registry, problems: [...untrustedNote, ...report.problems], specCount: report.families.length };
+  return { registry, problems: [...untrustedNote, ...report.problems], specCount: families.length };
 }
