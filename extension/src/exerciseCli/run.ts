@@ -8,6 +8,7 @@ import { loadExerciseFile } from '../exercise/loadFile';
 import { runExercise } from '../exercise/runner';
 import type { Exercise } from '../exercise/types';
 import type { Exchanger } from '../exchange/exchanger';
+import { ensurePackages, labHostPackages } from '../lab/hostPackages';
 import { LabVm } from '../lab/labVm';
 import { buildModule } from '../module/build';
 import { moduleTargetOf } from '../module/sessionTarget';
@@ -259,6 +260,8 @@ export async function runOnLabs(
   const files = await readExercises(args.files);
   if (args.build) moduleDirOf(args);
   const kernels = args.where.kernels;
+  // What `npm run lab` installs (QEMU for each guest architecture...): once, before any VM, not once per worker.
+  await ensurePackages([...new Set(kernels.flatMap((k) => labHostPackages(k.arch)))], env.progress);
   const jobs = Math.min(args.jobs ?? os.availableParallelism(), kernels.length);
   const suites: SuiteReport[] = new Array<SuiteReport>(kernels.length);
   let next = 0;
