@@ -200,7 +200,9 @@ describe('JUnit XML output', () => {
       lines[1],
       '<testsuites name="netlink exercises" tests="4" failures="1" errors="1" skipped="1" time="3.000">',
     );
-    assert.ok(lines.includes('  <testsuite name="lab 6.1" tests="2" failures="1" errors="0" skipped="0" time="2.500">'));
+    assert.ok(
+      lines.includes('  <testsuite name="lab 6.1" tests="2" failures="1" errors="0" skipped="0" time="2.500">'),
+    );
     assert.ok(
       lines.includes(
         '  <testsuite name="lab &lt;arm64&gt; &amp; &quot;x&quot;" tests="2" failures="0" errors="1" skipped="1" time="0.500">',

@@ -123,7 +123,9 @@ export function parseExerciseRunArgs(args: readonly string[]): ExerciseRunArgs {
     } else if (a === '--param') {
       const p = value();
       if (!/^[A-Za-z_][A-Za-z0-9_]*=[^\s]*$/.test(p))
-        throw new ExerciseUsageError(`--param takes NAME=VALUE without spaces, e.g. protocol=30; got ${JSON.stringify(p)}`);
+        throw new ExerciseUsageError(
+          `--param takes NAME=VALUE without spaces, e.g. protocol=30; got ${JSON.stringify(p)}`,
+        );
       params.push(p);
     } else if (a === '--junit') {
       once(junit);

@@ -5,7 +5,10 @@ import { visibleLines, type CaseReport, type SuiteReport } from './report';
 
 /** Control characters become visible escapes (escape.ts), then the five XML specials become references. */
 export function xmlText(s: string): string {
-  return visibleLines(s).replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+  return visibleLines(s).replace(
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`,
+  );
 }
 
 function seconds(ms: number): string {

@@ -50,8 +50,6 @@ export function formatTap(suites: readonly SuiteReport[]): string {
   }
   const all = suites.flatMap((s) => s.cases);
   const count = (st: CaseReport['status']): number => all.filter((c) => c.status === st).length;
-  lines.push(
-    `# pass ${count('pass')} fail ${count('fail')} error ${count('error')} skip ${count('skip')}`,
-  );
+  lines.push(`# pass ${count('pass')} fail ${count('fail')} error ${count('error')} skip ${count('skip')}`);
   return `${lines.join('\n')}\n`;
 }

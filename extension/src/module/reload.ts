@@ -18,10 +18,7 @@ export interface ReloadOptions {
 }
 
 /** Resolves to the module's parameters as /sys shows them after insmod, or undefined when the user kept the old one. */
-export async function reloadModule(
-  target: RemoteRunner,
-  o: ReloadOptions,
-): Promise<Map<string, string> | undefined> {
+export async function reloadModule(target: RemoteRunner, o: ReloadOptions): Promise<Map<string, string> | undefined> {
   const log = o.log ?? ((): void => undefined);
   const state = await moduleState(target, o.moduleName, o.signal);
   if (state.loaded) {
