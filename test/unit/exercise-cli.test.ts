@@ -2,6 +2,7 @@
 // and JUnit XML it writes (escaped, counted, one subtest / testsuite per kernel), and the targets file it reads.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -243,5 +244,30 @@ describe('targets file', () => {
       () => targetsFromText(JSON.stringify([{ ...entry, buildMode: 'cloud' }]), 's.json'),
       /^Error: s\.json: netlink\.targets\[0\]\.buildMode: must be "remote" or "local-headers"/,
     );
+  });
+});
+
+describe("the sample workspace's CI workflow", () => {
+  it('runs exercise run with the kernel matrix, --build and --junit: arguments the CLI accepts', () => {
+    const file = join(root, 'test/fixtures/e2e/.github/workflows/exercises.yml');
+    const wf = parse(readFileSync(file, 'utf8')) as {
+      jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+    };
+    const runs = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .map((s) => s.run ?? '')
+      .filter((r) => r.includes(' exercise run '));
+    assert.equal(runs.length, 1, 'one step runs the exercises');
+    const words = runs[0]!.trim().split(/\s+/);
+    assert.deepEqual(words.slice(0, 4), ['node', '.netlink-workbench/dist/cli.js', 'exercise', 'run']);
+    const args = parseExerciseRunArgs(words.slice(4));
+    assert.deepEqual(args.where.kind === 'lab' ? args.where.kernels.map((k) => `${k.label}/${k.arch}`) : [], [
+      '6.1/x86_64',
+      '6.12/x86_64',
+      'arm64/aarch64',
+    ]);
+    assert.equal(args.build, true);
+    assert.equal(args.junit, 'exercise-results.xml');
+    assert.deepEqual(args.files, ['kmod/exercises/*.yaml']);
   });
 });
