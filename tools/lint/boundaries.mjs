@@ -111,7 +111,8 @@ export const parts = [
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
-      'extension/src/cliExercise.ts',
+      // Its `exercise` command, imported at run time by the bundle's file name (a bundle of its own).
+      'extension/src/cliExercise.js',
     ],
     packages: ['node:', 'yaml'],
   },
