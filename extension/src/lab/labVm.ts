@@ -38,7 +38,7 @@ export interface LabStartOptions {
   onState?: (state: LabState, detail?: string) => void;
   accel?: 'auto' | Accel;
   kernel?: 'auto' | 'debian';
-  /** Debian kernel series (e.g. "6.12"); default the lab's (kernel.ts). A series other than the default implies a Debian kernel. */
+  /** Debian kernel series (e.g. "6.12") when a Debian kernel boots; default the lab's (kernel.ts). */
   series?: string;
   /** From QEMU's start to SSH answering; TCG on a loaded 2-core machine needs the margin. */
   bootTimeoutMs?: number;
