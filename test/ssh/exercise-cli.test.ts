@@ -37,6 +37,18 @@ function cli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
   });
 }
 
+/** The YAML block under the test point at line `at`. */
+function yamlAt(lines: string[], at: number): Record<string, unknown> {
+  assert.equal(lines[at + 1], '  ---');
+  const end = lines.indexOf('  ...', at);
+  return parse(
+    lines
+      .slice(at + 2, end)
+      .map((l) => l.slice(2))
+      .join('\n'),
+  ) as Record<string, unknown>;
+}
+
 describe('exercise run --target (ssh)', () => {
   let remote: Remote;
   let targetsFile = '';
@@ -95,14 +107,7 @@ describe('exercise run --target (ssh)', () => {
     assert.equal(lines[1], '1..3');
     const at = lines.indexOf('not ok 3 - rtnetlink wrong name: ifindex 1 is called eth-nope (it is not)');
     assert.ok(at > 0, r.stdout);
-    assert.equal(lines[at + 1], '  ---');
-    const end = lines.indexOf('  ...', at);
-    const block = parse(
-      lines
-        .slice(at + 2, end)
-        .map((l) => l.slice(2))
-        .join('\n'),
-    ) as Record<string, unknown>;
+    const block = yamlAt(lines, at);
     assert.equal(block.message, 'reply #0: attribute IFLA_IFNAME is "lo", expected eth-nope');
     assert.equal(block.severity, 'fail');
     assert.equal(block.line, 8);
@@ -127,12 +132,7 @@ describe('exercise run --target (ssh)', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[1], '1..3');
     assert.equal(lines[2], 'not ok 1 - build and load the module in kmod');
-    const block = parse(
-      lines
-        .slice(4, lines.indexOf('  ...'))
-        .map((l) => l.slice(2))
-        .join('\n'),
-    ) as Record<string, unknown>;
+    const block = yamlAt(lines, 2);
     assert.equal(block.severity, 'error');
     // This machine has no build tree for its kernel (or, with one, cannot load modules): the message says which.
     assert.match(String(block.message), /^no kernel build tree at \/lib\/modules\/.+\/build on here|^insmod .* failed/);
@@ -141,6 +141,32 @@ describe('exercise run --target (ssh)', () => {
         'ok 2 - rtnetlink loopback: RTM_GETLINK for ifindex 1 answers with lo # SKIP the module was not built and loaded',
       ),
     );
+  });
+
+  test('a missing file and a broken one are located not-ok points; the good file still runs', async () => {
+    const broken = path.join(remote.scratch, 'broken.yaml');
+    writeFileSync(broken, 'name: broken\nprotocol: 99\nsteps: []\n');
+    const missing = path.join(remote.scratch, 'missing.yaml');
+    const r = await cli([
+      'exercise',
+      'run',
+      missing,
+      broken,
+      path.join(FIXTURES, 'route-loopback.yaml'),
+      '--target',
+      'here',
+      '--targets-file',
+      targetsFile,
+    ]);
+    assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[1], '1..4');
+    assert.equal(lines[2], 'not ok 1 - missing.yaml: read and check the exercise');
+    assert.equal(yamlAt(lines, 2).message, `${missing}: cannot read (ENOENT)`);
+    const at = lines.indexOf('not ok 2 - broken.yaml: read and check the exercise');
+    assert.equal(yamlAt(lines, at).message, `${broken}:2:11: protocol 99 is out of range (0-31)`);
+    assert.ok(lines.includes('ok 3 - rtnetlink loopback: RTM_GETLINK for ifindex 1 answers with lo'));
+    assert.ok(lines.includes('# pass 2 fail 0 error 2 skip 0'));
   });
 
   test('an unknown target name is a usage error naming the ones there are', async () => {
