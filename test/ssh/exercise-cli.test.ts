@@ -4,13 +4,25 @@
 // `--build` on a target that cannot build and load a module: the build is `not ok`, the steps skipped, exit 1.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { repoRoot, useRemote, type Remote } from './fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const CACHE = process.env.NETLINK_CACHE || path.join(repoRoot, '.cache');
+
+/** The headers of a Debian amd64 kernel the lab tier unpacked into the cache, if any. */
+function debianHeaders(): string | undefined {
+  const kernels = path.join(CACHE, 'kernels');
+  if (!existsSync(kernels)) return undefined;
+  for (const release of readdirSync(kernels).filter((r) => /-amd64$/.test(r))) {
+    const dir = path.join(kernels, release, 'usr', 'src', `linux-headers-${release}`);
+    if (existsSync(path.join(dir, 'Makefile'))) return dir;
+  }
+  return undefined;
+}
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'exercises');
 
 interface CliRun {
@@ -168,6 +180,64 @@ describe('exercise run --target (ssh)', () => {
     assert.ok(lines.includes('ok 3 - rtnetlink loopback: RTM_GETLINK for ifindex 1 answers with lo'));
     assert.ok(lines.includes('# pass 2 fail 0 error 2 skip 0'));
   });
+
+  // A local-headers target (build here against a Debian kernel's headers, upload over ssh): a module that does not
+  // compile is a failure of the module, located at its own file and line. Needs headers the lab tier unpacked.
+  const headers = debianHeaders();
+  test(
+    '--build of a module that does not compile: not ok (fail) with the compiler errors at the local file, exit 1',
+    { skip: headers ? false : `no Debian amd64 headers under ${CACHE}/kernels (npm run test:lab unpacks them)` },
+    async () => {
+      const mod = path.join(remote.scratch, 'broken');
+      mkdirSync(path.join(mod, 'exercises'), { recursive: true });
+      for (const f of ['Kbuild', 'Makefile', 'nlreply.c', 'nlreply.yaml'])
+        copyFileSync(path.join(repoRoot, 'kmod', f), path.join(mod, f));
+      copyFileSync(
+        path.join(repoRoot, 'kmod', 'exercises', 'nlreply.yaml'),
+        path.join(mod, 'exercises', 'nlreply.yaml'),
+      );
+      const source = readFileSync(path.join(mod, 'nlreply.c'), 'utf8').split('\n');
+      const at = source.findIndex((l) => l === '\treturn 0;');
+      assert.ok(at > 0, 'nlreply.c has a "return 0;" line');
+      source[at] = '\treturn undefined_symbol_here;';
+      writeFileSync(path.join(mod, 'nlreply.c'), source.join('\n'));
+      const file = path.join(remote.scratch, 'headers.json');
+      writeFileSync(
+        file,
+        JSON.stringify([remote.target('here-headers', { buildMode: 'local-headers', headersDir: headers as string })]),
+      );
+      const r = await cli(
+        [
+          'exercise',
+          'run',
+          path.join(mod, 'exercises', 'nlreply.yaml'),
+          '--target',
+          'here-headers',
+          '--targets-file',
+          file,
+          '--build',
+        ],
+        300_000,
+      );
+      assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+      const lines = r.stdout.split('\n');
+      assert.equal(lines[1], '1..6');
+      assert.equal(lines[2], 'not ok 1 - build and load the module in broken');
+      const block = yamlAt(lines, 2);
+      assert.equal(block.severity, 'fail');
+      assert.match(
+        String(block.message),
+        /^nlreply did not build \(make exited 2, \d+ errors?; first: nlreply\.c:\d+: .*undefined_symbol_here/,
+      );
+      assert.match(
+        String(block.details),
+        new RegExp(
+          `^${path.join(mod, 'nlreply.c').replace(/[.]/g, '\\.')}:${at + 1}:\\d+: error: .*undefined_symbol_here`,
+        ),
+      );
+      assert.equal(lines.filter((l) => l.endsWith('# SKIP the module was not built and loaded')).length, 5);
+    },
+  );
 
   test('an unknown target name is a usage error naming the ones there are', async () => {
     const r = await cli([

@@ -10,7 +10,8 @@ import type { Exercise } from '../exercise/types';
 import type { Exchanger } from '../exchange/exchanger';
 import { ensurePackages, labHostPackages } from '../lab/hostPackages';
 import { LabVm } from '../lab/labVm';
-import { buildModule } from '../module/build';
+import { buildModule, type BuildResult } from '../module/build';
+import { primaryDiagnostics } from '../module/kbuild';
 import { moduleTargetOf } from '../module/sessionTarget';
 import { readModuleSources } from '../module/moduleSources';
 import { reloadModule } from '../module/reload';
@@ -100,6 +101,14 @@ function errorText(e: unknown): { message: string; details: string } {
   return { message: err.message, details: typeof detail === 'string' ? detail : '' };
 }
 
+/** kbuild's diagnostics at the module's own files (as Problems shows them), then its whole output. */
+function buildDetails(built: BuildResult): string {
+  const located = primaryDiagnostics(built.diagnostics).map(
+    (d) => `${d.file ?? '?'}:${d.line}:${d.col}: ${d.severity}: ${d.message}`,
+  );
+  return [...located, ...(located.length ? [''] : []), built.output].join('\n');
+}
+
 /** Build and load: one case; false when the steps cannot be run on this module. */
 async function buildAndLoad(
   session: TargetSession,
@@ -118,7 +127,8 @@ async function buildAndLoad(
     const target = await moduleTargetOf(session, { cacheDir: env.cacheDir, log: env.log });
     const built = await buildModule(target, { moduleDir, signal: env.signal, log: env.log });
     env.progress(`${where}: ${built.summary}`);
-    if (!built.ok || !built.koPath || !built.koSha256) return done('error', built.summary, built.output);
+    // kbuild ran and the module did not build: the code under test failed, not the way to the target.
+    if (!built.ok || !built.koPath || !built.koSha256) return done('fail', built.summary, buildDetails(built));
     const src = await readModuleSources(moduleDir);
     const params = await reloadModule(target, {
       koPath: built.koPath,
