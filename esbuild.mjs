@@ -35,7 +35,10 @@ const builds = [
     entryPoints: ['extension/src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    // `exercise` is a bundle of its own, required by cli.js only for that command (cli.ts).
+    external: ['./cliExercise.js'],
   },
+  { ...node, entryPoints: ['extension/src/cliExercise.ts'], outfile: 'dist/cliExercise.js' },
   // The capture viewer's index pass, run in a worker thread by the host.
   { ...node, entryPoints: ['extension/src/capture/indexWorker.ts'], outfile: 'dist/captureIndex.js' },
   // The builder's UI; its CSS import becomes dist/webview.css.

@@ -26,6 +26,10 @@ const USAGE = `usage: netlink-decode decode [--json] [--protocol auto|route|gene
   Text output shows control characters in decoded strings as escapes (\\n, \\x1b, \\u{202e}); --json keeps them exact.
 ${PCAP_USAGE}`;
 
+/** The whole usage is `exercise --help`: cli.ts does not load that part for `decode`. */
+const EXERCISE_USAGE_LINE = `usage: netlink-decode exercise run FILE... (--target NAME | --lab [KERNEL,...]) [--build] [--junit FILE]
+  Runs exercise files on a target or lab VMs and prints TAP (netlink-decode exercise --help).`;
+
 class UsageError extends Error {}
 
 interface CliOptions {
@@ -157,14 +161,17 @@ function isBrokenPipe(e: unknown): boolean {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n${LINT_USAGE}\n`);
+    process.stdout.write(`${USAGE}\n${LINT_USAGE}\n${EXERCISE_USAGE_LINE}\n`);
     return 0;
   }
   if (command === 'lint') return runLint(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
+  // Loaded only here: a separate bundle (esbuild.mjs), so decoding does not load the lab and target layers.
+  if (command === 'exercise')
+    return (await import('./cliExercise.js')).runExerciseCli(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
   try {
     if (command !== 'decode')
       throw new UsageError(
-        command === undefined ? 'missing command "decode" or "lint"' : `unknown command "${command}"`,
+        command === undefined ? 'missing command "decode", "lint" or "exercise"' : `unknown command "${command}"`,
       );
     const o = parseArgs(rest);
     if (o.pcap.file !== undefined)

@@ -47,8 +47,11 @@ cp kmod/Kbuild kmod/Makefile kmod/*.c "$kbuild/"
 if compgen -G 'kmod/*.h' >/dev/null; then cp kmod/*.h "$kbuild/"; fi
 timeout 300 make -s -C "$kbuild" KDIR="$headers" >&2
 timeout 300 make -s -C native STATIC=1 >&2
-# The aarch64 static helper the aarch64 test deploys (installs gcc-aarch64-linux-gnu and its libc when missing).
-timeout 900 bash native/build-static.sh aarch64 >&2
+# The static helpers the target layer deploys into a guest without a compiler: aarch64 for the aarch64 test
+# (installs gcc-aarch64-linux-gnu and its libc when missing), both for `exercise run --lab` (exercise-cli.test.ts).
+timeout 900 bash native/build-static.sh >&2
+# dist/cli.js, which exercise-cli.test.ts runs as CI does.
+timeout 300 node esbuild.mjs >&2
 
 # The kernel's YNL specs (family-policy and builder-ops read them); a no-op once cached.
 bash test/fixtures/ynl/fetch-specs.sh >/dev/null

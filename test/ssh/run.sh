@@ -41,6 +41,8 @@ fi
 
 # The static helper the "no compiler" path uploads (dist/native/<arch>/nlhelper), for this machine's architecture.
 bash native/build-static.sh "$(uname -m)"
+# dist/cli.js, which exercise-cli.test.ts runs as a user (and CI) does.
+node esbuild.mjs
 
 sshd_dir=$(mktemp -d /tmp/nlwb-sshd-XXXXXX)
 cleanup() {

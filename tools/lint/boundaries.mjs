@@ -113,6 +113,24 @@ export const parts = [
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
+      // Its `exercise` command, imported at run time by the bundle's file name (a bundle of its own).
+      'extension/src/cliExercise.js',
+    ],
+    packages: ['node:', 'yaml'],
+  },
+  {
+    // The Test Explorer's runner, the lab, the target layer and the module build without VS Code.
+    name: 'the exercise CLI',
+    files: ['extension/src/cliExercise.ts', 'extension/src/exerciseCli/'],
+    mayImport: [
+      'extension/src/exerciseCli/',
+      'extension/src/exercise/',
+      'extension/src/exchange/',
+      'extension/src/lab/',
+      'extension/src/target/',
+      'extension/src/module/',
+      'extension/src/netlink/',
+      'extension/src/boundedRead.ts',
     ],
     packages: ['node:', 'yaml'],
   },

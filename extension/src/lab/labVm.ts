@@ -38,6 +38,8 @@ export interface LabStartOptions {
   onState?: (state: LabState, detail?: string) => void;
   accel?: 'auto' | Accel;
   kernel?: 'auto' | 'debian';
+  /** Debian kernel series (e.g. "6.12") when a Debian kernel boots; default the lab's (kernel.ts). */
+  series?: string;
   /** From QEMU's start to SSH answering; TCG on a loaded 2-core machine needs the margin. */
   bootTimeoutMs?: number;
   /**
@@ -136,7 +138,13 @@ export class LabVm extends EventEmitter {
     let runDir: string | undefined;
     try {
       const arch = opts.arch ?? 'x86_64';
-      const kernel = await prepareKernel({ cacheDir: opts.cacheDir, log, prefer: opts.kernel ?? 'auto', arch });
+      const kernel = await prepareKernel({
+        cacheDir: opts.cacheDir,
+        log,
+        prefer: opts.kernel ?? 'auto',
+        arch,
+        ...(opts.series ? { series: opts.series } : {}),
+      });
       log(`kernel ${kernel.release} (${kernel.source}, ${arch}), headers ${kernel.headersDir || 'none'}`);
       const key = await ensureClientKey(path.join(labDir, 'client-key'));
       const initramfs = await buildInitramfs({

@@ -11,7 +11,8 @@ import { buildModule, remoteBuildPaths, type BuildResult } from './build';
 import { diagnosticSpan } from './diagnosticRange';
 import { primaryDiagnostics, type KbuildDiagnostic } from './kbuild';
 import { KernelLogFollower } from './kernelLog';
-import { insmod, moduleParameters, moduleState, rmmod } from './module';
+import { moduleState, rmmod } from './module';
+import { reloadModule } from './reload';
 import { readModuleSources } from './moduleSources';
 import { KmodError, type ModuleTarget } from './remote';
 import { checkNewModuleName, copyModuleTemplate, MODULE_TEMPLATES } from './template';
@@ -172,23 +173,21 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
       ko = r.koPath;
       sha256 = r.koSha256;
     }
-    const state = await moduleState(target, src.moduleName);
-    if (state.loaded) {
-      const pick = await vscode.window.showWarningMessage(
-        `${src.moduleName} is already loaded on ${target.name ?? 'the target'}${state.refcount ? ` (used by ${state.refcount})` : ''}. Unload it and load the current build?`,
-        { modal: true },
-        'Reload',
-      );
-      if (pick !== 'Reload') return undefined;
-      await deps.releaseModule?.();
-      await rmmod(target, src.moduleName);
-      log.info(`rmmod ${src.moduleName}`);
-    }
-    await insmod(target, ko, params, src.moduleName, undefined, sha256).finally(() =>
-      deps.moduleChanged?.(src.moduleName),
-    );
-    log.info(`insmod ${ko}${params.length ? ` ${params.join(' ')}` : ''}`);
-    const values = await moduleParameters(target, src.moduleName).catch(() => new Map<string, string>());
+    const values = await reloadModule(target, {
+      koPath: ko,
+      koSha256: sha256,
+      moduleName: src.moduleName,
+      params,
+      confirmReload: async (state) =>
+        (await vscode.window.showWarningMessage(
+          `${src.moduleName} is already loaded on ${target.name ?? 'the target'}${state.refcount ? ` (used by ${state.refcount})` : ''}. Unload it and load the current build?`,
+          { modal: true },
+          'Reload',
+        )) === 'Reload',
+      ...(deps.releaseModule ? { release: deps.releaseModule } : {}),
+      log: (line) => log.info(line),
+    }).finally(() => deps.moduleChanged?.(src.moduleName));
+    if (!values) return undefined;
     const shown = [...values].map(([k, v]) => `${k}=${v}`).join(' ');
     if (shown) log.info(`${src.moduleName} parameters: ${shown}`);
     void vscode.window.showInformationMessage(
