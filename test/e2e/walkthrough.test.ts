@@ -223,9 +223,15 @@ describe('walkthrough "Your first netlink module", followed in code-server with 
     { timeout: 60_000 },
     shot('walkthrough-kernel-log', async (page) => {
       await clickStepAction(page, 'kernelLog', 'Show Kernel Log');
-      const output = page.locator('.part.panel .monaco-editor .view-lines');
-      await waitFor('the module in the kernel log', 30_000, async () =>
-        /nlreply: serving netlink protocol 31/.test(await output.innerText({ timeout: 1_000 })),
+      // The output view's editor; it renders blanks as no-break spaces (\s matches both).
+      const output = page.locator('.part.panel .monaco-editor .view-lines').first();
+      let seen = '';
+      await waitFor(
+        'the module in the kernel log',
+        30_000,
+        async () =>
+          /nlreply:\s+serving\s+netlink\s+protocol\s+31/.test((seen = await output.innerText({ timeout: 1_000 }))),
+        () => seen.slice(-300),
       );
       await stepCompleted(page, 'kernelLog');
       for (const step of ['lab', 'newModule', 'build', 'load', 'sendNoAck', 'sendAck', 'exercise', 'kernelLog'])
