@@ -45,8 +45,6 @@ export interface NetlinkExtensionApi {
   socketsView(): SocketsViewRow[];
   /** The lab VM's state as its status bar item shows it. */
   labState(): LabState;
-  /** The walkthrough steps real events completed this session, in order. */
-  walkthroughSteps(): readonly string[];
 }
 
 /** The builder's way to the active target: the target's helper session, deployed on first use. */
@@ -229,7 +227,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       settingsProblems: () => config.problemTexts(),
       socketsView: sockets.rows,
       labState: () => lab.currentState(),
-      walkthroughSteps: () => walkthrough.marked(),
     };
   } catch (e) {
     // VS Code shows nothing when activation fails: say it, with a way to the details.

@@ -15,9 +15,4 @@ export class WalkthroughProgress {
     this.log.info(`walkthrough: ${step}`);
     void vscode.commands.executeCommand('setContext', WALKTHROUGH_KEYS[step], true);
   }
-
-  /** What has been marked this session, for the in-host tests. */
-  marked(): readonly WalkthroughStep[] {
-    return [...this.done];
-  }
 }
