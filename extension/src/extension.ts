@@ -14,7 +14,6 @@ import type { BuilderTarget } from './builder/index';
 import { createDecoder } from './languageClient/client';
 import { HostRegistry } from './specs/hostRegistry';
 import { TransportError } from './exchange/exchanger';
-import type { LabState } from './lab/index';
 import { LabController } from './lab/vscodeLab';
 import { ExerciseTestController } from './exercise/testController';
 import { createKmodCommands } from './module/commands';
@@ -27,6 +26,9 @@ import { registerSocketsView, type SocketsViewRow } from './target/socketsView';
 import { asTransportError } from './target/helperSession';
 import { createShowFamilyPolicy } from './policy/command';
 import { TrustGate } from './trust';
+import { WalkthroughProgress } from './walkthrough/progress';
+import { sendStep } from './walkthrough/steps';
+import { LabState } from './lab/index';
 
 /**
  * What activate() returns: read-only views of UI state that the VS Code API cannot read back (a status bar item, a
@@ -85,6 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
     context.subscriptions.push(config);
     const registry = new HostRegistry(context.asAbsolutePath('dist'), log, config);
     context.subscriptions.push(registry);
+    const walkthrough = new WalkthroughProgress(log);
     const lab = LabController.register(context, log, config);
     const targets = registerTargets(context, {
       extensionRoot: context.extensionPath,
@@ -104,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       getTarget: async () =>
         moduleTargetOf(targets.activeSession(), { cacheDir: lab.cacheDir, log: (l) => log.info(l) }),
       moduleChanged: (name) => targets.moduleChanged(name),
+      moduleCreated: () => walkthrough.mark('moduleCreated'),
       // The builder's and the exercises' sockets on the module's protocol would keep it loaded.
       releaseModule: async () => {
         await targets
@@ -116,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       log,
       config,
       getExchanger: async () => trustedSession(targets, trust, COMMANDS.runExercise.untrusted).helper(),
+      onRunEnded: (outcomes) => outcomes.some((o) => o.status === 'pass') && walkthrough.mark('exerciseRun'),
     });
     const builder = registerBuilder({
       extensionUri: context.extensionUri,
@@ -123,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       log,
       registry: () => registry.get(),
       target: () => builderTargetFor(targets, trust),
+      onSent: (protocol, requestHex, result) => walkthrough.mark(sendStep(protocol, requestHex, result)),
     });
     const showFamilyPolicy = createShowFamilyPolicy({
       registry: () => registry.get(),
@@ -169,9 +175,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       captureViewer.disposable,
       live,
       registry.onDidChange(() => builder.refresh()),
-      lab.onDidChangeState(() => {
+      lab.onDidChangeState((state) => {
         targets.labChanged();
         builder.refresh();
+        if (state === LabState.Ready) walkthrough.mark('labReady');
       }),
       { dispose: targets.manager.onDidChangeState(() => builder.refresh()) },
       registerCommands(
@@ -185,8 +192,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
           selectTarget: targets.selectTarget,
           connectTarget: targets.connectTarget,
           disconnectTarget: targets.disconnectTarget,
-          buildModule: kmod.buildModule,
-          loadModule: kmod.loadModule,
+          buildModule: async () => {
+            const built = await kmod.buildModule();
+            if (built?.ok) walkthrough.mark('moduleBuilt');
+            return built;
+          },
+          loadModule: async () => {
+            const loaded = await kmod.loadModule();
+            // A load builds first when this window has no build of the current sources.
+            if (loaded) {
+              walkthrough.mark('moduleBuilt');
+              walkthrough.mark('moduleLoaded');
+            }
+            return loaded;
+          },
           unloadModule: kmod.unloadModule,
           showKernelLog: kmod.showKernelLog,
           stopKernelLog: kmod.stopKernelLog,

@@ -15,11 +15,13 @@ export interface HelperVariant {
 }
 
 /** The builds run.sh makes; tests fail (not skip) when one is missing, since run.sh builds them all. */
+export const staticBinary = path.join(nativeBuild, 'static', 'nlhelper');
 export const variants: HelperVariant[] = [
   { name: 'release', binary: path.join(nativeBuild, 'nlhelper'), sanitized: false },
   { name: 'debug (ASan+UBSan)', binary: path.join(nativeBuild, 'debug', 'nlhelper'), sanitized: true },
+  // What the VSIX ships (musl libc, not glibc): every test of the other builds runs against it too.
+  { name: 'static (musl)', binary: staticBinary, sanitized: false },
 ];
-export const staticBinary = path.join(nativeBuild, 'static', 'nlhelper');
 export const fuzzBinary = path.join(nativeBuild, 'fuzz', 'nlhelper-fuzz');
 
 export function requireBinary(binary: string): string {

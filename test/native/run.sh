@@ -19,6 +19,7 @@ have_cmd gcc-12 || need+=(gcc-12)         # the compiler Debian's bookworm kerne
 have_cmd make || need+=(make)
 have_pkg libc6-dev || need+=(libc6-dev)
 have_pkg linux-libc-dev || need+=(linux-libc-dev)
+have_cmd musl-gcc || need+=(musl-tools)   # the static build (make STATIC=1) is against musl
 have_cmd clang || need+=(clang)
 have_cmd pahole || need+=(dwarves)        # 6.12 headers ship vmlinux, so kbuild generates module BTF
 have_cmd objcopy || need+=(binutils)

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Exchanger } from '../exchange/exchanger';
 import { fromHex, type FamilyRegistry } from '../netlink/index';
-import type { HistoryEntry, HostToWebview, LoadRequest, WebviewToHost } from '../protocol/webview';
+import type { HistoryEntry, HostToWebview, LoadRequest, SendResult, WebviewToHost } from '../protocol/webview';
 import { checkWebviewMessage } from '../protocol/webview';
 import { catalogOf } from './catalog';
 import { runExchange } from './exchange';
@@ -34,6 +34,8 @@ export interface BuilderDeps {
   /** The active target, undefined when there is none. */
   readonly target: () => BuilderTarget | undefined;
   readonly log?: vscode.LogOutputChannel;
+  /** Told of every Send that reached the exchange (the walkthrough's steps). */
+  readonly onSent?: (protocol: number, requestHex: string, result: SendResult) => void;
 }
 
 export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -147,6 +149,7 @@ export class BuilderViewProvider implements vscode.WebviewViewProvider, vscode.D
           return;
         }
         const result = await runExchange(target.exchanger, message.protocol, bytes, message.timeoutMs);
+        this.deps.onSent?.(message.protocol, base.requestHex, result);
         const entry: HistoryEntry = { ...base, result };
         const entries = await this.history.add(entry);
         this.post({ type: 'sendResult', requestId: message.requestId, entry });

@@ -16,6 +16,8 @@ export interface ExerciseControllerDeps {
   /** The settings: the module folder is where `exercises/` is looked for. */
   readonly config: Config;
   readonly log: vscode.LogOutputChannel;
+  /** Told of every run's verdicts when it ended (the walkthrough's steps). */
+  readonly onRunEnded?: (outcomes: readonly ExerciseStepOutcome[]) => void;
 }
 
 const GLOBS = ['**/kmod/exercises/*.{yaml,yml}'];
@@ -259,6 +261,7 @@ export class ExerciseTestController implements vscode.Disposable {
       sub.dispose();
       run.end();
     }
+    this.deps.onRunEnded?.(outcomes);
     return outcomes;
   }
 

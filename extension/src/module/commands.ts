@@ -35,6 +35,8 @@ export interface KmodCommandDeps {
   releaseModule?(): Promise<void>;
   /** Called after an insmod or rmmod on the target: what shows the target's state (the status bar) looks again. */
   moduleChanged?(moduleName: string): void;
+  /** Called when "New Module" has written the copy, before it asks whether to use it (the walkthrough's step). */
+  moduleCreated?(dir: string): void;
 }
 
 /** The module commands' functions; each resolves to undefined after an error (already shown) or a cancel. */
@@ -235,6 +237,7 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     const dest = path.join(root.uri.fsPath, name);
     const written = await copyModuleTemplate(template, dest);
     log.info(`new module in ${dest}: ${written.join(', ')}`);
+    deps.moduleCreated?.(dest);
     const main = written.find((f) => f.endsWith('.c') && !f.endsWith('-nl.c'));
     if (main) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dest, main)));
     const pick = await vscode.window.showInformationMessage(
