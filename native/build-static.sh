@@ -52,6 +52,13 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build() { # arch CC [make variables...]
   local arch=$1 cc=$2 out="$repo/native/build/dist-$1"
   shift 2
+  # make tracks sources, not the compiler or the Makefile: a folder built by another compiler or flags (static glibc before musl,
+  # say) is emptied first, or its objects would be linked as they are.
+  local stamp
+  stamp="$cc $* $(sha1sum <"$repo/native/Makefile")"
+  if [[ -d $out && $(cat "$out/.built-with" 2>/dev/null) != "$stamp" ]]; then rm -rf "$out"; fi
+  mkdir -p "$out"
+  printf '%s\n' "$stamp" >"$out/.built-with"
   # Own OUT folder: never races test:native's builds of native/build/static.
   timeout 600 make -C "$repo/native" -s -j"$jobs" STATIC=1 CC="$cc" OUT="$out" LDFLAGS=-s "$@"
   mkdir -p "$repo/dist/native/$arch"

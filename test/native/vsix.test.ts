@@ -39,6 +39,12 @@ test('npm run package: a VSIX under 1 MB with what the extension loads', { timeo
     'docs/lint-rules.md',
     'kmod/nlreply.c',
     'kmod/exercises/nlreply.yaml',
+    // The second New Module template: its spec, the generated tables and the uapi header they include.
+    'kmod-genl/genldemo.yaml',
+    'kmod-genl/genldemo-main.c',
+    'kmod-genl/genldemo-nl.c',
+    'kmod-genl/include/uapi/linux/genldemo.h',
+    'kmod-genl/exercises/genldemo.yaml',
     'native/Makefile',
     ...(manifest.contributes.walkthroughs ?? []).flatMap((w) => w.steps.flatMap((s) => s.media.markdown ?? [])),
   ];
