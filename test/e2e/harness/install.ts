@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot, chromiumBin, codeServerEntry, codeServerPrefix, node24Bin, node24Dir } from './paths';
 import { exec, execOk } from './exec';
+import { withInstallLock } from './installLock';
 
 const CODE_SERVER_VERSION = '~4.139.0';
 const MIN = 60_000;
@@ -105,7 +106,8 @@ export async function ensureAll(): Promise<void> {
   if (!existsSync(chromiumBin)) apt.push('chromium');
   await ensureAptPackages(apt);
   await ensureChromium();
-  await ensureCodeServer();
+  mkdirSync(cacheRoot, { recursive: true });
+  await withInstallLock(join(cacheRoot, 'install.lock'), 40 * MIN, log, ensureCodeServer);
   log(`all present (${secs(t0)} s)`);
 }
 
