@@ -1,8 +1,8 @@
 // The builder's operation picker against the lab's Debian 6.1 kernel: ethtool linkinfo-get built from the kernel's
 // own spec (linux-source-6.12), the family id resolved on the guest, sent through the builder's exchange path
 // (nlhelper xchg on the guest), the replies decoded by the spec. Do on the guest's NIC, do on lo (an error with
-// the kernel's ext-ack message), and the dump. netdev is newer than 6.1: test/native/builder-ops-host.test.ts
-// sends its dev-get on this machine's kernel instead.
+// the kernel's ext-ack message), and the dump. netdev is newer than 6.1: kernel-6.12.test.ts sends its dev-get
+// on Debian's 6.12 in the lab, test/native/builder-ops-host.test.ts on this machine's kernel.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OneShotExchanger } from '../../extension/src/exercise/oneShot';

@@ -25,16 +25,21 @@ export function builtArtifact(envName: 'NETLINK_LAB_NLREPLY_KO' | 'NETLINK_LAB_N
 }
 
 /**
- * Boots a lab VM for one test file. The test runner ends a file that overruns with SIGTERM, which skips
- * 'exit' handlers: the handler here kills QEMU first, so no VM outlives its test file.
+ * Boots a lab VM for one test file: the lab's own kernel, or Debian's `series` (e.g. "6.12", which run.sh
+ * prepares). The test runner ends a file that overruns with SIGTERM, which skips 'exit' handlers: the handler here
+ * kills QEMU first, so no VM outlives its test file.
  */
-export async function startLab(onState?: Parameters<typeof LabVm.start>[0]['onState']): Promise<LabVm> {
+export async function startLab(
+  onState?: Parameters<typeof LabVm.start>[0]['onState'],
+  series?: string,
+): Promise<LabVm> {
   const verbose = process.env.NETLINK_LAB_VERBOSE === '1';
   const vm = await LabVm.start({
     cacheDir: CACHE,
     log: verbose ? (l) => process.stderr.write(`[lab] ${l}\n`) : undefined,
     onState,
     accel: (process.env.NETLINK_LAB_ACCEL as 'auto' | 'kvm' | 'tcg' | undefined) ?? 'auto',
+    ...(series ? { kernel: 'debian' as const, series } : {}),
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => {
@@ -58,8 +63,13 @@ export function guestSh(vm: LabVm, script: string, args: string[] = [], timeoutM
 }
 
 export async function installModuleAndHelper(vm: LabVm): Promise<void> {
-  await guest(vm, ['mkdir', '-p', path.posix.dirname(GUEST_HELPER)]);
   await vm.copyTo(builtArtifact('NETLINK_LAB_NLREPLY_KO'), GUEST_KO);
+  await installHelper(vm);
+}
+
+/** The static helper only: it is built for the arch, not the kernel, so any x86_64 guest takes it. */
+export async function installHelper(vm: LabVm): Promise<void> {
+  await guest(vm, ['mkdir', '-p', path.posix.dirname(GUEST_HELPER)]);
   await vm.copyTo(builtArtifact('NETLINK_LAB_NLHELPER'), GUEST_HELPER);
   await guest(vm, ['chmod', '755', GUEST_HELPER]);
 }

@@ -5,9 +5,10 @@
 #   bash test/lab/run.sh            (npm run test:lab)
 # Installs the Debian packages it needs, fetches and unpacks the lab kernel and its headers into
 # ${NETLINK_CACHE:-<repo>/.cache}/kernels/, builds the module against those headers and the static helpers
-# (x86_64 for the guest, aarch64 with Debian's cross gcc into dist/native/aarch64/). The arm64 kernel and guest
-# programs, and its headers for the module's cross build, are downloaded by the aarch64 test itself: arm64 packages
-# through a private apt state in ${NETLINK_CACHE}/apt-arm64/, this machine's linux-kbuild through its own apt.
+# (x86_64 for the guest, aarch64 with Debian's cross gcc into dist/native/aarch64/), and fetches Debian's 6.12
+# kernel for kernel-6.12.test.ts. The arm64 kernel and guest programs, and its headers for the module's cross
+# build, are downloaded by the aarch64 test itself: arm64 packages through a private apt state in
+# ${NETLINK_CACHE}/apt-arm64/, this machine's linux-kbuild through its own apt.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -39,6 +40,11 @@ info=$(timeout 900 node --import tsx extension/src/lab/main.ts --kernel-info)
 release=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).release)' "$info")
 headers=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).headersDir)' "$info")
 echo "lab tier: kernel $release, headers $headers" >&2
+
+# Debian's 6.12 for kernel-6.12.test.ts (netdev, which 6.1 lacks): fetched through apt and unpacked once, like
+# `exercise run --lab 6.12`. Only the static helper goes into that guest, so nothing is built for it.
+NETLINK_LAB_KERNEL=debian NETLINK_LAB_SERIES=6.12 timeout 900 node --import tsx extension/src/lab/main.ts \
+  --kernel-info >/dev/null
 
 # The module is built in a copy per kernel release: kmod/ itself may hold a build for another kernel.
 kbuild=$NETLINK_CACHE/lab/build/kmod-$release

@@ -1,12 +1,14 @@
 // The builder's operation picker against this machine's kernel, which has the netdev family (the lab's Debian 6.1
-// does not): netdev dev-get built from the kernel's own spec (linux-source-6.12), the id resolved by name, sent
-// through the builder's exchange path with nlhelper xchg run here (native/build/nlhelper, as on a target), the
-// replies decoded by the spec. Do for lo (ifindex 1), and the dump (lo among the devices).
+// does not; test/lab/kernel-6.12.test.ts runs the same checks, test/support/netdevDevGet.ts, on Debian's 6.12):
+// netdev dev-get built from the kernel's own spec (linux-source-6.12), the id resolved by name, sent through the
+// builder's exchange path with nlhelper xchg run here (native/build/nlhelper, as on a target), the replies decoded
+// by the spec. Do for lo (ifindex 1), and the dump (lo among the devices).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { OneShotExchanger } from '../../extension/src/exercise/oneShot';
-import { attr, sendForm, specForm, specRegistry } from '../support/specRequest';
+import { netdevDevGet, netdevDevGetDump } from '../support/netdevDevGet';
+import { sendForm, specForm, specRegistry } from '../support/specRequest';
 import { nativeBuild, requireBinary } from './helper-process';
 import { join } from 'node:path';
 
@@ -28,15 +30,7 @@ describe('builder operations on this machine: netdev', () => {
   const registry = specRegistry(CACHE);
 
   test('netdev dev-get do, ifindex 1: one reply for lo, decoded by the spec', async () => {
-    const s = await specForm(exchanger, registry, 'netdev', 'dev-get do', [['ifindex', '1']]);
-    const { result, replies } = await sendForm(exchanger, registry, s);
-    assert.ok(result.kind === 'replies' && result.kernelError === undefined, JSON.stringify(result));
-    const reply = replies.find((m) => m.family === 'netdev' && m.error === undefined);
-    assert.ok(reply, JSON.stringify(replies));
-    assert.deepEqual(reply.problems, []);
-    assert.equal(reply.command, 'dev-get');
-    assert.equal(attr(reply.attrs, 'ifindex').value, 1);
-    assert.ok(reply.attrs.some((a) => a.name === 'xdp-features'));
+    await netdevDevGet(exchanger, registry, 1);
   });
 
   test('netdev dev-get do, ifindex 0: stopped by the spec before sending (checks min 1)', async () => {
@@ -45,10 +39,6 @@ describe('builder operations on this machine: netdev', () => {
   });
 
   test('netdev dev-get dump: lo among the devices', async () => {
-    const s = await specForm(exchanger, registry, 'netdev', 'dev-get dump', []);
-    const { result, replies } = await sendForm(exchanger, registry, s);
-    assert.ok(result.kind === 'replies' && result.outcome === 'done', JSON.stringify(result));
-    const ifindexes = replies.filter((m) => m.command === 'dev-get').map((m) => attr(m.attrs, 'ifindex').value);
-    assert.ok(ifindexes.includes(1), ifindexes.join(', '));
+    await netdevDevGetDump(exchanger, registry, [1]);
   });
 });

@@ -1,8 +1,8 @@
 // A generic netlink request built from a kernel YNL spec the way the builder does it, sent the way the builder
 // sends it: the family id resolved on the target (CTRL_CMD_GETFAMILY, builder/resolveFamily.ts), the form state
 // filled through the builder's model (operation picker, attribute nodes), its bytes through builder/exchange.ts,
-// and the replies decoded by the spec. Shared by the lab test (ethtool on the lab's 6.1) and the native test
-// (netdev on this machine's kernel).
+// and the replies decoded by the spec. Shared by the lab tests (ethtool on the lab's 6.1, netdev on Debian's 6.12)
+// and the native test (netdev on this machine's kernel).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runExchange } from '../../extension/src/builder/exchange';

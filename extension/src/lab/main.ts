@@ -24,6 +24,17 @@ function kernelFromEnv(): 'auto' | 'debian' {
   throw new LabError('options', `NETLINK_LAB_KERNEL must be auto or debian, not ${JSON.stringify(v)}`);
 }
 
+/** A Debian kernel series (6.1, 6.12) for a Debian kernel; undefined for the lab's default. */
+function seriesFromEnv(): string | undefined {
+  const v = process.env.NETLINK_LAB_SERIES;
+  if (v === undefined || v === '') return undefined;
+  if (/^\d+\.\d+$/.test(v)) return v;
+  throw new LabError(
+    'options',
+    `NETLINK_LAB_SERIES must be a Debian kernel series such as 6.12, not ${JSON.stringify(v)}`,
+  );
+}
+
 function archFromEnv(): LabArch {
   const v = process.env.NETLINK_LAB_ARCH ?? 'x86_64';
   if (v === 'x86_64' || v === 'aarch64') return v;
@@ -34,7 +45,13 @@ async function main(): Promise<number> {
   const log = (line: string): void => console.error(`[lab] ${line}`);
   if (process.argv.includes('--kernel-info')) {
     // For build scripts: fetch/unpack the kernel the lab boots and print where its headers are, as JSON.
-    const k = await prepareKernel({ cacheDir: cacheDir(), log, prefer: kernelFromEnv() });
+    const series = seriesFromEnv();
+    const k = await prepareKernel({
+      cacheDir: cacheDir(),
+      log,
+      prefer: kernelFromEnv(),
+      ...(series ? { series } : {}),
+    });
     console.log(
       JSON.stringify({ release: k.release, source: k.source, headersDir: k.headersDir, bootImage: k.bootImage }),
     );
@@ -53,6 +70,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   const arch = archFromEnv();
+  const series = seriesFromEnv();
   await ensurePackages(labHostPackages(arch), log);
   vm = await LabVm.start({
     cacheDir: cacheDir(),
@@ -60,6 +78,7 @@ async function main(): Promise<number> {
     signal: abort.signal,
     accel: accelFromEnv(),
     kernel: kernelFromEnv(),
+    ...(series ? { series } : {}),
     arch,
   });
   console.log(
