@@ -1,7 +1,8 @@
 // "Show Family Policy" against the lab's Debian kernel: nlctrl's and ethtool's policies through the helper on the
 // guest, lined up with the kernel's own specs (linux-source-6.12; the lab runs Debian's 6.1, so attributes newer
 // than 6.1 show as disagreements). Here a dump-only op's policy is listed under its own cmd (getpolicy), unlike
-// the 6.18 kernel of the unit fixtures, which lists it under cmd 0.
+// the 6.18 kernel of the unit fixtures, which lists it under cmd 0. netdev's policy, and nlctrl's on 6.12, are
+// checked in kernel-6.12.test.ts.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
