@@ -100,6 +100,8 @@ describe(`the lab on Debian ${SERIES}: netdev from its spec, nlctrl and netdev p
       ['dev-get', 'page-pool-get', 'queue-get', 'napi-get', 'qstats-get', 'bind-rx'],
       shown,
     );
+    // ... and the report names it, though no attribute row could.
+    assert.deepEqual(r.report.specOpsNotInKernel, ['page-pool-stats-get'], shown);
     // The min 1 the builder checks before sending (builder-ops-host.test.ts) is the kernel's own.
     const ifindex = r.report.rows.find((x) => x.policyIndex === op('dev-get')?.do && x.path === 'dev.ifindex');
     assert.equal(ifindex?.kernel, 'u32 1..4294967295', shown);

@@ -61,6 +61,18 @@ describe('netdev on a real kernel against netdev.yaml', { skip }, () => {
     const devGet = r.ops.find((o) => o.name === 'dev-get');
     assert.ok(devGet && devGet.do !== undefined && devGet.dump !== undefined);
   });
+  it('names a spec operation the kernel does not list (the attribute rows cannot show it)', () => {
+    const policy = parsePolicyReplies(dump('genl-getpolicy-netdev').buffers);
+    const spec = loadSpecFiles([SPECS]).families.find((f) => f.name === 'netdev');
+    const devGet = [...(spec?.messages.values() ?? [])].find((m) => m.name === 'dev-get');
+    assert.ok(devGet && policy.ops.has(devGet.value));
+    assert.ok(!comparePolicy(policy, spec, 'netdev').specOpsNotInKernel.includes('dev-get'));
+    const ops = new Map(policy.ops);
+    ops.delete(devGet.value);
+    const without = comparePolicy({ ...policy, ops }, spec, 'netdev');
+    assert.ok(without.specOpsNotInKernel.includes('dev-get'), without.specOpsNotInKernel.join(', '));
+    assert.match(renderPolicyMarkdown(without, 'lab', 'netdev.yaml'), /does not list[^\n]*dev\\-get/);
+  });
   it("agrees on dev-get's ifindex: u32 with min 1 (checks: min: 1)", () => {
     const ifindex = row(r, 'dev.ifindex');
     assert.equal(ifindex.kernel, 'u32 1..4294967295');

@@ -268,6 +268,11 @@ export interface PolicyOpRow {
 export interface PolicyReport {
   readonly family: string;
   readonly ops: readonly PolicyOpRow[];
+  /**
+   * Spec operations with a do request of attributes that the kernel's dump does not list: not in this kernel (not
+   * built, or newer than it), or registered without a policy. The attribute rows cannot show them.
+   */
+  readonly specOpsNotInKernel: readonly string[];
   readonly rows: readonly PolicyRow[];
   readonly problems: readonly string[];
   readonly error?: string;
@@ -433,9 +438,16 @@ export function comparePolicy(policy: KernelPolicy, family: FamilyDef | undefine
       }
     }
   }
+  const specOpsNotInKernel: string[] = [];
+  // Only ops whose do takes attributes: ynl-gen-c gives those a policy, so a kernel that has the op lists it. (A
+  // kernel may list dump-only ops oddly: 6.18 puts them under cmd 0.) A refused dump says nothing about ops.
+  if (policy.error === undefined)
+    for (const [cmd, lists] of family?.opRequests ?? [])
+      if (lists.do && !policy.ops.has(cmd)) specOpsNotInKernel.push(family?.messages.get(cmd)?.name ?? `cmd ${cmd}`);
   return {
     family: familyName,
     ops,
+    specOpsNotInKernel,
     rows,
     problems: policy.problems,
     ...(policy.error !== undefined ? { error: policy.error } : {}),

@@ -35,6 +35,11 @@ export function renderPolicyMarkdown(report: PolicyReport, target: string, specS
   );
   out.push('## Operations', '', '| cmd | operation | do policy | dump policy |', '|---|---|---|---|');
   for (const op of report.ops) out.push(`| ${op.cmd} | ${cell(op.name)} | ${op.do ?? ''} | ${op.dump ?? ''} |`);
+  if (report.specOpsNotInKernel.length > 0)
+    out.push(
+      '',
+      `Operations of the spec this kernel does not list (not built into it or newer than it, or registered without a policy): ${report.specOpsNotInKernel.map(cell).join(', ')}.`,
+    );
   out.push('', '## Attributes', '', '| attribute | policy | kernel | spec | verdict |', '|---|---|---|---|---|');
   for (const r of [...mismatches, ...report.rows.filter((x) => !x.mismatch)]) out.push(row(r));
   if (report.problems.length > 0) {
