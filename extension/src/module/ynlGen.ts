@@ -1,7 +1,7 @@
 // Regenerating a module's YNL-generated files (policies, op tables, uapi header) from its spec with the kernel's
-// own generator (ynl-gen-c, found by ynlGenFind.ts), before a build. As the kernel's tools/net/ynl/ynl-regen.sh does: the files to
-// regenerate are found by the generator's own header ("auto-generated from: <spec>" then "YNL-GEN <mode>
-// <header|source>"), and one is regenerated when its spec is newer than it.
+// own generator (ynl-gen-c, found by ynlGenFind.ts), before a build. As the kernel's tools/net/ynl/ynl-regen.sh
+// does: the files to regenerate are found by the generator's own header ("auto-generated from: <spec>" then
+// "YNL-GEN <mode> <header|source>"), and one is regenerated when its spec is newer than it.
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
