@@ -104,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netlin
       log,
       config,
       extensionPath: context.extensionPath,
+      cacheDir: lab.cacheDir,
       getTarget: async () =>
         moduleTargetOf(targets.activeSession(), { cacheDir: lab.cacheDir, log: (l) => log.info(l) }),
       moduleChanged: (name) => targets.moduleChanged(name),

@@ -29,6 +29,8 @@ have_cmd ip || need+=(iproute2)
 have_cmd flock || need+=(util-linux)
 have_cmd tshark || need+=(tshark)       # the second reader of our pcap/pcapng captures
 have_cmd spatch || need+=(coccinelle)  # runs lint/cocci/*.cocci, held to the TypeScript lint
+have_pkg python3-yaml || need+=(python3-yaml)  # what the kernel's YNL generator imports
+have_pkg python3-jsonschema || need+=(python3-jsonschema)
 # libFuzzer's runtime comes with clang's compiler-rt package, named after clang's major version.
 fuzzer_ok() {
   have_cmd clang && [[ -f $(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a ]]

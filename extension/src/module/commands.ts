@@ -17,6 +17,7 @@ import { readModuleSources } from './moduleSources';
 import { KmodError, type ModuleTarget } from './remote';
 import { checkNewModuleName, copyModuleTemplate, MODULE_TEMPLATES } from './template';
 import { regenerateStale } from './ynlGen';
+import { findYnlGenerator } from './ynlGenFind';
 import { generateNegativeExercises } from '../exercise/negativeCommand';
 
 export interface KmodCommandDeps {
@@ -28,6 +29,8 @@ export interface KmodCommandDeps {
   readonly log: vscode.LogOutputChannel;
   /** The extension's folder: the reference module is its `kmod/`. */
   readonly extensionPath: string;
+  /** The download cache (the lab's): the kernel's YNL generator is fetched into it when nothing local has one. */
+  readonly cacheDir: string;
   /**
    * Called before rmmod: let go of what the extension itself holds open on the target (its helper's netlink
    * sockets: one of the module's protocol keeps the module in use, and rmmod would fail with EAGAIN).
@@ -117,8 +120,25 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
     diagnostics.clear();
     // Files generated from the module's YNL spec follow the spec: regenerated here when it is newer than they are.
     const regenerated = await regenerateStale(dir, {
-      generator: config.settings.module.ynlGenerator,
       log: (line) => log.info(line),
+      findGenerator: async () => {
+        const found = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: "Finding the kernel's YNL generator" },
+          (progress) =>
+            findYnlGenerator({
+              ...(config.settings.module.ynlGenerator ? { setting: config.settings.module.ynlGenerator } : {}),
+              workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+              cacheDir: deps.cacheDir,
+              fetching: (what) => progress.report({ message: what }),
+              log: (line) => {
+                log.info(line);
+                progress.report({ message: line });
+              },
+            }),
+        );
+        log.info(`YNL generator (${found.source}): ${found.generator}`);
+        return found.generator;
+      },
     });
     if (regenerated.length) log.info(`regenerated ${regenerated.map((f) => f.file).join(', ')}`);
     const result = await vscode.window.withProgress(

@@ -1,12 +1,13 @@
 // Regenerating a module's YNL-generated files (policies, op tables, uapi header) from its spec with the kernel's
-// own generator, ynl-gen-c.py, before a build. As the kernel's tools/net/ynl/ynl-regen.sh does: the files to
-// regenerate are found by the generator's own header ("auto-generated from: <spec>" then "YNL-GEN <mode>
-// <header|source>"), and one is regenerated when its spec is newer than it.
+// own generator (ynl-gen-c, found by ynlGenFind.ts), before a build. As the kernel's tools/net/ynl/ynl-regen.sh
+// does: the files to regenerate are found by the generator's own header ("auto-generated from: <spec>" then
+// "YNL-GEN <mode> <header|source>"), and one is regenerated when its spec is newer than it.
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../process/run';
 import { KmodError } from './remote';
+import { kernelRootOfGenerator } from './ynlGenFind';
 
 /** What a generated file's header says about how it was made. */
 export interface YnlGenHeader {
@@ -82,7 +83,7 @@ export async function staleGeneratedFiles(
 }
 
 export interface RegenerateOptions {
-  /** ynl-gen-c.py of a kernel source tree (tools/net/ynl/); its schemas are read from Documentation/netlink/. */
+  /** The generator of a kernel source tree (ynlGenFind.ts); its schemas are read from Documentation/netlink/. */
   readonly generator: string;
   readonly python?: string;
   readonly signal?: AbortSignal;
@@ -100,7 +101,7 @@ export async function regenerate(
   opts: RegenerateOptions,
 ): Promise<void> {
   if (files.length === 0) return;
-  const schemaDir = path.resolve(path.dirname(opts.generator), '..', '..', '..', 'Documentation', 'netlink');
+  const schemaDir = path.join(kernelRootOfGenerator(opts.generator), 'Documentation', 'netlink');
   const work = await mkdtemp(path.join(os.tmpdir(), 'nlwb-ynlgen-'));
   try {
     const specs = path.join(work, 'specs');
@@ -151,19 +152,18 @@ function lastLines(stderr: string): string {
   return lines.slice(-3).join(' ').slice(0, 600) || 'no message';
 }
 
-/** Regenerates what is stale before a build; says what it did. No generator set: stale files are an error. */
+/**
+ * Regenerates what is stale before a build; says what it did. The generator is looked for only when something is
+ * stale (finding it may fetch Debian's linux-source once).
+ */
 export async function regenerateStale(
   moduleDir: string,
-  opts: Omit<RegenerateOptions, 'generator'> & { readonly generator?: string },
+  opts: Omit<RegenerateOptions, 'generator'> & { readonly findGenerator: () => Promise<string> },
 ): Promise<GeneratedFile[]> {
   const stale = await staleGeneratedFiles(moduleDir, await findGeneratedFiles(moduleDir));
   if (stale.length === 0) return [];
-  if (!opts.generator) {
-    throw new KmodError(
-      `${stale.map((f) => f.spec)[0]} changed after ${stale.map((f) => f.file).join(', ')} was generated: set ` +
-        'netlink.module.ynlGenerator to tools/net/ynl/ynl-gen-c.py of a kernel source tree to regenerate them',
-    );
-  }
-  await regenerate(moduleDir, stale, { ...opts, generator: opts.generator });
+  opts.log?.(`${stale[0]?.spec ?? 'the spec'} changed after ${stale.map((f) => f.file).join(', ')} was generated`);
+  const generator = await opts.findGenerator();
+  await regenerate(moduleDir, stale, { ...opts, generator });
   return stale;
 }
