@@ -241,7 +241,8 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
       ? { template: given }
       : await vscode.window.showQuickPick(
           MODULE_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
-          { title: 'New netlink kernel module: template' },
+          // Kept open when focus moves: the walkthrough page re-renders as the click lands and would cancel it.
+          { title: 'New netlink kernel module: template', ignoreFocusOut: true },
         );
     if (!picked) return;
     const template = path.join(deps.extensionPath, picked.template.folder);
@@ -249,6 +250,7 @@ export function createKmodCommands(context: vscode.ExtensionContext, deps: KmodC
       title: 'New netlink kernel module',
       prompt: `Folder in ${root.name} for a copy of ${path.basename(picked.template.folder)} (${picked.template.label})`,
       value: 'mymodule',
+      ignoreFocusOut: true,
       validateInput: (v) =>
         checkNewModuleName(v) ??
         (existsSync(path.join(root.uri.fsPath, v)) ? `${v} already exists (nothing is ever overwritten)` : undefined),
