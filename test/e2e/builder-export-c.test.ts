@@ -55,6 +55,8 @@ describe('message builder: Export as C Program', () => {
       // The dialog fills in the folder first, then the suggested name (from the request).
       await waitFor('the suggested file name', 15_000, async () => /\/rtm_getlink\.c$/.test(await input.inputValue()));
       await input.fill(target);
+      // The dialog may still be completing its folder as the path is typed: press Enter only on our own path.
+      await waitFor('the typed path', 15_000, async () => (await input.inputValue()) === target);
       await input.press('Enter');
       await waitFor('the exported file', 15_000, async () => existsSync(target));
       await page
