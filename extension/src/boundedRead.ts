@@ -59,10 +59,13 @@ export function readFdBounded(fd: number, maxBytes: number, timeoutMs?: number):
   const start = Date.now();
   const chunks: Buffer[] = [];
   let total = 0;
+  // A regular file (stdin redirected from one) is read in one piece of its size (+1 to see it end): no copy of
+  // megabytes to join the pieces. The size is only a hint: the cap is still counted as bytes arrive.
+  const chunkBytes = Math.min(Math.max(CHUNK, regularFileSize(fd) + 1), maxBytes + 1);
   for (;;) {
     if (timeoutMs !== undefined && Date.now() - start > timeoutMs)
       return { error: `not read within ${timeoutMs / 1000} s` };
-    const want = Math.min(CHUNK, maxBytes + 1 - total);
+    const want = Math.min(chunkBytes, maxBytes + 1 - total);
     const chunk = Buffer.allocUnsafe(want);
     let n: number;
     try {
@@ -79,7 +82,17 @@ export function readFdBounded(fd: number, maxBytes: number, timeoutMs?: number):
     total += n;
     if (total > maxBytes) return { error: `larger than ${formatBytes(maxBytes)}` };
   }
-  return { bytes: Buffer.concat(chunks, total) };
+  return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total) };
+}
+
+/** The size of the file `fd` reads when it is a regular file; 0 for a pipe, a terminal or anything else. */
+function regularFileSize(fd: number): number {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function resolvesInside(real: string, roots: readonly string[]): boolean {

@@ -13,7 +13,7 @@ import { escapeControls } from './netlink/escape';
 import { createRegistry } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
 import { renderMessageText } from './netlink/render/text';
-import { findHexRuns, parseHexText, straceCallText, type StraceCall } from './netlink/scan/index';
+import { findHexRuns, parseHexText, parseSpacedHexBytes, straceCallText, type StraceCall } from './netlink/scan/index';
 import { decodeChosen, type ProtocolSetting } from './netlink/infer';
 import { choiceLabel, parseProtocolSetting } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
@@ -99,6 +99,8 @@ function inputRuns(o: CliOptions): InputRun[] {
     throw new UsageError(
       `stdin: ${read.error}${read.error.startsWith('larger') ? ' (decode a part of it, e.g. through tail or grep)' : ''}`,
     );
+  const spaced = parseSpacedHexBytes(read.bytes);
+  if (spaced) return [{ bytes: spaced }];
   const text = read.bytes.toString('utf8');
   const whole = parseHexText(text);
   if (!('error' in whole) && whole.bytes.length > 0) return [{ bytes: whole.bytes }];

@@ -3,7 +3,8 @@
 // reader that goes away (`| head`) ends the run quietly.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { concatBytes, encodeAttrs, encodeMessage, toHex } from '../../extension/src/netlink/index';
@@ -54,6 +55,40 @@ describe('decode CLI output', () => {
     const json = run(['--json'], hex);
     assert.equal(json.status, 0, json.stderr);
     assert.equal((JSON.parse(json.stdout) as { attrs: unknown[] }[])[0]!.attrs.length, 200_000);
+  });
+
+  it('reads stdin redirected from a file: spaced hex in one piece, and a file over 64 MiB refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-stdin-file-'));
+    const fromFile = (file: string, args: string[]) => {
+      const fd = openSync(file, 'r');
+      try {
+        return spawnSync(process.execPath, ['--import', 'tsx', CLI, 'decode', ...args], {
+          stdio: [fd, 'pipe', 'pipe'],
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+          timeout: 300_000,
+        });
+      } finally {
+        closeSync(fd);
+      }
+    };
+    try {
+      const hex = join(dir, 'spaced.txt');
+      // Upper case, tabs, CRLF: still the spaced form the CLI reads from the bytes.
+      const pairs = toHex(manyAttrs(3)).toUpperCase().match(/../g) ?? [];
+      writeFileSync(hex, pairs.map((p, i) => p + (i % 8 === 7 ? '\r\n' : '\t')).join(''));
+      const r = fromFile(hex, ['--json']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { attrs: unknown[] }[])[0]!.attrs.length, 3);
+      const big = join(dir, 'big.txt');
+      writeFileSync(big, '');
+      truncateSync(big, 64 * 1024 * 1024 + 1);
+      const refused = fromFile(big, []);
+      assert.equal(refused.status, 2);
+      assert.match(refused.stderr, /stdin: larger than 64 MiB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads 200,000 short hex lines from stdin and says none holds a header', () => {

@@ -258,3 +258,4 @@ export function findHexRuns(text: string, minBytes: number = DEFAULT_MIN_BYTES):
 export function parseHexText(text: string): ParseHexResult {
   return parseHexStrict(text);
 }
+export { parseSpacedHexBytes } from './spacedBytes';
