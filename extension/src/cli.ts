@@ -10,11 +10,11 @@ import type { PcapArgs } from './cliPcap';
 import { JsonArrayOutput } from './cliJson';
 import { LINT_USAGE, runLint } from './cliLint';
 import { escapeControls } from './netlink/escape';
-import { createRegistry } from './netlink/index';
+import { createRegistry, MessageReader } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
 import { renderMessageText } from './netlink/render/text';
 import { findHexRuns, parseHexText, parseSpacedHexBytes, straceCallText, type StraceCall } from './netlink/scan/index';
-import { decodeChosen, type ProtocolSetting } from './netlink/infer';
+import { chooseProtocol, type ProtocolSetting } from './netlink/infer';
 import { choiceLabel, parseProtocolSetting } from './netlink/protocols';
 import { bundledSpecFiles, loadSpecFiles } from './specs/specFiles';
 
@@ -134,9 +134,12 @@ async function writeDecoded(
   for (let run = 0; run < runs.length; run++) {
     const { bytes, syscall } = runs[run]!;
     const source = syscall ? sourceOf(syscall) : undefined;
-    const { messages, choice } = decodeChosen(bytes, { setting: o.protocol, registry });
+    const choice = chooseProtocol(bytes, { setting: o.protocol, registry });
+    // One message at a time, written before the next is decoded: a run can hold 100,000s of them.
+    const reader = new MessageReader(bytes, { protocol: choice.protocol, registry });
     if (json) {
-      await json.messages(messages, multi || source ? { run, ...source } : undefined);
+      const prefix = multi || source ? { run, ...source } : undefined;
+      for (let m = reader.next(); m !== undefined; m = reader.next()) await json.message(m, prefix);
       continue;
     }
     if (run > 0) await out.write('\n');
@@ -145,7 +148,8 @@ async function writeDecoded(
       const as = choice.how === 'setting' ? '' : `, ${choiceLabel(choice)}`;
       await out.write(`== run ${run} (${bytes.length} bytes${as})${from}\n`);
     }
-    for (let i = 0; i < messages.length; i++) await out.write(`${renderMessageText(messages[i]!, i)}\n`);
+    let i = 0;
+    for (let m = reader.next(); m !== undefined; m = reader.next()) await out.write(`${renderMessageText(m, i++)}\n`);
   }
   await json?.end();
   await out.flush();

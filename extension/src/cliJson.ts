@@ -17,15 +17,13 @@ export class JsonArrayOutput {
     this.json.text('[');
   }
 
-  /** Writes the messages as elements of the array; each with `prefix`'s members first when given. */
-  async messages(messages: readonly DecodedMessage[], prefix: object | undefined): Promise<void> {
-    for (const m of messages) {
-      this.json.text(this.first ? '\n  ' : ',\n  ');
-      this.first = false;
-      if (prefix) this.json.merged(prefix, m, 1);
-      else this.json.value(m, 1);
-      if (this.full.length > 0) await this.drain();
-    }
+  /** Writes a message as the array's next element; with `prefix`'s members first when given. */
+  async message(m: DecodedMessage, prefix: object | undefined): Promise<void> {
+    this.json.text(this.first ? '\n  ' : ',\n  ');
+    this.first = false;
+    if (prefix) this.json.merged(prefix, m, 1);
+    else this.json.value(m, 1);
+    if (this.full.length > 0) await this.drain();
   }
 
   /** Closes the array and writes everything out. */

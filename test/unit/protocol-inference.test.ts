@@ -12,7 +12,7 @@ import {
   NETLINK_NLREPLY,
   NETLINK_ROUTE,
 } from '../../extension/src/netlink/index';
-import { decodeChosen, inferProtocol } from '../../extension/src/netlink/infer';
+import { chooseProtocol, decodeChosen, inferProtocol } from '../../extension/src/netlink/infer';
 import { protocolWord } from '../../extension/src/netlink/protocolHint';
 import { parseProtocolSetting } from '../../extension/src/netlink/protocols';
 import { hoverAt } from '../../extension/src/server/hover';
@@ -35,6 +35,25 @@ describe('protocol inference on the real fixtures, protocol hidden', () => {
       }
     });
   }
+
+  it("chooseProtocol (the CLI's streaming path) makes decodeChosen's choice without decoding the whole run", () => {
+    for (const name of fixtureNames()) {
+      const bytes = concatBytes([...loadFixture(name).buffers]);
+      assert.deepEqual(
+        chooseProtocol(bytes, { setting: 'auto', registry }),
+        decodeChosen(bytes, { setting: 'auto', registry }).choice,
+        name,
+      );
+    }
+    const many = concatBytes(
+      Array.from({ length: 300 }, () => concatBytes([...loadFixture(fixtureNames()[0]!).buffers])),
+    );
+    assert.deepEqual(
+      chooseProtocol(many, { setting: 'auto', registry }),
+      decodeChosen(many, { setting: 'auto', registry }).choice,
+    );
+    assert.deepEqual(chooseProtocol(many, { setting: 16, registry }), { protocol: 16, how: 'setting' });
+  });
 
   it('says how many fixtures were told apart by their bytes alone', () => {
     const names = fixtureNames();

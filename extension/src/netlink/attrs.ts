@@ -27,8 +27,8 @@ export interface AttrContext {
   readonly src: ByteSource;
   readonly family: FamilyDef | undefined;
   readonly problems: Problem[];
-  /** The attribute set each decoded nest was read with, for naming ext-ack MISS_TYPE inside a nest. */
-  readonly nestSets: WeakMap<DecodedAttr, string>;
+  /** Where to record the attribute set each nest was read with: in an echoed request only (see context.ts). */
+  readonly nestSets: WeakMap<DecodedAttr, string> | undefined;
   /**
    * Attribute lists enclosing the one being decoded, outermost first: a sub-message selector may live there.
    * A stack pushed and popped around each nest (one array per decode, not one per nest).
@@ -146,7 +146,7 @@ function decodeAttr(
       ctx.enclosing.push(siblings);
       attr.attrs = decodeAttrs(ctx, start, end, def?.nested, depth + 1);
       ctx.enclosing.pop();
-      if (def?.nested) ctx.nestSets.set(attr, def.nested);
+      if (def?.nested) ctx.nestSets?.set(attr, def.nested);
       break;
     }
     case 'indexed-array':
@@ -313,6 +313,6 @@ function decodeSubMessage(
   }
   if (variant.attrSet !== undefined || pos < end) {
     attr.attrs = decodeAttrs(ctx, pos, end, variant.attrSet, depth);
-    if (variant.attrSet) ctx.nestSets.set(attr, variant.attrSet);
+    if (variant.attrSet) ctx.nestSets?.set(attr, variant.attrSet);
   }
 }

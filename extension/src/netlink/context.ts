@@ -10,7 +10,12 @@ export interface MessageContext {
   /** The caller's registry until a genl id is bound; then a fork, so the caller's stays as it was. */
   registry: FamilyRegistry;
   forked: boolean;
-  readonly nestSets: WeakMap<DecodedAttr, string>;
+  /**
+   * The attribute set each nest of an echoed request was read with (error.ts names an ext-ack MISS_TYPE inside a
+   * nest by it). Made on the first echo: the nests of ordinary messages are not recorded (a WeakMap entry per nest
+   * costs the collector more than the rest of the decode).
+   */
+  nestSets: WeakMap<DecodedAttr, string> | undefined;
 }
 
 /** decode.ts's decodeMessage: the message in [pos, end); `echoed` for the request copy inside an NLMSG_ERROR. */

@@ -53,38 +53,65 @@ const CONTROL_NAMES: Readonly<Record<number, string>> = {
  * running past the end is decoded as far as the bytes go; trailing bytes too short for a header are reported.
  */
 export function decodeMessages(bytes: Uint8Array, options: DecodeOptions): DecodedMessage[] {
-  const ctx: MessageContext = {
-    src: byteSource(bytes),
-    protocol: options.protocol,
-    registry: options.registry ?? createRegistry(),
-    forked: options.registry === undefined,
-    nestSets: new WeakMap(),
-  };
-  const max = options.maxMessages ?? Number.POSITIVE_INFINITY;
+  const reader = new MessageReader(bytes, options);
   const out: DecodedMessage[] = [];
-  let pos = 0;
-  while (pos < bytes.length) {
+  for (let m = reader.next(); m !== undefined; m = reader.next()) out.push(m);
+  return out;
+}
+
+/**
+ * The messages of `bytes` one at a time, as decodeMessages decodes them (the same context: a genl id learned from
+ * an nlctrl reply holds for the messages after it). A caller that writes each message as it comes keeps none of
+ * them alive: over a large input, the decoded objects die young instead of all surviving to the end.
+ */
+export class MessageReader {
+  private readonly ctx: MessageContext;
+  private readonly max: number;
+  private pos = 0;
+  private count = 0;
+  private last: DecodedMessage | undefined;
+  private done = false;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    options: DecodeOptions,
+  ) {
+    this.ctx = {
+      src: byteSource(bytes),
+      protocol: options.protocol,
+      registry: options.registry ?? createRegistry(),
+      forked: options.registry === undefined,
+      nestSets: undefined,
+    };
+    this.max = options.maxMessages ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The next message, or undefined after the last (at `maxMessages`, the last one read carries why it stopped). */
+  next(): DecodedMessage | undefined {
+    const { bytes, ctx, pos } = this;
+    if (this.done || pos >= bytes.length) return undefined;
     const left = bytes.length - pos;
     if (left < NLMSG_HDRLEN) {
-      out.push(fragment(ctx, pos, `${left} trailing byte${left === 1 ? '' : 's'}, too few for a 16-byte nlmsghdr`));
-      break;
+      this.done = true;
+      return fragment(ctx, pos, `${left} trailing byte${left === 1 ? '' : 's'}, too few for a 16-byte nlmsghdr`);
     }
-    if (out.length >= max) {
-      const last = out[out.length - 1];
-      if (last)
-        (last.problems as Problem[]).push({
+    if (this.count >= this.max) {
+      this.done = true;
+      if (this.last)
+        (this.last.problems as Problem[]).push({
           offset: pos,
-          message: `decoding stopped after ${max} messages; ${left} bytes not decoded`,
+          message: `decoding stopped after ${this.max} messages; ${left} bytes not decoded`,
         });
-      break;
+      return undefined;
     }
     const len = ctx.src.view.getUint32(pos, true);
     const msg = decodeMessage(ctx, pos, Math.min(bytes.length, pos + Math.max(len, NLMSG_HDRLEN)), false);
-    out.push(msg);
-    if (len < NLMSG_HDRLEN) break;
-    pos += nlAlign(len);
+    this.count++;
+    this.last = msg;
+    if (len < NLMSG_HDRLEN) this.done = true;
+    else this.pos = pos + nlAlign(len);
+    return msg;
   }
-  return out;
 }
 
 function fragment(ctx: MessageContext, pos: number, message: string): DecodedMessage {
@@ -138,7 +165,8 @@ function decodeMessage(ctx: MessageContext, pos: number, end: number, echoed: bo
   }
   const payloadStart = pos + NLMSG_HDRLEN;
   const payloadEnd = Math.max(payloadStart, Math.min(end, pos + length));
-  const attrCtx: AttrContext = { src: ctx.src, family: undefined, problems, nestSets: ctx.nestSets, enclosing: [] };
+  const nestSets = echoed ? (ctx.nestSets ??= new WeakMap()) : undefined;
+  const attrCtx: AttrContext = { src: ctx.src, family: undefined, problems, nestSets, enclosing: [] };
 
   if (type < NLMSG_MIN_TYPE) {
     decodeControl(ctx, msg, attrCtx, payloadStart, payloadEnd);

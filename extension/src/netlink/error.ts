@@ -192,7 +192,7 @@ function missingTypeName(
   if (missNest !== undefined) {
     const chain = attrChainAt(request.attrs, request.offset + missNest);
     const nest = chain[chain.length - 1];
-    setName = nest === undefined ? undefined : ctx.nestSets.get(nest);
+    setName = nest === undefined ? undefined : ctx.nestSets?.get(nest);
   } else {
     const cmd = request.header?.['cmd'];
     const def =

@@ -1,7 +1,7 @@
 // The codec's public surface: import from here, not from the files behind it.
 export * from './types';
 export * from './constants';
-export { decodeMessages } from './decode';
+export { decodeMessages, MessageReader } from './decode';
 export type { DecodeOptions } from './decode';
 export { FamilyRegistry, createRegistry, builtinFamilies } from './registry';
 export { errnoName, errnoValue } from './errno';

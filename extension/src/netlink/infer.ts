@@ -179,25 +179,9 @@ export interface ChosenDecode {
  * Decodes a run of bytes under the protocol the context chooses: a protocol named in the text wins, then an
  * explicit setting, then a word near the hex, then the best fit of the bytes (`auto`).
  */
-export function decodeChosen(
-  bytes: Uint8Array,
-  options: {
-    readonly named?: number;
-    readonly word?: number;
-    readonly setting: ProtocolSetting;
-    readonly registry: FamilyRegistry;
-    readonly maxMessages?: number;
-  },
-): ChosenDecode {
+export function decodeChosen(bytes: Uint8Array, options: ChoiceContext): ChosenDecode {
   const { registry, maxMessages } = options;
-  const fixed =
-    options.named !== undefined
-      ? { protocol: options.named, how: 'named' as const }
-      : options.setting !== 'auto'
-        ? { protocol: options.setting, how: 'setting' as const }
-        : options.word !== undefined
-          ? { protocol: options.word, how: 'word' as const }
-          : undefined;
+  const fixed = fixedChoice(options);
   if (fixed) {
     const messages = decodeMessages(bytes, {
       protocol: fixed.protocol,
@@ -207,13 +191,44 @@ export function decodeChosen(
     return { messages, choice: fixed };
   }
   const inferred = inferProtocol(bytes, { registry, ...(maxMessages !== undefined ? { maxMessages } : {}) });
+  return { messages: inferred.chosen.messages, choice: inferredChoice(inferred) };
+}
+
+/**
+ * The protocol decodeChosen would decode under, without decoding the whole run (inference reads a sample): for a
+ * caller that then decodes message by message (MessageReader) and writes each as it comes.
+ */
+export function chooseProtocol(bytes: Uint8Array, options: ChoiceContext): ProtocolChoice {
+  const fixed = fixedChoice(options);
+  if (fixed) return fixed;
+  const sample = 64;
+  const limit = options.maxMessages === undefined ? sample : Math.min(options.maxMessages, sample);
+  return inferredChoice(
+    inferProtocol(bytes, { registry: options.registry, maxMessages: limit, sampleMessages: sample }),
+  );
+}
+
+/** What decides a run's protocol: see decodeChosen. */
+export interface ChoiceContext {
+  readonly named?: number;
+  readonly word?: number;
+  readonly setting: ProtocolSetting;
+  readonly registry: FamilyRegistry;
+  readonly maxMessages?: number;
+}
+
+function fixedChoice(options: ChoiceContext): ProtocolChoice | undefined {
+  if (options.named !== undefined) return { protocol: options.named, how: 'named' };
+  if (options.setting !== 'auto') return { protocol: options.setting, how: 'setting' };
+  if (options.word !== undefined) return { protocol: options.word, how: 'word' };
+  return undefined;
+}
+
+function inferredChoice(inferred: ProtocolInference): ProtocolChoice {
   return {
-    messages: inferred.chosen.messages,
-    choice: {
-      protocol: inferred.chosen.protocol,
-      how: 'inferred',
-      ...(inferred.runnerUp ? { runnerUp: inferred.runnerUp.protocol } : {}),
-      ...(inferred.ambiguous ? { ambiguous: true } : {}),
-    },
+    protocol: inferred.chosen.protocol,
+    how: 'inferred',
+    ...(inferred.runnerUp ? { runnerUp: inferred.runnerUp.protocol } : {}),
+    ...(inferred.ambiguous ? { ambiguous: true } : {}),
   };
 }

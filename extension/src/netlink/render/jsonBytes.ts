@@ -52,6 +52,8 @@ export class JsonBytesWriter {
   private readonly members: Map<string, Uint8Array>[] = [];
   /** Per nesting level: the attribute members' separators and keys, in ATTR_KEYS order. */
   private readonly attrMembers: Uint8Array[][] = [];
+  /** Per nesting level: an attribute's constant runs (see attr()). */
+  private readonly attrSegments: AttrSegments[] = [];
   /** Per nesting level: `,` then the newline and indentation (just `,` when compact). */
   private readonly separators: Uint8Array[] = [];
 
@@ -141,21 +143,20 @@ export class JsonBytesWriter {
   private attr(a: DecodedAttr, level: number): void {
     const inner = level + 1;
     const k = this.attrMembers[inner] ?? this.makeAttrMembers(inner);
-    this.byte(0x7b);
-    this.bytesFrom(k[0]!, 1);
+    const seg = this.attrSegments[inner] ?? this.makeAttrSegments(inner, k);
+    // Runs of constant text joined: `{"type":`, then `,"kind":"<kind>","offset":` (one per kind) and the two
+    // booleans with their keys (four variants): one copy each instead of four to six calls.
+    this.bytesFrom(seg.open, 0);
     this.number(a.type);
     this.bytesFrom(k[1]!, 0);
     this.string(a.name);
-    this.bytesFrom(k[2]!, 0);
-    this.string(a.kind);
-    this.bytesFrom(k[3]!, 0);
+    let kind = seg.kinds.get(a.kind);
+    if (kind === undefined) kind = this.makeKindSegment(seg, k, a.kind);
+    this.bytesFrom(kind, 0);
     this.number(a.offset);
     this.bytesFrom(k[4]!, 0);
     this.number(a.length);
-    this.bytesFrom(k[5]!, 0);
-    this.ascii(a.nested ? 'true' : 'false');
-    this.bytesFrom(k[6]!, 0);
-    this.ascii(a.netByteOrder ? 'true' : 'false');
+    this.bytesFrom(seg.flags[(a.nested ? 2 : 0) | (a.netByteOrder ? 1 : 0)]!, 0);
     const value = a.value;
     if (value !== undefined) {
       this.bytesFrom(k[7]!, 0);
@@ -255,6 +256,37 @@ export class JsonBytesWriter {
     return k;
   }
 
+  private makeAttrSegments(level: number, k: readonly Uint8Array[]): AttrSegments {
+    const join = (...parts: Uint8Array[]): Uint8Array => {
+      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    };
+    const bool = (b: boolean): Uint8Array => asciiBytes(b ? 'true' : 'false');
+    const seg: AttrSegments = {
+      open: join(asciiBytes('{'), k[0]!.subarray(1)),
+      kinds: new Map(),
+      flags: [0, 1, 2, 3].map((f) => join(k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0))),
+    };
+    this.attrSegments[level] = seg;
+    return seg;
+  }
+
+  /** `,"kind":"<kind>","offset":` for one kind (a handful exist; a hostile spec's odd ones are capped). */
+  private makeKindSegment(seg: AttrSegments, k: readonly Uint8Array[], kind: string): Uint8Array {
+    const quoted = textEncoder.encode(JSON.stringify(kind));
+    const out = new Uint8Array(k[2]!.length + quoted.length + k[3]!.length);
+    out.set(k[2]!);
+    out.set(quoted, k[2]!.length);
+    out.set(k[3]!, k[2]!.length + quoted.length);
+    if (seg.kinds.size < MAX_KIND_SEGMENTS) seg.kinds.set(kind, out);
+    return out;
+  }
+
   private number(n: number): void {
     if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
       if (this.pos + 10 > this.buf.length) this.room(10);
@@ -335,10 +367,15 @@ export class JsonBytesWriter {
     this.pos = p;
   }
 
-  /** b[from..]: separators and keys, a few bytes each, for which a loop beats set()'s call. */
+  /** b[from..]: separators, keys and the constant runs between values. */
   private bytesFrom(b: Uint8Array, from: number): void {
     if (this.pos + b.length > this.buf.length) this.room(b.length);
     const buf = this.buf;
+    if (from === 0 && b.length > LONG_RUN) {
+      buf.set(b, this.pos);
+      this.pos += b.length;
+      return;
+    }
     let p = this.pos;
     for (let i = from; i < b.length; i++) buf[p++] = b[i]!;
     this.pos = p;
@@ -356,6 +393,20 @@ export class JsonBytesWriter {
     if (n > this.buf.length) this.buf = new Uint8Array(n);
   }
 }
+
+/** An attribute's constant runs at one nesting level: the opening, per kind its key run, the boolean pairs. */
+interface AttrSegments {
+  readonly open: Uint8Array;
+  readonly kinds: Map<string, Uint8Array>;
+  /** Indexed by (nested ? 2 : 0) | (netByteOrder ? 1 : 0). */
+  readonly flags: readonly Uint8Array[];
+}
+
+/** Longer runs are copied by set() (a memcpy); shorter ones by a loop, which costs less than set()'s call. */
+const LONG_RUN = 24;
+
+/** Kinds whose runs are kept per level: the decoder's kinds are a few dozen. */
+const MAX_KIND_SEGMENTS = 64;
 
 function digitCount(n: number): number {
   let digits = 1;
