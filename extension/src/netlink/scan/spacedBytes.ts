@@ -5,18 +5,15 @@
 // other byte (a letter beyond f, `0x`, a colon, an offset column, a BOM, non-ASCII) gives undefined and the caller
 // takes the text path, which knows every form.
 
-/** Value of an ASCII hex digit byte, or -1; 256 entries so that any byte indexes it. */
-const HEX_VALUE = new Int8Array(256).fill(-1);
-for (let c = 0; c < 10; c++) HEX_VALUE[0x30 + c] = c;
+/** Per byte: its hex digit value, SEPARATOR for blanks and the newline (as chars.ts isBlankCode, plus \n), or -1. */
+const CLASS = new Int8Array(256).fill(-1);
+const SEPARATOR = -2;
+for (let c = 0; c < 10; c++) CLASS[0x30 + c] = c;
 for (let c = 0; c < 6; c++) {
-  HEX_VALUE[0x61 + c] = 10 + c;
-  HEX_VALUE[0x41 + c] = 10 + c;
+  CLASS[0x61 + c] = 10 + c;
+  CLASS[0x41 + c] = 10 + c;
 }
-
-/** Blanks within a line (as chars.ts isBlankCode) and the newline between lines. */
-function isSeparator(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x09 || b === 0x0b || b === 0x0c || b === 0x0d;
-}
+for (const c of [0x20, 0x0a, 0x09, 0x0b, 0x0c, 0x0d]) CLASS[c] = SEPARATOR;
 
 /** The bytes `text` (UTF-8) spells when it is only spaced two-digit hex tokens; undefined otherwise or if empty. */
 export function parseSpacedHexBytes(text: Uint8Array): Uint8Array | undefined {
@@ -26,15 +23,15 @@ export function parseSpacedHexBytes(text: Uint8Array): Uint8Array | undefined {
   let i = 0;
   const len = text.length;
   while (i < len) {
-    const c = text[i]!;
-    if (isSeparator(c)) {
+    const hi = CLASS[text[i]!]!;
+    if (hi === SEPARATOR) {
       i++;
       continue;
     }
-    const hi = HEX_VALUE[c]!;
-    const lo = i + 1 < len ? HEX_VALUE[text[i + 1]!]! : -1;
-    if (hi < 0 || lo < 0) return undefined;
-    if (i + 2 < len && !isSeparator(text[i + 2]!)) return undefined;
+    if (hi < 0 || i + 1 === len) return undefined;
+    const lo = CLASS[text[i + 1]!]!;
+    if (lo < 0) return undefined;
+    if (i + 2 < len && CLASS[text[i + 2]!] !== SEPARATOR) return undefined;
     out[n++] = (hi << 4) | lo;
     i += 3;
   }
