@@ -51,6 +51,7 @@ export async function runExerciseCli(argv: readonly string[], dir: string): Prom
     const env: RunEnv = {
       root,
       cacheDir: process.env.NETLINK_CACHE || path.join(root, '.cache'),
+      cwd: process.cwd(),
       signal: abort.signal,
       progress: say,
       log: args.verbose ? (l) => process.stderr.write(`  ${escapeControls(l)}\n`) : () => undefined,

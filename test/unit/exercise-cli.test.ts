@@ -65,6 +65,7 @@ describe('exercise run arguments', () => {
       'mod',
       '--param',
       'protocol=30',
+      '--ynl-generator=linux/tools/net/ynl/ynl-gen-c.py',
       '--junit',
       'out.xml',
       '--verbose',
@@ -76,6 +77,7 @@ describe('exercise run arguments', () => {
       verbose: true,
       params: ['protocol=30'],
       moduleDir: 'mod',
+      ynlGenerator: 'linux/tools/net/ynl/ynl-gen-c.py',
       junit: 'out.xml',
     });
   });
@@ -93,6 +95,12 @@ describe('exercise run arguments', () => {
     usageError(['x.yaml', '--target'], /^--target needs a value$/);
     usageError(['x.yaml', '--lab', '--targets-file', 'f'], /^--targets-file goes with --target$/);
     usageError(['x.yaml', '--lab', '--module', 'm'], /^--module goes with --build$/);
+    usageError(['x.yaml', '--lab', '--ynl-generator', 'g.py'], /^--ynl-generator goes with --build$/);
+    usageError(['x.yaml', '--lab', '--build', '--ynl-generator'], /^--ynl-generator needs a value$/);
+    usageError(
+      ['x.yaml', '--lab', '--build', '--ynl-generator=a', '--ynl-generator=b'],
+      /^--ynl-generator is given twice$/,
+    );
     usageError(['x.yaml', '--lab', '--build', '--param', 'a b'], /^--param takes NAME=VALUE without spaces/);
     usageError(['x.yaml', '--lab', '--build=yes'], /^--build takes no value$/);
     usageError(['x.yaml', '--lab', '--lab'], /^--lab is given twice$/);

@@ -2,7 +2,8 @@
 import type { LabArch } from '../lab/arch';
 
 export const EXERCISE_USAGE = `usage: netlink-decode exercise run FILE... (--target NAME [--targets-file FILE] | --lab [KERNEL,...])
-                                  [--build] [--module DIR] [--param NAME=VALUE]... [--junit FILE] [--jobs N] [--verbose]
+                                  [--build [--module DIR] [--param NAME=VALUE]... [--ynl-generator PATH]]
+                                  [--junit FILE] [--jobs N] [--verbose]
   Runs exercise files (the Test Explorer's runner) on a target and prints TAP version 13; the exit status is 1
   when any step fails or cannot run, 2 on unusable arguments.
   --target NAME       an SSH target from netlink.targets in --targets-file (default .vscode/settings.json: a
@@ -12,7 +13,11 @@ export const EXERCISE_USAGE = `usage: netlink-decode exercise run FILE... (--tar
                       TCG, cross-built module) or SERIES-arm64. Several kernels run in parallel, at most --jobs
                       at a time (default: the machine's cores), and are reported as one TAP subtest each.
   --build             builds the module (--module, default the folder above the first FILE's exercises/) for
-                      each target, loads it (unloading an older one) with --param values, then runs
+                      each target, loads it (unloading an older one) with --param values, then runs. Files
+                      generated from the module's YNL spec are regenerated first, once, when the spec is newer
+  --ynl-generator PATH
+                      the kernel's ynl-gen-c.py for that (netlink.module.ynlGenerator in the editor); default: a
+                      kernel tree in the current directory, else Debian's linux-source (fetched once to the cache)
   --junit FILE        writes JUnit XML (one testsuite per target or kernel) to FILE as well
   --verbose           what the lab, the build and ssh do, on stderr`;
 
@@ -34,6 +39,8 @@ export interface ExerciseRunArgs {
     | { readonly kind: 'lab'; readonly kernels: readonly LabKernelChoice[] };
   readonly build: boolean;
   readonly moduleDir?: string;
+  /** The kernel's YNL generator (--ynl-generator), as given: relative to the current directory. */
+  readonly ynlGenerator?: string;
   readonly params: readonly string[];
   readonly junit?: string;
   readonly jobs?: number;
@@ -87,6 +94,7 @@ export function parseExerciseRunArgs(args: readonly string[]): ExerciseRunArgs {
   let build = false;
   let verbose = false;
   let moduleDir: string | undefined;
+  let ynlGenerator: string | undefined;
   let junit: string | undefined;
   let jobs: number | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -120,6 +128,9 @@ export function parseExerciseRunArgs(args: readonly string[]): ExerciseRunArgs {
     else if (a === '--module') {
       once(moduleDir);
       moduleDir = value();
+    } else if (a === '--ynl-generator') {
+      once(ynlGenerator);
+      ynlGenerator = value();
     } else if (a === '--param') {
       const p = value();
       if (!/^[A-Za-z_][A-Za-z0-9_]*=[^\s]*$/.test(p))
@@ -149,8 +160,11 @@ export function parseExerciseRunArgs(args: readonly string[]): ExerciseRunArgs {
   if (targetsFile !== undefined && target === undefined)
     throw new ExerciseUsageError('--targets-file goes with --target');
   if (jobs !== undefined && target !== undefined) throw new ExerciseUsageError('--jobs goes with --lab');
-  if (!build && (moduleDir !== undefined || params.length > 0))
-    throw new ExerciseUsageError(`${moduleDir !== undefined ? '--module' : '--param'} goes with --build`);
+  if (!build) {
+    const buildOnly = moduleDir !== undefined ? '--module' : ynlGenerator !== undefined ? '--ynl-generator' : '--param';
+    if (moduleDir !== undefined || ynlGenerator !== undefined || params.length > 0)
+      throw new ExerciseUsageError(`${buildOnly} goes with --build`);
+  }
   return {
     files,
     where:
@@ -161,6 +175,7 @@ export function parseExerciseRunArgs(args: readonly string[]): ExerciseRunArgs {
     verbose,
     params,
     ...(moduleDir !== undefined ? { moduleDir } : {}),
+    ...(ynlGenerator !== undefined ? { ynlGenerator } : {}),
     ...(junit !== undefined ? { junit } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
   };

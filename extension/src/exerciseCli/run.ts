@@ -18,12 +18,15 @@ import { reloadModule } from '../module/reload';
 import { TargetManager, type TargetSession } from '../target/targets';
 import type { TargetConfig } from '../target/validate';
 import { ExerciseUsageError, type ExerciseRunArgs, type LabKernelChoice } from './args';
+import { regenerateForRun } from './regenerate';
 import { caseOfStep, type CaseReport, type SuiteReport } from './report';
 
 export interface RunEnv {
   /** The extension's root: native/ and dist/native/ (the helper) are below it. */
   readonly root: string;
   readonly cacheDir: string;
+  /** The current directory: a kernel tree there has the YNL generator (as a workspace folder has in the editor). */
+  readonly cwd: string;
   readonly signal: AbortSignal;
   /** Progress for a person (stderr): one line each. */
   readonly progress: (line: string) => void;
@@ -101,6 +104,23 @@ function errorText(e: unknown): { message: string; details: string } {
   return { message: err.message, details: typeof detail === 'string' ? detail : '' };
 }
 
+/** The cases of a place never used: the module's generated files could not be regenerated from its spec. */
+function notRegenerated(files: readonly ExerciseFile[], failed: CaseReport): CaseReport[] {
+  return [
+    ...fileProblems(files),
+    failed,
+    ...allSteps(files, 'skip', "the module's generated files could not be regenerated from its spec"),
+  ];
+}
+
+/**
+ * --build: the module's stale generated files regenerated from its spec, once for every place of the run and
+ * before any is used. Undefined when nothing was stale.
+ */
+async function regenerateOnce(args: ExerciseRunArgs, env: RunEnv): Promise<CaseReport | undefined> {
+  return args.build ? regenerateForRun(moduleDirOf(args), args.ynlGenerator, env) : undefined;
+}
+
 /** kbuild's diagnostics at the module's own files (as Problems shows them), then its whole output. */
 function buildDetails(built: BuildResult): string {
   const located = primaryDiagnostics(built.diagnostics).map(
@@ -156,8 +176,9 @@ async function runOn(
   args: ExerciseRunArgs,
   env: RunEnv,
   where: string,
+  regenerated: CaseReport | undefined,
 ): Promise<CaseReport[]> {
-  const cases: CaseReport[] = fileProblems(files);
+  const cases: CaseReport[] = [...fileProblems(files), ...(regenerated ? [regenerated] : [])];
   if (args.build) {
     const b = await buildAndLoad(session, args, env, where);
     cases.push(b.case);
@@ -192,10 +213,13 @@ export async function runOnTarget(
     );
   const files = await readExercises(args.files);
   const t0 = Date.now();
+  const regenerated = await regenerateOnce(args, env);
+  if (regenerated && regenerated.status !== 'pass')
+    return [{ name: `target ${name}`, cases: notRegenerated(files, regenerated), durationMs: Date.now() - t0 }];
   const manager = new TargetManager({ extensionRoot: env.root, log: env.log });
   try {
     await manager.setTargets(targets, name);
-    const cases = await runOn(manager.session(name), files, args, env, `target ${name}`);
+    const cases = await runOn(manager.session(name), files, args, env, `target ${name}`, regenerated);
     return [{ name: `target ${name}`, cases, durationMs: Date.now() - t0 }];
   } finally {
     await manager.dispose();
@@ -207,6 +231,7 @@ async function labSuite(
   files: readonly ExerciseFile[],
   args: ExerciseRunArgs,
   env: RunEnv,
+  regenerated: CaseReport | undefined,
 ): Promise<SuiteReport> {
   const t0 = Date.now();
   const where = `lab ${kernel.label}`;
@@ -253,7 +278,7 @@ async function labSuite(
     lab: () => ({ sshArgs: current.sshArgs, ...(current.headersDir ? { headersDir: current.headersDir } : {}) }),
   });
   try {
-    const cases = await runOn(manager.session('lab'), files, args, env, name);
+    const cases = await runOn(manager.session('lab'), files, args, env, name, regenerated);
     return { name, cases, durationMs: Date.now() - t0 };
   } finally {
     await manager.dispose().catch(() => undefined);
@@ -268,8 +293,16 @@ export async function runOnLabs(
   env: RunEnv,
 ): Promise<SuiteReport[]> {
   const files = await readExercises(args.files);
-  if (args.build) moduleDirOf(args);
+  const t0 = Date.now();
   const kernels = args.where.kernels;
+  // Before any VM boots: the kernels run in parallel and would regenerate the same files at once.
+  const regenerated = await regenerateOnce(args, env);
+  if (regenerated && regenerated.status !== 'pass')
+    return kernels.map((k) => ({
+      name: `lab ${k.label}`,
+      cases: notRegenerated(files, regenerated),
+      durationMs: Date.now() - t0,
+    }));
   // What `npm run lab` installs (QEMU for each guest architecture...): once, before any VM, not once per worker.
   await ensurePackages([...new Set(kernels.flatMap((k) => labHostPackages(k.arch)))], env.progress);
   const jobs = Math.min(args.jobs ?? os.availableParallelism(), kernels.length);
@@ -278,7 +311,7 @@ export async function runOnLabs(
   const worker = async (): Promise<void> => {
     while (next < kernels.length && !env.signal.aborted) {
       const i = next++;
-      suites[i] = await labSuite(kernels[i]!, files, args, env);
+      suites[i] = await labSuite(kernels[i]!, files, args, env, regenerated);
     }
   };
   // allSettled: one worker's error (an abort) must not leave another's VM running while this returns.

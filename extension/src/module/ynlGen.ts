@@ -136,7 +136,7 @@ export async function regenerate(
       opts.log?.(`YNL-GEN ${f.mode} ${f.kind} ${f.file} from ${f.spec}`);
       const r = await run(argv, { timeoutMs: GEN_TIMEOUT_MS, cwd: work, signal: opts.signal });
       if (r.code !== 0) {
-        const why = r.timedOut ? `timed out after ${GEN_TIMEOUT_MS / 1000} s` : lastLines(r.stderr);
+        const why = r.timedOut ? `timed out after ${GEN_TIMEOUT_MS / 1000} s` : generatorMessage(r.stderr);
         throw new KmodError(`ynl-gen-c could not generate ${f.file} from ${f.spec}: ${why}`, r.stderr);
       }
       await writeFile(path.join(moduleDir, f.file), await readFile(out));
@@ -146,10 +146,15 @@ export async function regenerate(
   }
 }
 
-/** The generator's own message: the last lines of a Python traceback (jsonschema names the bad spec key there). */
-function lastLines(stderr: string): string {
+/**
+ * The generator's own message: the exception line of a Python traceback ("jsonschema...ValidationError: Additional
+ * properties are not allowed ('bogus' was unexpected)"), which jsonschema follows with the whole schema and spec;
+ * the last lines when there is no such line.
+ */
+function generatorMessage(stderr: string): string {
   const lines = stderr.trim().split('\n');
-  return lines.slice(-3).join(' ').slice(0, 600) || 'no message';
+  const raised = lines.filter((l) => /^[A-Za-z_][\w.]*: \S/.test(l)).pop();
+  return (raised ?? lines.slice(-3).join(' ')).slice(0, 600) || 'no message';
 }
 
 /**

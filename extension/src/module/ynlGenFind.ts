@@ -65,6 +65,8 @@ export function generatorInTree(root: string): string | undefined {
 export interface FindOptions {
   /** netlink.module.ynlGenerator. */
   readonly setting?: string;
+  /** What the messages call the setting: the CLI has no settings but an option (`--ynl-generator`). */
+  readonly settingName?: string;
   /** The workspace folders (trusted: module builds run only there). */
   readonly workspaceFolders: readonly string[];
   readonly cacheDir: string;
@@ -90,10 +92,11 @@ export function findLocalYnlGenerator(opts: Omit<FindOptions, 'fetching' | 'log'
 /** The generator, fetching Debian's when nothing local has one; python3 and its modules checked first. */
 export async function findYnlGenerator(opts: FindOptions, python = 'python3'): Promise<FoundGenerator> {
   await checkGeneratorPython(python);
+  const settingName = opts.settingName ?? 'netlink.module.ynlGenerator';
   const local = findLocalYnlGenerator(opts);
   if (local) {
     if (local.source === 'setting' && !existsSync(local.generator))
-      throw new KmodError(`netlink.module.ynlGenerator names ${local.generator}, which does not exist`);
+      throw new KmodError(`${settingName} names ${local.generator}, which does not exist`);
     return local;
   }
   const pkg = `linux-source-${DEBIAN_YNL_SOURCE.series}`;
@@ -104,7 +107,7 @@ export async function findYnlGenerator(opts: FindOptions, python = 'python3'): P
   } catch (e) {
     throw new KmodError(
       `no YNL generator: no kernel tree in the workspace has ${YNL_GEN_PATHS.join(' or ')}, and Debian's ${pkg} ` +
-        `could not be fetched (${(e as Error).message.split('\n')[0]}); set netlink.module.ynlGenerator to ` +
+        `could not be fetched (${(e as Error).message.split('\n')[0]}); set ${settingName} to ` +
         `tools/net/ynl/ynl-gen-c.py of a kernel source tree`,
       (e as Error).message,
     );
