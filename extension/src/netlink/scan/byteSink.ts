@@ -1,15 +1,21 @@
 // Growable typed arrays for a run's bytes and their source ranges: a run can hold megabytes, and JS number arrays
 // would cost eight times the memory.
 
+/** Bytes a sink starts with (9 bytes of arrays each); finish() trims a run that used less. */
+const MIN_CAPACITY = 512;
+
 export class ByteSink {
   private values: Uint8Array;
   private starts: Uint32Array;
   private ends: Uint32Array;
   length = 0;
 
-  /** `capacity`: the expected size; most runs are one line, so the first segment's size avoids any regrowth. */
+  /**
+   * `capacity`: the expected size, the first segment's. At least MIN_CAPACITY: a dump's first line is 16 bytes of
+   * a message of hundreds, and doubling from 16 regrew every run's three arrays six times.
+   */
   constructor(capacity: number) {
-    const size = Math.max(8, capacity);
+    const size = Math.max(MIN_CAPACITY, capacity);
     this.values = new Uint8Array(size);
     this.starts = new Uint32Array(size);
     this.ends = new Uint32Array(size);
