@@ -2,9 +2,10 @@
 // opens the viewer on a new captures/lab-<time>.pcap that it follows as the helper writes it; an RTM_GETLINK dump
 // sent from the builder shows up in the viewer as it happens (the request, its replies, the DONE, one
 // conversation); Stop ends the helper and the file stays with what came. Then "Netlink: Monitor Multicast" on
-// rtnetlink's RTNLGRP_LINK, picked by name, follows a new .pcapng: a dummy link the builder creates shows up as the
-// kernel's RTM_NEWLINK event naming it, and Stop ends that helper too. One file, so the lab boots once; the tests
-// are the steps of that session, in order.
+// rtnetlink's RTNLGRP_LINK, picked by name, follows a new .pcapng: a dummy link the builder creates and deletes
+// shows up as the kernel's RTM_NEWLINK and RTM_DELLINK events naming it; Stop ends that helper too (its socket
+// leaves the Netlink Sockets view) and the file keeps the events. One file, so the lab boots once; the tests are
+// the steps of that session, in order.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +79,57 @@ async function otherViewer(page: Page, other: Frame): Promise<Frame> {
     return found !== undefined;
   });
   return found!;
+}
+
+/** A Netlink Sockets row of the monitor: "port N", described "<pid> nlhelper · groups 1". */
+const MONITOR_SOCKET = /^port \d+ — \d+ nlhelper · groups 1$/;
+
+/**
+ * "Netlink: Refresh Netlink Sockets", then the route protocol's row count ("N sockets") and its socket rows' text,
+ * once the count is `count` (a number that differs from the last refresh's tells this refresh's rows from those).
+ * The builder's pane is folded first so the sockets view has the side bar's height (its tree renders only the
+ * rows on screen).
+ */
+async function routeSockets(page: Page, count: number | undefined): Promise<{ count: number; sockets: string[] }> {
+  const builderHeader = page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Message Builder' });
+  if ((await builderHeader.count()) > 0) await builderHeader.click();
+  await runCommand(page, 'Netlink: Refresh Netlink Sockets');
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Netlink Sockets' }) });
+  const read = (): Promise<{ text: string; level: string | null; expanded: string | null }[]> =>
+    pane.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({
+        text: `${r.querySelector('.label-name')?.textContent ?? ''} — ${r.querySelector('.label-description')?.textContent ?? ''}`,
+        level: r.getAttribute('aria-level'),
+        expanded: r.getAttribute('aria-expanded'),
+      })),
+    );
+  let seen: Awaited<ReturnType<typeof read>> = [];
+  let result: { count: number; sockets: string[] } | undefined;
+  await waitFor(
+    `the route sockets${count === undefined ? '' : ` (${count})`} in the Netlink Sockets view`,
+    30_000,
+    async () => {
+      seen = await read();
+      const at = seen.findIndex((r) => r.level === '1' && /^route \(0\) — \d+ sockets?$/.test(r.text));
+      if (at < 0) return false;
+      const n = Number(/(\d+) sockets?$/.exec(seen[at]!.text)![1]);
+      if (count !== undefined && n !== count) return false;
+      if (seen[at]!.expanded !== 'true') {
+        await pane
+          .locator('.monaco-list-row[aria-level="1"]', { hasText: /^route/ })
+          .first()
+          .click();
+        return false;
+      }
+      const end = seen.findIndex((r, i) => i > at && r.level === '1');
+      const sockets = seen.slice(at + 1, end < 0 ? undefined : end).map((r) => r.text);
+      if (sockets.length !== n) return false;
+      result = { count: n, sockets };
+      return true;
+    },
+    () => JSON.stringify(seen),
+  );
+  return result!;
 }
 
 type Row = Awaited<ReturnType<typeof shownRows>>[number];
@@ -382,6 +434,10 @@ describe('live capture from the lab', () => {
     "Stop ends the monitor's helper and keeps the .pcapng with the event",
     { timeout: 60_000 },
     shot('capture-monitor-stop', async (page) => {
+      // The Netlink Sockets view shows the monitor's socket on the target: the helper's, in RTNLGRP_LINK (group 1).
+      const before = await routeSockets(page, undefined);
+      const joined = before.sockets.filter((t) => MONITOR_SOCKET.test(t));
+      assert.equal(joined.length, 1, `the monitor's socket among the route sockets:\n${before.sockets.join('\n')}`);
       await monitor.locator('[data-testid=capture-stop]').click();
       let status = '';
       await waitFor(
@@ -398,6 +454,14 @@ describe('live capture from the lab', () => {
       const bytes = readFileSync(join(workspace, 'captures', files[0]!));
       assert.equal(bytes.subarray(0, 4).toString('hex'), PCAPNG_SHB);
       assert.ok(bytes.includes(Buffer.from(`${LINK}\0`, 'latin1')), `${LINK} in the kept file`);
+      // And on the target the helper is gone: its socket with it, the others (the builder's helper) still there.
+      const afterStop = await routeSockets(page, before.count - 1);
+      assert.deepEqual(
+        afterStop.sockets.filter((t) => MONITOR_SOCKET.test(t)),
+        [],
+        afterStop.sockets.join('\n'),
+      );
+      await page.screenshot({ path: join(screenshots, 'capture-monitor-stopped.png') });
     }),
   );
 });
