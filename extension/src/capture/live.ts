@@ -85,7 +85,9 @@ export class LiveCaptures implements vscode.Disposable {
         { label: 'rtnetlink (NETLINK_ROUTE)', protocol: 0 },
         { label: 'generic netlink (NETLINK_GENERIC)', protocol: 16 },
       ],
-      { title: 'Netlink: Monitor Multicast — protocol' },
+      // Kept open when the focus moves (all three questions): a live viewer or the builder updating in the
+      // background took it once and the question closed by itself, between the protocol and the groups.
+      { title: 'Netlink: Monitor Multicast — protocol', ignoreFocusOut: true },
     );
     if (!choice) return;
     let family: string | undefined;
@@ -94,6 +96,7 @@ export class LiveCaptures implements vscode.Disposable {
         title: 'Netlink: Monitor Multicast — generic netlink family',
         prompt: 'The family whose multicast groups to join (its nlctrl reply on the target names them)',
         value: 'nlctrl',
+        ignoreFocusOut: true,
       });
       if (!family) return;
     }
@@ -101,6 +104,7 @@ export class LiveCaptures implements vscode.Disposable {
       title: 'Netlink: Monitor Multicast — groups',
       prompt: 'Group names or numbers, separated by spaces or commas',
       value: choice.protocol === 0 ? 'RTNLGRP_LINK' : 'notify',
+      ignoreFocusOut: true,
     });
     if (!groups?.trim()) return;
     const request: MonitorRequest = {
