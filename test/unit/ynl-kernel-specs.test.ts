@@ -136,7 +136,13 @@ describe('YNL loader on the kernel specs (linux-source-6.12)', { skip }, () => {
       subType: 'indexed-array',
       nested: 'policy-attrs',
     });
-    assert.deepEqual(f.attrSets.get('op-attrs')!.byType.get(2), { name: 'flags', kind: 'u32', enumName: 'op-flags' });
+    assert.deepEqual(f.attrSets.get('op-attrs')!.byType.get(2), {
+      name: 'flags',
+      kind: 'u32',
+      enumName: 'op-flags',
+      // ynl-gen-c's NLA_POLICY_MASK for a flags enum: the five op-flags (nlctrl's own policy is written by hand).
+      checks: { mask: '31', enum: 'op-flags' },
+    });
     assert.deepEqual(f.enums.get('op-flags')!.entries.get(4), 'cmd-cap-dump');
   });
 

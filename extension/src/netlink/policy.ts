@@ -19,7 +19,7 @@ import {
 import { concatBytes, encodeAttrs, encodeMessage, encodeScalar, encodeString } from './encode';
 import { errnoName } from './errno';
 import { netlinkAttributeType } from './families/nlctrl';
-import type { AttrChecks, AttrDef, AttrKind, FamilyDef } from './types';
+import type { AttrDef, AttrKind, FamilyDef } from './types';
 
 const CTRL_ATTR_POLICY = 8;
 const CTRL_ATTR_OP_POLICY = 9;
@@ -303,34 +303,22 @@ function describeSpecAttr(d: AttrDef): string {
   if (c?.exactLen !== undefined) parts.push(`len ${c.exactLen}`);
   if (c?.minLen !== undefined) parts.push(`min len ${c.minLen}`);
   if (c?.maxLen !== undefined) parts.push(`max len ${c.maxLen}`);
+  if (c?.mask !== undefined) parts.push(`mask 0x${BigInt(c.mask).toString(16)}`);
   return parts.join(' ');
 }
 
-/**
- * The checks a spec implies without writing them: ynl-gen-c validates an enum-typed integer against the enum's
- * range (NLA_POLICY_MAX / RANGE) and a flags-typed one against the mask of its flags (NLA_POLICY_MASK).
- */
-function impliedChecks(d: AttrDef, family: FamilyDef | undefined): { checks: AttrChecks; mask?: bigint } {
-  const c = d.checks ?? {};
-  const e = d.enumName !== undefined ? family?.enums.get(d.enumName) : undefined;
-  if (!e || e.entries.size === 0 || c.min !== undefined || c.max !== undefined) return { checks: c };
-  const values = [...e.entries.keys()];
-  if (e.flags) return { checks: c, mask: values.reduce((m, v) => m | BigInt(v), 0n) };
-  const min = Math.min(...values);
-  return { checks: { ...c, ...(min !== 0 ? { min: String(min) } : {}), max: String(Math.max(...values)) } };
-}
-
 /** Where the kernel and the spec disagree about one attribute, in words, or undefined. */
-function disagreement(k: KernelPolicyAttr, d: AttrDef, family: FamilyDef | undefined): string | undefined {
+function disagreement(k: KernelPolicyAttr, d: AttrDef): string | undefined {
   const kinds = KERNEL_KINDS[d.kind];
   if (kinds.length > 0 && !kinds.includes(k.kind)) return `type: kernel ${k.kind}, spec ${d.kind}`;
-  const implied = impliedChecks(d, family);
-  if (implied.mask !== undefined || k.mask !== undefined) {
-    if (implied.mask !== k.mask)
-      return `mask: kernel ${k.mask === undefined ? 'none' : `0x${k.mask.toString(16)}`}, spec ${implied.mask === undefined ? 'none' : `0x${implied.mask.toString(16)}`}`;
+  // The loader already added what ynl-gen-c derives from an enum (its range, or its flags' mask) to `checks`.
+  const c = d.checks ?? {};
+  const mask = c.mask !== undefined ? BigInt(c.mask) : undefined;
+  if (mask !== undefined || k.mask !== undefined) {
+    if (mask !== k.mask)
+      return `mask: kernel ${k.mask === undefined ? 'none' : `0x${k.mask.toString(16)}`}, spec ${mask === undefined ? 'none' : `0x${mask.toString(16)}`}`;
     return undefined;
   }
-  const c = implied.checks;
   const full = FULL_RANGE[k.kind];
   const kMin = k.minValue ?? full?.[0];
   const kMax = k.maxValue ?? full?.[1];
@@ -412,7 +400,7 @@ export function comparePolicy(policy: KernelPolicy, family: FamilyDef | undefine
       const base = { path, policyIndex: index, type };
       if (k && d) {
         const mismatch =
-          disagreement(k, d, family) ??
+          disagreement(k, d) ??
           (listed && !listed.has(d.name) ? "the kernel accepts it; the spec's request does not list it" : undefined);
         rows.push({
           ...base,

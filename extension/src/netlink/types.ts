@@ -55,6 +55,13 @@ export interface AttrChecks {
   readonly minLen?: string;
   readonly maxLen?: string;
   readonly exactLen?: string;
+  /** Flag bits the policy allows (NLA_POLICY_MASK, NLA_POLICY_BITFIELD32's valid bits); bits outside are refused. */
+  readonly mask?: string;
+  /**
+   * The definition the limits or the mask come from when the spec's `checks` do not write them: the attribute's
+   * `enum` (its range, or its flags' mask) or `checks.flags-mask`. Kept to name the allowed values in messages.
+   */
+  readonly enum?: string;
 }
 
 /** Attributes by type number, with the set's name used in paths. */

@@ -299,7 +299,7 @@ function encodeAttrNode(
     else {
       payload = r.bytes;
       const fromSpec = scope.family !== undefined && scope.family.source !== 'built-in';
-      for (const problem of checkValue(def, kind, payload, spec.bigEndian, fromSpec))
+      for (const problem of checkValue(def, kind, payload, spec.bigEndian, fromSpec, scope.family?.enums))
         b.issue(`${field}.value`, path, problem);
     }
     input = { type: t.type, payload, netByteOrder };

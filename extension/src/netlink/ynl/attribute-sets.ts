@@ -3,7 +3,7 @@
 // `subset-of` sets list names of the parent's attributes and keep the parent's numbers.
 import type { AttrDef, AttrKind, AttrSetDef } from '../types';
 import { displayHint } from './display';
-import { loadChecks } from './checks';
+import { loadChecks, type EnumPolicyContext } from './checks';
 import type { SpecMap, SpecReader } from './reader';
 import type { RefChecks } from './references';
 
@@ -34,6 +34,7 @@ export function loadAttrSets(
   root: SpecMap,
   refs: RefChecks,
   consts: ReadonlyMap<string, number> = new Map(),
+  policy?: EnumPolicyContext,
 ): Map<string, AttrSetDef> {
   const loaded = new Map<string, Loaded>();
   const subsets: { name: string; parent: string; spec: SpecMap }[] = [];
@@ -46,7 +47,7 @@ export function loadAttrSets(
     }
     const parent = reader.string(spec, 'subset-of');
     if (parent !== undefined) subsets.push({ name, parent, spec });
-    else loaded.set(name, loadFullSet(reader, name, spec, refs, consts));
+    else loaded.set(name, loadFullSet(reader, name, spec, refs, consts, policy));
   }
   // A subset may come before its parent, or be a subset of a subset: resolve until nothing changes.
   let pending = subsets;
@@ -54,7 +55,7 @@ export function loadAttrSets(
     const waiting = pending.filter((s) => !loaded.has(s.parent));
     for (const s of pending) {
       const parent = loaded.get(s.parent);
-      if (parent) loaded.set(s.name, loadSubset(reader, s.name, s.spec, parent, refs, consts));
+      if (parent) loaded.set(s.name, loadSubset(reader, s.name, s.spec, parent, refs, consts, policy));
     }
     if (waiting.length === pending.length) {
       for (const s of waiting) {
@@ -77,13 +78,14 @@ function loadFullSet(
   spec: SpecMap,
   refs: RefChecks,
   consts: ReadonlyMap<string, number>,
+  policy: EnumPolicyContext | undefined,
 ): Loaded {
   const byType = new Map<number, AttrDef>();
   const byName = new Map<string, { value: number; spec: SpecMap }>();
   let value = 1;
   for (const attr of reader.maps(spec, 'attributes', true)) {
     value = reader.integer(attr, 'value') ?? value;
-    const def = loadAttr(reader, attr, refs, true, consts);
+    const def = loadAttr(reader, attr, refs, true, consts, policy);
     if (def) add(reader, name, attr, value, def, byType, byName);
     value += 1;
   }
@@ -97,6 +99,7 @@ function loadSubset(
   parent: Loaded,
   refs: RefChecks,
   consts: ReadonlyMap<string, number>,
+  policy: EnumPolicyContext | undefined,
 ): Loaded {
   const byType = new Map<number, AttrDef>();
   const byName = new Map<string, { value: number; spec: SpecMap }>();
@@ -114,7 +117,7 @@ function loadSubset(
     }
     // The subset may restate or narrow keys (e.g. a different nested set); its own keys win.
     const merged = reader.overlay(inherited.spec, attr);
-    const def = loadAttr(reader, merged, refs, false, consts);
+    const def = loadAttr(reader, merged, refs, false, consts, policy);
     if (def) add(reader, name, merged, inherited.value, def, byType, byName, true);
   }
   return { def: { name, byType }, byName };
@@ -157,6 +160,7 @@ function loadAttr(
   refs: RefChecks,
   typeRequired: boolean,
   consts: ReadonlyMap<string, number>,
+  policy: EnumPolicyContext | undefined,
 ): AttrDef | 'unused' | undefined {
   const name = reader.string(attr, 'name', true);
   const type = reader.oneOf<AttrType>(attr, 'type', ATTR_TYPES, typeRequired);
@@ -167,7 +171,7 @@ function loadAttr(
   const subTypeName = reader.oneOf<AttrType>(attr, 'sub-type', ATTR_TYPES);
   const display = displayHint(reader, attr);
   const enumName = refs.enumOf(attr);
-  const checks = loadChecks(reader, attr, consts);
+  const checks = loadChecks(reader, attr, consts, policy);
   if (nested !== undefined) refs.attrSet(nested, attr, 'nested-attributes');
   if (struct !== undefined) refs.struct(struct, attr, 'struct');
   const common: Omit<AttrDef, 'name' | 'kind'> = {

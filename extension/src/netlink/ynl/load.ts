@@ -39,7 +39,7 @@ function loadFamily(reader: SpecReader, root: SpecMap, source: string): FamilyDe
   }
   const refs = new RefChecks(reader);
   const defs = loadDefinitions(reader, root, refs);
-  const attrSets = loadAttrSets(reader, root, refs, defs.consts);
+  const attrSets = loadAttrSets(reader, root, refs, defs.consts, { enums: defs.enums, fromEnums: !raw });
   const subMessages = loadSubMessages(reader, root, refs);
   const { messages, requests, operations } = loadOperations(reader, root, refs);
   const mcastGroups = loadMcastGroups(reader, root, raw);
