@@ -76,7 +76,7 @@ export async function openCommandPick(page: Page, title: string): Promise<void> 
       await page.keyboard.press('Escape');
       return false;
     }
-    await row.click();
+    await chooseRow(page, row);
     return true;
   });
   // The same widget comes back with the command's own list, without the ">" of the command palette.
@@ -92,8 +92,21 @@ export async function runCommandAndPick(page: Page, title: string, label: string
   await openCommandPick(page, title);
   const input = page.locator('.quick-input-widget input.input');
   await input.fill(label);
-  await exactRow(page, label).click();
+  await chooseRow(page, exactRow(page, label));
   await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Accepts a quick pick row by keyboard (the list's focus moved onto it, then Enter): a click can land on a hover
+ * the pointer left open from an earlier click (CI saw a row's description hover cover the row for 30 s).
+ */
+async function chooseRow(page: Page, row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible' });
+  await page.mouse.move(0, 0);
+  const focused = (): Promise<boolean> => row.evaluate((el) => el.classList.contains('focused'));
+  for (let i = 0; i < 100 && !(await focused()); i++) await page.keyboard.press('ArrowDown');
+  if (await focused()) await page.keyboard.press('Enter');
+  else await row.click();
 }
 
 /** The quick pick row labelled exactly `label` (its aria-label is the label, then ", description" if any). */
