@@ -466,15 +466,25 @@ describe('message builder sends to the lab VM', () => {
     "a history entry's Export C: the dump sent to the lab, saved as a program that sends those bytes, builds with -Werror and dumps this machine's links",
     { timeout: 180_000 },
     shot('builder-history-export-c', async (page) => {
+      assert.ok(sent !== '', 'the Send test sent a request');
       const outDir = join(runsRoot, 'builder-send-export-c-out');
       const target = join(outDir, 'history-link-dump.c');
       rmSync(outDir, { recursive: true, force: true });
       mkdirSync(outDir, { recursive: true });
       const frame = await focusBuilder(page);
       await openHistory(frame);
-      // Newest first: the ext-ack error, the dump, the nlreply request. The form shows none of them.
+      // Newest first: the ext-ack error, the dump, the nlreply request.
       const entry = await frame.locator('[data-testid=history-item-1]').innerText();
       assert.match(entry, /RTM_GETLINK.*\n\d+ replies/, `the dump's entry:\n${entry}`);
+      // The form holds another request (nlreply's), so only the entry's own bytes can make the program's.
+      await clickInView(frame.locator('[data-testid=history-restore-2]'));
+      let seen = '';
+      await waitFor(
+        `the nlreply request ${sent} in the form`,
+        10_000,
+        async () => (seen = await builderBytes(frame)) === sent,
+        () => seen,
+      );
       await clickInView(frame.locator('[data-testid=history-export-c-1]'));
       await saveDialogAs(page, /\/rtm_getlink\.c$/, target);
       await waitFor('the exported file', 15_000, async () => existsSync(target));
