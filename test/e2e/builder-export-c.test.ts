@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clickInView } from './harness/builder';
 import { ensureAll } from './harness/install';
+import { saveDialogAs } from './harness/saveDialog';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
 import { focusBuilder, openWorkbench, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
 
@@ -49,15 +50,8 @@ describe('message builder: Export as C Program', () => {
     shot('builder-export-c', async (page) => {
       const frame = await focusBuilder(page);
       await clickInView(frame.locator('[data-testid=export-c-button]'));
-      // code-server's save dialog is VS Code's own (a path in the quick input), typed into as a person would.
-      const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      // The dialog fills in the folder first, then the suggested name (from the request).
-      await waitFor('the suggested file name', 15_000, async () => /\/rtm_getlink\.c$/.test(await input.inputValue()));
-      await input.fill(target);
-      // The dialog may still be completing its folder as the path is typed: press Enter only on our own path.
-      await waitFor('the typed path', 15_000, async () => (await input.inputValue()) === target);
-      await input.press('Enter');
+      // The suggested name comes from the request.
+      await saveDialogAs(page, /\/rtm_getlink\.c$/, target);
       await waitFor('the exported file', 15_000, async () => existsSync(target));
       await page
         .locator('.tabs-container .tab', { hasText: 'exported-link-dump.c' })

@@ -6,19 +6,23 @@
 // lab's kernel: an RTM_GETLINK dump lists every link (one RTM_NEWLINK each, then NLMSG_DONE, expandable), and an
 // RTM_NEWLINK of an unknown kind comes back as NLMSG_ERROR EOPNOTSUPP with the kernel's extended-ack text. Last,
 // the history survives a window reload (it is kept in the workspace's storage), and another workspace has its own.
+// Then a history entry's "Export C": the dump's entry saved as a C program that sends its bytes (run here, no lab).
 // One file, so the lab boots once. The tests are the steps of that one session and depend on each other's order
 // (run.sh runs them one at a time, in file order): each needs what the ones before it did (the lab booted, the
 // module loaded, the exchange sent and in the history), and the last checks the requests of the whole file.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { LAB_HOST_PACKAGES } from '../../extension/src/lab/hostPackages';
 import { prepareKernel } from '../../extension/src/lab/kernel';
 import { choose, clickInView, cstr, isChecked, nlattr, nlmsg, selectValue, u16, u32, u8 } from './harness/builder';
+import { buildProgram, requestBytesOf } from './harness/exportedC';
 import { ensureAll, ensureAptPackages } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
+import { saveDialogAs } from './harness/saveDialog';
 import {
   builderBytes,
   builderFrame,
@@ -86,6 +90,9 @@ async function stopLab(page: Page): Promise<void> {
 
 /** struct ifinfomsg, all zero: no device named by index. */
 const EMPTY_IFINFOMSG = `${u8(0)}${u8(0)}${u16(0)}${u32(0)}${u32(0)}${u32(0)}`;
+
+/** The RTM_GETLINK dump the dump test sends (REQUEST|DUMP, seq 100), as hex. */
+const DUMP_REQUEST = nlmsg({ type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 100 }, EMPTY_IFINFOMSG);
 
 /** Choose route (0) and a message type in the builder, set seq, and wait for the header fields to follow. */
 async function routeMessage(frame: FrameLocator, type: string, seq: number): Promise<void> {
@@ -279,7 +286,7 @@ describe('message builder sends to the lab VM', () => {
       await frame.locator('[data-testid=target-name]', { hasText: 'Target: lab' }).waitFor({ timeout: 30_000 });
       await routeMessage(frame, 'RTM_GETLINK', 100);
       // A GET starts as a dump request: REQUEST|DUMP.
-      const request = nlmsg({ type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: 100 }, EMPTY_IFINFOMSG);
+      const request = DUMP_REQUEST;
       let seen = '';
       await waitFor(
         `the dump request ${request}`,
@@ -452,6 +459,51 @@ describe('message builder sends to the lab VM', () => {
         async () => (count = await frame.locator('[data-testid^=history-item-]').count()) === 3,
         () => `${count} entries`,
       );
+    }),
+  );
+
+  it(
+    "a history entry's Export C: the dump sent to the lab, saved as a program that sends those bytes, builds with -Werror and dumps this machine's links",
+    { timeout: 180_000 },
+    shot('builder-history-export-c', async (page) => {
+      assert.ok(sent !== '', 'the Send test sent a request');
+      const outDir = join(runsRoot, 'builder-send-export-c-out');
+      const target = join(outDir, 'history-link-dump.c');
+      rmSync(outDir, { recursive: true, force: true });
+      mkdirSync(outDir, { recursive: true });
+      const frame = await focusBuilder(page);
+      await openHistory(frame);
+      // Newest first: the ext-ack error, the dump, the nlreply request.
+      const entry = await frame.locator('[data-testid=history-item-1]').innerText();
+      assert.match(entry, /RTM_GETLINK.*\n\d+ replies/, `the dump's entry:\n${entry}`);
+      // The form holds another request (nlreply's), so only the entry's own bytes can make the program's.
+      await clickInView(frame.locator('[data-testid=history-restore-2]'));
+      let seen = '';
+      await waitFor(
+        `the nlreply request ${sent} in the form`,
+        10_000,
+        async () => (seen = await builderBytes(frame)) === sent,
+        () => seen,
+      );
+      await clickInView(frame.locator('[data-testid=history-export-c-1]'));
+      await saveDialogAs(page, /\/rtm_getlink\.c$/, target);
+      await waitFor('the exported file', 15_000, async () => existsSync(target));
+      await page
+        .locator('.tabs-container .tab', { hasText: 'history-link-dump.c' })
+        .waitFor({ state: 'visible', timeout: 15_000 });
+
+      const text = readFileSync(target, 'utf8');
+      assert.match(text, /Exported by Netlink Workbench from the builder's history \(sent .+ to lab\)/);
+      assert.equal(requestBytesOf(target), DUMP_REQUEST, "the program's request is the entry's bytes");
+      const binary = join(outDir, 'history-link-dump');
+      assert.equal(buildProgram(target, binary), '', 'gcc -Wall -Wextra -Werror');
+      // Those bytes are a dump of this machine's links too: the program runs here, without the lab.
+      const r = spawnSync(binary, [], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^sending 32 bytes: RTM_GETLINK/m);
+      assert.match(r.stdout, /type 16 \(RTM_NEWLINK\) flags 0x2 \(MULTI\)/);
+      assert.match(r.stdout, /done: the dump is complete\ncomplete: \d+ replies\n$/);
+      await runCommand(page, 'View: Close All Editors');
     }),
   );
 
