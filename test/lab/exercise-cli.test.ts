@@ -4,60 +4,29 @@
 // The kernel matrix (--lab 6.1,6.12,arm64) is run by hand for its figures (README): an arm64 guest under TCG takes
 // minutes, more than this tier's budget.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { runCli, tapYamlAt, type CliRun } from '../support/exerciseCli';
 import { REPO } from './labFixture';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
 const EXERCISE = path.join(REPO, 'kmod', 'exercises', 'nlreply.yaml');
 const KMOD = path.join(REPO, 'kmod');
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const running = new Set<ChildProcess>();
 
 /** Runs the CLI; `onStderr` sees stderr as it comes (to interrupt at the right moment). */
-function cli(args: string[], onStderr?: (all: string, child: ChildProcess) => void): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      onStderr?.(stderr, child);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`exercise run did not end within 8 minutes\n${stderr}`));
-    }, 480_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
+const cli = (args: string[], onStderr?: (all: string, child: ChildProcess) => void): Promise<CliRun> =>
+  runCli(CLI, args, {
+    cwd: REPO,
+    timeoutMs: 480_000,
+    timeoutSignal: 'SIGINT',
+    running,
+    ...(onStderr ? { onStderr } : {}),
   });
-}
-
-function yamlBlock(lines: string[], at: number): Record<string, unknown> {
-  assert.equal(lines[at + 1], '  ---');
-  const end = lines.indexOf('  ...', at);
-  return parse(
-    lines
-      .slice(at + 2, end)
-      .map((l) => l.slice(2))
-      .join('\n'),
-  ) as Record<string, unknown>;
-}
 
 /** QEMU processes forwarding this host port (the VM of one run). */
 function qemuWithPort(port: string): string[] {
@@ -124,7 +93,7 @@ describe('exercise run --lab default (CLI, lab VM)', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[2], 'ok 1 - build and load the module in kmod');
     assert.equal(lines[3], 'not ok 2 - nlreply wrong: the reply says goodbye (it does not)');
-    const block = yamlBlock(lines, 3);
+    const block = tapYamlAt(lines, 3);
     assert.equal(block.severity, 'fail');
     assert.match(String(block.message), /text .*"message from port \d+ processed by kernel: hello".*goodbye/);
     assert.equal(block.line, 4);

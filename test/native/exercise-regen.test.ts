@@ -5,15 +5,14 @@
 // does not exist and a spec the generator rejects are `not ok` points naming the spec and why, with nothing
 // connected or booted and the files left as they were.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
 import { copyModuleTemplate } from '../../extension/src/module/template';
 import { findYnlGenerator } from '../../extension/src/module/ynlGenFind';
+import { runCli, tapYamlAt, type CliRun } from '../support/exerciseCli';
+import { freeLoopbackPort } from '../support/loopbackPort';
 import { repoRoot } from './helper-process';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -27,47 +26,8 @@ const LONG_AGO = new Date('2020-01-01T00:00:00Z');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nlwb-exercise-regen-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], timeoutMs: number): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: tmp,
-      env: { ...process.env, NETLINK_CACHE: CACHE },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`exercise run did not end within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A loopback port nothing listens on: one the kernel just gave out, closed again. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+const cli = (args: string[], timeoutMs: number): Promise<CliRun> =>
+  runCli(CLI, args, { cwd: tmp, env: { ...process.env, NETLINK_CACHE: CACHE }, timeoutMs });
 
 /** The template copied to `name`, its spec edited by `edit` and newer than the files generated from it. */
 async function moduleWithChangedSpec(name: string, edit: (spec: string) => string): Promise<string> {
@@ -89,11 +49,7 @@ function notOkBlock(tap: string, name: string): { message: string; severity: str
   const lines = tap.split('\n');
   const at = lines.findIndex((l) => new RegExp(`^( {4})?not ok \\d+ - ${escape(name)}$`).test(l));
   assert.ok(at >= 0, `no "not ok - ${name}" in\n${tap}`);
-  const indent = /^ */.exec(lines[at]!)?.[0] ?? '';
-  assert.equal(lines[at + 1], `${indent}  ---`);
-  const end = lines.indexOf(`${indent}  ...`, at);
-  const body = lines.slice(at + 2, end).map((l) => l.slice(indent.length + 2));
-  return parse(body.join('\n')) as { message: string; severity: string };
+  return tapYamlAt(lines, at) as { message: string; severity: string };
 }
 
 function escape(text: string): string {
@@ -106,7 +62,10 @@ describe('exercise run --build regenerates the YNL-generated files of a changed 
   before(async () => {
     assert.ok(existsSync(CLI), `${CLI} is missing: npm run build`);
     targets = path.join(tmp, 'targets.json');
-    writeFileSync(targets, JSON.stringify([{ name: 'gone', destination: `nobody@127.0.0.1:${await closedPort()}` }]));
+    writeFileSync(
+      targets,
+      JSON.stringify([{ name: 'gone', destination: `nobody@127.0.0.1:${await freeLoopbackPort()}` }]),
+    );
   });
 
   test(

@@ -3,11 +3,10 @@
 // load modules, so the exercises are ones that need none). Exit statuses, TAP and JUnit as CI reads them; and
 // `--build` on a target that cannot build and load a module: the build is `not ok`, the steps skipped, exit 1.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { runCli, tapYamlAt, type CliRun } from '../support/exerciseCli';
 import { repoRoot, useRemote, type Remote } from './fixture';
 
 const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -25,41 +24,7 @@ function debianHeaders(): string | undefined {
 }
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'exercises');
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`exercise run did not end within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** The YAML block under the test point at line `at`. */
-function yamlAt(lines: string[], at: number): Record<string, unknown> {
-  assert.equal(lines[at + 1], '  ---');
-  const end = lines.indexOf('  ...', at);
-  return parse(
-    lines
-      .slice(at + 2, end)
-      .map((l) => l.slice(2))
-      .join('\n'),
-  ) as Record<string, unknown>;
-}
+const cli = (args: string[], timeoutMs = 120_000): Promise<CliRun> => runCli(CLI, args, { cwd: repoRoot, timeoutMs });
 
 describe('exercise run --target (ssh)', () => {
   let remote: Remote;
@@ -119,7 +84,7 @@ describe('exercise run --target (ssh)', () => {
     assert.equal(lines[1], '1..3');
     const at = lines.indexOf('not ok 3 - rtnetlink wrong name: ifindex 1 is called eth-nope (it is not)');
     assert.ok(at > 0, r.stdout);
-    const block = yamlAt(lines, at);
+    const block = tapYamlAt(lines, at);
     assert.equal(block.message, 'reply #0: attribute IFLA_IFNAME is "lo", expected eth-nope');
     assert.equal(block.severity, 'fail');
     assert.equal(block.line, 8);
@@ -144,7 +109,7 @@ describe('exercise run --target (ssh)', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[1], '1..3');
     assert.equal(lines[2], 'not ok 1 - build and load the module in kmod');
-    const block = yamlAt(lines, 2);
+    const block = tapYamlAt(lines, 2);
     assert.equal(block.severity, 'error');
     // This machine has no build tree for its kernel (or, with one, cannot load modules): the message says which.
     assert.match(String(block.message), /^no kernel build tree at \/lib\/modules\/.+\/build on here|^insmod .* failed/);
@@ -174,9 +139,9 @@ describe('exercise run --target (ssh)', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines[1], '1..4');
     assert.equal(lines[2], 'not ok 1 - missing.yaml: read and check the exercise');
-    assert.equal(yamlAt(lines, 2).message, `${missing}: cannot read (ENOENT)`);
+    assert.equal(tapYamlAt(lines, 2).message, `${missing}: cannot read (ENOENT)`);
     const at = lines.indexOf('not ok 2 - broken.yaml: read and check the exercise');
-    assert.equal(yamlAt(lines, at).message, `${broken}:2:11: protocol 99 is out of range (0-31)`);
+    assert.equal(tapYamlAt(lines, at).message, `${broken}:2:11: protocol 99 is out of range (0-31)`);
     assert.ok(lines.includes('ok 3 - rtnetlink loopback: RTM_GETLINK for ifindex 1 answers with lo'));
     assert.ok(lines.includes('# pass 2 fail 0 error 2 skip 0'));
   });
@@ -223,7 +188,7 @@ describe('exercise run --target (ssh)', () => {
       const lines = r.stdout.split('\n');
       assert.equal(lines[1], '1..6');
       assert.equal(lines[2], 'not ok 1 - build and load the module in broken');
-      const block = yamlAt(lines, 2);
+      const block = tapYamlAt(lines, 2);
       assert.equal(block.severity, 'fail');
       assert.match(
         String(block.message),
