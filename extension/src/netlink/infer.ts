@@ -43,6 +43,8 @@ export function candidateProtocols(registry: FamilyRegistry, preferred?: number)
   return [...out];
 }
 
+/** Messages the score reads unless told (the chosen protocol then decodes all of them). */
+const SAMPLE_MESSAGES = 64;
 const ATTRS_SCORED = 256;
 
 function attrScore(attrs: readonly DecodedAttr[], budget: { left: number }): number {
@@ -134,7 +136,7 @@ function fitScore(messages: readonly DecodedMessage[], sample: number): number {
  * most `sampleMessages` messages of each decoding; the chosen protocol's decoding is returned whole.
  */
 export function inferProtocol(bytes: Uint8Array, options: InferOptions): ProtocolInference {
-  const sample = options.sampleMessages ?? 64;
+  const sample = options.sampleMessages ?? SAMPLE_MESSAGES;
   const limit = Math.min(options.maxMessages ?? sample, sample);
   const fits: ProtocolFit[] = [];
   for (const protocol of candidateProtocols(options.registry, options.preferred)) {
@@ -201,11 +203,8 @@ export function decodeChosen(bytes: Uint8Array, options: ChoiceContext): ChosenD
 export function chooseProtocol(bytes: Uint8Array, options: ChoiceContext): ProtocolChoice {
   const fixed = fixedChoice(options);
   if (fixed) return fixed;
-  const sample = 64;
-  const limit = options.maxMessages === undefined ? sample : Math.min(options.maxMessages, sample);
-  return inferredChoice(
-    inferProtocol(bytes, { registry: options.registry, maxMessages: limit, sampleMessages: sample }),
-  );
+  const limit = Math.min(options.maxMessages ?? SAMPLE_MESSAGES, SAMPLE_MESSAGES);
+  return inferredChoice(inferProtocol(bytes, { registry: options.registry, maxMessages: limit }));
 }
 
 /** What decides a run's protocol: see decodeChosen. */

@@ -241,10 +241,7 @@ export class JsonBytesWriter {
     let b = byKey.get(key);
     if (b === undefined) {
       const sep = this.separator(level);
-      const text = new TextEncoder().encode(`${JSON.stringify(key)}:${this.indent === 0 ? '' : ' '}`);
-      b = new Uint8Array(sep.length + text.length);
-      b.set(sep);
-      b.set(text, sep.length);
+      b = joinBytes(sep, textEncoder.encode(`${JSON.stringify(key)}:${this.indent === 0 ? '' : ' '}`));
       byKey.set(key, b);
     }
     return b;
@@ -257,20 +254,11 @@ export class JsonBytesWriter {
   }
 
   private makeAttrSegments(level: number, k: readonly Uint8Array[]): AttrSegments {
-    const join = (...parts: Uint8Array[]): Uint8Array => {
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
-    };
     const bool = (b: boolean): Uint8Array => asciiBytes(b ? 'true' : 'false');
     const seg: AttrSegments = {
-      open: join(asciiBytes('{'), k[0]!.subarray(1)),
+      open: joinBytes(asciiBytes('{'), k[0]!.subarray(1)),
       kinds: new Map(),
-      flags: [0, 1, 2, 3].map((f) => join(k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0))),
+      flags: [0, 1, 2, 3].map((f) => joinBytes(k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0))),
     };
     this.attrSegments[level] = seg;
     return seg;
@@ -278,11 +266,7 @@ export class JsonBytesWriter {
 
   /** `,"kind":"<kind>","offset":` for one kind (a handful exist; a hostile spec's odd ones are capped). */
   private makeKindSegment(seg: AttrSegments, k: readonly Uint8Array[], kind: string): Uint8Array {
-    const quoted = textEncoder.encode(JSON.stringify(kind));
-    const out = new Uint8Array(k[2]!.length + quoted.length + k[3]!.length);
-    out.set(k[2]!);
-    out.set(quoted, k[2]!.length);
-    out.set(k[3]!, k[2]!.length + quoted.length);
+    const out = joinBytes(k[2]!, textEncoder.encode(JSON.stringify(kind)), k[3]!);
     if (seg.kinds.size < MAX_KIND_SEGMENTS) seg.kinds.set(kind, out);
     return out;
   }
@@ -407,6 +391,16 @@ const LONG_RUN = 24;
 
 /** Kinds whose runs are kept per level: the decoder's kinds are a few dozen. */
 const MAX_KIND_SEGMENTS = 64;
+
+function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 function digitCount(n: number): number {
   let digits = 1;

@@ -4,16 +4,11 @@
 // nothing else to check. Reading the bytes skips decoding megabytes into a string and the per-line scan; any
 // other byte (a letter beyond f, `0x`, a colon, an offset column, a BOM, non-ASCII) gives undefined and the caller
 // takes the text path, which knows every form.
+import { hexDigitValue, isBlankCode } from './chars';
 
-/** Per byte: its hex digit value, SEPARATOR for blanks and the newline (as chars.ts isBlankCode, plus \n), or -1. */
-const CLASS = new Int8Array(256).fill(-1);
+/** Per byte: its hex digit value, SEPARATOR for a blank (chars.ts isBlankCode) or the newline, or -1. */
 const SEPARATOR = -2;
-for (let c = 0; c < 10; c++) CLASS[0x30 + c] = c;
-for (let c = 0; c < 6; c++) {
-  CLASS[0x61 + c] = 10 + c;
-  CLASS[0x41 + c] = 10 + c;
-}
-for (const c of [0x20, 0x0a, 0x09, 0x0b, 0x0c, 0x0d]) CLASS[c] = SEPARATOR;
+const CLASS = Int8Array.from({ length: 256 }, (_, c) => (c === 0x0a || isBlankCode(c) ? SEPARATOR : hexDigitValue(c)));
 
 /** The bytes `text` (UTF-8) spells when it is only spaced two-digit hex tokens; undefined otherwise or if empty. */
 export function parseSpacedHexBytes(text: Uint8Array): Uint8Array | undefined {
