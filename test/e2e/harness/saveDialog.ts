@@ -25,5 +25,19 @@ export async function saveDialogAs(page: Page, suggested: RegExp, target: string
     async () => (seen = await input.inputValue()) === target,
     () => seen,
   );
+  // Accepted, the dialog closes. In CI it once stayed open on our path after Enter (pressed while it was still
+  // checking the typed folder, it seems): accept again with its OK button until it closes.
+  const button = page.locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', {
+    hasText: /^OK$/,
+  });
   await input.press('Enter');
+  let lastAccept = Date.now();
+  await waitFor('the save dialog to close', 15_000, async () => {
+    if (!(await input.isVisible())) return true;
+    if (Date.now() - lastAccept > 2_000 && (await input.inputValue()) === target && (await button.count()) > 0) {
+      lastAccept = Date.now();
+      await button.first().click();
+    }
+    return false;
+  });
 }
