@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PcapngBuilder, textOption, u64Option } from '../support/capture-build';
 import { loadFixture } from '../fixtures/load';
-import { frameWith, shownRows, type Scope } from './harness/capture';
+import { openCaptureFile, shownRows, type Scope } from './harness/capture';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
-import { netlinkReady, openWorkbench, quickOpen, shotOnFailure, type Workbench } from './harness/workbench';
+import { netlinkReady, openWorkbench, shotOnFailure, type Workbench } from './harness/workbench';
 
 const screenshots = join(resultsRoot, 'screenshots');
 const workspace = join(runsRoot, 'capture-overrun-workspace');
@@ -57,8 +57,7 @@ describe('capture viewer: an overrun', () => {
     { timeout: 180_000 },
     shot('capture-overrun', async (page) => {
       await netlinkReady(page);
-      await quickOpen(page, 'overrun.pcapng');
-      frame = await frameWith(page, '[data-testid=capture-root]', 'the capture viewer');
+      frame = await openCaptureFile(page, 'overrun.pcapng');
       await frame.locator('[data-testid=capture-status][data-indexed=true]').waitFor({ timeout: 60_000 });
       assert.match(await frame.locator('[data-testid=capture-status]').innerText(), /^pcapng \d+ rows · 0 problems/);
       await frame.locator('[data-testid=capture-row-0]').waitFor();

@@ -8,10 +8,10 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixtureCapture } from '../support/capture-fixtures';
-import { frameWith, shownRows, type Scope } from './harness/capture';
+import { frameWith, openCaptureFile, shownRows, type Scope } from './harness/capture';
 import { ensureAll } from './harness/install';
 import { repoRoot, resultsRoot, runsRoot } from './harness/paths';
-import { netlinkReady, openWorkbench, quickOpen, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
+import { netlinkReady, openWorkbench, shotOnFailure, waitFor, type Workbench } from './harness/workbench';
 import { loadFixture } from '../fixtures/load';
 import { toHex } from '../../extension/src/netlink/index';
 
@@ -53,8 +53,7 @@ describe('capture viewer UI', () => {
     { timeout: 180_000 },
     shot('capture-open', async (page) => {
       await netlinkReady(page);
-      await quickOpen(page, 'real-traffic.pcap');
-      frame = await frameWith(page, '[data-testid=capture-root]', 'the capture viewer');
+      frame = await openCaptureFile(page, 'real-traffic.pcap');
       await frame.locator('[data-testid=capture-status][data-indexed=true]').waitFor({ timeout: 60_000 });
       assert.match(
         await frame.locator('[data-testid=capture-status]').innerText(),

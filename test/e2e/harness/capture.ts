@@ -1,6 +1,6 @@
 // The capture viewer in the UI tests: its webview's frame and the rows it shows.
 import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { waitFor } from './workbench';
+import { quickOpen, runCommand, waitFor } from './workbench';
 
 /** What a test reads in a webview. */
 export type Scope = Pick<Frame, 'locator'>;
@@ -9,9 +9,9 @@ export type Scope = Pick<Frame, 'locator'>;
  * The webview frame whose page has `selector` (the capture viewer and the builder are both this extension's
  * webviews, told apart by their root element).
  */
-export async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
+export async function frameWith(page: Page, selector: string, what: string, timeoutMs = 60_000): Promise<Frame> {
   let found: Frame | undefined;
-  await waitFor(what, 60_000, async () => {
+  await waitFor(what, timeoutMs, async () => {
     for (const f of page.frames())
       if (
         (await f
@@ -23,6 +23,23 @@ export async function frameWith(page: Page, selector: string, what: string): Pro
     return found !== undefined;
   });
   return found!;
+}
+
+/**
+ * Opens a capture file by Quick Open and returns its viewer's frame. Right after start-up code-server once opened
+ * the file in the text editor ("not displayed ... binary") instead of the extension's custom editor it had not
+ * registered yet: then that tab is closed and the file opened again, as a person would.
+ */
+export async function openCaptureFile(page: Page, fileName: string): Promise<Frame> {
+  for (let attempt = 1; ; attempt++) {
+    await quickOpen(page, fileName);
+    try {
+      return await frameWith(page, '[data-testid=capture-root]', 'the capture viewer', 20_000);
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await runCommand(page, 'View: Close Editor');
+    }
+  }
 }
 
 /** The rows on screen: their index row number and their cells' text. */
