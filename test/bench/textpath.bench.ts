@@ -8,6 +8,9 @@
 //    back as the response. Timed here: decodeReport as bundled, plus the JSON encoding and decoding of the request
 //    and the response that the LSP connection does; not timed: the IPC pipe itself and opening the document.
 //    The CLI (text output) runs as a whole process on the same text. Goal: the command within 2x the CLI.
+// 3. The floor under 1.: a node process that only starts, reads the same stdin and scans it into bytes with the
+//    CLI's functions (textpathFloor.ts), then also copies the CLI's output to stdout. pyroute2 over it is the best
+//    ratio any node process reading this hex and writing this JSON could reach, decoding in no time at all.
 // CPU time (user + system) is the figure: this machine is shared, and wall time counts the neighbours' turns.
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -57,6 +60,20 @@ function timeProcess(argv: readonly string[], input: string, output: string): Pr
   run();
   const rounds = Array.from({ length: ROUNDS }, run);
   return { wall: summarize(rounds.map((r) => r.wall)), cpu: summarize(rounds.map((r) => r.cpu)) };
+}
+
+/** textpathFloor.ts bundled as the CLI is (one file, node platform), in `dir`. */
+function buildFloor(dir: string): string {
+  const outfile = join(dir, 'floor.js');
+  buildSync({
+    entryPoints: [fileURLToPath(new URL('./textpathFloor.ts', import.meta.url))],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
 }
 
 function buildCli(): void {
@@ -144,6 +161,18 @@ section('textpath', async (report) => {
         ratio,
         'x',
         `${ratio >= CLI_GOAL ? 'goal' : 'below the goal'} >= ${CLI_GOAL}x; wall ${(py.wall.median / ours.wall.median).toFixed(2)}x`,
+      );
+      const floor = buildFloor(dir);
+      const scanOnly = timeProcess([process.execPath, floor], hex, join(dir, 'floor.out'));
+      report.row('node floor: scan only', scanOnly.cpu.median, 's CPU', 'start, read stdin, hex to bytes; no output');
+      const withOutput = timeProcess([process.execPath, floor, join(dir, 'ours.json')], hex, join(dir, 'floor.json'));
+      report.row('node floor: + output', withOutput.cpu.median, 's CPU', "the same, then the CLI's JSON copied out");
+      const ceiling = py.cpu.median / withOutput.cpu.median;
+      report.row(
+        'floor / pyroute2',
+        ceiling,
+        'x',
+        `the most any node process writing this JSON could reach; scan only ${(py.cpu.median / scanOnly.cpu.median).toFixed(2)}x`,
       );
     }
 
