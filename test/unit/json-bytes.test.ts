@@ -104,6 +104,41 @@ describe('JSON byte writer', () => {
     );
   });
 
+  it('writes an attribute name met again with another kind, odd names, and more names than it keeps', () => {
+    const attr = (name: string, kind: string, value: unknown): Record<string, unknown> => ({
+      type: 1,
+      name,
+      kind,
+      offset: 4,
+      length: 8,
+      nested: false,
+      netByteOrder: false,
+      value,
+    });
+    const list = [
+      attr('A', 'u32', 1),
+      attr('A', 'string', 'x'),
+      attr('A', 'u32', 2),
+      attr('\u00e9"\u0001\ud800', 'u8', 3),
+      attr('\u00e9"\u0001\ud800', 'u8', 4),
+      attr('x'.repeat(100), 'u8', 5),
+      attr('x'.repeat(100), 'u8', 6),
+    ];
+    assertSameJson([list, { list }], 16);
+    const many = Array.from({ length: 5000 }, (_, i) => attr(`N${i % 4500}`, i % 3 ? 'u16' : 'u32', i));
+    assertSameJson(many, 512);
+  });
+
+  it('writes decode after decode through one writer as JSON.stringify of each', () => {
+    const registry = createRegistry();
+    const decodes = sampleMessages().map((s) => decodeMessages(s.bytes, { protocol: s.protocol, registry }));
+    for (const indent of [0, 2] as const)
+      assert.equal(
+        written(indent, 64, (w) => decodes.forEach((d) => w.value(d))),
+        decodes.map((d) => JSON.stringify(d, null, indent)).join(''),
+      );
+  });
+
   it('writes merged objects as JSON.stringify of the spread, and text as UTF-8', () => {
     const registry = createRegistry();
     const [m] = decodeMessages(sampleMessages()[0]!.bytes, { protocol: 0, registry });

@@ -148,11 +148,11 @@ export class JsonBytesWriter {
     // booleans with their keys (four variants): one copy each instead of four to six calls.
     this.bytesFrom(seg.open, 0);
     this.number(a.type);
-    this.bytesFrom(k[1]!, 0);
-    this.string(a.name);
-    let kind = seg.kinds.get(a.kind);
-    if (kind === undefined) kind = this.makeKindSegment(seg, k, a.kind);
-    this.bytesFrom(kind, 0);
+    // `,"name":"<name>","kind":"<kind>","offset":` is one run per name: a family's attributes are a few hundred
+    // names, each of one kind, written millions of times over.
+    const named = seg.names.get(a.name);
+    if (named !== undefined && named.kind === a.kind) this.bytesFrom(named.bytes, 0);
+    else this.nameAndKind(seg, k, a.name, a.kind);
     this.number(a.offset);
     this.bytesFrom(k[4]!, 0);
     this.number(a.length);
@@ -258,17 +258,31 @@ export class JsonBytesWriter {
     const seg: AttrSegments = {
       open: joinBytes(asciiBytes('{'), k[0]!.subarray(1)),
       kinds: new Map(),
+      names: new Map(),
       flags: [0, 1, 2, 3].map((f) => joinBytes(k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0))),
     };
     this.attrSegments[level] = seg;
     return seg;
   }
 
-  /** `,"kind":"<kind>","offset":` for one kind (a handful exist; a hostile spec's odd ones are capped). */
-  private makeKindSegment(seg: AttrSegments, k: readonly Uint8Array[], kind: string): Uint8Array {
-    const out = joinBytes(k[2]!, textEncoder.encode(JSON.stringify(kind)), k[3]!);
-    if (seg.kinds.size < MAX_KIND_SEGMENTS) seg.kinds.set(kind, out);
-    return out;
+  /**
+   * Writes `,"name":"<name>","kind":"<kind>","offset":` the long way, and keeps it as one run for the next
+   * attribute of that name (unless the cache is full: a hostile spec can name any number of attributes).
+   */
+  private nameAndKind(seg: AttrSegments, k: readonly Uint8Array[], name: string, kind: string): void {
+    let kindRun = seg.kinds.get(kind);
+    if (kindRun === undefined) {
+      kindRun = joinBytes(k[2]!, textEncoder.encode(JSON.stringify(kind)), k[3]!);
+      if (seg.kinds.size < MAX_KIND_SEGMENTS) seg.kinds.set(kind, kindRun);
+    }
+    // Room for all of it first, so that no buffer is handed over between `start` and the end of the run.
+    this.room(k[1]!.length + name.length * MAX_BYTES_PER_UNIT + 2 + kindRun.length);
+    const start = this.pos;
+    this.bytesFrom(k[1]!, 0);
+    this.string(name);
+    this.bytesFrom(kindRun, 0);
+    if (seg.names.size < MAX_NAME_SEGMENTS && name.length <= MAX_NAME_LENGTH)
+      seg.names.set(name, { kind, bytes: this.buf.slice(start, this.pos) });
   }
 
   private number(n: number): void {
@@ -382,6 +396,8 @@ export class JsonBytesWriter {
 interface AttrSegments {
   readonly open: Uint8Array;
   readonly kinds: Map<string, Uint8Array>;
+  /** Per attribute name: the run from `,"name":` to `"offset":`, for the kind it was first written with. */
+  readonly names: Map<string, { readonly kind: string; readonly bytes: Uint8Array }>;
   /** Indexed by (nested ? 2 : 0) | (netByteOrder ? 1 : 0). */
   readonly flags: readonly Uint8Array[];
 }
@@ -391,6 +407,10 @@ const LONG_RUN = 24;
 
 /** Kinds whose runs are kept per level: the decoder's kinds are a few dozen. */
 const MAX_KIND_SEGMENTS = 64;
+
+/** Names whose runs are kept per level (all of rtnetlink's are ~600), and the longest name kept. */
+const MAX_NAME_SEGMENTS = 4096;
+const MAX_NAME_LENGTH = 64;
 
 function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
