@@ -6,13 +6,13 @@
 // - capture-scale: the CLI on 250 MB and 1 GB (NETLINK_BENCH_SCALE_MB, 1000) of the same kind: the per-byte rate of
 //   the large file against the small one's (1.0 = linear) and the peak RSS of each (goal < 200 MB).
 // Both measure a child process with GNU time (%e %U %S %M); output goes to /dev/null.
-import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCaptureCorpus } from '../support/capture-corpus';
+import { bundleForNode } from './bundle';
 import { section, type Reporter } from './section';
 
 const GNU_TIME = '/usr/bin/time';
@@ -28,17 +28,7 @@ interface Run {
 
 /** The CLI as esbuild bundles it for dist/cli.js. */
 function bundledCli(dir: string): string {
-  const outfile = join(dir, 'cli.js');
-  buildSync({
-    entryPoints: [fileURLToPath(new URL('../../extension/src/cli.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
+  return bundleForNode(fileURLToPath(new URL('../../extension/src/cli.ts', import.meta.url)), dir, 'cli.js');
 }
 
 /** Runs a command with its stdout in /dev/null under GNU time; fails on a nonzero exit. */

@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleForNode } from './bundle';
 import { concatBytes, hexdumpC, repeatMessages, spacedHex } from './corpus';
 import { ensurePyroute2, PYTHON } from './pyroute2';
 import { measure, section, summarize, type Measured, type Timing } from './section';
@@ -62,18 +63,9 @@ function timeProcess(argv: readonly string[], input: string, output: string): Pr
   return { wall: summarize(rounds.map((r) => r.wall)), cpu: summarize(rounds.map((r) => r.cpu)) };
 }
 
-/** textpathFloor.ts bundled as the CLI is (one file, node platform), in `dir`. */
+/** textpathFloor.ts bundled as the CLI is, in `dir`. */
 function buildFloor(dir: string): string {
-  const outfile = join(dir, 'floor.js');
-  buildSync({
-    entryPoints: [fileURLToPath(new URL('./textpathFloor.ts', import.meta.url))],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
+  return bundleForNode(fileURLToPath(new URL('./textpathFloor.ts', import.meta.url)), dir, 'floor.js');
 }
 
 function buildCli(): void {
