@@ -35,9 +35,10 @@ const builds = [
     entryPoints: ['extension/src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    // `exercise` is a bundle of its own, required by cli.js only for that command (cli.ts).
-    external: ['./cliExercise.js'],
+    // `lint` and `exercise` are bundles of their own, required by cli.js only for their command (cli.ts).
+    external: ['./cliLint.js', './cliExercise.js'],
   },
+  { ...node, entryPoints: ['extension/src/cliLint.ts'], outfile: 'dist/cliLint.js' },
   { ...node, entryPoints: ['extension/src/cliExercise.ts'], outfile: 'dist/cliExercise.js' },
   // The capture viewer's index pass, run in a worker thread by the host.
   { ...node, entryPoints: ['extension/src/capture/indexWorker.ts'], outfile: 'dist/captureIndex.js' },

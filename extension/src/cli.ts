@@ -8,7 +8,6 @@ import { ChunkedWriter } from './chunkedWriter';
 import { checkPcapArgs, decodePcap, PCAP_USAGE, PcapUsageError, takePcapOption } from './cliPcap';
 import type { PcapArgs } from './cliPcap';
 import { JsonArrayOutput } from './cliJson';
-import { LINT_USAGE, runLint } from './cliLint';
 import { escapeControls } from './netlink/escape';
 import { createRegistry, MessageReader } from './netlink/index';
 import type { FamilyRegistry } from './netlink/index';
@@ -167,11 +166,13 @@ function isBrokenPipe(e: unknown): boolean {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n${LINT_USAGE}\n${EXERCISE_USAGE_LINE}\n`);
+    process.stdout.write(`${USAGE}\n${(await import('./cliLint.js')).LINT_USAGE}\n${EXERCISE_USAGE_LINE}\n`);
     return 0;
   }
-  if (command === 'lint') return runLint(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
-  // Loaded only here: a separate bundle (esbuild.mjs), so decoding does not load the lab and target layers.
+  // `lint` and `exercise` are bundles of their own (esbuild.mjs), loaded only for their command: decoding does not
+  // load the C parser (a fifth of cli.js was tree-sitter and the checks) nor the lab and target layers.
+  if (command === 'lint')
+    return (await import('./cliLint.js')).runLint(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
   if (command === 'exercise')
     return (await import('./cliExercise.js')).runExerciseCli(rest, __dirname ?? dirname(process.argv[1] ?? '.'));
   try {

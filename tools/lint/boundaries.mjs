@@ -113,7 +113,8 @@ export const parts = [
       'extension/src/chunkedWriter.ts',
       'extension/src/specs/specFiles.ts',
       'extension/src/boundedRead.ts',
-      // Its `exercise` command, imported at run time by the bundle's file name (a bundle of its own).
+      // Its `lint` and `exercise` commands, imported at run time by their bundles' file names (bundles of their own).
+      'extension/src/cliLint.js',
       'extension/src/cliExercise.js',
     ],
     packages: ['node:', 'yaml'],
