@@ -402,6 +402,29 @@ test('rendered forms scan back to exactly their bytes', () => {
   );
 });
 
+test('a log of many dumps of any size: every run keeps its own bytes after the runs after it were read', () => {
+  // The scanner reuses the arrays of finished runs for the next ones (byteSink.ts): a run must never share them.
+  fc.assert(
+    fc.property(
+      // size 'max': lengths over the whole range (fast-check keeps them near the minimum otherwise), so that runs
+      // fill their arrays to every degree, nearly full ones included (reused arrays hold up to 4 KiB after a few
+      // runs: a run of 3-4 KiB fills one).
+      fc.array(fc.uint8Array({ minLength: 16, maxLength: 6000, size: 'max' }), { minLength: 2, maxLength: 12 }),
+      (dumps) => {
+        const text = dumps.map((d) => `a buffer from the kernel:\n${renderHexdump(d)}`).join('');
+        const found = findHexRuns(text);
+        assert.equal(found.length, dumps.length);
+        found.forEach((run, k) => {
+          assert.equal(hexOf(run.bytes), hexOf(dumps[k] as Uint8Array));
+          checkSources(text, run);
+        });
+      },
+    ),
+    // No shrinking: a counterexample of a dozen kilobyte-sized dumps would take minutes to shrink.
+    { numRuns: 40, endOnFailure: true },
+  );
+});
+
 const message = fc.record({
   type: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffff })),
   flags: fc.integer({ min: 0, max: 0xffff }),
