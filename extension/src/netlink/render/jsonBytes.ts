@@ -9,6 +9,7 @@
 // first): decoded names are identifiers. Attributes, the objects of which a decode makes millions, take a path of
 // their own (attr()) that reads their fixed members without enumerating keys; anything else goes through the
 // general walk.
+import { concatBytes } from '../encode';
 import type { DecodedAttr } from '../types';
 
 /** Receives each full buffer; the writer does not touch a handed-over buffer again. */
@@ -241,7 +242,7 @@ export class JsonBytesWriter {
     let b = byKey.get(key);
     if (b === undefined) {
       const sep = this.separator(level);
-      b = joinBytes(sep, textEncoder.encode(`${JSON.stringify(key)}:${this.indent === 0 ? '' : ' '}`));
+      b = concatBytes([sep, textEncoder.encode(`${JSON.stringify(key)}:${this.indent === 0 ? '' : ' '}`)]);
       byKey.set(key, b);
     }
     return b;
@@ -256,10 +257,10 @@ export class JsonBytesWriter {
   private makeAttrSegments(level: number, k: readonly Uint8Array[]): AttrSegments {
     const bool = (b: boolean): Uint8Array => asciiBytes(b ? 'true' : 'false');
     const seg: AttrSegments = {
-      open: joinBytes(asciiBytes('{'), k[0]!.subarray(1)),
+      open: concatBytes([asciiBytes('{'), k[0]!.subarray(1)]),
       kinds: new Map(),
       names: new Map(),
-      flags: [0, 1, 2, 3].map((f) => joinBytes(k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0))),
+      flags: [0, 1, 2, 3].map((f) => concatBytes([k[5]!, bool((f & 2) !== 0), k[6]!, bool((f & 1) !== 0)])),
     };
     this.attrSegments[level] = seg;
     return seg;
@@ -272,7 +273,7 @@ export class JsonBytesWriter {
   private nameAndKind(seg: AttrSegments, k: readonly Uint8Array[], name: string, kind: string): void {
     let kindRun = seg.kinds.get(kind);
     if (kindRun === undefined) {
-      kindRun = joinBytes(k[2]!, textEncoder.encode(JSON.stringify(kind)), k[3]!);
+      kindRun = concatBytes([k[2]!, textEncoder.encode(JSON.stringify(kind)), k[3]!]);
       if (seg.kinds.size < MAX_KIND_SEGMENTS) seg.kinds.set(kind, kindRun);
     }
     // Room for all of it first, so that no buffer is handed over between `start` and the end of the run.
@@ -411,16 +412,6 @@ const MAX_KIND_SEGMENTS = 64;
 /** Names whose runs are kept per level (all of rtnetlink's are ~600), and the longest name kept. */
 const MAX_NAME_SEGMENTS = 4096;
 const MAX_NAME_LENGTH = 64;
-
-function joinBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function digitCount(n: number): number {
   let digits = 1;
